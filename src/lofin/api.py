@@ -1,0 +1,112 @@
+"""The one NinjaAPI at /api/v1/. Each service adds its router here; errors are mapped once, below.
+
+Every error body has the same shape: {"code": "...", "message": "<translated>", "detail": {...}}.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from ninja.security import HttpBearer, django_auth
+
+from lofin.core.actions import user_for_token
+from lofin.core.api import router as core_router
+from lofin.core.errors import LofinError
+
+
+class BearerToken(HttpBearer):
+    """`Authorization: Bearer <token>` with a token from `lofin token create USERNAME`."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = user_for_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class Utf8JSONRenderer(JSONRenderer):
+    """Korean text as UTF-8, not \uXXXX escapes: half the bytes and readable in a terminal."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
+api = NinjaAPI(
+    renderer=Utf8JSONRenderer(),
+    title="Lofin API",
+    version="1",
+    description=(
+        "API of Lofin, the local finance management system for Korea's 243 local governments. "
+        "Authenticate with `Authorization: Bearer <token>` (create one with `lofin token create USERNAME`) "
+        "or with a browser session plus CSRF token. Errors always have the shape "
+        '`{"code": ..., "message": ..., "detail": {...}}`; messages follow Accept-Language (ko, en).'
+    ),
+    urls_namespace="api",
+    auth=[BearerToken(), django_auth],
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+
+
+def _error(request: HttpRequest, status: int, code: str, message: str, detail: Any = None) -> HttpResponse:
+    return api.create_response(request, {"code": code, "message": message, "detail": detail or {}}, status=status)
+
+
+@api.exception_handler(LofinError)
+def on_business_error(request: HttpRequest, exc: LofinError) -> HttpResponse:
+    body = exc.as_dict()
+    return _error(request, exc.status, body["code"], body["message"], body["detail"])
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = [
+        {"loc": [str(p) for p in e.get("loc", [])], "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
+        for e in exc.errors
+    ]
+    fields = ", ".join(".".join(e["loc"][1:] or e["loc"]) for e in errors)
+    return _error(
+        request,
+        422,
+        "invalid_input",
+        _("Some values are missing or not valid: %(fields)s.") % {"fields": fields},
+        {"errors": errors},
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(
+        request,
+        401,
+        "not_authenticated",
+        _("Log in, or send a valid token in the Authorization header (Bearer)."),
+    )
+
+
+@api.exception_handler(AuthorizationError)
+def on_authorization_error(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
+    return _error(request, 403, "permission_denied", _("Your role does not allow this action."))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400 and "parse request body" in str(exc):
+        return _error(request, 400, "malformed_json", _("The request body is not valid JSON."))
+    if exc.status_code == 403 and "CSRF" in str(exc):
+        return _error(
+            request, 403, "csrf_failed", _("The CSRF token is missing or wrong. Reload the page and try again.")
+        )
+    return _error(request, exc.status_code, "http_error", str(exc))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, "not_found", _("Not found, or you do not have access to it."))
+
+
+api.add_router("/", core_router)

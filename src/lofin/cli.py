@@ -1,0 +1,34 @@
+"""The `lofin` command: Django's management commands under one name, with the project's settings.
+
+    lofin serve [--port N]              serve all six services (gunicorn, task worker, message simulator)
+    lofin migrate                       create or update the database schema
+    lofin demo load --size SIZE         load deterministic demo data (tiny, small, large)
+    lofin demo users [--json]           list the demo accounts
+    lofin governments list [--json]     the 243 local governments
+    lofin audit verify [--government CODE]
+    lofin token create USERNAME         print a new API token
+    lofin notifications send            send every due e-mail/SMS/알림톡 now
+
+Any other Django command works too (`lofin check`, `lofin createsuperuser`, ...).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lofin.settings")
+    args = list(sys.argv if argv is None else argv)
+    if len(args) < 2 or args[1] in {"-h", "--help", "help"}:
+        print(__doc__)
+        if len(args) < 2:
+            return
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["lofin", *args[1:]])
+
+
+if __name__ == "__main__":
+    main()

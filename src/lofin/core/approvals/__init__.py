@@ -1,0 +1,1 @@
+"""결재: approval lines. actions write, queries read, rules decide."""

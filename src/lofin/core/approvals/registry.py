@@ -1,0 +1,45 @@
+"""Document kinds that go through approval lines, and what happens when a line ends.
+
+Services register their kinds in their AppConfig.ready(), for example
+`register(DocumentKind("execution.commitment", _("commitment"), on_approved=...))`. The callbacks run
+inside the transaction of the final decision, so the business state and the approval commit together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from lofin.core.errors import InvalidInput
+
+Callback = Callable[[Any, Any], None]
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    code: str
+    label: Any
+    on_approved: Callback | None = None
+    on_rejected: Callback | None = None
+
+
+KINDS: dict[str, DocumentKind] = {}
+
+
+def register(kind: DocumentKind) -> DocumentKind:
+    KINDS[kind.code] = kind
+    return kind
+
+
+def get(code: str) -> DocumentKind:
+    try:
+        return KINDS[code]
+    except KeyError:
+        raise InvalidInput(_("Unknown document kind: %(kind)s.") % {"kind": code}, doc_kind=code) from None
+
+
+# A plain internal document (기안문) with no business effect of its own: memos, plans, reports.
+GENERAL = register(DocumentKind("core.general", _("general document")))

@@ -1,0 +1,125 @@
+"""The one way to tell a person something: in-app always, plus e-mail/SMS/알림톡 by their preferences.
+
+Outbound messages are written to the outbox in the caller's transaction and handed to the background
+worker only after commit, so a rolled-back action sends nothing. Each notification and message has a
+unique key derived from the caller's `dedup_key`: calling twice for the same fact changes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+
+from lofin.core import audit
+from lofin.core.models import Channel, LocalGovernment, Notification, NotificationPreference, OutboundMessage
+
+from .events import EVENTS, Event
+
+
+def _render(text: Any, context: dict[str, Any]) -> str:
+    return str(text) % context if context else str(text)
+
+
+def channels_for(user: Any, event: Event) -> set[str]:
+    prefs = {
+        p.event: p for p in NotificationPreference.objects.filter(user=user, event__in=[event.code, "*"])
+    }
+    pref = prefs.get(event.code) or prefs.get("*")
+    if pref is None:
+        wanted = {
+            Channel.EMAIL: event.default_email,
+            Channel.SMS: event.default_sms,
+            Channel.ALIMTALK: event.default_alimtalk,
+        }
+    else:
+        wanted = {Channel.EMAIL: pref.email, Channel.SMS: pref.sms, Channel.ALIMTALK: pref.alimtalk}
+    addresses = {Channel.EMAIL: user.email, Channel.SMS: user.phone, Channel.ALIMTALK: user.phone}
+    return {str(ch) for ch, on in wanted.items() if on and addresses[ch]}
+
+
+def notify(
+    recipient: Any,
+    event_code: str,
+    *,
+    context: dict[str, Any],
+    dedup_key: str,
+    government: LocalGovernment | None = None,
+    url: str = "",
+) -> Notification | None:
+    """Record a notification and queue its outside messages. Returns None if it was already recorded."""
+    event = EVENTS[event_code]
+    key = f"{event_code}:{recipient.pk}:{dedup_key}"[:160]
+    with transaction.atomic():
+        if Notification.objects.filter(dedup_key=key).exists():
+            return None
+        with translation.override(recipient.preferred_language or "ko"):
+            title = _render(event.title, context)
+            body = _render(event.body, context)
+            short = _render(event.short, context)
+        try:
+            with transaction.atomic():
+                note = Notification.objects.create(
+                    recipient=recipient,
+                    government=government,
+                    event=event_code,
+                    title=title[:200],
+                    body=body,
+                    url=url,
+                    dedup_key=key,
+                )
+        except IntegrityError:
+            # A concurrent call recorded the same fact first.
+            return None
+        now = timezone.now()
+        ids = []
+        for channel in sorted(channels_for(recipient, event)):
+            address = recipient.email if channel == Channel.EMAIL else recipient.phone
+            message = OutboundMessage.objects.create(
+                channel=channel,
+                recipient=recipient,
+                address=address,
+                subject=title[:200] if channel == Channel.EMAIL else "",
+                body=body if channel == Channel.EMAIL else short,
+                template_code=event.alimtalk_template if channel == Channel.ALIMTALK else "",
+                idempotency_key=f"{key}:{channel}"[:200],
+                next_attempt_at=now,
+            )
+            ids.append(message.pk)
+        if ids:
+            transaction.on_commit(lambda: _enqueue(ids))
+    return note
+
+
+def _enqueue(ids: list[int]) -> None:
+    from .tasks import deliver_message
+
+    for message_id in ids:
+        deliver_message.enqueue(message_id)
+
+
+def do_mark_read(user: Any, notification_ids: list[int] | None = None) -> int:
+    """Mark the user's own notifications (all, or the given ones) read. Nobody else's are touched."""
+    with transaction.atomic():
+        qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
+        if notification_ids is not None:
+            qs = qs.filter(pk__in=notification_ids)
+        count = qs.update(read_at=timezone.now())
+    return count
+
+
+def do_set_preference(
+    user: Any, *, event: str, email: bool, sms: bool, alimtalk: bool
+) -> NotificationPreference:
+    with transaction.atomic():
+        pref, _created = NotificationPreference.objects.update_or_create(
+            user=user, event=event, defaults={"email": email, "sms": sms, "alimtalk": alimtalk}
+        )
+        audit.record(
+            user,
+            "core.notification_preference.set",
+            pref,
+            data={"event": event, "email": email, "sms": sms, "alimtalk": alimtalk},
+        )
+    return pref

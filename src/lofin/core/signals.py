@@ -1,0 +1,53 @@
+"""Audit of logins, logouts and refused logins; cache invalidation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+from lofin.core import audit, workdays
+from lofin.core.models import ExtraHoliday
+
+
+def _client(request: Any) -> dict[str, str]:
+    if request is None:
+        return {}
+    return {"ip": request.META.get("REMOTE_ADDR", ""), "agent": request.headers.get("User-Agent", "")[:200]}
+
+
+def on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    with transaction.atomic():
+        audit.record(user, "core.session.login", user, data=_client(request))
+
+
+def on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if user is not None:
+        with transaction.atomic():
+            audit.record(user, "core.session.logout", user, data=_client(request))
+
+
+def on_login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
+    username = str(credentials.get("username", ""))[:150]
+    with transaction.atomic():
+        audit.record(
+            None,
+            "core.session.login_failed",
+            object_type="core.user",
+            object_id=username,
+            data=_client(request),
+        )
+
+
+def on_holiday_change(**kwargs: Any) -> None:
+    workdays.clear_cache()
+
+
+def connect() -> None:
+    user_logged_in.connect(on_login, dispatch_uid="lofin_audit_login")
+    user_logged_out.connect(on_logout, dispatch_uid="lofin_audit_logout")
+    user_login_failed.connect(on_login_failed, dispatch_uid="lofin_audit_login_failed")
+    post_save.connect(on_holiday_change, sender=ExtraHoliday, dispatch_uid="lofin_holiday_saved")
+    post_delete.connect(on_holiday_change, sender=ExtraHoliday, dispatch_uid="lofin_holiday_deleted")

@@ -1,0 +1,255 @@
+"""The one settings module. Everything that differs between machines comes from the environment.
+
+Variables (all optional; defaults give the embedded SQLite set-up that `make run` uses):
+  LOFIN_DATABASE_URL   sqlite:///path or postgresql://user:pass@host:port/db (default sqlite:///var/lofin.sqlite3)
+  LOFIN_SECRET_KEY     required when LOFIN_DEBUG is off and not running tests
+  LOFIN_DEBUG          1/0 (default 0)
+  LOFIN_ALLOWED_HOSTS  comma-separated (default localhost,127.0.0.1,[::1])
+  LOFIN_VAR_DIR        writable directory for the SQLite file, mail drop, metrics (default ./var)
+  LOFIN_EMAIL_URL      smtp://host:port (default: files under var/mail)
+  LOFIN_SMS_URL        base URL of the SMS/알림톡 gateway (default: the local simulator started by `lofin serve`)
+  LOFIN_ADMIN_OTP      1/0: the operator admin requires a verified TOTP device (default 1)
+  LOFIN_TASKS_IMMEDIATE 1/0: run background tasks in-process right after commit (tests, default 0)
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+BASE_DIR = PACKAGE_DIR.parent.parent
+
+
+def env_flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+TESTING = "pytest" in sys.modules or os.environ.get("LOFIN_TESTING") == "1"
+DEBUG = env_flag("LOFIN_DEBUG", False)
+VAR_DIR = Path(os.environ.get("LOFIN_VAR_DIR", BASE_DIR / "var")).resolve()
+
+SECRET_KEY = os.environ.get("LOFIN_SECRET_KEY", "")
+if not SECRET_KEY:
+    if DEBUG or TESTING or os.environ.get("LOFIN_DEMO", "1") == "1":
+        # Only the demo/dev set-up runs without a configured key; production must set LOFIN_SECRET_KEY.
+        SECRET_KEY = "lofin-insecure-demo-key-do-not-use-in-production"  # noqa: S105
+    else:
+        raise RuntimeError("LOFIN_SECRET_KEY must be set when LOFIN_DEMO=0")
+
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in os.environ.get("LOFIN_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")
+]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "template_partials",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "django_tasks",
+    "django_tasks_db",
+    "lofin.core",
+    "lofin.portal",
+    "lofin.gateway",
+    "lofin.demo",
+]
+
+MIDDLEWARE = [
+    "lofin.core.middleware.MetricsMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "lofin.core.middleware.LanguageMiddleware",
+    "lofin.core.middleware.SessionExpiryMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "lofin.core.middleware.TenantMiddleware",
+    "lofin.core.middleware.ErrorMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "lofin.urls"
+WSGI_APPLICATION = "lofin.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "lofin.portal.context.services",
+            ],
+        },
+    }
+]
+
+# --- database -------------------------------------------------------------------------------
+DEFAULT_SQLITE = f"sqlite:///{VAR_DIR / 'lofin.sqlite3'}"
+DATABASE_URL = os.environ.get("LOFIN_DATABASE_URL", DEFAULT_SQLITE)
+_db = dj_database_url.parse(DATABASE_URL, conn_max_age=0)
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    _db["OPTIONS"] = {
+        # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of failing with
+        # "database is locked" halfway through a transaction.
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+            "PRAGMA busy_timeout=30000; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
+        ),
+    }
+    _db["TEST"] = {"NAME": os.environ.get("LOFIN_TEST_SQLITE_NAME") or None}
+elif _db["ENGINE"] in {"django.db.backends.postgresql"}:
+    _db.setdefault("OPTIONS", {})
+    _db["CONN_HEALTH_CHECKS"] = True
+DATABASES = {"default": _db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- auth -----------------------------------------------------------------------------------
+AUTH_USER_MODEL = "core.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+if TESTING:
+    # argon2 with production cost makes a thousand-user test matrix slow; the hasher itself is
+    # exercised by tests that check the stored prefix.
+    PASSWORD_HASHERS = ["lofin.core.passwords.FastArgon2PasswordHasher", *PASSWORD_HASHERS]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "core:login"
+LOGIN_REDIRECT_URL = "portal:home"
+LOGOUT_REDIRECT_URL = "portal:home"
+SESSION_COOKIE_AGE = int(os.environ.get("LOFIN_SESSION_SECONDS", 8 * 3600))
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "lofin.core.views.csrf_failure"
+SESSION_COOKIE_SECURE = env_flag("LOFIN_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+OTP_TOTP_ISSUER = "Lofin"
+LOFIN_ADMIN_OTP = env_flag("LOFIN_ADMIN_OTP", True)
+
+AXES_FAILURE_LIMIT = int(os.environ.get("LOFIN_LOGIN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = float(os.environ.get("LOFIN_LOGIN_COOLOFF_HOURS", 0.5))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_CALLABLE = "lofin.core.views.login_locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+
+# --- i18n -----------------------------------------------------------------------------------
+LANGUAGE_CODE = "ko"
+LANGUAGES = [("ko", _("Korean")), ("en", _("English"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Asia/Seoul"
+USE_TZ = True
+LANGUAGE_COOKIE_NAME = "lofin_language"
+
+# --- static -------------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": VAR_DIR / "media"},
+    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- tasks ----------------------------------------------------------------------------------
+if env_flag("LOFIN_TASKS_IMMEDIATE", TESTING):
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# --- notifications --------------------------------------------------------------------------
+EMAIL_URL = os.environ.get("LOFIN_EMAIL_URL", "")
+if EMAIL_URL.startswith("smtp://"):
+    _host, _, _port = EMAIL_URL.removeprefix("smtp://").partition(":")
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = _host
+    EMAIL_PORT = int(_port or 25)
+    EMAIL_TIMEOUT = 10
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = VAR_DIR / "mail"
+DEFAULT_FROM_EMAIL = os.environ.get("LOFIN_FROM_EMAIL", "Lofin <no-reply@lofin.localhost>")
+# SMS and 알림톡 go through a SENS-compatible gateway (NAVER Cloud SENS v2 message formats).
+LOFIN_SMS_BACKEND = os.environ.get("LOFIN_SMS_BACKEND", "lofin.gateway.sens.SensClient")
+LOFIN_SMS_URL = os.environ.get("LOFIN_SMS_URL", "")
+LOFIN_SMS_APP_KEY = os.environ.get("LOFIN_SMS_APP_KEY", "lofin-demo-access-key")
+LOFIN_SMS_SECRET = os.environ.get("LOFIN_SMS_SECRET", "lofin-demo-secret")
+LOFIN_SENS_SMS_SERVICE_ID = os.environ.get("LOFIN_SENS_SMS_SERVICE_ID", "ncp:sms:kr:000000000001:lofin")
+LOFIN_SENS_ALIMTALK_SERVICE_ID = os.environ.get(
+    "LOFIN_SENS_ALIMTALK_SERVICE_ID", "ncp:kkobizmsg:kr:0000001:lofin"
+)
+LOFIN_SMS_SENDER = os.environ.get("LOFIN_SMS_SENDER", "0212345678")
+LOFIN_ALIMTALK_CHANNEL = os.environ.get("LOFIN_ALIMTALK_CHANNEL", "@lofin")
+LOFIN_SITE_URL = os.environ.get("LOFIN_SITE_URL", "http://127.0.0.1:8000")
+
+# --- security headers ------------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# --- API ------------------------------------------------------------------------------------
+NINJA_PAGINATION_PER_PAGE = 100
+NINJA_PAGINATION_MAX_LIMIT = 1000
+
+# --- logging: JSON lines on stderr (structlog renders, stdlib routes) ------------------------
+LOG_LEVEL = os.environ.get("LOFIN_LOG_LEVEL", "WARNING" if TESTING else "INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "json": {"()": "lofin.core.logging.JsonFormatter"},
+    },
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
+}
+
+LOFIN_DEMO_PASSWORD = os.environ.get("LOFIN_DEMO_PASSWORD", "lofin-demo-2026")

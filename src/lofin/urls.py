@@ -1,0 +1,20 @@
+from django.urls import include, path
+
+from lofin.api import api
+from lofin.core.admin import admin_site
+from lofin.portal import views as portal_views
+
+urlpatterns = [
+    path("healthz", portal_views.healthz, name="healthz"),
+    path("readyz", portal_views.readyz, name="readyz"),
+    path("metrics", portal_views.metrics, name="metrics"),
+    path("api/v1/", api.urls),
+    path("admin/", admin_site.urls),
+    path("", include("lofin.core.urls")),
+    path("", include("lofin.portal.urls")),
+]
+
+handler404 = "lofin.portal.errors.not_found"
+handler500 = "lofin.portal.errors.server_error"
+handler403 = "lofin.portal.errors.forbidden"
+handler400 = "lofin.portal.errors.bad_request"
