@@ -30,7 +30,7 @@ class BearerToken(HttpBearer):
 
 
 class Utf8JSONRenderer(JSONRenderer):
-    """Korean text as UTF-8, not \uXXXX escapes: half the bytes and readable in a terminal."""
+    """Korean text as UTF-8, not escaped code points: half the bytes and readable in a terminal."""
 
     json_dumps_params = {"ensure_ascii": False}
 

@@ -118,7 +118,7 @@ def record(
             "audit.record must be called inside transaction.atomic, with the change it records"
         )
     if government is None and obj is not None:
-        government = getattr(obj, "government", None)
+        government = obj if isinstance(obj, LocalGovernment) else getattr(obj, "government", None)
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = obj.pk if object_id is None else object_id

@@ -8,6 +8,8 @@ teardown, which empties test databases (PostgreSQL: only databases named test_*)
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 GUARDED_TABLES: list[str] = ["core_auditevent"]
@@ -17,6 +19,22 @@ _maintenance = {"on": False}
 
 def set_maintenance(on: bool) -> None:
     _maintenance["on"] = on
+
+
+@contextmanager
+def maintenance(connection: Any) -> Iterator[None]:
+    """Let the test suite empty guarded tables of a test database (PostgreSQL refuses unless named test_*)."""
+    set_maintenance(True)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET lofin.maintenance = 'on'")
+    try:
+        yield
+    finally:
+        set_maintenance(False)
+        if connection.vendor == "postgresql" and connection.connection is not None:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET lofin.maintenance")
 
 
 def register_sqlite_functions(sender: Any, connection: Any, **kwargs: Any) -> None:

@@ -6,3 +6,7 @@ class DemoConfig(AppConfig):
     name = "lofin.demo"
     label = "demo"
     verbose_name = _("Demo data")
+
+    def ready(self) -> None:
+        # Registering the loaders: each module adds its own with @loader.
+        from lofin.demo import people  # noqa: F401
