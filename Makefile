@@ -9,7 +9,7 @@ PORT ?= 8000
 SIZE ?= small
 export LOFIN_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: help install run serve migrate demo test test-sqlite test-postgres lint bench assets messages system-deps clean
+.PHONY: help install run serve migrate demo test test-sqlite test-postgres lint bench assets messages messages-update system-deps clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -22,7 +22,7 @@ $(BIN)/lofin: pyproject.toml uv.lock
 install: $(BIN)/lofin messages ## install Python dependencies into .venv (leaves .venv/bin/lofin)
 
 messages: $(BIN)/lofin ## compile the Korean and English message catalogues
-	@$(BIN)/pybabel compile -q -d src/lofin/locale -D django
+	@$(BIN)/pybabel compile -d src/lofin/locale -D django 2>&1 | grep -v "^compiling" || true
 
 migrate: install ## create or update the database
 	$(BIN)/lofin migrate --no-input
@@ -45,6 +45,11 @@ lint: install ## ruff, mypy (core), import contracts, migrations up to date
 	$(BIN)/mypy src/lofin/core
 	$(BIN)/lint-imports
 	LOFIN_TESTING=1 $(BIN)/lofin makemigrations --check --dry-run
+	scripts/check-messages.sh
+
+messages-update: install ## extract new translatable strings into the ko/en catalogues (then translate ko)
+	cd src/lofin && DJANGO_SETTINGS_MODULE=lofin.settings PYTHONPATH=.. ../../$(BIN)/django-admin makemessages \
+	  -l ko -l en --no-location --no-obsolete --ignore "tests/*"
 
 test: install system-deps lint ## everything: lint, the suite on SQLite, then on a throwaway PostgreSQL
 	$(MAKE) --no-print-directory test-sqlite

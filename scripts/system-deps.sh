@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Install what the browser tests need, only if missing: Debian's chromium (Playwright's own browser download
-# does not work on closed networks), a Korean font so Hangul renders, and axe-core from npm.
+# does not work on closed networks), a Korean font so Hangul renders, gettext (to check the message
+# catalogue), and axe-core from npm.
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v xgettext >/dev/null 2>&1 || need+=(gettext)
 fc-list :lang=ko 2>/dev/null | grep -q . || need+=(fonts-noto-cjk)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing ${need[*]} (Debian)..." >&2

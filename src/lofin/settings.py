@@ -45,8 +45,7 @@ if not SECRET_KEY:
         raise RuntimeError("LOFIN_SECRET_KEY must be set when LOFIN_DEMO=0")
 
 ALLOWED_HOSTS = [
-    h.strip()
-    for h in os.environ.get("LOFIN_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")
+    h.strip() for h in os.environ.get("LOFIN_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")
 ]
 
 INSTALLED_APPS = [
@@ -220,9 +219,7 @@ LOFIN_SMS_URL = os.environ.get("LOFIN_SMS_URL", "")
 LOFIN_SMS_APP_KEY = os.environ.get("LOFIN_SMS_APP_KEY", "lofin-demo-access-key")
 LOFIN_SMS_SECRET = os.environ.get("LOFIN_SMS_SECRET", "lofin-demo-secret")
 LOFIN_SENS_SMS_SERVICE_ID = os.environ.get("LOFIN_SENS_SMS_SERVICE_ID", "ncp:sms:kr:000000000001:lofin")
-LOFIN_SENS_ALIMTALK_SERVICE_ID = os.environ.get(
-    "LOFIN_SENS_ALIMTALK_SERVICE_ID", "ncp:kkobizmsg:kr:0000001:lofin"
-)
+LOFIN_SENS_ALIMTALK_SERVICE_ID = os.environ.get("LOFIN_SENS_ALIMTALK_SERVICE_ID", "ncp:kkobizmsg:kr:0000001:lofin")
 LOFIN_SMS_SENDER = os.environ.get("LOFIN_SMS_SENDER", "0212345678")
 LOFIN_ALIMTALK_CHANNEL = os.environ.get("LOFIN_ALIMTALK_CHANNEL", "@lofin")
 LOFIN_SITE_URL = os.environ.get("LOFIN_SITE_URL", "http://127.0.0.1:8000")
@@ -237,7 +234,7 @@ NINJA_PAGINATION_PER_PAGE = 100
 NINJA_PAGINATION_MAX_LIMIT = 1000
 
 # --- logging: JSON lines on stderr (structlog renders, stdlib routes) ------------------------
-LOG_LEVEL = os.environ.get("LOFIN_LOG_LEVEL", "WARNING" if TESTING else "INFO")
+LOG_LEVEL = os.environ.get("LOFIN_LOG_LEVEL", "ERROR" if TESTING else "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -53,9 +53,7 @@ def _clean_phone(phone: str) -> str:
 def _clean_identity(username: str, email: str, phone: str) -> tuple[str, str, str]:
     username = (username or "").strip()
     if not USERNAME_RE.fullmatch(username):
-        raise InvalidInput(
-            _("A user name has 3 to 40 letters, digits, dots, dashes or underscores."), field="username"
-        )
+        raise InvalidInput(_("A user name has 3 to 40 letters, digits, dots, dashes or underscores."), field="username")
     if User.objects.filter(username__iexact=username).exists():
         raise Conflict(_("This user name is taken."), field="username")
     email = (email or "").strip()
@@ -104,9 +102,7 @@ def do_register(
     business_number = re.sub(r"\D", "", business_number or "")
     if account in (AccountType.SUPPLIER, AccountType.SUBSIDY_OPERATOR):
         if not business_number_is_valid(business_number):
-            raise InvalidInput(
-                _("Enter a valid 10-digit business registration number."), field="business_number"
-            )
+            raise InvalidInput(_("Enter a valid 10-digit business registration number."), field="business_number")
         if not organisation.strip():
             raise InvalidInput(_("Enter the name of your business or organisation."), field="organisation")
     user = User(
@@ -222,9 +218,7 @@ def do_revoke_membership(membership_id: int, *, actor: Any) -> None:
     with transaction.atomic():
         try:
             membership = (
-                Membership.objects.select_for_update()
-                .select_related("user", "government")
-                .get(pk=membership_id)
+                Membership.objects.select_for_update().select_related("user", "government").get(pk=membership_id)
             )
         except Membership.DoesNotExist:
             raise NotFound() from None
@@ -292,16 +286,14 @@ def do_create_department(
     return department
 
 
-TOKEN_PREFIX = "lofin_"
+TOKEN_PREFIX = "lofin_"  # noqa: S105 - a public prefix that marks our tokens, not a secret
 
 
 def _token_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def do_create_token(
-    user: User, *, actor: Any, name: str = "", days: int | None = None
-) -> tuple[str, ApiToken]:
+def do_create_token(user: User, *, actor: Any, name: str = "", days: int | None = None) -> tuple[str, ApiToken]:
     """Create a bearer token for the API. The token itself is returned once and never stored."""
     if actor.pk != user.pk:
         require_operator(actor)

@@ -11,7 +11,9 @@ from ninja import Query, Router, Schema
 from lofin.core import governments as registry
 from lofin.core.approvals import actions as approval_actions
 from lofin.core.approvals import queries as approval_queries
+from lofin.core.http import AuthedRequest
 from lofin.core.models import ApprovalRequest, LocalGovernment
+from lofin.core.notifications.actions import do_mark_read
 from lofin.core.roles import Role
 from lofin.core.schemas import (
     ApprovalOut,
@@ -25,7 +27,6 @@ from lofin.core.schemas import (
     RejectIn,
 )
 from lofin.core.tenancy import government_by_code
-from lofin.core.notifications.actions import do_mark_read
 
 router = Router(tags=["core"])
 
@@ -54,7 +55,7 @@ def get_government(request: HttpRequest, code: str, as_of: dt.date | None = None
 
 
 @router.get("/me", response=MeOut, summary="Who am I, and where may I act")
-def me(request: HttpRequest) -> dict[str, Any]:
+def me(request: AuthedRequest) -> dict[str, Any]:
     user = request.user
     memberships = user.memberships.current().select_related("government").order_by("government__code", "role")
     return {
@@ -103,7 +104,7 @@ def _approval(request_obj: ApprovalRequest) -> dict[str, Any]:
 
 
 @router.get("/approvals/inbox", response=list[InboxItemOut], summary="Documents waiting for my decision")
-def inbox(request: HttpRequest) -> list[dict[str, Any]]:
+def inbox(request: AuthedRequest) -> list[dict[str, Any]]:
     return [
         {
             "request_id": s.request_id,
@@ -120,24 +121,22 @@ def inbox(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/approvals/{request_id}", response=ApprovalOut, summary="One document on an approval line")
-def get_approval(request: HttpRequest, request_id: int) -> dict[str, Any]:
+def get_approval(request: AuthedRequest, request_id: int) -> dict[str, Any]:
     return _approval(approval_queries.visible_request(request.user, request_id))
 
 
-@router.post(
-    "/approvals/{request_id}/approve", response=ApprovalOut, summary="Approve the step waiting for me"
-)
-def approve(request: HttpRequest, request_id: int, payload: DecisionIn) -> dict[str, Any]:
+@router.post("/approvals/{request_id}/approve", response=ApprovalOut, summary="Approve the step waiting for me")
+def approve(request: AuthedRequest, request_id: int, payload: DecisionIn) -> dict[str, Any]:
     return _approval(approval_actions.do_approve(request_id, actor=request.user, comment=payload.comment))
 
 
 @router.post("/approvals/{request_id}/reject", response=ApprovalOut, summary="Return the document (반려)")
-def reject(request: HttpRequest, request_id: int, payload: RejectIn) -> dict[str, Any]:
+def reject(request: AuthedRequest, request_id: int, payload: RejectIn) -> dict[str, Any]:
     return _approval(approval_actions.do_reject(request_id, actor=request.user, reason=payload.reason))
 
 
 @router.get("/notifications", response=list[NotificationOut], summary="My latest notifications")
-def notifications(request: HttpRequest, unread: bool = False) -> list[dict[str, Any]]:
+def notifications(request: AuthedRequest, unread: bool = False) -> list[dict[str, Any]]:
     qs = request.user.notifications.all()
     if unread:
         qs = qs.filter(read_at__isnull=True)
@@ -156,5 +155,5 @@ def notifications(request: HttpRequest, unread: bool = False) -> list[dict[str, 
 
 
 @router.post("/notifications/read", response=CountOut, summary="Mark my notifications read")
-def mark_read(request: HttpRequest, payload: ReadIn) -> dict[str, int]:
+def mark_read(request: AuthedRequest, payload: ReadIn) -> dict[str, int]:
     return {"updated": do_mark_read(request.user, payload.ids)}

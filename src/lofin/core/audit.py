@@ -84,9 +84,7 @@ def chain_key_for(government: LocalGovernment | None) -> str:
 
 def ensure_chains(keys: list[str]) -> None:
     existing = set(AuditChain.objects.filter(key__in=keys).values_list("key", flat=True))
-    AuditChain.objects.bulk_create(
-        [AuditChain(key=k) for k in keys if k not in existing], ignore_conflicts=True
-    )
+    AuditChain.objects.bulk_create([AuditChain(key=k) for k in keys if k not in existing], ignore_conflicts=True)
 
 
 def _lock_chain(key: str) -> AuditChain:
@@ -114,9 +112,7 @@ def record(
 ) -> AuditEvent:
     """Append one event. Must run inside the transaction of the change it records."""
     if not connection.in_atomic_block:
-        raise RuntimeError(
-            "audit.record must be called inside transaction.atomic, with the change it records"
-        )
+        raise RuntimeError("audit.record must be called inside transaction.atomic, with the change it records")
     if government is None and obj is not None:
         government = obj if isinstance(obj, LocalGovernment) else getattr(obj, "government", None)
     if obj is not None:
@@ -193,9 +189,7 @@ def verify_chain(key: str) -> ChainReport:
         if event.seq != expected_seq:
             return ChainReport(key, count, Break(key, expected_seq, None, f"sequence jumps to {event.seq}"))
         if event.prev_hash != expected_prev:
-            return ChainReport(
-                key, count, Break(key, event.seq, event.pk, "does not link to the previous event")
-            )
+            return ChainReport(key, count, Break(key, event.seq, event.pk, "does not link to the previous event"))
         digest = compute_hash(
             chain_key=event.chain_key,
             seq=event.seq,

@@ -57,9 +57,7 @@ class SignupForm(forms.Form):
         empty_label=_("Choose one"),
     )
     display_name = forms.CharField(label=_("Name"), max_length=60)
-    username = forms.CharField(
-        label=_("User name"), max_length=40, help_text=_("3 to 40 letters, digits, . - _")
-    )
+    username = forms.CharField(label=_("User name"), max_length=40, help_text=_("3 to 40 letters, digits, . - _"))
     email = forms.EmailField(label=_("E-mail"), required=False)
     phone = forms.CharField(label=_("Mobile phone"), max_length=20, required=False)
     organisation = forms.CharField(label=_("Business or organisation"), max_length=100, required=False)
@@ -121,10 +119,6 @@ class RejectForm(forms.Form):
 
 class DelegationForm(forms.Form):
     substitute = forms.ModelChoiceField(label=_("Acting approver"), queryset=User.objects.none())
-    starts_at = forms.DateTimeField(
-        label=_("From"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
-    ends_at = forms.DateTimeField(
-        label=_("Until"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
+    starts_at = forms.DateTimeField(label=_("From"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    ends_at = forms.DateTimeField(label=_("Until"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     reason = forms.CharField(label=_("Reason for absence"), max_length=200)

@@ -92,9 +92,7 @@ class SessionExpiryMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         had_cookie = settings.SESSION_COOKIE_NAME in request.COOKIES
         request.session_expired = bool(  # type: ignore[attr-defined]
-            had_cookie
-            and not request.user.is_authenticated
-            and request.COOKIES.get("lofin_seen_login") == "1"
+            had_cookie and not request.user.is_authenticated and request.COOKIES.get("lofin_seen_login") == "1"
         )
         response = self.get_response(request)
         if request.user.is_authenticated:
@@ -115,15 +113,16 @@ class TenantMiddleware:
         request.government = None  # type: ignore[attr-defined]
         return self.get_response(request)
 
-    def process_view(
-        self, request: HttpRequest, view: Any, args: Any, kwargs: dict[str, Any]
-    ) -> HttpResponse | None:
+    def process_view(self, request: HttpRequest, view: Any, args: Any, kwargs: dict[str, Any]) -> HttpResponse | None:
         code = kwargs.get("gov_code")
         if code is None or is_api(request):
             return None
         if not request.user.is_authenticated:
             return login_redirect(request)
-        request.government = access_government(request.user, code)  # type: ignore[attr-defined]
+        try:
+            request.government = access_government(request.user, code)  # type: ignore[attr-defined]
+        except LofinError as error:
+            return error_response(request, error)
         return None
 
 

@@ -50,9 +50,7 @@ def roles_by_government(user: Any) -> dict[int | None, set[str]]:
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
         cached = defaultdict(set)
-        for gov_id, role in (
-            Membership.objects.current().filter(user=user).values_list("government_id", "role")
-        ):
+        for gov_id, role in Membership.objects.current().filter(user=user).values_list("government_id", "role"):
             cached[gov_id].add(role)
         cached = dict(cached)
         setattr(user, _CACHE_ATTR, cached)

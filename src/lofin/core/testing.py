@@ -20,7 +20,12 @@ def bootstrap_operator(username: str = "operator", *, password: str | None = PAS
     with transaction.atomic():
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = User(username=username, account_type=AccountType.OPERATOR, display_name=fields.pop("display_name", "운영자"), **fields)
+            user = User(
+                username=username,
+                account_type=AccountType.OPERATOR,
+                display_name=fields.pop("display_name", "운영자"),
+                **fields,
+            )
             if password:
                 user.set_password(password)
             else:
@@ -36,7 +41,9 @@ def government(code: str) -> LocalGovernment:
     return LocalGovernment.objects.get(code=code)
 
 
-def department(gov: LocalGovernment, code: str, name: str, parent: Department | None = None, *, by: User | None = None) -> Department:
+def department(
+    gov: LocalGovernment, code: str, name: str, parent: Department | None = None, *, by: User | None = None
+) -> Department:
     existing = Department.objects.filter(government=gov, code=code).first()
     if existing:
         return existing
@@ -72,7 +79,9 @@ def official(
     return user
 
 
-def person(gov: LocalGovernment, account_type: str = AccountType.RESIDENT, *, username: str | None = None, **kwargs: Any) -> User:
+def person(
+    gov: LocalGovernment, account_type: str = AccountType.RESIDENT, *, username: str | None = None, **kwargs: Any
+) -> User:
     username = username or f"person{next(_counter)}"
     extra: dict[str, Any] = {}
     if account_type in (AccountType.SUPPLIER, AccountType.SUBSIDY_OPERATOR):

@@ -10,6 +10,7 @@ from typing import Any
 
 import qrcode
 import qrcode.image.svg
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
@@ -41,6 +42,7 @@ from lofin.core.forms import (
     RejectForm,
     SignupForm,
 )
+from lofin.core.http import AuthedRequest, TenantRequest
 from lofin.core.models import (
     AuditEvent,
     Delegation,
@@ -72,14 +74,10 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     )
     if is_api(request):
         return json_error("csrf_failed", message, 403)
-    return render(
-        request, "errors/error.html", {"status": 403, "code": "csrf_failed", "message": message}, status=403
-    )
+    return render(request, "errors/error.html", {"status": 403, "code": "csrf_failed", "message": message}, status=403)
 
 
-def login_locked_out(
-    request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any
-) -> HttpResponse:
+def login_locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
     minutes = int(settings.AXES_COOLOFF_TIME * 60)
     message = _(
         "Too many failed log-in attempts. For your security this account is locked for %(minutes)s minutes. "
@@ -89,9 +87,7 @@ def login_locked_out(
 
     if is_api(request):
         return json_error("login_locked", message, 429)
-    return render(
-        request, "errors/error.html", {"status": 429, "code": "login_locked", "message": message}, status=429
-    )
+    return render(request, "errors/error.html", {"status": 429, "code": "login_locked", "message": message}, status=429)
 
 
 @require_http_methods(["GET", "POST"])
@@ -100,9 +96,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         return redirect(_safe_next(request, reverse("portal:home")))
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = authenticate(
-            request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
-        )
+        user = authenticate(request, username=form.cleaned_data["username"], password=form.cleaned_data["password"])
         if getattr(request, "axes_locked_out", False):
             return login_locked_out(request)
         if user is None:
@@ -119,9 +113,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect(next_url)
     expired = request.GET.get("expired") == "1" or getattr(request, "session_expired", False)
-    return render(
-        request, "core/login.html", {"form": form, "expired": expired, "next": request.GET.get("next", "")}
-    )
+    return render(request, "core/login.html", {"form": form, "expired": expired, "next": request.GET.get("next", "")})
 
 
 @require_http_methods(["GET", "POST"])
@@ -183,9 +175,7 @@ def signup_view(request: HttpRequest) -> HttpResponse:
             form.add_error(field if field in form.fields else None, str(error.message))
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(
-                request, _("Welcome, %(name)s. Your account is ready.") % {"name": user.display_name}
-            )
+            messages.success(request, _("Welcome, %(name)s. Your account is ready.") % {"name": user.display_name})
             return redirect("portal:home")
     return render(request, "core/signup.html", {"form": form})
 
@@ -199,7 +189,7 @@ def _qr_svg(uri: str) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def account_view(request: HttpRequest) -> HttpResponse:
+def account_view(request: AuthedRequest) -> HttpResponse:
     user = request.user
     pref = NotificationPreference.objects.filter(user=user, event="*").first()
     initial = {
@@ -215,9 +205,7 @@ def account_view(request: HttpRequest) -> HttpResponse:
         do_set_preference(user, event="*", email=data["email"], sms=data["sms"], alimtalk=data["alimtalk"])
         messages.success(request, _("Your settings are saved."))
         response = redirect("core:account")
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME, data["language"], samesite="Lax", max_age=365 * 86400
-        )
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, data["language"], samesite="Lax", max_age=365 * 86400)
         return response
     devices = TOTPDevice.objects.filter(user=user, confirmed=True)
     context = {
@@ -231,7 +219,7 @@ def account_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def otp_setup_view(request: HttpRequest) -> HttpResponse:
+def otp_setup_view(request: AuthedRequest) -> HttpResponse:
     user = request.user
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
@@ -245,9 +233,7 @@ def otp_setup_view(request: HttpRequest) -> HttpResponse:
                 device.save(update_fields=["confirmed"])
                 audit.record(user, "core.otp.enable", user)
             otp_login(request, device)
-            messages.success(
-                request, _("Two-step verification is on. You will be asked for a code at each log-in.")
-            )
+            messages.success(request, _("Two-step verification is on. You will be asked for a code at each log-in."))
             return redirect("core:account")
         form.add_error("token", _("The code is not correct. Check the clock of your phone and try again."))
     secret = base64.b32encode(device.bin_key).decode().rstrip("=")
@@ -260,7 +246,7 @@ def otp_setup_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def otp_disable_view(request: HttpRequest) -> HttpResponse:
+def otp_disable_view(request: AuthedRequest) -> HttpResponse:
     with transaction.atomic():
         deleted, _rows = TOTPDevice.objects.filter(user=request.user).delete()
         if deleted:
@@ -270,18 +256,16 @@ def otp_disable_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def notifications_view(request: HttpRequest) -> HttpResponse:
+def notifications_view(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST":
         do_mark_read(request.user)
         return redirect("core:notifications")
-    page = Paginator(request.user.notifications.select_related("government"), 30).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(request.user.notifications.select_related("government"), 30).get_page(request.GET.get("page"))
     return render(request, "core/notifications.html", {"page": page})
 
 
 @login_required
-def inbox_view(request: HttpRequest) -> HttpResponse:
+def inbox_view(request: AuthedRequest) -> HttpResponse:
     user = request.user
     context = {
         "pending": approval_queries.inbox(user),
@@ -292,7 +276,7 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def approval_detail_view(request: HttpRequest, request_id: int) -> HttpResponse:
+def approval_detail_view(request: AuthedRequest, request_id: int) -> HttpResponse:
     approval = approval_queries.visible_request(request.user, request_id)
     steps = approval.steps.select_related("assignee", "acted_by").order_by("order")
     current = next((s for s in steps if s.status == "pending"), None)
@@ -316,11 +300,7 @@ def approval_detail_view(request: HttpRequest, request_id: int) -> HttpResponse:
         "reject_form": RejectForm(),
         "events": events,
         "post_review_step": next(
-            (
-                s
-                for s in steps
-                if s.assignee_id == request.user.pk and s.mode == "substitute" and not s.post_review_at
-            ),
+            (s for s in steps if s.assignee_id == request.user.pk and s.mode == "substitute" and not s.post_review_at),
             None,
         ),
     }
@@ -329,15 +309,13 @@ def approval_detail_view(request: HttpRequest, request_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def approval_decide_view(request: HttpRequest, request_id: int) -> HttpResponse:
+def approval_decide_view(request: AuthedRequest, request_id: int) -> HttpResponse:
     decision = request.POST.get("decision")
     try:
         if decision == "approve":
             form = DecisionForm(request.POST)
             form.is_valid()
-            approval_actions.do_approve(
-                request_id, actor=request.user, comment=form.cleaned_data.get("comment", "")
-            )
+            approval_actions.do_approve(request_id, actor=request.user, comment=form.cleaned_data.get("comment", ""))
             messages.success(request, _("Approved."))
         elif decision == "reject":
             approval_actions.do_reject(request_id, actor=request.user, reason=request.POST.get("reason", ""))
@@ -366,8 +344,8 @@ def _officials_of(government: Any) -> Any:
 
 
 @require_http_methods(["GET", "POST"])
-def draft_view(request: HttpRequest, gov_code: str) -> HttpResponse:
-    government = request.government  # type: ignore[attr-defined]
+def draft_view(request: TenantRequest, gov_code: str) -> HttpResponse:
+    government = request.government
     permissions.require(request.user, permissions.DRAFT_DOCUMENT, government)
     officials = list(_officials_of(government).exclude(pk=request.user.pk))
     positions = dict(Official.objects.filter(government=government).values_list("user_id", "position"))
@@ -433,12 +411,14 @@ def draft_view(request: HttpRequest, gov_code: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def delegations_view(request: HttpRequest, gov_code: str) -> HttpResponse:
-    government = request.government  # type: ignore[attr-defined]
+def delegations_view(request: TenantRequest, gov_code: str) -> HttpResponse:
+    government = request.government
     permissions.require(request.user, permissions.APPOINT_SUBSTITUTE, government)
     form = DelegationForm(request.POST or None)
-    form.fields["substitute"].queryset = _officials_of(government).exclude(pk=request.user.pk)
-    form.fields["substitute"].label_from_instance = lambda u: u.label
+    substitute_field = form.fields["substitute"]
+    assert isinstance(substitute_field, forms.ModelChoiceField)
+    substitute_field.queryset = _officials_of(government).exclude(pk=request.user.pk)
+    substitute_field.label_from_instance = lambda u: u.label  # type: ignore[method-assign,assignment]
     if request.method == "POST":
         if request.POST.get("revoke"):
             try:
@@ -476,8 +456,8 @@ def delegations_view(request: HttpRequest, gov_code: str) -> HttpResponse:
     return render(request, "core/delegations.html", {"form": form, "delegations": delegations, "now": now})
 
 
-def workspace_view(request: HttpRequest, gov_code: str) -> HttpResponse:
-    government = request.government  # type: ignore[attr-defined]
+def workspace_view(request: TenantRequest, gov_code: str) -> HttpResponse:
+    government = request.government
     roles = sorted(permissions.roles_in(request.user, government))
     context = {
         "government": government,
@@ -489,17 +469,15 @@ def workspace_view(request: HttpRequest, gov_code: str) -> HttpResponse:
     return render(request, "core/workspace.html", context)
 
 
-def audit_trail_view(request: HttpRequest, gov_code: str) -> HttpResponse:
-    government = request.government  # type: ignore[attr-defined]
+def audit_trail_view(request: TenantRequest, gov_code: str) -> HttpResponse:
+    government = request.government
     permissions.require(request.user, permissions.VIEW_AUDIT_TRAIL, government)
     events = AuditEvent.objects.filter(chain_key=government.code).order_by("-seq")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     report = None
     if request.GET.get("verify") == "1":
         report = audit.verify_chain(government.code)
-    return render(
-        request, "core/audit_trail.html", {"government": government, "page": page, "report": report}
-    )
+    return render(request, "core/audit_trail.html", {"government": government, "page": page, "report": report})
 
 
 @require_POST

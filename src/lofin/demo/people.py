@@ -131,8 +131,13 @@ def _phone(rng: Any) -> str:
 
 
 def _load_government(
-    gov: LocalGovernment, posts: list[Post], departments: list[tuple[str, str, str | None]], publics: int,
-    ctx: Context, password_hash: str, operator: User,
+    gov: LocalGovernment,
+    posts: list[Post],
+    departments: list[tuple[str, str, str | None]],
+    publics: int,
+    ctx: Context,
+    password_hash: str,
+    operator: User,
 ) -> int:
     rng = ctx.rng("people", gov.code)
     base = slug(gov)
@@ -174,7 +179,10 @@ def _load_government(
                     continue
                 extra: dict[str, Any] = {}
                 if kind != AccountType.RESIDENT:
-                    extra = {"business_number": _business_number(rng), "organisation": f"{gov.short_name} {suffix} 주식회사"}
+                    extra = {
+                        "business_number": _business_number(rng),
+                        "organisation": f"{gov.short_name} {suffix} 주식회사",
+                    }
                 new_users.append(
                     User(
                         username=username,
@@ -203,8 +211,11 @@ def _load_government(
                 )
             )
             memberships += [Membership(user=user, government=gov, role=r, granted_by=operator) for r in post.roles]
-        role_of = {AccountType.RESIDENT: Role.RESIDENT, AccountType.SUPPLIER: Role.SUPPLIER,
-                   AccountType.SUBSIDY_OPERATOR: Role.SUBSIDY_OPERATOR}
+        role_of = {
+            AccountType.RESIDENT: Role.RESIDENT,
+            AccountType.SUPPLIER: Role.SUPPLIER,
+            AccountType.SUBSIDY_OPERATOR: Role.SUBSIDY_OPERATOR,
+        }
         for user in users.values():
             if user.account_type in role_of:
                 memberships.append(Membership(user=user, government=gov, role=role_of[user.account_type]))
@@ -311,7 +322,11 @@ def demo_users() -> list[dict[str, Any]]:
     for user in User.objects.filter(is_demo=True).order_by("username"):
         held = memberships.get(user.pk, [])
         codes = sorted({c for c, _r in held if c})
-        code = codes[0] if codes else (Official.objects.filter(user=user).values_list("government__code", flat=True).first())
+        code = (
+            codes[0]
+            if codes
+            else (Official.objects.filter(user=user).values_list("government__code", flat=True).first())
+        )
         rows.append(
             {
                 "username": user.username,

@@ -56,7 +56,9 @@ class Loader:
 LOADERS: dict[str, Loader] = {}
 
 
-def loader(name: str, *, order: int, version: int = 1) -> Callable[[Callable[[Context], None]], Callable[[Context], None]]:
+def loader(
+    name: str, *, order: int, version: int = 1
+) -> Callable[[Callable[[Context], None]], Callable[[Context], None]]:
     def register(func: Callable[[Context], None]) -> Callable[[Context], None]:
         LOADERS[name] = Loader(name, order, version, func)
         return func

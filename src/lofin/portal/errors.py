@@ -20,9 +20,7 @@ def _respond(request: HttpRequest, status: int, code: str, message: str) -> Http
             "errors/error.html", {"status": status, "code": code, "message": message}, request=request
         )
     except Exception:  # the error page must render even if the template context is what failed
-        body = (
-            f"<!doctype html><html lang='ko'><title>{status}</title><h1>{status}</h1><p>{message}</p></html>"
-        )
+        body = f"<!doctype html><html lang='ko'><title>{status}</title><h1>{status}</h1><p>{message}</p></html>"
     return HttpResponse(body, status=status)
 
 

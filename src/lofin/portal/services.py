@@ -70,9 +70,7 @@ SERVICES: tuple[Service, ...] = (
         name="e호조+빌",
         tagline=_("Electronic payment claims"),
         audience=_("Suppliers"),
-        description=_(
-            "Claim payment electronically with an e-tax invoice and follow it until it is paid on time."
-        ),
+        description=_("Claim payment electronically with an e-tax invoice and follow it until it is paid on time."),
         built=False,
     ),
     Service(

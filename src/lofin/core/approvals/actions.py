@@ -97,13 +97,7 @@ def do_submit_for_approval(
                     order=i,
                     kind=step.kind,
                     assignee_id=step.assignee_id,
-                    status=(
-                        StepStatus.APPROVED
-                        if i == 1
-                        else StepStatus.PENDING
-                        if i == 2
-                        else StepStatus.WAITING
-                    ),
+                    status=(StepStatus.APPROVED if i == 1 else StepStatus.PENDING if i == 2 else StepStatus.WAITING),
                     acted_by=actor if i == 1 else None,
                     mode="normal" if i == 1 else "",
                     acted_at=now if i == 1 else None,
@@ -150,11 +144,7 @@ def _announce_pending(request: ApprovalRequest) -> None:
 
 def _lock(request_id: int) -> ApprovalRequest:
     try:
-        return (
-            ApprovalRequest.objects.select_for_update()
-            .select_related("government", "drafter")
-            .get(pk=request_id)
-        )
+        return ApprovalRequest.objects.select_for_update().select_related("government", "drafter").get(pk=request_id)
     except ApprovalRequest.DoesNotExist:
         raise NotFound() from None
 
@@ -180,9 +170,7 @@ def do_approve(request_id: int, *, actor: Any, comment: str = "") -> ApprovalReq
         actor_position = post.position if post else 0
         if step.kind == StepKind.APPROVE and actor_position < request.required_position and not acting:
             raise PermissionDenied(_("Your position may not decide a document of this amount."))
-        mode = rules.acting_mode(
-            step_kind=step.kind, acting_for_someone=acting, actor_position=actor_position
-        )
+        mode = rules.acting_mode(step_kind=step.kind, acting_for_someone=acting, actor_position=actor_position)
         now = timezone.now()
         ApprovalStep.objects.filter(pk=step.pk).update(
             status=StepStatus.APPROVED, acted_by=actor, mode=mode, comment=comment.strip(), acted_at=now
@@ -209,9 +197,7 @@ def do_approve(request_id: int, *, actor: Any, comment: str = "") -> ApprovalReq
                 url=reverse("core:approval_detail", args=[request.pk]),
             )
         if step.kind == StepKind.APPROVE:
-            ApprovalRequest.objects.filter(pk=request.pk).update(
-                status=RequestStatus.APPROVED, decided_at=now
-            )
+            ApprovalRequest.objects.filter(pk=request.pk).update(status=RequestStatus.APPROVED, decided_at=now)
             request.refresh_from_db()
             kind = registry.get(request.doc_kind)
             if kind.on_approved:
@@ -226,9 +212,7 @@ def do_approve(request_id: int, *, actor: Any, comment: str = "") -> ApprovalReq
             )
         else:
             ApprovalRequest.objects.filter(pk=request.pk).update(current_order=step.order + 1)
-            ApprovalStep.objects.filter(request=request, order=step.order + 1).update(
-                status=StepStatus.PENDING
-            )
+            ApprovalStep.objects.filter(request=request, order=step.order + 1).update(status=StepStatus.PENDING)
             request.refresh_from_db()
             _announce_pending(request)
     return request
@@ -282,9 +266,7 @@ def do_withdraw(request_id: int, *, actor: Any) -> ApprovalRequest:
         if request.steps.filter(order__gt=1, acted_at__isnull=False).exists():
             raise Conflict(_("Someone has already acted on this document; it can no longer be withdrawn."))
         request.steps.filter(order__gt=1).update(status=StepStatus.SKIPPED)
-        ApprovalRequest.objects.filter(pk=request.pk).update(
-            status=RequestStatus.WITHDRAWN, decided_at=timezone.now()
-        )
+        ApprovalRequest.objects.filter(pk=request.pk).update(status=RequestStatus.WITHDRAWN, decided_at=timezone.now())
         request.refresh_from_db()
         audit.record(actor, "core.approval.withdraw", request)
     return request

@@ -57,9 +57,7 @@ def active_delegations(at: dt.datetime | None = None) -> QuerySet[Delegation]:
 
 def delegators_of(substitute: Any, at: dt.datetime | None = None) -> list[tuple[int, int]]:
     """(delegator_id, government_id) pairs for which `substitute` may act now."""
-    return list(
-        active_delegations(at).filter(substitute=substitute).values_list("delegator_id", "government_id")
-    )
+    return list(active_delegations(at).filter(substitute=substitute).values_list("delegator_id", "government_id"))
 
 
 def substitutes_for(user_id: int, government: LocalGovernment, at: dt.datetime | None = None) -> list[int]:
@@ -84,9 +82,9 @@ def inbox(user: Any) -> QuerySet[ApprovalStep]:
 
 def awaiting_post_review(user: Any) -> QuerySet[ApprovalStep]:
     """후결: steps a substitute decided for this person, not yet confirmed by them."""
-    return ApprovalStep.objects.filter(
-        assignee=user, mode="substitute", post_review_at__isnull=True
-    ).select_related("request", "acted_by")
+    return ApprovalStep.objects.filter(assignee=user, mode="substitute", post_review_at__isnull=True).select_related(
+        "request", "acted_by"
+    )
 
 
 def drafted_by(user: Any) -> QuerySet[ApprovalRequest]:
@@ -102,9 +100,7 @@ def visible_request(user: Any, request_id: int) -> ApprovalRequest:
         raise NotFound() from None
     if request.government_id not in roles_by_government(user):
         raise NotFound()
-    involved = (
-        request.drafter_id == user.pk or request.steps.filter(Q(assignee=user) | Q(acted_by=user)).exists()
-    )
+    involved = request.drafter_id == user.pk or request.steps.filter(Q(assignee=user) | Q(acted_by=user)).exists()
     if not involved:
         delegator_ids = [d for d, g in delegators_of(user) if g == request.government_id]
         involved = request.steps.filter(assignee_id__in=delegator_ids).exists()
@@ -118,16 +114,10 @@ def post_of(user: Any, government: LocalGovernment) -> Official | None:
 
 
 def positions(user_ids: list[int], government: LocalGovernment) -> dict[int, int]:
-    return dict(
-        Official.objects.filter(government=government, user_id__in=user_ids).values_list(
-            "user_id", "position"
-        )
-    )
+    return dict(Official.objects.filter(government=government, user_id__in=user_ids).values_list("user_id", "position"))
 
 
-def default_line(
-    government: LocalGovernment, drafter: Any, *, doc_kind: str, amount: int | None
-) -> list[PlannedStep]:
+def default_line(government: LocalGovernment, drafter: Any, *, doc_kind: str, amount: int | None) -> list[PlannedStep]:
     """The usual line from the org chart: the drafter, then one person per higher position up the drafter's
     department chain, ending with the first person whose position may decide this document."""
     required = required_position_for(government, doc_kind, amount)

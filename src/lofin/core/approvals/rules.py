@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -58,7 +59,7 @@ def check_bands(bands: Sequence[Band]) -> None:
     if any(b.max_amount is not None and b.max_amount < 0 for b in bands):
         raise InvalidInput(_("An amount limit cannot be negative."))
     ordered = sorted(bands, key=lambda b: (b.max_amount is None, b.max_amount or 0))
-    for lower, higher in zip(ordered, ordered[1:], strict=False):
+    for lower, higher in itertools.pairwise(ordered):
         if higher.final_position < lower.final_position:
             raise InvalidInput(_("A larger amount cannot be decided at a lower position than a smaller one."))
 
@@ -80,8 +81,7 @@ def check_line(steps: Sequence[PlannedStep], *, drafter_id: int, required: int) 
         raise InvalidLine(_("The same person appears twice in the approval line."))
     if steps[-1].position < required:
         raise InvalidLine(
-            _("This document must be decided by a %(position)s or higher.")
-            % {"position": Position(required).label},
+            _("This document must be decided by a %(position)s or higher.") % {"position": Position(required).label},
             required_position=required,
         )
 

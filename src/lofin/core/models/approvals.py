@@ -117,9 +117,7 @@ class ApprovalStep(models.Model):
 
     class Meta:
         ordering = ["request", "order"]
-        constraints = [
-            models.UniqueConstraint(fields=["request", "order"], name="approval_step_unique_order")
-        ]
+        constraints = [models.UniqueConstraint(fields=["request", "order"], name="approval_step_unique_order")]
         indexes = [models.Index(fields=["assignee", "status"])]
 
     def __str__(self) -> str:
@@ -140,12 +138,8 @@ class Delegation(models.Model):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(ends_at__gt=models.F("starts_at")), name="delegation_period"
-            ),
-            models.CheckConstraint(
-                condition=~models.Q(delegator=models.F("substitute")), name="delegation_not_self"
-            ),
+            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="delegation_period"),
+            models.CheckConstraint(condition=~models.Q(delegator=models.F("substitute")), name="delegation_not_self"),
         ]
 
     def __str__(self) -> str:

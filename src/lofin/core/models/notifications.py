@@ -14,9 +14,7 @@ class Channel(models.TextChoices):
 
 
 class Notification(models.Model):
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     government = models.ForeignKey(
         "core.LocalGovernment", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -39,9 +37,7 @@ class Notification(models.Model):
 class NotificationPreference(models.Model):
     """Which outside channels a person wants for an event; event "*" is their default."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_prefs"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_prefs")
     event = models.CharField(max_length=60, default="*")
     email = models.BooleanField(_("e-mail"), default=True)
     sms = models.BooleanField(_("SMS"), default=False)

@@ -53,9 +53,7 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
 class Membership(models.Model):
     """One role of one person in one government (or platform-wide for the operator role)."""
 
-    user = models.ForeignKey(
-        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
-    )
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user"))
     government = models.ForeignKey(
         LocalGovernment,
         on_delete=models.PROTECT,
@@ -126,9 +124,7 @@ class Official(models.Model):
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, null=True, blank=True, related_name="officials"
     )
-    position = models.PositiveSmallIntegerField(
-        _("position"), choices=Position.choices, default=Position.STAFF
-    )
+    position = models.PositiveSmallIntegerField(_("position"), choices=Position.choices, default=Position.STAFF)
     title = models.CharField(_("title"), max_length=40, blank=True)
 
     class Meta:

@@ -24,8 +24,21 @@ def test_registry_holds_243_governments_after_migrate():
 def test_basic_governments_per_province_match_the_law():
     counts = Counter(LocalGovernment.objects.filter(level="기초").values_list("parent__sido", flat=True))
     assert counts == {
-        "서울": 25, "부산": 16, "대구": 9, "인천": 10, "광주": 5, "대전": 5, "울산": 5, "경기": 31,
-        "강원": 18, "충북": 11, "충남": 15, "전북": 14, "전남": 22, "경북": 22, "경남": 18,
+        "서울": 25,
+        "부산": 16,
+        "대구": 9,
+        "인천": 10,
+        "광주": 5,
+        "대전": 5,
+        "울산": 5,
+        "경기": 31,
+        "강원": 18,
+        "충북": 11,
+        "충남": 15,
+        "전북": 14,
+        "전남": 22,
+        "경북": 22,
+        "경남": 18,
     }
     assert not LocalGovernment.objects.filter(parent__sido__in=["세종", "제주"]).exists()
 
@@ -64,8 +77,14 @@ def test_cli_lists_243_governments_as_json(capsys):
     assert set(rows[0]) == {"code", "name", "short_name", "sido", "level", "kind", "parent_code", "legal_dong_code"}
     seoul = next(r for r in rows if r["code"] == "1100000")
     assert seoul == {
-        "code": "1100000", "name": "서울특별시", "short_name": "서울특별시", "sido": "서울",
-        "level": "광역", "kind": "특별시", "parent_code": "", "legal_dong_code": "11",
+        "code": "1100000",
+        "name": "서울특별시",
+        "short_name": "서울특별시",
+        "sido": "서울",
+        "level": "광역",
+        "kind": "특별시",
+        "parent_code": "",
+        "legal_dong_code": "11",
     }
 
 

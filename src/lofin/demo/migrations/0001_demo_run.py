@@ -4,26 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='DemoRun',
+            name="DemoRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('loader', models.CharField(max_length=60)),
-                ('size', models.CharField(max_length=10)),
-                ('version', models.PositiveIntegerField()),
-                ('seed', models.BigIntegerField()),
-                ('finished_at', models.DateTimeField(auto_now_add=True)),
-                ('seconds', models.FloatField(default=0)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("loader", models.CharField(max_length=60)),
+                ("size", models.CharField(max_length=10)),
+                ("version", models.PositiveIntegerField()),
+                ("seed", models.BigIntegerField()),
+                ("finished_at", models.DateTimeField(auto_now_add=True)),
+                ("seconds", models.FloatField(default=0)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('loader', 'size', 'version'), name='demo_run_unique')],
+                "constraints": [models.UniqueConstraint(fields=("loader", "size", "version"), name="demo_run_unique")],
             },
         ),
     ]

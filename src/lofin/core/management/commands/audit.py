@@ -9,9 +9,7 @@ from lofin.core.models import LocalGovernment
 
 
 class Command(BaseCommand):
-    help = (
-        "Check the hash-chained audit trail. Exits 1 and names the first bad event if anything was altered."
-    )
+    help = "Check the hash-chained audit trail. Exits 1 and names the first bad event if anything was altered."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)

@@ -17,9 +17,7 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         listing = sub.add_parser("list", help="list the governments")
         listing.add_argument("--json", action="store_true", help="print a JSON array")
-        listing.add_argument(
-            "--as-of", type=dt.date.fromisoformat, help="as they were on this date (YYYY-MM-DD)"
-        )
+        listing.add_argument("--as-of", type=dt.date.fromisoformat, help="as they were on this date (YYYY-MM-DD)")
         sub.add_parser("load", help="(re)load the registry from the shipped CSV")
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -35,7 +35,9 @@ class Command(BaseCommand):
                 self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1))
                 return
             for r in rows:
-                self.stdout.write(f"{r['username']:<32} {r['government'] or '-':<8} {','.join(r['roles']):<40} {r['name']}")
+                self.stdout.write(
+                    f"{r['username']:<32} {r['government'] or '-':<8} {','.join(r['roles']):<40} {r['name']}"
+                )
             self.stdout.write(f"{len(rows)} demo accounts; password: {settings.LOFIN_DEMO_PASSWORD}")
             return
         if action == "otp":
@@ -47,8 +49,12 @@ class Command(BaseCommand):
         console = Console(stderr=True)
         show = not options["no_progress"]
         progress = Progress(
-            TextColumn("{task.description:<12}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            console=console, disable=not show,
+            TextColumn("{task.description:<12}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            disable=not show,
         )
         try:
             with progress:

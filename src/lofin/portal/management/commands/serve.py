@@ -30,9 +30,7 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--workers", type=int, default=int(os.environ.get("LOFIN_WEB_WORKERS", "2")))
         parser.add_argument("--threads", type=int, default=int(os.environ.get("LOFIN_WEB_THREADS", "4")))
-        parser.add_argument(
-            "--no-worker", action="store_true", help="do not start the background task worker"
-        )
+        parser.add_argument("--no-worker", action="store_true", help="do not start the background task worker")
 
     def handle(self, *args: Any, **options: Any) -> None:
         env = os.environ.copy()
@@ -49,15 +47,11 @@ class Command(BaseCommand):
             port = free_port()
             env["LOFIN_SMS_URL"] = f"http://127.0.0.1:{port}"
             children.append(
-                subprocess.Popen(
-                    [python, "-m", "lofin.gateway.simulators.sens", "--port", str(port)], env=env
-                )
+                subprocess.Popen([python, "-m", "lofin.gateway.simulators.sens", "--port", str(port)], env=env)
             )
         if not options["no_worker"]:
             children.append(subprocess.Popen([python, "-m", "lofin.cli", "db_worker"], env=env))
-            children.append(
-                subprocess.Popen([python, "-m", "lofin.cli", "notifications", "send", "--loop"], env=env)
-            )
+            children.append(subprocess.Popen([python, "-m", "lofin.cli", "notifications", "send", "--loop"], env=env))
         bind = f"{options['host']}:{options['port']}"
         web = subprocess.Popen(
             [

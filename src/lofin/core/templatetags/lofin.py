@@ -1,0 +1,31 @@
+"""Template filters for money in the reader's language."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import template
+from django.utils import translation
+
+from lofin.core.money import UNIT_SIZES, Unit, format_won
+
+register = template.Library()
+
+ENGLISH_UNITS = {"천원": "thousand won", "백만원": "million won", "억원": "hundred million won"}
+
+
+@register.filter
+def won(amount: Any, unit: str = "원") -> str:
+    """12345678 → "12,345,678원" in Korean, "₩12,345,678" in English; with a unit: |won:"천원"."""
+    if amount is None or amount == "":
+        return ""
+    if unit not in UNIT_SIZES:
+        raise template.TemplateSyntaxError(f"unknown money unit {unit}")
+    value = int(amount)
+    english = translation.get_language() == "en"
+    if english and unit == "원":
+        return f"₩{value:,}"
+    text = format_won(value, cast(Unit, unit))
+    if english:
+        return text.removesuffix(unit) + " " + ENGLISH_UNITS[unit]
+    return text

@@ -1,0 +1,76 @@
+"""The home page in Korean and English, logging in, the approval inbox and a decision, in a real browser."""
+
+import pytest
+from django.conf import settings
+from django.utils import translation
+
+from lofin.demo import registry
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def ko(text: str) -> str:
+    with translation.override("ko"):
+        return translation.gettext(text)
+
+
+def log_in(page, base, username):
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", settings.LOFIN_DEMO_PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_load_state("networkidle")
+
+
+def test_home_in_korean_and_english_log_in_and_decide(live_server, page, axe):
+    registry.run("tiny")
+    base = live_server.url
+
+    page.goto(base + "/")
+    assert page.get_attribute("html", "lang") == "ko"
+    title = ko("Local finance management system")
+    assert title != "Local finance management system", "the Korean catalogue is not compiled"
+    assert page.inner_text("h1") == title
+    assert page.locator(".cards h3").all_inner_texts() == [
+        "e호조+",
+        "보탬e",
+        "정책도움e",
+        "e호조+빌",
+        "주민e참여",
+        "지방재정365",
+    ]
+    axe.check(page, "home-ko")
+
+    page.click("button[name=language][value=en]")
+    page.wait_for_load_state("networkidle")
+    assert page.get_attribute("html", "lang") == "en"
+    assert page.inner_text("h1") == "Local finance management system"
+    axe.check(page, "home-en")
+    page.click("button[name=language][value=ko]")
+
+    page.goto(base + "/ehojo/")
+    assert page.locator("[data-status=not-built]").count() == 1
+    axe.check(page, "service-ehojo")
+
+    page.goto(f"{base}/accounts/login/")
+    axe.check(page, "login")
+    log_in(page, base, "seoul.budget-lead")
+    assert page.locator("text=서울특별시").count() >= 1
+
+    page.goto(base + "/me/inbox/")
+    rows = page.locator("#pending tbody tr")
+    assert rows.count() >= 1
+    axe.check(page, "inbox")
+    rows.first.locator("a").click()
+    page.wait_for_load_state("networkidle")
+    axe.check(page, "approval-detail")
+    page.fill("#id_comment", "검토 완료")
+    page.click("button[name=decision][value=approve]")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#line td", has_text="검토 완료").count() == 1
+    axe.check(page, "approval-after-decision")
+
+    page.goto(base + "/g/1100000/")
+    axe.check(page, "workspace")
+    page.goto(base + "/g/1100000/draft/")
+    axe.check(page, "draft")

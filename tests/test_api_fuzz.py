@@ -1,0 +1,27 @@
+"""Schemathesis generates requests from the OpenAPI document; none may cause a server error."""
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+
+from lofin.wsgi import application
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+
+@pytest.fixture
+def token(db):
+    from lofin.core import actions, testing
+    from lofin.core.roles import Role
+
+    official = testing.official(testing.government("1100000"), Role.AUDITOR, username="fuzzer")
+    raw, _token = actions.do_create_token(official, actor=official)
+    return raw
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+def test_no_generated_request_causes_a_server_error(case, token):
+    case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=[not_a_server_error])

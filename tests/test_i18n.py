@@ -1,0 +1,37 @@
+"""Every user-facing string has a Korean translation with the same placeholders."""
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+LOCALE = Path(__file__).resolve().parents[1] / "src" / "lofin" / "locale"
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|\{\{\s*(\w+)\s*\}\}")
+
+
+def catalogue(language):
+    with (LOCALE / language / "LC_MESSAGES" / "django.po").open("rb") as f:
+        return read_po(f, locale=language)
+
+
+def placeholders(text):
+    return sorted(m.group(1) or m.group(2) for m in PLACEHOLDER.finditer(text))
+
+
+def messages(language):
+    return [m for m in catalogue(language) if m.id]
+
+
+@pytest.mark.parametrize("message", messages("ko"), ids=lambda m: str(m.id)[:40])
+def test_every_message_is_translated_into_korean_with_the_same_placeholders(message):
+    assert not message.fuzzy
+    ids = message.id if isinstance(message.id, tuple) else (message.id,)
+    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+    assert all(s.strip() for s in strings), f"untranslated: {ids[0]!r}"
+    for s in strings:
+        assert placeholders(s) == placeholders(ids[0]), f"placeholders differ in {ids[0]!r}"
+
+
+def test_english_and_korean_catalogues_have_the_same_messages():
+    assert {m.id for m in messages("ko")} == {m.id for m in messages("en")}
