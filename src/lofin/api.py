@@ -109,4 +109,14 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return _error(request, 404, "not_found", _("Not found, or you do not have access to it."))
 
 
+@api.get("/", auth=None, summary="API root", tags=["core"])
+def root(request: HttpRequest) -> dict[str, str]:
+    return {
+        "name": "Lofin API",
+        "version": "1",
+        "openapi": "/api/v1/openapi.json",
+        "docs": "/api/v1/docs",
+    }
+
+
 api.add_router("/", core_router)

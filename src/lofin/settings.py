@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # ninja in INSTALLED_APPS makes the API docs use its bundled Swagger UI instead of a CDN.
+    "ninja",
     "django_htmx",
     "template_partials",
     "django_otp",

@@ -47,11 +47,24 @@ def browser():
 
 
 @pytest.fixture
-def page(browser):
+def page(browser, live_server):
+    """A tab that may load nothing from outside the app: government networks are closed."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ko-KR")
+    outside: list[str] = []
+
+    def only_local(route):
+        url = route.request.url
+        if url.startswith(live_server.url) or url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            outside.append(url)
+            route.abort()
+
+    context.route("**/*", only_local)
     tab = context.new_page()
     yield tab
     context.close()
+    assert not outside, f"the page tried to load from outside the app: {outside}"
 
 
 class Axe:

@@ -74,3 +74,6 @@ def test_home_in_korean_and_english_log_in_and_decide(live_server, page, axe):
     axe.check(page, "workspace")
     page.goto(base + "/g/1100000/draft/")
     axe.check(page, "draft")
+
+    page.goto(base + "/api/v1/docs")
+    page.wait_for_selector(".swagger-ui .info")

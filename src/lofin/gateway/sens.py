@@ -26,6 +26,7 @@ from lofin.gateway.sens_protocol import (
     SMS_MAX_BYTES,
     euc_kr_length,
     fit_bytes,
+    sendable,
     signature,
 )
 
@@ -80,6 +81,7 @@ class SensClient:
 
     def send_sms(self, *, to: str, text: str, reference: str) -> str:
         """Send one SMS, or an LMS when the text is longer than 90 EUC-KR bytes. Returns the requestId."""
+        text = sendable(text)
         kind = "SMS" if euc_kr_length(text) <= SMS_MAX_BYTES else "LMS"
         body: dict[str, Any] = {
             "type": kind,

@@ -23,9 +23,7 @@ def _render(text: Any, context: dict[str, Any]) -> str:
 
 
 def channels_for(user: Any, event: Event) -> set[str]:
-    prefs = {
-        p.event: p for p in NotificationPreference.objects.filter(user=user, event__in=[event.code, "*"])
-    }
+    prefs = {p.event: p for p in NotificationPreference.objects.filter(user=user, event__in=[event.code, "*"])}
     pref = prefs.get(event.code) or prefs.get("*")
     if pref is None:
         wanted = {
@@ -55,7 +53,9 @@ def notify(
         if Notification.objects.filter(dedup_key=key).exists():
             return None
         with translation.override(recipient.preferred_language or "ko"):
-            title = _render(event.title, context)
+            # The title is also the e-mail subject: a line break in it (from a document title, say) would
+            # make every send fail with BadHeaderError, so it becomes one line here.
+            title = " ".join(_render(event.title, context).split())
             body = _render(event.body, context)
             short = _render(event.short, context)
         try:
@@ -109,9 +109,7 @@ def do_mark_read(user: Any, notification_ids: list[int] | None = None) -> int:
     return count
 
 
-def do_set_preference(
-    user: Any, *, event: str, email: bool, sms: bool, alimtalk: bool
-) -> NotificationPreference:
+def do_set_preference(user: Any, *, event: str, email: bool, sms: bool, alimtalk: bool) -> NotificationPreference:
     with transaction.atomic():
         pref, _created = NotificationPreference.objects.update_or_create(
             user=user, event=event, defaults={"email": email, "sms": sms, "alimtalk": alimtalk}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import smtplib
 from typing import Any, Protocol
 
 from django.conf import settings
@@ -61,7 +62,21 @@ def _send_email(message: OutboundMessage) -> str:
     )
     try:
         email.send(fail_silently=False)
+    except smtplib.SMTPRecipientsRefused as exc:
+        # A 5xx for the address (no such mailbox) will be the same answer in an hour; a 4xx (greylisting,
+        # full mailbox) may pass.
+        codes = [code for code, _reply in exc.recipients.values()]
+        if codes and all(500 <= code < 600 for code in codes):
+            raise PermanentSendError(f"recipient refused: {exc.recipients}") from exc
+        raise SendError(str(exc)) from exc
+    except smtplib.SMTPDataError as exc:
+        # 5xx after DATA refuses this message's content; a 4xx is the server asking to come back later.
+        if 500 <= exc.smtp_code < 600:
+            raise PermanentSendError(f"message refused: {exc.smtp_code} {exc.smtp_error!r}") from exc
+        raise SendError(str(exc)) from exc
     except OSError as exc:
+        # Connection trouble and refusals of our own sender or login: a matter of the server or its
+        # configuration, not of this message, so it is retried.
         raise SendError(str(exc)) from exc
     return message_id
 
@@ -95,9 +110,7 @@ def deliver(message_id: int) -> str:
         provider_id = _send(message)
     except Exception as exc:  # every failure is recorded on the message and retried or given up
         permanent = isinstance(exc, PermanentSendError)
-        failed_status = (
-            MessageStatus.DEAD if permanent or message.attempts >= MAX_ATTEMPTS else MessageStatus.PENDING
-        )
+        failed_status = MessageStatus.DEAD if permanent or message.attempts >= MAX_ATTEMPTS else MessageStatus.PENDING
         OutboundMessage.objects.filter(pk=message.pk, status=MessageStatus.SENDING).update(
             status=failed_status,
             next_attempt_at=timezone.now() + backoff(message.attempts),
@@ -125,9 +138,9 @@ def _schedule_retry(message_id: int, attempts: int) -> None:
 def process_due(limit: int = 500) -> dict[str, Any]:
     """Send every due message (the `lofin notifications send` command and the worker's sweep)."""
     now = timezone.now()
-    stale = OutboundMessage.objects.filter(
-        status=MessageStatus.SENDING, claimed_at__lt=now - STALE_AFTER
-    ).update(status=MessageStatus.UNKNOWN)
+    stale = OutboundMessage.objects.filter(status=MessageStatus.SENDING, claimed_at__lt=now - STALE_AFTER).update(
+        status=MessageStatus.UNKNOWN
+    )
     outcome: dict[str, Any] = {"unknown": stale}
     due = list(
         OutboundMessage.objects.filter(status=MessageStatus.PENDING, next_attempt_at__lte=now)

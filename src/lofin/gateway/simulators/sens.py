@@ -9,6 +9,7 @@ POST /_simulator/reset.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import re
@@ -18,7 +19,7 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from lofin.gateway.sens_protocol import LMS_MAX_BYTES, SMS_MAX_BYTES, euc_kr_length, signature
+from lofin.gateway.sens_protocol import LMS_MAX_BYTES, SMS_MAX_BYTES, euc_kr_length, is_sendable, signature
 
 SMS_PATH = re.compile(r"^/sms/v2/services/(?P<service>[^/]+)/messages$")
 ALIMTALK_PATH = re.compile(r"^/alimtalk/v2/services/(?P<service>[^/]+)/messages$")
@@ -26,9 +27,7 @@ MAX_CLOCK_SKEW_MS = 5 * 60 * 1000
 
 
 class SensState:
-    def __init__(
-        self, access_key: str, secret: str, senders: set[str], templates: set[str], channel: str
-    ) -> None:
+    def __init__(self, access_key: str, secret: str, senders: set[str], templates: set[str], channel: str) -> None:
         self.access_key = access_key
         self.secret = secret
         self.senders = senders
@@ -48,7 +47,7 @@ class Handler(BaseHTTPRequestHandler):
     server_version = "SENS-simulator/1.0"
     state: SensState
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - signature fixed by the base class
+    def log_message(self, format: str, *args: Any) -> None:
         return
 
     def _reply(self, status: int, body: dict[str, Any]) -> None:
@@ -83,14 +82,14 @@ class Handler(BaseHTTPRequestHandler):
         expected = signature(state.secret, self.command, self.path, timestamp, access_key)
         return given == expected
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server naming
+    def do_GET(self) -> None:
         if self.path.startswith("/_simulator/messages"):
             with self.state.lock:
                 self._reply(200, {"messages": list(self.state.messages)})
             return
         self._error(404, "Not Found")
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server naming
+    def do_POST(self) -> None:
         state = self.state
         if self.path == "/_simulator/reset":
             with state.lock:
@@ -99,10 +98,10 @@ class Handler(BaseHTTPRequestHandler):
             self._reply(200, {"ok": True})
             return
         if self.path == "/_simulator/fail":
-            body = self._body() or {}
+            control = self._body() or {}
             with state.lock:
-                state.fail_next = int(body.get("count", 1))
-                state.fail_status = int(body.get("status", 500))
+                state.fail_next = int(control.get("count", 1))
+                state.fail_status = int(control.get("status", 500))
             self._reply(200, {"ok": True})
             return
         with state.lock:
@@ -128,23 +127,21 @@ class Handler(BaseHTTPRequestHandler):
         kind = body.get("type")
         content = body.get("content")
         messages = body.get("messages")
-        if (
-            kind not in ("SMS", "LMS", "MMS")
-            or not isinstance(content, str)
-            or not isinstance(messages, list)
-        ):
+        if kind not in ("SMS", "LMS", "MMS") or not isinstance(content, str) or not isinstance(messages, list):
             self._error(400, "type, content and messages are required")
             return
         if body.get("from") not in self.state.senders:
             self._error(400, "from is not a registered calling number")
             return
+        if not is_sendable(content) or not is_sendable(str(body.get("subject", ""))):
+            # SENS documents that a message with a character outside EUC-KR (an emoji) fails.
+            self._error(400, "content has characters outside EUC-KR")
+            return
         limit = SMS_MAX_BYTES if kind == "SMS" else LMS_MAX_BYTES
         if euc_kr_length(content) > limit:
             self._error(400, f"content is longer than {limit} bytes for {kind}")
             return
-        if not 1 <= len(messages) <= 100 or not all(
-            re.fullmatch(r"\d{9,12}", str(m.get("to", ""))) for m in messages
-        ):
+        if not 1 <= len(messages) <= 100 or not all(re.fullmatch(r"\d{9,12}", str(m.get("to", ""))) for m in messages):
             self._error(400, "messages[].to must be 1 to 100 numbers of digits only")
             return
         request_id = "RSSA-" + uuid.uuid4().hex[:20].upper()
@@ -227,7 +224,7 @@ def make_server(
     port: int = 0,
     *,
     access_key: str = "lofin-demo-access-key",
-    secret: str = "lofin-demo-secret",
+    secret: str = "lofin-demo-secret",  # noqa: S107 - the public demo secret, same default as settings
     senders: set[str] | None = None,
     templates: set[str] | None = None,
     channel: str = "@lofin",
@@ -266,10 +263,8 @@ def main() -> None:
         channel=settings.LOFIN_ALIMTALK_CHANNEL,
     )
     print(f"SENS simulator on http://{args.host}:{server.server_address[1]}", flush=True)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
-    except KeyboardInterrupt:
-        pass
 
 
 if __name__ == "__main__":
