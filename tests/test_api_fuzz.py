@@ -12,11 +12,26 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 @pytest.fixture
 def token(db):
+    """The WSGI app closes old database connections around each request; in a test that connection holds
+    the test's transaction, so keep it open, as Django's own test client does."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield _token()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def _token():
     from lofin.core import actions, testing
     from lofin.core.roles import Role
 
     official = testing.official(testing.government("1100000"), Role.AUDITOR, username="fuzzer")
-    raw, _token = actions.do_create_token(official, actor=official)
+    raw, _created = actions.do_create_token(official, actor=official)
     return raw
 
 

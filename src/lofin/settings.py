@@ -35,6 +35,8 @@ def env_flag(name: str, default: bool) -> bool:
 TESTING = "pytest" in sys.modules or os.environ.get("LOFIN_TESTING") == "1"
 DEBUG = env_flag("LOFIN_DEBUG", False)
 VAR_DIR = Path(os.environ.get("LOFIN_VAR_DIR", BASE_DIR / "var")).resolve()
+# The embedded database, collected static files and worker metrics live here; a fresh clone has none yet.
+(VAR_DIR / "static").mkdir(parents=True, exist_ok=True)
 
 SECRET_KEY = os.environ.get("LOFIN_SECRET_KEY", "")
 if not SECRET_KEY:
