@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserCreationForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -175,8 +176,15 @@ class OfficialInline(OperatorInline):
     autocomplete_fields = ("government",)
 
 
+class UserCreationAdminForm(UserCreationForm):
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("username", "display_name", "account_type", "email", "phone")
+
+
 @admin.register(User, site=admin_site)
 class UserAdmin(BaseUserAdmin, AuditedAdmin):
+    add_form = UserCreationAdminForm
     list_display = ("username", "display_name", "account_type", "email", "is_active", "last_login")
     list_filter = ("account_type", "is_active")
     search_fields = ("username", "display_name", "email", "business_number")
@@ -189,6 +197,10 @@ class UserAdmin(BaseUserAdmin, AuditedAdmin):
     add_fieldsets = ((None, {"fields": ("username", "display_name", "account_type", "password1", "password2")}),)
     readonly_fields = ("last_login", "date_joined")
     inlines = [MembershipInline, OfficialInline]
+
+    def get_inlines(self, request: HttpRequest, obj: Any) -> list[Any]:
+        # Roles and posts are given once the account exists (the add page creates the account only).
+        return [] if obj is None else list(self.inlines)
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         instances = formset.save(commit=False)
