@@ -75,6 +75,7 @@ def django_env(database_url: str) -> dict[str, str]:
             "LOFIN_DATABASE_URL": database_url,
             "LOFIN_TASKS_IMMEDIATE": "0",
             "LOFIN_LOG_LEVEL": "ERROR",
+            "LOFIN_DEMO": "1",
             "PYTHONPATH": str(ROOT / "src") + os.pathsep + str(ROOT),
         }
     )

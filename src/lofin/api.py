@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -101,7 +102,20 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         return _error(
             request, 403, "csrf_failed", _("The CSRF token is missing or wrong. Reload the page and try again.")
         )
-    return _error(request, exc.status_code, "http_error", str(exc))
+    if exc.status_code == 429:
+        return _error(request, 429, "throttled", _("Too many requests. Wait a moment and try again."))
+    return _error(request, exc.status_code, "bad_request", _("The request could not be processed."))
+
+
+@api.exception_handler(OverflowError)
+def on_overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+    return _error(request, 422, "invalid_input", _("A number in the request is too large."))
+
+
+@api.exception_handler(DataError)
+def on_data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+    # Validation at the edge should catch these first; this keeps a missed case a clear 422, never a 500.
+    return _error(request, 422, "invalid_input", _("A value in the request is too long or not allowed."))
 
 
 @api.exception_handler(Http404)

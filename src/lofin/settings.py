@@ -38,13 +38,21 @@ VAR_DIR = Path(os.environ.get("LOFIN_VAR_DIR", BASE_DIR / "var")).resolve()
 # The embedded database, collected static files and worker metrics live here; a fresh clone has none yet.
 (VAR_DIR / "static").mkdir(parents=True, exist_ok=True)
 
+DATABASE_URL = os.environ.get("LOFIN_DATABASE_URL", "")
+# Demo mode: the embedded SQLite set-up of `make run` (no database configured), tests, or LOFIN_DEMO=1.
+# Anything else is treated as production: it needs its own secrets and refuses to load demo accounts.
+LOFIN_DEMO = env_flag("LOFIN_DEMO", not DATABASE_URL or TESTING or DEBUG)
+
 SECRET_KEY = os.environ.get("LOFIN_SECRET_KEY", "")
 if not SECRET_KEY:
-    if DEBUG or TESTING or os.environ.get("LOFIN_DEMO", "1") == "1":
-        # Only the demo/dev set-up runs without a configured key; production must set LOFIN_SECRET_KEY.
-        SECRET_KEY = "lofin-insecure-demo-key-do-not-use-in-production"  # noqa: S105
-    else:
-        raise RuntimeError("LOFIN_SECRET_KEY must be set when LOFIN_DEMO=0")
+    if not LOFIN_DEMO:
+        raise RuntimeError(
+            "LOFIN_SECRET_KEY must be set (a configured database means production; set LOFIN_DEMO=1 for a demo)"
+        )
+    SECRET_KEY = "lofin-insecure-demo-key-do-not-use-in-production"  # noqa: S105
+# The audit chain's HMAC key. Keep it outside the database (and its backups): with it, nobody who can only
+# write the tables can forge a consistent chain. Never change it once events exist.
+LOFIN_AUDIT_KEY = os.environ.get("LOFIN_AUDIT_KEY", "") or ("lofin-audit:" + SECRET_KEY)
 
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("LOFIN_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")
@@ -70,6 +78,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "lofin.core",
     "lofin.portal",
+    "lofin.budget",
     "lofin.gateway",
     "lofin.demo",
 ]
@@ -115,8 +124,7 @@ TEMPLATES = [
 
 # --- database -------------------------------------------------------------------------------
 DEFAULT_SQLITE = f"sqlite:///{VAR_DIR / 'lofin.sqlite3'}"
-DATABASE_URL = os.environ.get("LOFIN_DATABASE_URL", DEFAULT_SQLITE)
-_db = dj_database_url.parse(DATABASE_URL, conn_max_age=0)
+_db = dj_database_url.parse(DATABASE_URL or DEFAULT_SQLITE, conn_max_age=0)
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["OPTIONS"] = {
         # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of failing with

@@ -70,6 +70,16 @@ def test_home_in_korean_and_english_log_in_and_decide(live_server, page, axe):
     assert page.locator("#line td", has_text="검토 완료").count() == 1
     axe.check(page, "approval-after-decision")
 
+    # The division head decides the document (위임전결: up to 1천만 원 at the division head).
+    page.click("header button.link-button")
+    log_in(page, base, "seoul.budget-chief")
+    page.goto(base + "/me/inbox/")
+    page.locator("#pending tbody tr a", has_text="청사 시설 유지보수").click()
+    page.wait_for_load_state("networkidle")
+    page.click("button[name=decision][value=approve]")
+    page.wait_for_load_state("networkidle")
+    assert page.inner_text("#approval-status") == ko("approved")
+
     page.goto(base + "/g/1100000/")
     axe.check(page, "workspace")
     page.goto(base + "/g/1100000/draft/")

@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -118,7 +118,12 @@ def do_register(
     _check_password(password, user)
     user.set_password(password)
     with transaction.atomic():
-        user.save()
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError:
+            # Someone took the name between our check and the insert.
+            raise Conflict(_("This user name is taken."), field="username") from None
         membership = Membership.objects.create(user=user, government=government, role=SIGNUP_ROLE[account])
         audit.record(
             user,
@@ -166,7 +171,11 @@ def do_create_user(
     else:
         user.set_unusable_password()
     with transaction.atomic():
-        user.save()
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError:
+            raise Conflict(_("This user name is taken."), field="username") from None
         audit.record(actor, "core.user.create", user, data={"username": username, "account_type": account})
     return user
 
@@ -218,7 +227,7 @@ def do_revoke_membership(membership_id: int, *, actor: Any) -> None:
     with transaction.atomic():
         try:
             membership = (
-                Membership.objects.select_for_update().select_related("user", "government").get(pk=membership_id)
+                Membership.objects.select_for_update(of=("self",)).select_related("user", "government").get(pk=membership_id)
             )
         except Membership.DoesNotExist:
             raise NotFound() from None
@@ -279,9 +288,11 @@ def do_create_department(
     if parent is not None and parent.government_id != government.pk:
         raise NotFound()
     with transaction.atomic():
-        if Department.objects.filter(government=government, code=code).exists():
-            raise Conflict(_("A department with this code exists already."), field="code")
-        department = Department.objects.create(government=government, code=code, name=name, parent=parent)
+        try:
+            with transaction.atomic():
+                department = Department.objects.create(government=government, code=code, name=name, parent=parent)
+        except IntegrityError:
+            raise Conflict(_("A department with this code exists already."), field="code") from None
         audit.record(actor, "core.department.create", department, data={"code": code, "name": name})
     return department
 

@@ -64,9 +64,14 @@ admin_site = LofinAdminSite(name="admin")
 
 
 def _changes(form: forms.ModelForm | None) -> dict[str, Any]:
+    """The changed fields, for the audit record; secrets never go into the (append-only) trail."""
     if form is None:
         return {}
-    return {name: form.cleaned_data.get(name) for name in form.changed_data}
+    return {
+        name: form.cleaned_data.get(name)
+        for name in form.changed_data
+        if "password" not in name and name not in {"key", "secret"}
+    }
 
 
 class OperatorAdmin(admin.ModelAdmin):
@@ -177,7 +182,7 @@ class OfficialInline(OperatorInline):
 
 
 class UserCreationAdminForm(UserCreationForm):
-    class Meta(UserCreationForm.Meta):
+    class Meta(UserCreationForm.Meta):  # type: ignore[name-defined]
         model = User
         fields = ("username", "display_name", "account_type", "email", "phone")
 

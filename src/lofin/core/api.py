@@ -6,11 +6,13 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
 from lofin.core import governments as registry
 from lofin.core.approvals import actions as approval_actions
 from lofin.core.approvals import queries as approval_queries
+from lofin.core.errors import InvalidInput
 from lofin.core.http import AuthedRequest
 from lofin.core.models import ApprovalRequest, LocalGovernment
 from lofin.core.notifications.actions import do_mark_read
@@ -20,6 +22,7 @@ from lofin.core.schemas import (
     CountOut,
     DecisionIn,
     GovernmentOut,
+    Id,
     InboxItemOut,
     MeOut,
     NotificationOut,
@@ -121,17 +124,17 @@ def inbox(request: AuthedRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/approvals/{request_id}", response=ApprovalOut, summary="One document on an approval line")
-def get_approval(request: AuthedRequest, request_id: int) -> dict[str, Any]:
+def get_approval(request: AuthedRequest, request_id: Id) -> dict[str, Any]:
     return _approval(approval_queries.visible_request(request.user, request_id))
 
 
 @router.post("/approvals/{request_id}/approve", response=ApprovalOut, summary="Approve the step waiting for me")
-def approve(request: AuthedRequest, request_id: int, payload: DecisionIn) -> dict[str, Any]:
+def approve(request: AuthedRequest, request_id: Id, payload: DecisionIn) -> dict[str, Any]:
     return _approval(approval_actions.do_approve(request_id, actor=request.user, comment=payload.comment))
 
 
 @router.post("/approvals/{request_id}/reject", response=ApprovalOut, summary="Return the document (반려)")
-def reject(request: AuthedRequest, request_id: int, payload: RejectIn) -> dict[str, Any]:
+def reject(request: AuthedRequest, request_id: Id, payload: RejectIn) -> dict[str, Any]:
     return _approval(approval_actions.do_reject(request_id, actor=request.user, reason=payload.reason))
 
 
@@ -156,4 +159,6 @@ def notifications(request: AuthedRequest, unread: bool = False) -> list[dict[str
 
 @router.post("/notifications/read", response=CountOut, summary="Mark my notifications read")
 def mark_read(request: AuthedRequest, payload: ReadIn) -> dict[str, int]:
-    return {"updated": do_mark_read(request.user, payload.ids)}
+    if not payload.all and not payload.ids:
+        raise InvalidInput(_("List the notifications to mark read, or send all: true."), field="ids")
+    return {"updated": do_mark_read(request.user, None if payload.all else payload.ids)}

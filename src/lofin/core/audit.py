@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
 from django.utils import timezone
@@ -48,10 +50,17 @@ def _timestamp(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def _key() -> bytes:
+    """The chain is an HMAC keyed outside the database: someone who can write the tables but does not hold
+    LOFIN_AUDIT_KEY cannot forge a consistent chain."""
+    return settings.LOFIN_AUDIT_KEY.encode("utf-8")
+
+
 def compute_hash(
     *,
     chain_key: str,
     seq: int,
+    government_id: int | None,
     occurred_at: dt.datetime,
     actor_id: int | None,
     actor_label: str,
@@ -65,6 +74,7 @@ def compute_hash(
         [
             chain_key,
             str(seq),
+            "" if government_id is None else str(government_id),
             _timestamp(occurred_at),
             "" if actor_id is None else str(actor_id),
             actor_label,
@@ -75,7 +85,7 @@ def compute_hash(
             prev_hash,
         ]
     )
-    return hashlib.sha256(content.encode("utf-8")).hexdigest()
+    return hmac.new(_key(), content.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def chain_key_for(government: LocalGovernment | None) -> str:
@@ -130,6 +140,7 @@ def record(
     digest = compute_hash(
         chain_key=key,
         seq=seq,
+        government_id=government.pk if government is not None else None,
         occurred_at=occurred_at,
         actor_id=actor_id,
         actor_label=actor_label,
@@ -181,6 +192,7 @@ def _events(key: str) -> Iterator[AuditEvent]:
 
 
 def verify_chain(key: str) -> ChainReport:
+    expected_government = _government_ids([key])
     expected_prev = GENESIS_HASH
     expected_seq = 1
     count = 0
@@ -190,9 +202,12 @@ def verify_chain(key: str) -> ChainReport:
             return ChainReport(key, count, Break(key, expected_seq, None, f"sequence jumps to {event.seq}"))
         if event.prev_hash != expected_prev:
             return ChainReport(key, count, Break(key, event.seq, event.pk, "does not link to the previous event"))
+        if expected_government.get(key, "missing") != event.government_id:
+            return ChainReport(key, count, Break(key, event.seq, event.pk, "belongs to another government's chain"))
         digest = compute_hash(
             chain_key=event.chain_key,
             seq=event.seq,
+            government_id=event.government_id,
             occurred_at=event.occurred_at,
             actor_id=event.actor_id,
             actor_label=event.actor_label,
@@ -207,7 +222,9 @@ def verify_chain(key: str) -> ChainReport:
         expected_prev = event.hash
         expected_seq += 1
     head = AuditChain.objects.filter(key=key).first()
-    if head is not None and (head.last_seq != expected_seq - 1 or head.last_hash != expected_prev):
+    if head is None:
+        return ChainReport(key, count, Break(key, expected_seq, None, "the chain head is missing"))
+    if head.last_seq != expected_seq - 1 or head.last_hash != expected_prev:
         return ChainReport(
             key,
             count,
@@ -216,12 +233,23 @@ def verify_chain(key: str) -> ChainReport:
     return ChainReport(key, count, None)
 
 
+def _government_ids(keys: list[str]) -> dict[str, int | None]:
+    ids: dict[str, int | None] = dict(LocalGovernment.objects.filter(code__in=keys).values_list("code", "pk"))
+    if SYSTEM_CHAIN in keys:
+        ids[SYSTEM_CHAIN] = None
+    return ids
+
+
 def verify(government_code: str | None = None) -> list[ChainReport]:
+    """Every government has a chain (created with the registry), plus the system chain; a chain whose head or
+    events were removed is reported, not skipped."""
     if government_code:
         keys = [government_code]
     else:
         keys = sorted(
-            set(AuditChain.objects.values_list("key", flat=True))
+            set(LocalGovernment.objects.values_list("code", flat=True))
+            | {SYSTEM_CHAIN}
+            | set(AuditChain.objects.values_list("key", flat=True))
             | set(AuditEvent.objects.values_list("chain_key", flat=True).distinct())
         )
     return [verify_chain(k) for k in keys]

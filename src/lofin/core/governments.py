@@ -17,6 +17,7 @@ from django.db import transaction
 DATA_DIR = Path(__file__).resolve().parent / "data"
 GOVERNMENTS_CSV = DATA_DIR / "local_governments.csv"
 HISTORY_CSV = DATA_DIR / "government_history.csv"
+ESTABLISHED_CSV = DATA_DIR / "government_established.csv"
 
 EXPECTED_TOTAL = 243
 
@@ -31,6 +32,11 @@ def read_history() -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
+def read_established() -> dict[str, dt.date]:
+    with ESTABLISHED_CSV.open(encoding="utf-8", newline="") as f:
+        return {r["code"]: dt.date.fromisoformat(r["established_on"]) for r in csv.DictReader(f)}
+
+
 def _date(text: str) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
@@ -42,6 +48,7 @@ def load(government_model: Any = None, version_model: Any = None, chain_model: A
 
         government_model, version_model, chain_model = LocalGovernment, GovernmentVersion, AuditChain
     rows = read_governments()
+    established = read_established()
     created = 0
     with transaction.atomic():
         existing = {g.code: g for g in government_model.objects.all()}
@@ -56,6 +63,7 @@ def load(government_model: Any = None, version_model: Any = None, chain_model: A
                 "legal_dong_code": row["legal_dong_code"],
                 "self_reliance_pct": Decimal(row["self_reliance_pct"]) if row["self_reliance_pct"] else None,
                 "parent": existing.get(row["parent_code"]) if row["parent_code"] else None,
+                "established_on": established.get(row["code"]),
             }
             gov = existing.get(row["code"])
             if gov is None:

@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from typing import Any
 
 GUARDED_TABLES: list[str] = ["core_auditevent"]
+# Chain heads may only move forward and are never deleted.
+HEAD_TABLE = "core_auditchain"
 
 _maintenance = {"on": False}
 
@@ -77,6 +79,61 @@ def sqlite_guard_sql(table: str) -> list[str]:
         f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} WHEN lofin_maintenance() = 0 "
         f"BEGIN SELECT RAISE(ABORT, '{message}'); END;",
     ]
+
+
+PG_HEAD_FUNCTION = """
+CREATE OR REPLACE FUNCTION lofin_head_forward() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_setting('lofin.maintenance', true) = 'on' AND current_database() LIKE 'test\\_%' THEN
+        IF TG_OP = 'UPDATE' THEN RETURN NEW; END IF;
+        RETURN OLD;
+    END IF;
+    IF TG_OP = 'UPDATE' AND NEW.last_seq > OLD.last_seq AND NEW.key = OLD.key THEN
+        RETURN NEW;
+    END IF;
+    RAISE EXCEPTION 'lofin: an audit chain head may only move forward'
+        USING ERRCODE = 'insufficient_privilege';
+END
+$$;
+"""
+
+
+def install_head_guard(schema_editor: Any) -> None:
+    vendor = schema_editor.connection.vendor
+    table = HEAD_TABLE
+    if vendor == "postgresql":
+        schema_editor.execute(PG_HEAD_FUNCTION, params=None)
+        for sql in (
+            f"DROP TRIGGER IF EXISTS {table}_forward ON {table};",
+            f"CREATE TRIGGER {table}_forward BEFORE UPDATE OR DELETE ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION lofin_head_forward();",
+            f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table};",
+            f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+            "FOR EACH STATEMENT EXECUTE FUNCTION lofin_reject_change();",
+        ):
+            schema_editor.execute(sql, params=None)
+    elif vendor == "sqlite":
+        message = "lofin: an audit chain head may only move forward"
+        for sql in (
+            f"DROP TRIGGER IF EXISTS {table}_forward;",
+            f"CREATE TRIGGER {table}_forward BEFORE UPDATE ON {table} "
+            f"WHEN lofin_maintenance() = 0 AND (NEW.last_seq <= OLD.last_seq OR NEW.key != OLD.key) "
+            f"BEGIN SELECT RAISE(ABORT, '{message}'); END;",
+            f"DROP TRIGGER IF EXISTS {table}_no_delete;",
+            f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} WHEN lofin_maintenance() = 0 "
+            f"BEGIN SELECT RAISE(ABORT, '{message}'); END;",
+        ):
+            schema_editor.execute(sql, params=None)
+
+
+def uninstall_head_guard(schema_editor: Any) -> None:
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        for name in (f"{HEAD_TABLE}_forward", f"{HEAD_TABLE}_no_truncate"):
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {name} ON {HEAD_TABLE};")
+    elif vendor == "sqlite":
+        for name in (f"{HEAD_TABLE}_forward", f"{HEAD_TABLE}_no_delete"):
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {name};")
 
 
 def install(schema_editor: Any, table: str) -> None:

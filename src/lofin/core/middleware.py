@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 
 from lofin.core.errors import LofinError, NotAuthenticated
 from lofin.core.metrics import REQUEST_SECONDS, REQUESTS, QueryTimer
@@ -148,14 +149,35 @@ def error_response(request: HttpRequest, error: LofinError) -> HttpResponse:
     )
 
 
+JSON_PATHS = ("/api/", "/healthz", "/readyz")
+
+
 class ErrorMiddleware:
-    """Business errors raised by views become the right status and a translated message, once, here."""
+    """Business errors raised by views become the right status and a translated message, once, here.
+    Programs calling the API or the probes get the JSON error shape even for Django's own 404 and 405."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        response = self.get_response(request)
+        json_path = request.path.startswith(JSON_PATHS)
+        if json_path and response.status_code in (404, 405) and "json" not in response.get("Content-Type", ""):
+            from lofin.core.errors import json_error
+
+            if response.status_code == 405:
+                allowed = response.get("Allow", "")
+                error = json_error(
+                    "method_not_allowed",
+                    _("This address does not accept %(method)s.") % {"method": request.method},
+                    405,
+                    {"allowed": allowed},
+                )
+                if allowed:
+                    error["Allow"] = allowed
+                return error
+            return json_error("not_found", _("Not found, or you do not have access to it."), 404)
+        return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, LofinError):

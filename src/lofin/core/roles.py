@@ -16,6 +16,8 @@ class Role(models.TextChoices):
     CONTRACT_OFFICER = "contract_officer", _("contract officer")  # 계약담당
     SUBSIDY_OFFICER = "subsidy_officer", _("subsidy officer")  # 보조금담당
     AUDITOR = "auditor", _("auditor")  # 감사
+    # Staff with no accounting duty of their own (heads, bureau and division heads who approve documents).
+    OFFICIAL = "official", _("official")  # 공무원
     # People outside the government's staff.
     RESIDENT = "resident", _("resident")  # 주민
     SUBSIDY_OPERATOR = "subsidy_operator", _("subsidy operator")  # 보조사업자
@@ -35,6 +37,7 @@ OFFICIAL_ROLES = frozenset(
         Role.CONTRACT_OFFICER,
         Role.SUBSIDY_OFFICER,
         Role.AUDITOR,
+        Role.OFFICIAL,
     }
 )
 PUBLIC_ROLES = frozenset({Role.RESIDENT, Role.SUBSIDY_OPERATOR, Role.SUPPLIER})

@@ -1,8 +1,24 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from ninja import Schema
+from pydantic import AfterValidator, Field
+
+# Database ids are positive 64-bit integers; anything else is bad input, not a server error.
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+def Text(max_length: int) -> type[str]:
+    """Free text from people: bounded, and without NUL characters (PostgreSQL cannot store them)."""
+    return Annotated[str, Field(max_length=max_length), AfterValidator(_no_nul)]  # type: ignore[return-value]
 
 
 class GovernmentOut(Schema):
@@ -67,11 +83,11 @@ class InboxItemOut(Schema):
 
 
 class DecisionIn(Schema):
-    comment: str = ""
+    comment: Text(2000) = ""  # type: ignore[valid-type]
 
 
 class RejectIn(Schema):
-    reason: str
+    reason: Text(2000)  # type: ignore[valid-type]
 
 
 class NotificationOut(Schema):
@@ -85,7 +101,10 @@ class NotificationOut(Schema):
 
 
 class ReadIn(Schema):
-    ids: list[int] | None = None
+    """The notifications to mark read; send `"all": true` to mark every one."""
+
+    ids: list[Id] = Field(default_factory=list, max_length=1000)
+    all: bool = False
 
 
 class CountOut(Schema):

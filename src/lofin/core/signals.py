@@ -1,10 +1,13 @@
-"""Audit of logins, logouts and refused logins; cache invalidation."""
+"""Audit of logins and logouts; cache invalidation.
+
+Refused logins are recorded by django-axes (AccessAttempt, AccessFailureLog), not in the hash chain: a flood
+of wrong passwords must not queue every other write of the platform behind the system chain's lock."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
@@ -48,6 +51,5 @@ def on_holiday_change(**kwargs: Any) -> None:
 def connect() -> None:
     user_logged_in.connect(on_login, dispatch_uid="lofin_audit_login")
     user_logged_out.connect(on_logout, dispatch_uid="lofin_audit_logout")
-    user_login_failed.connect(on_login_failed, dispatch_uid="lofin_audit_login_failed")
     post_save.connect(on_holiday_change, sender=ExtraHoliday, dispatch_uid="lofin_holiday_saved")
     post_delete.connect(on_holiday_change, sender=ExtraHoliday, dispatch_uid="lofin_holiday_deleted")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 import uuid
 from typing import Any
 
@@ -31,7 +32,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from lofin.core import actions, audit, permissions
 from lofin.core.approvals import actions as approval_actions
 from lofin.core.approvals import queries as approval_queries
-from lofin.core.errors import LofinError, json_error
+from lofin.core.errors import LofinError, NotFound, json_error
 from lofin.core.forms import (
     DecisionForm,
     DelegationForm,
@@ -224,9 +225,15 @@ def otp_setup_view(request: AuthedRequest) -> HttpResponse:
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    replacing = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
     form = OtpForm(request.POST or None)
+    if replacing:
+        # Someone holding only a stolen session must not be able to swap the second factor.
+        form.fields["password"] = forms.CharField(label=_("Your password"), widget=forms.PasswordInput, strip=False)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
+        if replacing and not user.check_password(form.cleaned_data["password"]):
+            form.add_error("password", _("The password is not correct."))
+        elif device.verify_token(form.cleaned_data["token"]):
             with transaction.atomic():
                 TOTPDevice.objects.filter(user=user, confirmed=True).delete()
                 device.confirmed = True
@@ -247,6 +254,9 @@ def otp_setup_view(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def otp_disable_view(request: AuthedRequest) -> HttpResponse:
+    if not request.user.check_password(request.POST.get("password", "")):
+        messages.error(request, _("The password is not correct; two-step verification stays on."))
+        return redirect("core:account")
     with transaction.atomic():
         deleted, _rows = TOTPDevice.objects.filter(user=request.user).delete()
         if deleted:
@@ -324,7 +334,10 @@ def approval_decide_view(request: AuthedRequest, request_id: int) -> HttpRespons
             approval_actions.do_withdraw(request_id, actor=request.user)
             messages.success(request, _("Withdrawn."))
         elif decision == "confirm":
-            approval_actions.do_confirm_after(int(request.POST.get("step", 0)), actor=request.user)
+            step_id = request.POST.get("step", "")
+            if not step_id.isdigit():
+                raise NotFound()
+            approval_actions.do_confirm_after(int(step_id), actor=request.user)
             messages.success(request, _("Confirmed."))
         else:
             messages.error(request, _("Choose what to do with the document."))
@@ -333,6 +346,15 @@ def approval_decide_view(request: AuthedRequest, request_id: int) -> HttpRespons
             raise
         messages.error(request, str(error.message))
     return redirect("core:approval_detail", request_id=request_id)
+
+
+KEY_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+
+def _form_key(request: HttpRequest) -> str:
+    """The form's own retry key (a hidden field); anything odd is replaced by a fresh one."""
+    key = request.POST.get("idempotency_key", "")
+    return key if KEY_RE.fullmatch(key) else uuid.uuid4().hex
 
 
 def _officials_of(government: Any) -> Any:
@@ -355,6 +377,7 @@ def draft_view(request: TenantRequest, gov_code: str) -> HttpResponse:
         amount = form.cleaned_data.get("amount")
     default = approval_queries.default_line(government, request.user, doc_kind="core.general", amount=amount)
     rows = [{"kind": s.kind, "assignee_id": s.assignee_id} for s in default[1:]]
+    key = _form_key(request)
     if request.method == "POST" and request.POST.get("action") == "submit" and form.is_valid():
         line = []
         for i in range(8):
@@ -372,12 +395,12 @@ def draft_view(request: TenantRequest, gov_code: str) -> HttpResponse:
                     government=government,
                     doc_kind="core.general",
                     subject_type="core.general",
-                    subject_id=request.POST.get("idempotency_key", "")[:64] or uuid.uuid4().hex,
+                    subject_id=key,
                     title=form.cleaned_data["title"],
                     amount=form.cleaned_data.get("amount"),
                     line=line,
                     actor=request.user,
-                    idempotency_key=request.POST.get("idempotency_key") or uuid.uuid4().hex,
+                    idempotency_key=key,
                 )
             except LofinError as error:
                 form.add_error(None, str(error.message))
@@ -385,12 +408,9 @@ def draft_view(request: TenantRequest, gov_code: str) -> HttpResponse:
                 messages.success(request, _("Submitted for approval."))
                 return redirect("core:approval_detail", request_id=approval.pk)
         rows = [
-            {
-                "kind": request.POST.get(f"step-{i}-kind", ""),
-                "assignee_id": int(request.POST.get(f"step-{i}-assignee") or 0),
-            }
+            {"kind": request.POST.get(f"step-{i}-kind", ""), "assignee_id": int(assignee)}
             for i in range(8)
-            if request.POST.get(f"step-{i}-assignee")
+            if (assignee := request.POST.get(f"step-{i}-assignee", "")).isdigit()
         ]
     while len(rows) < 5:
         rows.append({"kind": "", "assignee_id": 0})
@@ -405,7 +425,7 @@ def draft_view(request: TenantRequest, gov_code: str) -> HttpResponse:
             (StepKind.APPROVE, StepKind.APPROVE.label),
         ],
         "required": Position(required).label,
-        "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
+        "idempotency_key": key,
     }
     return render(request, "core/draft.html", context)
 

@@ -88,10 +88,12 @@ def next_business_day(day: dt.date, *, labour_day: bool = False) -> dt.date:
 
 
 def add_business_days(day: dt.date, count: int) -> dt.date:
-    """`count` business days after `day` (count ≥ 0); 0 returns next_business_day(day)."""
+    """The `count`-th business day after `day` (count ≥ 0; 0 returns next_business_day(day)).
+    One business day after a Saturday is the Monday, like business_days_between counts."""
     if count < 0:
         raise ValueError("count must not be negative")
-    day = next_business_day(day)
+    if count == 0:
+        return next_business_day(day)
     for _ in range(count):
         day = next_business_day(day + _ONE_DAY)
     return day

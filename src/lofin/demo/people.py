@@ -210,7 +210,9 @@ def _load_government(
                     title=title,
                 )
             )
-            memberships += [Membership(user=user, government=gov, role=r, granted_by=operator) for r in post.roles]
+            # Managers who only approve hold the plain official role: lines need a current official membership.
+            roles = post.roles or (Role.OFFICIAL,)
+            memberships += [Membership(user=user, government=gov, role=r, granted_by=operator) for r in roles]
         role_of = {
             AccountType.RESIDENT: Role.RESIDENT,
             AccountType.SUPPLIER: Role.SUPPLIER,

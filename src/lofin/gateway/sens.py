@@ -11,6 +11,7 @@ In development and tests the same code talks to `lofin.gateway.simulators.sens`.
 
 from __future__ import annotations
 
+import http.client
 import json
 import time
 import urllib.error
@@ -19,7 +20,7 @@ from typing import Any
 
 from django.conf import settings
 
-from lofin.core.notifications.delivery import PermanentSendError, SendError
+from lofin.core.notifications.delivery import AmbiguousSendError, PermanentSendError, SendError
 from lofin.gateway.sens_protocol import (
     LMS_MAX_BYTES,
     LMS_SUBJECT_MAX_BYTES,
@@ -76,8 +77,12 @@ class SensClient:
             if 400 <= exc.code < 500 and exc.code != 429:
                 raise PermanentSendError(f"SENS rejected the message ({exc.code}): {detail}") from exc
             raise SendError(f"SENS error {exc.code}: {detail}") from exc
-        except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+        except urllib.error.URLError as exc:
+            # Raised while connecting or sending the request: SENS did not get a whole request; safe to retry.
             raise SendError(f"SENS unreachable: {exc}") from exc
+        except (TimeoutError, ConnectionError, http.client.HTTPException) as exc:
+            # Raised while waiting for the answer: SENS may have accepted the message.
+            raise AmbiguousSendError(f"SENS did not answer after the request was sent: {exc!r}") from exc
 
     def send_sms(self, *, to: str, text: str, reference: str) -> str:
         """Send one SMS, or an LMS when the text is longer than 90 EUC-KR bytes. Returns the requestId."""

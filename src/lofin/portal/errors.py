@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from lofin.core.errors import json_error
@@ -20,7 +21,8 @@ def _respond(request: HttpRequest, status: int, code: str, message: str) -> Http
             "errors/error.html", {"status": status, "code": code, "message": message}, request=request
         )
     except Exception:  # the error page must render even if the template context is what failed
-        body = f"<!doctype html><html lang='ko'><title>{status}</title><h1>{status}</h1><p>{message}</p></html>"
+        language = translation.get_language() or "ko"
+        body = f"<!doctype html><html lang='{language}'><title>{status}</title><h1>{status}</h1><p>{message}</p></html>"
     return HttpResponse(body, status=status)
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,7 +22,7 @@ from lofin.core.models import (
     ApprovalStep,
     Delegation,
     LocalGovernment,
-    Official,
+    Membership,
     RequestStatus,
     StepKind,
     StepStatus,
@@ -28,12 +30,28 @@ from lofin.core.models import (
 )
 from lofin.core.notifications.actions import notify
 from lofin.core.permissions import APPOINT_SUBSTITUTE, DRAFT_DOCUMENT, is_operator, require
+from lofin.core.roles import OFFICIAL_ROLES
 
 from . import queries, registry, rules
 
 
 def _url(request: ApprovalRequest) -> str:
     return settings.LOFIN_SITE_URL.rstrip("/") + reverse("core:approval_detail", args=[request.pk])
+
+
+def _fingerprint(*parts: Any) -> str:
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
+def _official_people(government: LocalGovernment, people: Sequence[Any]) -> dict[int, int]:
+    """Positions of the people who may stand on a line: a post in the government and a current official role."""
+    positions = queries.positions([p.pk for p in people], government)
+    members = set(
+        Membership.objects.current()
+        .filter(government=government, user_id__in=[p.pk for p in people], role__in=OFFICIAL_ROLES)
+        .values_list("user_id", flat=True)
+    )
+    return {pk: pos for pk, pos in positions.items() if pk in members}
 
 
 def do_submit_for_approval(
@@ -57,11 +75,21 @@ def do_submit_for_approval(
         raise InvalidInput(_("Give the document a title."), field="title")
     if amount is not None and amount < 0:
         raise InvalidInput(_("The amount cannot be negative."), field="amount")
+    if not idempotency_key or len(idempotency_key) > 100:
+        raise InvalidInput(_("A request key of 1 to 100 characters is required."), field="idempotency_key")
+    stored_key = f"{government.pk}:{actor.pk}:{idempotency_key}"
+    fingerprint = _fingerprint(
+        kind.code, subject_type, str(subject_id), title, amount, [(k, getattr(u, "pk", u)) for k, u in line]
+    )
     with transaction.atomic():
-        if done := ApprovalRequest.objects.filter(idempotency_key=idempotency_key).first():
+        if done := ApprovalRequest.objects.filter(idempotency_key=stored_key).first():
+            if done.fingerprint != fingerprint:
+                raise Conflict(
+                    _("This request key was already used for a different document."), code_detail="key_reused"
+                )
             return done
         people = [actor, *[user for _kind, user in line]]
-        positions = queries.positions([p.pk for p in people], government)
+        positions = _official_people(government, people)
         for person in people:
             if person.pk not in positions:
                 raise InvalidInput(
@@ -84,11 +112,12 @@ def do_submit_for_approval(
                     drafter=actor,
                     required_position=required,
                     current_order=2,
-                    idempotency_key=idempotency_key,
+                    idempotency_key=stored_key,
+                    fingerprint=fingerprint,
                 )
         except IntegrityError:
             # The same submission arrived twice at once; the first one stands.
-            return ApprovalRequest.objects.get(idempotency_key=idempotency_key)
+            return ApprovalRequest.objects.get(idempotency_key=stored_key)
         now = timezone.now()
         ApprovalStep.objects.bulk_create(
             [
@@ -144,8 +173,13 @@ def _announce_pending(request: ApprovalRequest) -> None:
 
 def _lock(request_id: int) -> ApprovalRequest:
     try:
-        return ApprovalRequest.objects.select_for_update().select_related("government", "drafter").get(pk=request_id)
-    except ApprovalRequest.DoesNotExist:
+        # Lock only the request row: government and drafter rows are read by everyone else at the same time.
+        return (
+            ApprovalRequest.objects.select_for_update(of=("self",))
+            .select_related("government", "drafter")
+            .get(pk=request_id)
+        )
+    except (ApprovalRequest.DoesNotExist, ValueError, TypeError, OverflowError):
         raise NotFound() from None
 
 
@@ -158,6 +192,12 @@ def _authorise_step(request: ApprovalRequest, actor: Any) -> tuple[ApprovalStep,
     if step.assignee_id == actor.pk:
         return step, False
     if actor.pk in queries.substitutes_for(step.assignee_id, request.government):
+        # Separation of duties: nobody decides for someone else on a document they drafted or stand on.
+        rules.check_substitute_may_act(
+            actor_id=actor.pk,
+            drafter_id=request.drafter_id,
+            line_ids=list(request.steps.values_list("assignee_id", flat=True)),
+        )
         return step, True
     raise PermissionDenied(_("This step waits for someone else's decision."))
 
@@ -168,8 +208,10 @@ def do_approve(request_id: int, *, actor: Any, comment: str = "") -> ApprovalReq
         step, acting = _authorise_step(request, actor)
         post = queries.post_of(actor, request.government)
         actor_position = post.position if post else 0
-        if step.kind == StepKind.APPROVE and actor_position < request.required_position and not acting:
-            raise PermissionDenied(_("Your position may not decide a document of this amount."))
+        if step.kind == StepKind.APPROVE:
+            rules.check_decider_position(
+                actor_position=actor_position, required=request.required_position, acting=acting
+            )
         mode = rules.acting_mode(step_kind=step.kind, acting_for_someone=acting, actor_position=actor_position)
         now = timezone.now()
         ApprovalStep.objects.filter(pk=step.pk).update(
@@ -277,7 +319,7 @@ def do_confirm_after(step_id: int, *, actor: Any) -> ApprovalStep:
     with transaction.atomic():
         try:
             step = (
-                ApprovalStep.objects.select_for_update()
+                ApprovalStep.objects.select_for_update(of=("self",))
                 .select_related("request", "request__government")
                 .get(pk=step_id, assignee=actor, mode="substitute")
             )
@@ -312,13 +354,9 @@ def do_appoint_substitute(
         raise InvalidInput(_("The absence must end after it starts."), field="ends_at")
     if not (reason or "").strip():
         raise InvalidInput(_("Give the reason for the absence."), field="reason")
-    posts = dict(
-        Official.objects.filter(government=government, user__in=[delegator, substitute]).values_list(
-            "user_id", "position"
-        )
-    )
+    posts = _official_people(government, [delegator, substitute])
     if delegator.pk not in posts or substitute.pk not in posts:
-        raise InvalidInput(_("Both people must hold a post in this government."))
+        raise InvalidInput(_("Both people must be officials of this government."))
     with transaction.atomic():
         delegation = Delegation.objects.create(
             government=government,

@@ -68,13 +68,20 @@ def substitutes_for(user_id: int, government: LocalGovernment, at: dt.datetime |
     )
 
 
+def _current_government_ids(user: Any) -> list[int]:
+    return [gid for gid in roles_by_government(user) if gid is not None]
+
+
 def inbox(user: Any) -> QuerySet[ApprovalStep]:
-    """Steps waiting for this person's decision, in person or as an acting approver (대결)."""
+    """Steps waiting for this person's decision, in person or as an acting approver (대결), in the governments
+    where they hold a current role (someone who left a government no longer sees its documents)."""
     condition = Q(assignee=user)
     for delegator_id, government_id in delegators_of(user):
         condition |= Q(assignee_id=delegator_id, request__government_id=government_id)
     return (
-        ApprovalStep.objects.filter(condition, status=StepStatus.PENDING)
+        ApprovalStep.objects.filter(
+            condition, status=StepStatus.PENDING, request__government_id__in=_current_government_ids(user)
+        )
         .select_related("request", "request__government", "request__drafter", "assignee")
         .order_by("request__created_at")
     )
@@ -88,7 +95,9 @@ def awaiting_post_review(user: Any) -> QuerySet[ApprovalStep]:
 
 
 def drafted_by(user: Any) -> QuerySet[ApprovalRequest]:
-    return ApprovalRequest.objects.filter(drafter=user).select_related("government")
+    return ApprovalRequest.objects.filter(drafter=user, government_id__in=_current_government_ids(user)).select_related(
+        "government"
+    )
 
 
 def visible_request(user: Any, request_id: int) -> ApprovalRequest:
@@ -96,7 +105,7 @@ def visible_request(user: Any, request_id: int) -> ApprovalRequest:
     government. Anyone else gets NotFound, as if it did not exist."""
     try:
         request = ApprovalRequest.objects.select_related("government", "drafter").get(pk=request_id)
-    except (ApprovalRequest.DoesNotExist, ValueError, TypeError):
+    except (ApprovalRequest.DoesNotExist, ValueError, TypeError, OverflowError):
         raise NotFound() from None
     if request.government_id not in roles_by_government(user):
         raise NotFound()

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from lofin.core.errors import InvalidInput
+from lofin.core.errors import InvalidInput, PermissionDenied, SeparationOfDuties
 from lofin.core.models.approvals import ActingMode, StepKind
 from lofin.core.roles import Position
 
@@ -93,3 +93,19 @@ def acting_mode(*, step_kind: str, acting_for_someone: bool, actor_position: int
     if step_kind == StepKind.APPROVE and actor_position < Position.HEAD:
         return ActingMode.DELEGATED_FINAL
     return ActingMode.NORMAL
+
+
+def check_substitute_may_act(*, actor_id: int, drafter_id: int, line_ids: Sequence[int]) -> None:
+    """대결 must not merge duties: the drafter, or someone already on the line, cannot also decide for another."""
+    if actor_id == drafter_id or actor_id in line_ids:
+        raise SeparationOfDuties(
+            _("You drafted this document or stand on its line, so you cannot also decide it for someone else.")
+        )
+
+
+def check_decider_position(*, actor_position: int, required: int, acting: bool) -> None:
+    """A final decision needs the position the 위임전결 rule requires; an acting approver (대결, the usual
+    직무대리) may be at most one position below it."""
+    floor = required - 1 if acting else required
+    if actor_position < floor:
+        raise PermissionDenied(_("Your position may not decide a document of this amount."))

@@ -86,8 +86,10 @@ class ApprovalRequest(models.Model):
     current_order = models.PositiveSmallIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
-    # A retried submission returns the first request instead of opening a second line.
-    idempotency_key = models.CharField(max_length=80, unique=True)
+    # A retried submission returns the first request instead of opening a second line. The stored key is
+    # namespaced by government and drafter; the fingerprint tells a true retry from a reused key.
+    idempotency_key = models.CharField(max_length=160, unique=True)
+    fingerprint = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

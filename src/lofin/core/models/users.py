@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +32,10 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            # "Kim" and "kim" are one person's name to a human: refuse the second at the database.
+            models.UniqueConstraint(Lower("username"), name="user_username_unique_ci"),
+        ]
 
     def __str__(self) -> str:
         return self.display_name or self.username

@@ -32,6 +32,11 @@ class SendError(Exception):
     """A failure that may pass: the message is retried later."""
 
 
+class AmbiguousSendError(SendError):
+    """The message may have reached the provider (the connection broke after it was sent): sending it again
+    could duplicate it, so it becomes `unknown` for an operator to check instead of being retried."""
+
+
 class PermanentSendError(SendError):
     """The provider refused the message itself (bad number, unknown template): retrying cannot help."""
 
@@ -74,6 +79,9 @@ def _send_email(message: OutboundMessage) -> str:
         if 500 <= exc.smtp_code < 600:
             raise PermanentSendError(f"message refused: {exc.smtp_code} {exc.smtp_error!r}") from exc
         raise SendError(str(exc)) from exc
+    except (smtplib.SMTPServerDisconnected, TimeoutError) as exc:
+        # The connection was open (the backend connects before sending): the server may have the message.
+        raise AmbiguousSendError(str(exc)) from exc
     except OSError as exc:
         # Connection trouble and refusals of our own sender or login: a matter of the server or its
         # configuration, not of this message, so it is retried.
@@ -108,7 +116,13 @@ def deliver(message_id: int) -> str:
         return message.status
     try:
         provider_id = _send(message)
-    except Exception as exc:  # every failure is recorded on the message and retried or given up
+    except AmbiguousSendError as exc:
+        OutboundMessage.objects.filter(pk=message.pk, status=MessageStatus.SENDING).update(
+            status=MessageStatus.UNKNOWN, last_error=f"{type(exc).__name__}: {exc}"[:2000]
+        )
+        log.warning("notification outcome unknown", extra={"message_id": message.pk, "error": str(exc)})
+        return str(MessageStatus.UNKNOWN)
+    except Exception as exc:  # every other failure is recorded on the message and retried or given up
         permanent = isinstance(exc, PermanentSendError)
         failed_status = MessageStatus.DEAD if permanent or message.attempts >= MAX_ATTEMPTS else MessageStatus.PENDING
         OutboundMessage.objects.filter(pk=message.pk, status=MessageStatus.SENDING).update(

@@ -55,3 +55,19 @@ def test_an_official_role_for_a_resident_account_is_refused(console):
 
 def test_the_audit_trail_cannot_be_edited_in_the_console(console):
     assert console.get("/admin/core/auditevent/add/").status_code == 403
+
+
+def test_passwords_never_reach_the_audit_trail(console):
+    console.post(
+        "/admin/core/user/add/",
+        {
+            "username": "secretive",
+            "display_name": "비밀",
+            "account_type": "official",
+            "password1": "Very-Secret-Pass-123",
+            "password2": "Very-Secret-Pass-123",
+            "usable_password": "true",
+        },
+    )
+    for data in AuditEvent.objects.values_list("data", flat=True):
+        assert "Very-Secret-Pass-123" not in str(data)

@@ -157,7 +157,7 @@ def test_a_retried_submission_returns_the_first_request(org, seoul):
     first = submit(org, seoul, 1_000, [("approve", org["chief"])])
     again = submit(org, seoul, 1_000, [("approve", org["chief"])])
     assert first.pk == again.pk
-    assert ApprovalRequest.objects.filter(idempotency_key="k1").count() == 1
+    assert ApprovalRequest.objects.filter(idempotency_key__endswith=":k1").count() == 1
 
 
 def test_people_without_a_post_in_the_government_cannot_be_on_the_line(org, seoul, busan):
@@ -321,3 +321,104 @@ def test_unknown_document_kinds_are_refused(org, seoul):
             actor=org["staff"],
             idempotency_key="n1",
         )
+
+
+# --- separation of duties and idempotency (review findings) ----------------------------------------------
+
+
+def test_a_drafter_cannot_decide_their_own_document_as_acting_approver(org, seoul):
+    now = timezone.now()
+    actions.do_appoint_substitute(
+        seoul,
+        delegator=org["mayor"],
+        substitute=org["staff"],
+        starts_at=now - dt.timedelta(hours=1),
+        ends_at=now + dt.timedelta(days=1),
+        reason="출장",
+        actor=org["mayor"],
+    )
+    request = submit(org, seoul, 500_000_000, [("approve", org["mayor"])])
+    from lofin.core.errors import SeparationOfDuties
+
+    with pytest.raises(SeparationOfDuties):
+        actions.do_approve(request.pk, actor=org["staff"])
+    request.refresh_from_db()
+    assert request.status == RequestStatus.IN_PROGRESS
+
+
+def test_an_acting_approver_far_below_the_required_position_cannot_decide(org, seoul):
+    now = timezone.now()
+    actions.do_appoint_substitute(
+        seoul,
+        delegator=org["mayor"],
+        substitute=org["colleague"],
+        starts_at=now - dt.timedelta(hours=1),
+        ends_at=now + dt.timedelta(days=1),
+        reason="출장",
+        actor=org["mayor"],
+    )
+    request = submit(org, seoul, 500_000_000, [("approve", org["mayor"])])
+    with pytest.raises(PermissionDenied):
+        actions.do_approve(request.pk, actor=org["colleague"])  # a staff officer acting for the head
+
+
+def test_the_deputy_may_act_for_the_head(org, seoul):
+    now = timezone.now()
+    actions.do_appoint_substitute(
+        seoul,
+        delegator=org["mayor"],
+        substitute=org["deputy"],
+        starts_at=now - dt.timedelta(hours=1),
+        ends_at=now + dt.timedelta(days=1),
+        reason="출장",
+        actor=org["mayor"],
+    )
+    request = submit(org, seoul, 500_000_000, [("approve", org["mayor"])])
+    assert actions.do_approve(request.pk, actor=org["deputy"]).status == RequestStatus.APPROVED
+
+
+def test_people_without_a_current_official_role_cannot_stand_on_a_line(org, seoul, operator):
+    from lofin.core.actions import do_revoke_membership
+    from lofin.core.models import Membership
+
+    for membership in Membership.objects.filter(user=org["chief"]):
+        do_revoke_membership(membership.pk, actor=operator)
+    with pytest.raises(InvalidInput):
+        submit(org, seoul, 1_000, [("approve", org["chief"])])
+
+
+def test_a_reused_key_with_a_different_document_is_a_conflict(org, seoul):
+    submit(org, seoul, 1_000, [("approve", org["chief"])], key="same")
+    with pytest.raises(Conflict):
+        submit(org, seoul, 2_000, [("approve", org["chief"])], key="same", title="다른 문서")
+
+
+def test_the_same_key_in_another_government_is_another_document(org, seoul, busan):
+    mine = submit(org, seoul, 1_000, [("approve", org["chief"])], key="shared-key")
+    drafter = testing.official(busan, Role.BUDGET_OFFICER, username="b-drafter")
+    boss = testing.official(busan, Role.OFFICIAL, username="b-boss", position=Position.HEAD)
+    theirs = actions.do_submit_for_approval(
+        government=busan,
+        doc_kind="core.general",
+        subject_type="core.general",
+        subject_id="x",
+        title="부산",
+        amount=1,
+        line=[("approve", boss)],
+        actor=drafter,
+        idempotency_key="shared-key",
+    )
+    assert theirs.pk != mine.pk and theirs.government_id == busan.pk
+
+
+def test_someone_who_left_the_government_no_longer_sees_its_documents(org, seoul, operator):
+    from lofin.core.actions import do_revoke_membership
+    from lofin.core.models import Membership
+    from lofin.core.permissions import forget_roles
+
+    submit(org, seoul, 1_000, [("review", org["lead"]), ("approve", org["chief"])])
+    assert queries.inbox(org["lead"]).count() == 1
+    for membership in Membership.objects.filter(user=org["lead"]):
+        do_revoke_membership(membership.pk, actor=operator)
+    forget_roles(org["lead"])
+    assert queries.inbox(org["lead"]).count() == 0

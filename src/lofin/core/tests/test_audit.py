@@ -117,3 +117,35 @@ def test_a_rolled_back_action_leaves_no_audit_row(seoul):
         1 / 0  # noqa: B018 - the business change fails after its audit row was written
     assert AuditEvent.objects.count() == before
     assert AuditChain.objects.get(key="1100000").last_seq == 0
+
+
+def test_moving_an_event_to_another_government_is_detected(seoul):
+    events = _record_some(seoul, 2)
+    busan = LocalGovernment.objects.get(code="2600000")
+    tamper("UPDATE core_auditevent SET government_id = %s WHERE id = %s", [busan.pk, events[1].pk])
+    broken = audit.verify_chain("1100000").broken
+    assert broken is not None and broken.seq == 2
+
+
+def test_deleting_a_whole_chain_with_its_head_is_detected(seoul):
+    _record_some(seoul, 2)
+    tamper("DELETE FROM core_auditevent WHERE chain_key = %s", ["1100000"])
+    tamper("DELETE FROM core_auditchain WHERE key = %s", ["1100000"])
+    reports = {r.chain_key: r for r in audit.verify()}
+    assert reports["1100000"].broken is not None
+    assert "missing" in reports["1100000"].broken.reason
+
+
+def test_a_chain_head_cannot_move_backwards_or_disappear(seoul):
+    _record_some(seoul, 2)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditChain.objects.filter(key="1100000").update(last_seq=0)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditChain.objects.filter(key="1100000").delete()
+    assert AuditChain.objects.get(key="1100000").last_seq == 2
+
+
+def test_a_chain_rewritten_without_the_key_does_not_verify(seoul, settings):
+    _record_some(seoul, 1)
+    settings.LOFIN_AUDIT_KEY = "a-key-the-attacker-guessed"
+    assert audit.verify_chain("1100000").broken is not None

@@ -154,6 +154,13 @@ def test_adding_business_days_skips_holidays():
 
 
 @pytest.mark.django_db
+def test_one_business_day_after_a_saturday_is_the_monday():
+    assert workdays.add_business_days(D(2026, 11, 28), 1) == D(2026, 11, 30)
+    assert workdays.business_days_between(D(2026, 11, 28), D(2026, 11, 30)) == 1
+    assert workdays.add_business_days(D(2026, 11, 28), 0) == D(2026, 11, 30)
+
+
+@pytest.mark.django_db
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.dates(min_value=D(2020, 1, 1), max_value=D(2030, 12, 31)))
 def test_the_next_business_day_is_a_business_day_within_ten_days(day):

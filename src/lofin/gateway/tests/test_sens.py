@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from lofin.core import testing
-from lofin.core.models import MessageStatus, OutboundMessage
+from lofin.core.models import MessageStatus, NotificationPreference, OutboundMessage
 from lofin.core.notifications.actions import do_set_preference, notify
 from lofin.core.notifications.delivery import PermanentSendError, SendError, deliver, process_due
 from lofin.core.notifications.events import EVENTS
@@ -494,3 +494,53 @@ class TestDelivery:
 
         assert sens.messages() == []
         assert OutboundMessage.objects.filter(recipient=park).count() == 0
+
+
+class TestAmbiguousFailures:
+    """A gateway that took the request and then went silent may have sent the SMS: never resend it blindly."""
+
+    @pytest.fixture
+    def silent_gateway(self, settings):
+        server = socket.socket()
+        server.bind(("127.0.0.1", 0))
+        server.listen(5)
+        stop = threading.Event()
+
+        def swallow():
+            while not stop.is_set():
+                try:
+                    conn, _addr = server.accept()
+                except OSError:
+                    return
+                conn.recv(65536)  # read the whole request, then hang up without answering
+                conn.close()
+
+        thread = threading.Thread(target=swallow, daemon=True)
+        thread.start()
+        settings.LOFIN_SMS_URL = f"http://127.0.0.1:{server.getsockname()[1]}"
+        yield
+        stop.set()
+        server.close()
+
+    def test_a_connection_lost_after_sending_is_ambiguous(self, silent_gateway):
+        from lofin.core.notifications.delivery import AmbiguousSendError
+
+        with pytest.raises(AmbiguousSendError):
+            SensClient().send_sms(to="01012345678", text="안녕하세요", reference="r")
+
+    @pytest.mark.django_db(transaction=True)
+    def test_the_message_becomes_unknown_and_is_not_retried(self, silent_gateway, seoul, park):
+        from lofin.core.models import MessageStatus
+        from lofin.core.notifications.delivery import deliver, process_due
+
+        NotificationPreference.objects.update_or_create(
+            user=park, event="*", defaults={"email": False, "sms": True, "alimtalk": False}
+        )
+        request_approval(park, dedup_key="ambiguous")
+        message = OutboundMessage.objects.get(recipient=park, channel="sms")
+        assert deliver(message.pk) in ("unknown", "sent")
+        message.refresh_from_db()
+        assert message.status == MessageStatus.UNKNOWN
+        process_due()
+        message.refresh_from_db()
+        assert (message.status, message.attempts) == (MessageStatus.UNKNOWN, 1)

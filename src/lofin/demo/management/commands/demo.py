@@ -45,6 +45,11 @@ class Command(BaseCommand):
 
             self.stdout.write(f"{totp(bytes.fromhex(DEMO_OPERATOR_TOTP_HEX)):06d}")
             return
+        if not settings.LOFIN_DEMO:
+            raise CommandError(
+                "refusing to load demo accounts into a configured (production) database; set LOFIN_DEMO=1 "
+                "if this database is really a demo"
+            )
         start = time.perf_counter()
         console = Console(stderr=True)
         show = not options["no_progress"]

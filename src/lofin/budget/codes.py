@@ -1,0 +1,50 @@
+"""Load the national code lists (shipped CSV files in budget/data) for fiscal years, idempotently."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+DATA = Path(__file__).resolve().parent / "data"
+FILES = {"function": "functions.csv", "object": "objects.csv", "revenue": "revenues.csv"}
+FIRST_YEAR = 2023
+# Budgets are formulated a year ahead: in November 2026 the 2027 budget is being prepared.
+LAST_SHIPPED_YEAR = 2027
+
+
+def read(kind: str) -> list[dict[str, str]]:
+    with (DATA / FILES[kind]).open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def load(years: range | list[int] | None = None, model: Any = None) -> int:
+    """Insert the code lists for each year that lacks them; returns the rows created."""
+    if model is None:
+        from lofin.budget.models import NationalCode as model
+    years = list(years or range(FIRST_YEAR, LAST_SHIPPED_YEAR + 1))
+    created = 0
+    with transaction.atomic():
+        for kind in FILES:
+            rows = read(kind)
+            for year in years:
+                if model.objects.filter(kind=kind, year=year).exists():
+                    continue
+                model.objects.bulk_create(
+                    [
+                        model(
+                            kind=kind,
+                            year=year,
+                            code=r["code"],
+                            name=r["name"],
+                            level=r["level"],
+                            parent_code=r.get("parent_code", "") or "",
+                            name_en=r.get("name_en", "") or "",
+                        )
+                        for r in rows
+                    ]
+                )
+                created += len(rows)
+    return created
