@@ -51,6 +51,10 @@ def pytest_configure(config: pytest.Config) -> None:
                 original(self)
         governments.load()
         defaults.load()
+        from lofin.budget import codes
+
+        codes.load()
+        codes.load_policies()
 
     testcases.TransactionTestCase._fixture_teardown = teardown_with_maintenance
 

@@ -7,6 +7,8 @@ need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v xgettext >/dev/null 2>&1 || need+=(gettext)
 fc-list :lang=ko 2>/dev/null | grep -q . || need+=(fonts-noto-cjk)
+# NanumGothic is a TrueType font, which the PDF writer (reportlab) can embed; Noto CJK is CFF and cannot be.
+[ -f /usr/share/fonts/truetype/nanum/NanumGothic.ttf ] || need+=(fonts-nanum)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing ${need[*]} (Debian)..." >&2
   SUDO=""; [ "$(id -u)" = "0" ] || SUDO="sudo"

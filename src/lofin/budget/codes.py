@@ -48,3 +48,16 @@ def load(years: range | list[int] | None = None, model: Any = None) -> int:
                 )
                 created += len(rows)
     return created
+
+
+# The bill is the head's own act (지방자치법 §142); a department's request is decided by its division head.
+POLICIES = (("budget.bill", 6), ("budget.request", 3))
+
+
+def load_policies(policy_model: Any = None) -> None:
+    if policy_model is None:
+        from lofin.core.models import ApprovalPolicy as policy_model
+    for doc_kind, position in POLICIES:
+        policy_model.objects.get_or_create(
+            government=None, doc_kind=doc_kind, max_amount=None, defaults={"final_position": position}
+        )

@@ -158,9 +158,13 @@ class BudgetVersion(models.Model):
 class ExpenditureLine(models.Model):
     """세출: one 통계목 of one 세부사업 in one version, with the amount at each stage."""
 
-    version = models.ForeignKey(BudgetVersion, on_delete=models.PROTECT, related_name="expenditure_lines")
-    government = models.ForeignKey("core.LocalGovernment", on_delete=models.PROTECT, related_name="+")
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    # The unique (version, project, object_code) index serves lookups by version; the version implies the
+    # government and account lookups go through (version, account): fewer indexes keep bulk loads fast.
+    version = models.ForeignKey(
+        BudgetVersion, on_delete=models.PROTECT, related_name="expenditure_lines", db_index=False
+    )
+    government = models.ForeignKey("core.LocalGovernment", on_delete=models.PROTECT, related_name="+", db_index=False)
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+", db_index=False)
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="lines")
     object_code = models.CharField(max_length=6)
     previous_amount = models.BigIntegerField(default=0)  # 기정액: the amount in the version this one amends
@@ -190,7 +194,8 @@ class ExpenditureLine(models.Model):
 class CalcBasis(models.Model):
     """산출근거: unit price × quantity × times = amount, with the official's text."""
 
-    line = models.ForeignKey(ExpenditureLine, on_delete=models.CASCADE, related_name="basis")
+    # unique (line, seq) serves every lookup by line.
+    line = models.ForeignKey(ExpenditureLine, on_delete=models.CASCADE, related_name="basis", db_index=False)
     seq = models.PositiveSmallIntegerField()
     description = models.CharField(max_length=200)
     unit_price = models.BigIntegerField(default=0)
@@ -209,9 +214,9 @@ class CalcBasis(models.Model):
 class RevenueLine(models.Model):
     """세입: one 목 (or 항) of one account in one version."""
 
-    version = models.ForeignKey(BudgetVersion, on_delete=models.PROTECT, related_name="revenue_lines")
-    government = models.ForeignKey("core.LocalGovernment", on_delete=models.PROTECT, related_name="+")
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    version = models.ForeignKey(BudgetVersion, on_delete=models.PROTECT, related_name="revenue_lines", db_index=False)
+    government = models.ForeignKey("core.LocalGovernment", on_delete=models.PROTECT, related_name="+", db_index=False)
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+", db_index=False)
     department = models.ForeignKey("core.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     revenue_code = models.CharField(max_length=10)
     previous_amount = models.BigIntegerField(default=0)

@@ -86,7 +86,7 @@ def account_totals(version: BudgetVersion) -> list[AccountTotal]:
 def reserve_total(version: BudgetVersion, account_id: int) -> int:
     return (
         ExpenditureLine.objects.filter(
-            version=version, account_id=account_id, object_code__startswith=rules.RESERVE_PREFIX
+            version=version, account_id=account_id, object_code__in=rules.RESERVE_CODES
         ).aggregate(s=Sum("amount"))["s"]
         or 0
     )

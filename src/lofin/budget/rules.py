@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from lofin.core.errors import Conflict, InvalidInput
 
-# The 통계목 of 예비비 in the general account (R-BP-3) and the 편성목 group it belongs to.
-RESERVE_PREFIX = "801"
+# The 통계목 of 예비비 (R-BP-3): 일반예비비 and 재해·재난목적예비비; 801-03 내부유보금 (funds) is not 예비비.
+RESERVE_CODES = ("801-01", "801-02")
 MAX_CONTINUING_YEARS = 5
 
 
