@@ -13,21 +13,12 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
-from ninja.security import HttpBearer, django_auth
+from ninja.security import django_auth
 
-from lofin.core.actions import user_for_token
+from lofin.core.auth import BearerToken
+from lofin.budget.api import router as budget_router
 from lofin.core.api import router as core_router
 from lofin.core.errors import LofinError
-
-
-class BearerToken(HttpBearer):
-    """`Authorization: Bearer <token>` with a token from `lofin token create USERNAME`."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = user_for_token(token)
-        if user is not None:
-            request.user = user
-        return user
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -134,3 +125,4 @@ def root(request: HttpRequest) -> dict[str, str]:
 
 
 api.add_router("/", core_router)
+api.add_router("/", budget_router)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("metrics", portal_views.metrics, name="metrics"),
     path("api/v1/", api.urls),
     path("admin/", admin_site.urls),
+    path("g/<str:gov_code>/budget/", include("lofin.budget.urls")),
     path("", include("lofin.core.urls")),
     path("", include("lofin.portal.urls")),
 ]

@@ -49,7 +49,10 @@ def test_home_in_korean_and_english_log_in_and_decide(live_server, page, axe):
     page.click("button[name=language][value=ko]")
 
     page.goto(base + "/ehojo/")
+    assert page.locator("[data-status=partly-built]").count() == 1
+    page.goto(base + "/bill/")
     assert page.locator("[data-status=not-built]").count() == 1
+    page.goto(base + "/ehojo/")
     axe.check(page, "service-ehojo")
 
     page.goto(f"{base}/accounts/login/")

@@ -227,7 +227,9 @@ def do_revoke_membership(membership_id: int, *, actor: Any) -> None:
     with transaction.atomic():
         try:
             membership = (
-                Membership.objects.select_for_update(of=("self",)).select_related("user", "government").get(pk=membership_id)
+                Membership.objects.select_for_update(of=("self",))
+                .select_related("user", "government")
+                .get(pk=membership_id)
             )
         except Membership.DoesNotExist:
             raise NotFound() from None

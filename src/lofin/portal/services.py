@@ -26,6 +26,8 @@ class Service:
     description: Any
     built: bool
     nav: tuple[NavItem, ...] = field(default_factory=tuple)
+    # Parts that work already, while the rest of the service is still being built.
+    available: tuple[Any, ...] = ()
 
     @property
     def url_name(self) -> str:
@@ -43,6 +45,7 @@ SERVICES: tuple[Service, ...] = (
             "double-entry accrual accounting and year-end closing."
         ),
         built=False,
+        available=(_("Budget formulation: 본예산 and supplementary budgets, from department requests to the council"),),
     ),
     Service(
         key="botame",

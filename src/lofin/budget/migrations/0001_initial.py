@@ -6,234 +6,511 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0003_audit_head_guard_username_ci'),
+        ("core", "0003_audit_head_guard_username_ci"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Account',
+            name="Account",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=10, verbose_name='code')),
-                ('name', models.CharField(max_length=80, verbose_name='name')),
-                ('kind', models.CharField(choices=[('general', 'general account'), ('enterprise_special', 'public-enterprise special account'), ('other_special', 'other special account'), ('fund', 'fund')], max_length=20, verbose_name='kind')),
-                ('is_active', models.BooleanField(default=True)),
-                ('government', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='accounts', to='core.localgovernment')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=10, verbose_name="code")),
+                ("name", models.CharField(max_length=80, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("general", "general account"),
+                            ("enterprise_special", "public-enterprise special account"),
+                            ("other_special", "other special account"),
+                            ("fund", "fund"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True)),
+                (
+                    "government",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="accounts", to="core.localgovernment"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['government', 'code'],
+                "ordering": ["government", "code"],
             },
         ),
         migrations.CreateModel(
-            name='BudgetVersion',
+            name="BudgetVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField()),
-                ('number', models.PositiveSmallIntegerField()),
-                ('kind', models.CharField(choices=[('original', 'original budget'), ('supplementary', 'supplementary budget')], max_length=14)),
-                ('status', models.CharField(choices=[('requesting', 'department requests'), ('adjusting', 'budget office adjustment'), ('submitting', "bill awaiting the head's approval"), ('submitted', 'before the council'), ('voted', 'voted by the council'), ('confirmed', 'confirmed')], default='requesting', max_length=12)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('requests_closed_at', models.DateTimeField(blank=True, null=True)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('voted_on', models.DateField(blank=True, null=True)),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('total_amount', models.BigIntegerField(default=0)),
-                ('based_on', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='budget.budgetversion')),
-                ('bill_approval', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.approvalrequest')),
-                ('government', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.localgovernment')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField()),
+                ("number", models.PositiveSmallIntegerField()),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("original", "original budget"), ("supplementary", "supplementary budget")],
+                        max_length=14,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("requesting", "department requests"),
+                            ("adjusting", "budget office adjustment"),
+                            ("submitting", "bill awaiting the head's approval"),
+                            ("submitted", "before the council"),
+                            ("voted", "voted by the council"),
+                            ("confirmed", "confirmed"),
+                        ],
+                        default="requesting",
+                        max_length=12,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("requests_closed_at", models.DateTimeField(blank=True, null=True)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("voted_on", models.DateField(blank=True, null=True)),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
+                ("total_amount", models.BigIntegerField(default=0)),
+                (
+                    "based_on",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="budget.budgetversion",
+                    ),
+                ),
+                (
+                    "bill_approval",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.approvalrequest",
+                    ),
+                ),
+                (
+                    "government",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="core.localgovernment"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['government', 'year', 'number'],
+                "ordering": ["government", "year", "number"],
             },
         ),
         migrations.CreateModel(
-            name='ContinuingExpenditure',
+            name="ContinuingExpenditure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('project_code', models.CharField(max_length=20)),
-                ('name', models.CharField(max_length=120)),
-                ('total_amount', models.BigIntegerField()),
-                ('first_year', models.PositiveSmallIntegerField()),
-                ('last_year', models.PositiveSmallIntegerField()),
-                ('extended_by_council', models.BooleanField(default=False)),
-                ('approved_in', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='continuing', to='budget.budgetversion')),
-                ('government', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.localgovernment')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("project_code", models.CharField(max_length=20)),
+                ("name", models.CharField(max_length=120)),
+                ("total_amount", models.BigIntegerField()),
+                ("first_year", models.PositiveSmallIntegerField()),
+                ("last_year", models.PositiveSmallIntegerField()),
+                ("extended_by_council", models.BooleanField(default=False)),
+                (
+                    "approved_in",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="continuing",
+                        to="budget.budgetversion",
+                    ),
+                ),
+                (
+                    "government",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="core.localgovernment"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='DepartmentSubmission',
+            name="DepartmentSubmission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('open', 'being prepared'), ('in_approval', 'awaiting approval'), ('submitted', 'submitted to the budget office'), ('returned', 'returned for changes')], default='open', max_length=12)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('approval', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.approvalrequest')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.department')),
-                ('government', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.localgovernment')),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='submissions', to='budget.budgetversion')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "being prepared"),
+                            ("in_approval", "awaiting approval"),
+                            ("submitted", "submitted to the budget office"),
+                            ("returned", "returned for changes"),
+                        ],
+                        default="open",
+                        max_length=12,
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "approval",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.approvalrequest",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="core.department"
+                    ),
+                ),
+                (
+                    "government",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="core.localgovernment"
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="submissions",
+                        to="budget.budgetversion",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ExpenditureLine',
+            name="ExpenditureLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('object_code', models.CharField(max_length=6)),
-                ('previous_amount', models.BigIntegerField(default=0)),
-                ('requested_amount', models.BigIntegerField(default=0)),
-                ('proposed_amount', models.BigIntegerField(blank=True, null=True)),
-                ('amount', models.BigIntegerField(default=0)),
-                ('state_amount', models.BigIntegerField(default=0)),
-                ('province_amount', models.BigIntegerField(default=0)),
-                ('adjust_reason', models.CharField(blank=True, max_length=300)),
-                ('amend_reason', models.CharField(blank=True, max_length=300)),
-                ('added_by_council', models.BooleanField(default=False)),
-                ('account', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='budget.account')),
-                ('government', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.localgovernment')),
-                ('version', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='expenditure_lines', to='budget.budgetversion')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("object_code", models.CharField(max_length=6)),
+                ("previous_amount", models.BigIntegerField(default=0)),
+                ("requested_amount", models.BigIntegerField(default=0)),
+                ("proposed_amount", models.BigIntegerField(blank=True, null=True)),
+                ("amount", models.BigIntegerField(default=0)),
+                ("state_amount", models.BigIntegerField(default=0)),
+                ("province_amount", models.BigIntegerField(default=0)),
+                ("adjust_reason", models.CharField(blank=True, max_length=300)),
+                ("amend_reason", models.CharField(blank=True, max_length=300)),
+                ("added_by_council", models.BooleanField(default=False)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="budget.account",
+                    ),
+                ),
+                (
+                    "government",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.localgovernment",
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="expenditure_lines",
+                        to="budget.budgetversion",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='CalcBasis',
+            name="CalcBasis",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.PositiveSmallIntegerField()),
-                ('description', models.CharField(max_length=200)),
-                ('unit_price', models.BigIntegerField(default=0)),
-                ('quantity', models.BigIntegerField(default=1)),
-                ('times', models.BigIntegerField(default=1)),
-                ('amount', models.BigIntegerField()),
-                ('line', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='basis', to='budget.expenditureline')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("seq", models.PositiveSmallIntegerField()),
+                ("description", models.CharField(max_length=200)),
+                ("unit_price", models.BigIntegerField(default=0)),
+                ("quantity", models.BigIntegerField(default=1)),
+                ("times", models.BigIntegerField(default=1)),
+                ("amount", models.BigIntegerField()),
+                (
+                    "line",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="basis",
+                        to="budget.expenditureline",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['line', 'seq'],
+                "ordering": ["line", "seq"],
             },
         ),
         migrations.CreateModel(
-            name='Attachment',
+            name="Attachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('file', models.FileField(upload_to='budget/%Y/')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('government', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.localgovernment')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='attachments', to='budget.budgetversion')),
-                ('line', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='attachments', to='budget.expenditureline')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200)),
+                ("file", models.FileField(upload_to="budget/%Y/")),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "government",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="core.localgovernment"
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="attachments",
+                        to="budget.budgetversion",
+                    ),
+                ),
+                (
+                    "line",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="attachments",
+                        to="budget.expenditureline",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='NationalCode',
+            name="NationalCode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('function', 'functional classification (분야·부문)'), ('object', 'classification by nature (편성목·통계목)'), ('revenue', 'revenue classification (장·관·항·목)')], max_length=10)),
-                ('year', models.PositiveSmallIntegerField()),
-                ('code', models.CharField(max_length=10)),
-                ('name', models.CharField(max_length=80)),
-                ('level', models.CharField(max_length=10)),
-                ('parent_code', models.CharField(blank=True, max_length=10)),
-                ('name_en', models.CharField(blank=True, max_length=120)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("function", "functional classification (분야·부문)"),
+                            ("object", "classification by nature (편성목·통계목)"),
+                            ("revenue", "revenue classification (장·관·항·목)"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField()),
+                ("code", models.CharField(max_length=10)),
+                ("name", models.CharField(max_length=80)),
+                ("level", models.CharField(max_length=10)),
+                ("parent_code", models.CharField(blank=True, max_length=10)),
+                ("name_en", models.CharField(blank=True, max_length=120)),
             ],
             options={
-                'ordering': ['kind', 'year', 'code'],
-                'constraints': [models.UniqueConstraint(fields=('kind', 'year', 'code'), name='national_code_unique')],
+                "ordering": ["kind", "year", "code"],
+                "constraints": [models.UniqueConstraint(fields=("kind", "year", "code"), name="national_code_unique")],
             },
         ),
         migrations.CreateModel(
-            name='Project',
+            name="Project",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField()),
-                ('level', models.CharField(choices=[('policy', 'policy programme'), ('unit', 'unit project'), ('detail', 'detail project')], max_length=8)),
-                ('code', models.CharField(max_length=20, verbose_name='code')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('function_code', models.CharField(max_length=3)),
-                ('gender_sensitive', models.BooleanField(default=False, verbose_name='gender budget item (성인지)')),
-                ('gender_goal', models.CharField(blank=True, max_length=200, verbose_name='expected gender-equality effect')),
-                ('state_share_bp', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('investment_review', models.CharField(blank=True, choices=[('appropriate', 'appropriate'), ('conditional', 'go ahead with conditions'), ('reconsider', 'reconsider'), ('inappropriate', 'inappropriate')], max_length=14)),
-                ('transfer_allowed', models.BooleanField(default=False)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='budget.account')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.department')),
-                ('government', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.localgovernment')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='budget.project')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField()),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("policy", "policy programme"),
+                            ("unit", "unit project"),
+                            ("detail", "detail project"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                ("code", models.CharField(max_length=20, verbose_name="code")),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                ("function_code", models.CharField(max_length=3)),
+                ("gender_sensitive", models.BooleanField(default=False, verbose_name="gender budget item (성인지)")),
+                (
+                    "gender_goal",
+                    models.CharField(blank=True, max_length=200, verbose_name="expected gender-equality effect"),
+                ),
+                ("state_share_bp", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "investment_review",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("appropriate", "appropriate"),
+                            ("conditional", "go ahead with conditions"),
+                            ("reconsider", "reconsider"),
+                            ("inappropriate", "inappropriate"),
+                        ],
+                        max_length=14,
+                    ),
+                ),
+                ("transfer_allowed", models.BooleanField(default=False)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="budget.account"
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.department",
+                    ),
+                ),
+                (
+                    "government",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="core.localgovernment"
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="budget.project",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['government', 'year', 'code'],
+                "ordering": ["government", "year", "code"],
             },
         ),
         migrations.AddField(
-            model_name='expenditureline',
-            name='project',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lines', to='budget.project'),
+            model_name="expenditureline",
+            name="project",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="lines", to="budget.project"
+            ),
         ),
         migrations.CreateModel(
-            name='RevenueLine',
+            name="RevenueLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('revenue_code', models.CharField(max_length=10)),
-                ('previous_amount', models.BigIntegerField(default=0)),
-                ('requested_amount', models.BigIntegerField(default=0)),
-                ('proposed_amount', models.BigIntegerField(blank=True, null=True)),
-                ('amount', models.BigIntegerField(default=0)),
-                ('basis_text', models.CharField(blank=True, max_length=300)),
-                ('adjust_reason', models.CharField(blank=True, max_length=300)),
-                ('amend_reason', models.CharField(blank=True, max_length=300)),
-                ('account', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='budget.account')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.department')),
-                ('government', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.localgovernment')),
-                ('version', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='revenue_lines', to='budget.budgetversion')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("revenue_code", models.CharField(max_length=10)),
+                ("previous_amount", models.BigIntegerField(default=0)),
+                ("requested_amount", models.BigIntegerField(default=0)),
+                ("proposed_amount", models.BigIntegerField(blank=True, null=True)),
+                ("amount", models.BigIntegerField(default=0)),
+                ("basis_text", models.CharField(blank=True, max_length=300)),
+                ("adjust_reason", models.CharField(blank=True, max_length=300)),
+                ("amend_reason", models.CharField(blank=True, max_length=300)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="budget.account",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.department",
+                    ),
+                ),
+                (
+                    "government",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.localgovernment",
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="revenue_lines",
+                        to="budget.budgetversion",
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='account',
-            constraint=models.UniqueConstraint(fields=('government', 'code'), name='account_unique_code'),
+            model_name="account",
+            constraint=models.UniqueConstraint(fields=("government", "code"), name="account_unique_code"),
         ),
         migrations.AddConstraint(
-            model_name='budgetversion',
-            constraint=models.UniqueConstraint(fields=('government', 'year', 'number'), name='budget_version_unique_number'),
+            model_name="budgetversion",
+            constraint=models.UniqueConstraint(
+                fields=("government", "year", "number"), name="budget_version_unique_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='departmentsubmission',
-            constraint=models.UniqueConstraint(fields=('version', 'department'), name='department_submission_unique'),
+            model_name="departmentsubmission",
+            constraint=models.UniqueConstraint(fields=("version", "department"), name="department_submission_unique"),
         ),
         migrations.AddConstraint(
-            model_name='calcbasis',
-            constraint=models.UniqueConstraint(fields=('line', 'seq'), name='calc_basis_unique_seq'),
+            model_name="calcbasis",
+            constraint=models.UniqueConstraint(fields=("line", "seq"), name="calc_basis_unique_seq"),
         ),
         migrations.AddIndex(
-            model_name='project',
-            index=models.Index(fields=['government', 'year', 'level'], name='budget_proj_governm_f44c59_idx'),
+            model_name="project",
+            index=models.Index(fields=["government", "year", "level"], name="budget_proj_governm_f44c59_idx"),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.UniqueConstraint(fields=('government', 'year', 'code'), name='project_unique_code'),
+            model_name="project",
+            constraint=models.UniqueConstraint(fields=("government", "year", "code"), name="project_unique_code"),
         ),
         migrations.AddIndex(
-            model_name='expenditureline',
-            index=models.Index(fields=['version', 'account'], name='budget_expe_version_12d9f8_idx'),
+            model_name="expenditureline",
+            index=models.Index(fields=["version", "account"], name="budget_expe_version_12d9f8_idx"),
         ),
         migrations.AddConstraint(
-            model_name='expenditureline',
-            constraint=models.UniqueConstraint(fields=('version', 'project', 'object_code'), name='expenditure_line_unique'),
+            model_name="expenditureline",
+            constraint=models.UniqueConstraint(
+                fields=("version", "project", "object_code"), name="expenditure_line_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='expenditureline',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='expenditure_amount_not_negative'),
+            model_name="expenditureline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gte", 0)), name="expenditure_amount_not_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='expenditureline',
-            constraint=models.CheckConstraint(condition=models.Q(('requested_amount__gte', 0)), name='expenditure_requested_not_negative'),
+            model_name="expenditureline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("requested_amount__gte", 0)), name="expenditure_requested_not_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='revenueline',
-            constraint=models.UniqueConstraint(fields=('version', 'account', 'revenue_code'), name='revenue_line_unique'),
+            model_name="revenueline",
+            constraint=models.UniqueConstraint(
+                fields=("version", "account", "revenue_code"), name="revenue_line_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='revenueline',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='revenue_amount_not_negative'),
+            model_name="revenueline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gte", 0)), name="revenue_amount_not_negative"
+            ),
         ),
     ]

@@ -29,3 +29,11 @@ def won(amount: Any, unit: str = "원") -> str:
     if english:
         return text.removesuffix(unit) + " " + ENGLISH_UNITS[unit]
     return text
+
+
+@register.filter
+def thousands(amount: Any) -> str:
+    """The number in 천원, for tables that state their unit once: 12345678 → "12,346"."""
+    if amount is None or amount == "":
+        return ""
+    return format_won(int(amount), "천원", with_unit=False)

@@ -1,0 +1,141 @@
+"""Forms of the budget screens; the actions check everything again before writing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .actions import BasisIn
+
+MAX_WON = 10**15
+BASIS_ROWS = 8
+
+
+class LineForm(forms.Form):
+    """One 세부사업 × 통계목 request with up to eight 산출근거 rows, or rows pasted from a spreadsheet."""
+
+    project = forms.ChoiceField(label=_("Detail project (세부사업)"))
+    object_code = forms.ChoiceField(label=_("Statistical item (통계목)"))
+    state_amount = forms.IntegerField(
+        label=_("of which State subsidy (won)"), min_value=0, max_value=MAX_WON, initial=0
+    )
+    province_amount = forms.IntegerField(
+        label=_("of which province subsidy (won)"), min_value=0, max_value=MAX_WON, initial=0
+    )
+    pasted = forms.CharField(
+        label=_("Or paste rows from a spreadsheet"),
+        help_text=_("One row per line: description, unit price, quantity, times — separated by tabs."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=20_000,
+    )
+
+    def __init__(self, *args: Any, projects: list[tuple[str, str]], objects: list[tuple[str, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].choices = projects
+        self.fields["object_code"].choices = objects
+        for i in range(BASIS_ROWS):
+            self.fields[f"basis-{i}-description"] = forms.CharField(
+                label=_("Basis %(n)s: description") % {"n": i + 1}, max_length=200, required=False
+            )
+            self.fields[f"basis-{i}-unit_price"] = forms.IntegerField(
+                label=_("Basis %(n)s: unit price") % {"n": i + 1}, min_value=0, max_value=MAX_WON, required=False
+            )
+            self.fields[f"basis-{i}-quantity"] = forms.IntegerField(
+                label=_("Basis %(n)s: quantity") % {"n": i + 1}, min_value=0, max_value=10**9, required=False
+            )
+            self.fields[f"basis-{i}-times"] = forms.IntegerField(
+                label=_("Basis %(n)s: times") % {"n": i + 1}, min_value=0, max_value=10**9, required=False
+            )
+
+        # The grid shows these without visible labels (the column headers say what they are); screen readers
+        # still need each cell's own name.
+        for name, field in self.fields.items():
+            if name.startswith("basis-"):
+                field.widget.attrs["aria-label"] = str(field.label)
+
+    def basis_rows(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "n": i,
+                "description": self[f"basis-{i}-description"],
+                "unit_price": self[f"basis-{i}-unit_price"],
+                "quantity": self[f"basis-{i}-quantity"],
+                "times": self[f"basis-{i}-times"],
+            }
+            for i in range(BASIS_ROWS)
+        ]
+
+    def basis(self) -> list[BasisIn]:
+        data = self.cleaned_data
+        rows = parse_pasted(data.get("pasted") or "")
+        for i in range(BASIS_ROWS):
+            description = (data.get(f"basis-{i}-description") or "").strip()
+            if not description:
+                continue
+            rows.append(
+                BasisIn(
+                    description,
+                    data.get(f"basis-{i}-unit_price") or 0,
+                    data.get(f"basis-{i}-quantity") if data.get(f"basis-{i}-quantity") is not None else 1,
+                    data.get(f"basis-{i}-times") if data.get(f"basis-{i}-times") is not None else 1,
+                )
+            )
+        return rows
+
+    def clean_pasted(self) -> str:
+        text = self.cleaned_data.get("pasted") or ""
+        parse_pasted(text)
+        return text
+
+
+def parse_pasted(text: str) -> list[BasisIn]:
+    """Rows copied from Excel arrive tab-separated; amounts may carry thousands separators or 원."""
+    rows = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        cells = [c.strip() for c in raw.split("\t")]
+        description = cells[0]
+        try:
+            numbers = [int(c.replace(",", "").replace("원", "").strip() or "0") for c in cells[1:4]]
+        except ValueError:
+            raise forms.ValidationError(
+                _("Pasted row %(n)s: unit price, quantity and times must be whole numbers.") % {"n": number}
+            ) from None
+        if any(n < 0 or n > MAX_WON for n in numbers):
+            raise forms.ValidationError(_("Pasted row %(n)s: a number is out of range.") % {"n": number})
+        while len(numbers) < 3:
+            numbers.append(1)
+        if not description:
+            raise forms.ValidationError(_("Pasted row %(n)s has no description.") % {"n": number})
+        rows.append(BasisIn(description[:200], numbers[0], numbers[1], numbers[2]))
+    return rows
+
+
+class RevenueForm(forms.Form):
+    account = forms.ChoiceField(label=_("Account"))
+    revenue_code = forms.ChoiceField(label=_("Revenue item"))
+    amount = forms.IntegerField(label=_("Amount (won)"), min_value=0, max_value=MAX_WON)
+    basis_text = forms.CharField(label=_("Basis"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, accounts: list[tuple[str, str]], codes: list[tuple[str, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["account"].choices = accounts
+        self.fields["revenue_code"].choices = codes
+
+
+class AmountForm(forms.Form):
+    amount = forms.IntegerField(label=_("Amount (won)"), min_value=0, max_value=MAX_WON)
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+    head_consent = forms.BooleanField(label=_("The head consents"), required=False)
+
+
+class VoteForm(forms.Form):
+    voted_on = forms.DateField(label=_("Date of the council vote"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class YearForm(forms.Form):
+    year = forms.IntegerField(label=_("Fiscal year"), min_value=2000, max_value=2100)

@@ -1,0 +1,137 @@
+"""Builders of small budgets for tests and the browser suite, through the real actions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lofin.budget import actions
+from lofin.budget.actions import BasisIn
+from lofin.budget.models import Account, Project
+from lofin.core import testing
+from lofin.core.models import Department, LocalGovernment, User
+from lofin.core.roles import Position, Role
+
+YEAR = 2027
+
+
+@dataclass
+class Setup:
+    gov: LocalGovernment
+    budget_office: Department
+    welfare: Department
+    officer: User  # 예산담당 in the budget office
+    chief: User  # 기획예산과장
+    welfare_staff: User
+    welfare_chief: User
+    mayor: User
+    general: Account
+    pension: Project  # 세부사업: 기초연금 지급
+    senior: Project  # 세부사업: 경로당 운영 지원
+    reserve: Project  # 세부사업: 예비비
+
+
+def build_setup(code: str = "1100000") -> Setup:
+    """A government with a budget office, a welfare department, people at each post and 2027 projects."""
+    gov = testing.government(code)
+    planning = testing.department(gov, "1000", "기획조정실")
+    budget_office = testing.department(gov, "1100", "기획예산과", planning)
+    welfare_bureau = testing.department(gov, "3000", "복지국")
+    welfare = testing.department(gov, "3100", "복지정책과", welfare_bureau)
+    officer = testing.official(gov, Role.BUDGET_OFFICER, username="officer", dept=budget_office)
+    chief = testing.official(gov, Role.OFFICIAL, username="chief", position=Position.DIVISION_HEAD, dept=budget_office)
+    welfare_staff = testing.official(gov, Role.OFFICIAL, username="welfare", dept=welfare)
+    welfare_chief = testing.official(
+        gov, Role.OFFICIAL, username="welfare-chief", position=Position.DIVISION_HEAD, dept=welfare
+    )
+    mayor = testing.official(gov, Role.OFFICIAL, username="mayor", position=Position.HEAD)
+    general = actions.do_create_account(gov, code="100", name="일반회계", kind="general", actor=officer)
+
+    def tree(policy_code, function, unit_code, details, department):
+        policy = actions.do_create_project(
+            gov,
+            year=YEAR,
+            level="policy",
+            code=policy_code,
+            name=f"정책 {policy_code}",
+            account=general,
+            department=department,
+            function_code=function,
+            actor=officer,
+        )
+        unit = actions.do_create_project(
+            gov,
+            year=YEAR,
+            level="unit",
+            code=unit_code,
+            name=f"단위 {unit_code}",
+            account=general,
+            parent=policy,
+            department=department,
+            actor=officer,
+        )
+        return [
+            actions.do_create_project(
+                gov,
+                year=YEAR,
+                level="detail",
+                code=code,
+                name=name,
+                account=general,
+                parent=unit,
+                department=department,
+                actor=officer,
+                **extra,
+            )
+            for code, name, extra in details
+        ]
+
+    pension, senior = tree(
+        "P100",
+        "085",
+        "U110",
+        [("D111", "기초연금 지급", {"state_share_bp": 7000}), ("D112", "경로당 운영 지원", {"gender_sensitive": True})],
+        welfare,
+    )
+    (reserve,) = tree("P900", "161", "U910", [("D911", "예비비", {})], budget_office)
+    return Setup(
+        gov,
+        budget_office,
+        welfare,
+        officer,
+        chief,
+        welfare_staff,
+        welfare_chief,
+        mayor,
+        general,
+        pension,
+        senior,
+        reserve,
+    )
+
+
+def request_all(s: Setup, version) -> None:
+    """Lines that make a valid budget: 990,000,000 won of expenditure, balanced by revenue."""
+    actions.do_save_request_line(
+        version,
+        project=s.pension,
+        object_code="301-01",
+        actor=s.welfare_staff,
+        state_amount=420_000_000,
+        basis=[BasisIn("기초연금 300,000원 × 2,000명 × 12월", 300_000, 2_000, 1), BasisIn("추가 지급분", 0, amount=0)],
+    )
+    actions.do_save_request_line(
+        version,
+        project=s.senior,
+        object_code="307-02",
+        actor=s.welfare_staff,
+        basis=[BasisIn("경로당 운영비 350,000원 × 100개소 × 11월", 350_000, 100, 11)],
+    )
+    actions.do_save_request_line(
+        version,
+        project=s.reserve,
+        object_code="801-01",
+        actor=s.officer,
+        basis=[BasisIn("일반예비비", 0, amount=5_000_000)],
+    )
+    actions.do_save_revenue_request(version, account=s.general, revenue_code="111", amount=570_000_000, actor=s.officer)
+    actions.do_save_revenue_request(version, account=s.general, revenue_code="511", amount=420_000_000, actor=s.officer)
