@@ -15,9 +15,9 @@ from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Val
 from ninja.renderers import JSONRenderer
 from ninja.security import django_auth
 
-from lofin.core.auth import BearerToken
 from lofin.budget.api import router as budget_router
 from lofin.core.api import router as core_router
+from lofin.core.auth import BearerToken
 from lofin.core.errors import LofinError
 
 

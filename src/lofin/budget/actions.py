@@ -776,3 +776,82 @@ def do_register_continuing(
             actor, "budget.continuing.register", item, data={"total": total_amount, "years": [first_year, last_year]}
         )
     return item
+
+
+def do_copy_projects(government: LocalGovernment, *, from_year: int, to_year: int, actor: Any) -> int:
+    """Carry a year's 정책·단위·세부사업 into the next year's classification, as budget offices do every autumn.
+    Codes that exist already in the target year are kept as they are."""
+    require(actor, MANAGE, government)
+    if to_year <= from_year:
+        raise InvalidInput(_("Copy projects into a later fiscal year."), field="to_year")
+    with transaction.atomic():
+        existing = set(Project.objects.filter(government=government, year=to_year).values_list("code", flat=True))
+        source = list(Project.objects.filter(government=government, year=from_year).order_by("level", "code"))
+        if not source:
+            raise InvalidInput(_("There are no projects in %(year)s to copy.") % {"year": from_year})
+        order = {ProjectLevel.POLICY: 0, ProjectLevel.UNIT: 1, ProjectLevel.DETAIL: 2}
+        new_ids: dict[int, int] = {}
+        created = 0
+        for project in sorted(source, key=lambda p: (order[ProjectLevel(p.level)], p.code)):
+            if project.code in existing:
+                new_ids[project.pk] = Project.objects.get(government=government, year=to_year, code=project.code).pk
+                continue
+            copy = Project.objects.create(
+                government=government,
+                year=to_year,
+                level=project.level,
+                code=project.code,
+                name=project.name,
+                parent_id=new_ids.get(project.parent_id) if project.parent_id else None,
+                account_id=project.account_id,
+                department_id=project.department_id,
+                function_code=project.function_code,
+                gender_sensitive=project.gender_sensitive,
+                gender_goal=project.gender_goal,
+                state_share_bp=project.state_share_bp,
+                transfer_allowed=project.transfer_allowed,
+            )
+            new_ids[project.pk] = copy.pk
+            created += 1
+        audit.record(
+            actor,
+            "budget.project.copy_year",
+            government=government,
+            object_type="budget.project",
+            object_id=f"{from_year}->{to_year}",
+            data={"from": from_year, "to": to_year, "created": created},
+        )
+    return created
+
+
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+ATTACHMENT_TYPES = {".pdf", ".hwp", ".hwpx", ".xlsx", ".xls", ".docx", ".png", ".jpg", ".jpeg", ".csv", ".txt", ".zip"}
+
+
+def do_attach(version: BudgetVersion, *, upload: Any, name: str, actor: Any, line: ExpenditureLine | None = None) -> Any:
+    """Attach a supporting document (견적서, 사업계획서 …) to a version or one of its lines."""
+    from pathlib import Path
+
+    from .models import Attachment
+
+    require(actor, REQUEST, version.government)
+    _same_government(version.government, line)
+    suffix = Path(upload.name or "").suffix.lower()
+    if suffix not in ATTACHMENT_TYPES:
+        raise InvalidInput(
+            _("Attach PDF, HWP, Office, image, CSV, text or ZIP files only."), field="file", allowed=sorted(ATTACHMENT_TYPES)
+        )
+    if upload.size > MAX_ATTACHMENT_BYTES:
+        raise InvalidInput(_("A file may be at most 10 MB."), field="file")
+    name = (name or upload.name or "").strip()[:200]
+    with transaction.atomic():
+        version = _lock_version(version.pk)
+        if version.locked:
+            raise VersionLocked()
+        attachment = Attachment.objects.create(
+            version=version, government=version.government, line=line, name=name, file=upload, uploaded_by=actor
+        )
+        audit.record(
+            actor, "budget.attachment.add", attachment, data={"name": name, "size": upload.size, "line": line.pk if line else None}
+        )
+    return attachment

@@ -139,3 +139,51 @@ class VoteForm(forms.Form):
 
 class YearForm(forms.Form):
     year = forms.IntegerField(label=_("Fiscal year"), min_value=2000, max_value=2100)
+
+
+class AccountForm(forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=10)
+    name = forms.CharField(label=_("Name"), max_length=80)
+    kind = forms.ChoiceField(label=_("Kind"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from .models import AccountKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = AccountKind.choices
+
+
+class ProjectForm(forms.Form):
+    level = forms.ChoiceField(label=_("Level"))
+    code = forms.CharField(label=_("Code"), max_length=20)
+    name = forms.CharField(label=_("Name"), max_length=120)
+    parent = forms.CharField(label=_("Parent project code"), max_length=20, required=False)
+    account = forms.ChoiceField(label=_("Account"))
+    department = forms.ChoiceField(label=_("Department"), required=False)
+    function_code = forms.ChoiceField(label=_("Sector (부문), for a 정책사업"), required=False)
+    gender_sensitive = forms.BooleanField(label=_("Gender budget item (성인지)"), required=False)
+    state_share = forms.IntegerField(
+        label=_("State subsidy share (%), for a 국고보조 project"), min_value=1, max_value=100, required=False
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        accounts: list[tuple[str, str]],
+        departments: list[tuple[str, str]],
+        sectors: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        from .models import ProjectLevel
+
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = ProjectLevel.choices
+        self.fields["account"].choices = accounts
+        self.fields["department"].choices = [("", "—"), *departments]
+        self.fields["function_code"].choices = [("", "—"), *sectors]
+
+
+class AttachmentForm(forms.Form):
+    name = forms.CharField(label=_("Title"), max_length=200, required=False)
+    file = forms.FileField(label=_("File (PDF, HWP, Office, image; at most 10 MB)"))
+    line = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -24,7 +24,7 @@ from lofin.core.permissions import has_permission, require
 
 from . import actions, queries, rules
 from .access import MANAGE, REQUEST, VIEW
-from .forms import AmountForm, LineForm, RevenueForm, VoteForm, YearForm
+from .forms import AmountForm, AttachmentForm, LineForm, RevenueForm, VoteForm, YearForm
 from .models import (
     Account,
     BudgetVersion,
@@ -282,6 +282,8 @@ def request_page(request: TenantRequest, gov_code: str, year: int, number: int) 
         "submit_line": _default_line(request, "budget.request", version),
         "key": uuid.uuid4().hex,
         "budget_office": budget_office,
+        "attachments": version.attachments.select_related("uploaded_by").order_by("-uploaded_at")[:50],
+        "attachment_form": AttachmentForm(),
     }
     return render(request, "budget/request.html", context)
 
@@ -459,3 +461,133 @@ def revenue_amount(request: TenantRequest, gov_code: str, line_id: int, action: 
                 raise
             messages.error(request, str(exc.message))
     return redirect(_version_url(line.version, "revenue"))
+
+
+@require_http_methods(["GET", "POST"])
+def setup_page(request: TenantRequest, gov_code: str, year: int) -> HttpResponse:
+    """The fiscal year's set-up by the budget office: accounts, the 사업 classification, investment reviews."""
+    from .forms import AccountForm, ProjectForm
+
+    government = request.government
+    require(request.user, VIEW, government)
+    office = _is_budget_office(request)
+    accounts = list(Account.objects.filter(government=government).order_by("code"))
+    departments = list(Department.objects.filter(government=government, is_active=True).order_by("code"))
+    sectors = [
+        (code, f"{code} {name}")
+        for code, name in NationalCode.objects.filter(kind=CodeKind.FUNCTION, year=year, level="sector")
+        .order_by("code")
+        .values_list("code", "name")
+    ]
+    which = request.POST.get("form")
+    account_form = AccountForm(request.POST if which == "account" else None)
+    project_form = ProjectForm(
+        request.POST if which == "project" else None,
+        accounts=[(a.code, a.name) for a in accounts],
+        departments=[(d.code, d.name) for d in departments],
+        sectors=sectors,
+    )
+    if request.method == "POST":
+        require(request.user, MANAGE, government)
+        try:
+            if which == "account" and account_form.is_valid():
+                data = account_form.cleaned_data
+                actions.do_create_account(government, code=data["code"], name=data["name"], kind=data["kind"], actor=request.user)
+                messages.success(request, _("The account is added."))
+                return redirect(request.path)
+            if which == "project" and project_form.is_valid():
+                data = project_form.cleaned_data
+                parent = (
+                    Project.objects.filter(government=government, year=year, code=data["parent"]).first()
+                    if data["parent"]
+                    else None
+                )
+                if data["parent"] and parent is None:
+                    raise NotFound(_("There is no project %(code)s in %(year)s.") % {"code": data["parent"], "year": year})
+                actions.do_create_project(
+                    government,
+                    year=year,
+                    level=data["level"],
+                    code=data["code"],
+                    name=data["name"],
+                    parent=parent,
+                    account=next(a for a in accounts if a.code == data["account"]),
+                    department=next((d for d in departments if d.code == data["department"]), None),
+                    function_code=data["function_code"],
+                    gender_sensitive=data["gender_sensitive"],
+                    state_share_bp=data["state_share"] * 100 if data["state_share"] else None,
+                    actor=request.user,
+                )
+                messages.success(request, _("The project is added."))
+                return redirect(request.path)
+            if which == "copy":
+                created = actions.do_copy_projects(government, from_year=year - 1, to_year=year, actor=request.user)
+                messages.success(request, _("%(n)d projects copied from last year.") % {"n": created})
+                return redirect(request.path)
+            if which == "review":
+                project = Project.objects.filter(government=government, year=year, code=request.POST.get("code", "")).first()
+                if project is None:
+                    raise NotFound()
+                actions.do_record_investment_review(project, outcome=request.POST.get("outcome", ""), actor=request.user)
+                messages.success(request, _("The investment review is recorded."))
+                return redirect(request.get_full_path())
+        except LofinError as error:
+            if error.status == 404 and which not in ("project",):
+                raise
+            messages.error(request, str(error.message))
+    projects = Project.objects.filter(government=government, year=year).select_related("department", "account", "parent")
+    search = request.GET.get("q", "").strip()[:50]
+    if search:
+        projects = projects.filter(Q(name__icontains=search) | Q(code__icontains=search))
+    page = Paginator(projects.order_by("code"), PAGE_SIZE).get_page(request.GET.get("page"))
+    from .models import InvestmentOutcome
+
+    context = {
+        "government": government,
+        "year": year,
+        "accounts": accounts,
+        "page": page,
+        "q": search,
+        "account_form": account_form,
+        "project_form": project_form,
+        "budget_office": office,
+        "outcomes": InvestmentOutcome.choices,
+    }
+    return render(request, "budget/setup.html", context)
+
+
+@require_POST
+def attach(request: TenantRequest, gov_code: str, year: int, number: int) -> HttpResponse:
+    from .forms import AttachmentForm
+
+    version = _version(request, year, number)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a file to attach."))
+    else:
+        line = None
+        if form.cleaned_data.get("line"):
+            line = ExpenditureLine.objects.filter(pk=form.cleaned_data["line"], version=version).first()
+            if line is None:
+                raise NotFound()
+        try:
+            actions.do_attach(version, upload=form.cleaned_data["file"], name=form.cleaned_data["name"], line=line, actor=request.user)
+        except LofinError as error:
+            if error.status == 404:
+                raise
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("The file is attached."))
+    return redirect(request.POST.get("next") or _version_url(version))
+
+
+def attachment_download(request: TenantRequest, gov_code: str, attachment_id: int) -> HttpResponse:
+    from django.http import FileResponse
+
+    from .models import Attachment
+
+    attachment = Attachment.objects.filter(pk=attachment_id, government=request.government).select_related("version").first()
+    if attachment is None:
+        raise NotFound()
+    _version(request, attachment.version.year, attachment.version.number)
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.file.name.rsplit("/", 1)[-1])

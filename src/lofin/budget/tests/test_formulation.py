@@ -315,3 +315,27 @@ def test_the_summary_of_the_cli_and_the_api(setup):
     assert data["by_field"]["080"]["amount"] == 985_000_000
     assert data["by_field"]["160"]["amount"] == 5_000_000
     assert {line["code"] for line in data["lines"]} == {"100-D111-301-01", "100-D112-307-02", "100-D911-801-01"}
+
+
+def test_projects_are_carried_into_the_next_year(setup):
+    created = actions.do_copy_projects(setup.gov, from_year=YEAR, to_year=YEAR + 1, actor=setup.officer)
+    assert created == 7
+    from lofin.budget.models import Project
+
+    copied = Project.objects.get(government=setup.gov, year=YEAR + 1, code="D112")
+    assert (copied.parent.code, copied.parent.parent.code, copied.function_code) == ("U110", "P100", "085")
+    assert actions.do_copy_projects(setup.gov, from_year=YEAR, to_year=YEAR + 1, actor=setup.officer) == 0
+
+
+def test_continuing_expenditure_is_limited_to_five_years(setup):
+    version = actions.do_open_original(setup.gov, year=YEAR, actor=setup.officer)
+    item = actions.do_register_continuing(
+        version, project_code="D112", name="복지관 건립", total_amount=9_000_000_000, first_year=YEAR,
+        last_year=YEAR + 4, extended_by_council=False, actor=setup.officer,
+    )
+    assert item.total_amount == 9_000_000_000
+    with pytest.raises(BudgetRuleViolation):
+        actions.do_register_continuing(
+            version, project_code="D112", name="장기 사업", total_amount=1, first_year=YEAR, last_year=YEAR + 5,
+            extended_by_council=False, actor=setup.officer,
+        )

@@ -119,3 +119,47 @@ def test_residents_see_confirmed_budgets_only_and_outsiders_nothing(setup):
     assert client(outsider).get(base(s) + "/").status_code == 404
     assert client(outsider).post(base(s) + "/open/", {"year": "2030"}).status_code == 404
     assert not BudgetVersion.objects.filter(year=2030).exists()
+
+
+def test_the_set_up_page_adds_projects_and_records_reviews(setup):
+    s = setup
+    officer = client(s.officer)
+    page = officer.get(base(s) + f"/setup/{YEAR}/")
+    assert page.status_code == 200 and "D112" in page.content.decode()
+    response = officer.post(
+        base(s) + f"/setup/{YEAR}/",
+        {"form": "project", "level": "detail", "code": "D113", "name": "노인 일자리 지원", "parent": "U110",
+         "account": "100", "department": s.welfare.code, "gender_sensitive": "on"},
+    )
+    assert response.status_code == 302
+    from lofin.budget.models import Project
+
+    added = Project.objects.get(government=s.gov, year=YEAR, code="D113")
+    assert (added.parent.code, added.gender_sensitive) == ("U110", True)
+    officer.post(base(s) + f"/setup/{YEAR}/", {"form": "review", "code": "D113", "outcome": "inappropriate"})
+    added.refresh_from_db()
+    assert added.investment_review == "inappropriate"
+    assert client(s.welfare_staff).post(base(s) + f"/setup/{YEAR}/", {"form": "copy"}).status_code == 403
+
+
+def test_attachments_are_kept_with_the_budget_and_served_to_members_only(setup, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                                                           "OPTIONS": {"location": tmp_path}}}
+    s = setup
+    actions.do_open_original(s.gov, year=YEAR, actor=s.officer)
+    welfare = client(s.welfare_staff)
+    welfare.post(base(s) + f"/{YEAR}/v0/attach/",
+                 {"name": "경로당 현황", "file": SimpleUploadedFile("현황.pdf", b"%PDF-1.4 test", "application/pdf")})
+    refused = welfare.post(base(s) + f"/{YEAR}/v0/attach/",
+                           {"file": SimpleUploadedFile("run.exe", b"MZ", "application/octet-stream")})
+    assert refused.status_code == 302
+    from lofin.budget.models import Attachment
+
+    attachment = Attachment.objects.get()
+    assert attachment.name == "경로당 현황"
+    download = welfare.get(base(s) + f"/attachments/{attachment.pk}/")
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.4 test"
+    outsider = testing.official(testing.government("2600000"), Role.BUDGET_OFFICER, username="busan")
+    assert client(outsider).get(base(s) + f"/attachments/{attachment.pk}/").status_code == 404
