@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin_site.urls),
     path("g/<str:gov_code>/budget/", include("lofin.budget.urls")),
+    path("g/<str:gov_code>/budget/", include("lofin.budget.book_urls")),
     path("", include("lofin.core.urls")),
     path("", include("lofin.portal.urls")),
 ]

@@ -317,6 +317,7 @@ def test_the_xlsx_has_a_cover_and_one_sheet_per_table_in_thousand_won(budget):
     nature = {r[1]: r for r in workbook["4 성질별"].iter_rows(values_only=True) if r[1]}
     assert nature["201"] == ("편성목", "201", "일반운영비", 4_235, 1_235, 0, 3_000)
 
+    assert workbook["5 사업별"].freeze_panes == "D3"
     projects = [r for r in workbook["5 사업별"].iter_rows(values_only=True)]
     assert projects[1] == ("구분", "코드", "명칭", "예산액", "산출근거")
     office = projects.index(("통계목", "201-01", "사무관리비", 1_235, None))
@@ -338,7 +339,7 @@ def test_the_pdf_embeds_a_korean_font(budget):
 
 
 def test_without_the_nanum_font_the_pdf_falls_back_to_a_cid_font(budget, monkeypatch):
-    monkeypatch.setattr(book, "NANUM_GOTHIC", "/nonexistent/NanumGothic.ttf")
+    monkeypatch.setattr(book.pdf, "NANUM_GOTHIC", "/nonexistent/NanumGothic.ttf")
     pdf = book.pdf_bytes(budget["version"])
     assert pdf.startswith(b"%PDF")
     assert b"HYGothic-Medium" in pdf
@@ -346,7 +347,7 @@ def test_without_the_nanum_font_the_pdf_falls_back_to_a_cid_font(budget, monkeyp
 
 
 def test_a_large_pdf_leaves_out_the_basis_and_says_so(budget, monkeypatch):
-    monkeypatch.setattr(book, "PDF_BASIS_LIMIT", 1)
+    monkeypatch.setattr(book.pdf, "PDF_BASIS_LIMIT", 1)
     seen = []
     original = book._Pdf.note_row
     monkeypatch.setattr(book._Pdf, "note_row", lambda self, text, left: seen.append(text) or original(self, text, left))
@@ -413,7 +414,7 @@ def test_the_department_fragment_and_its_no_js_page(client, seoul, budget):
     page = client.get(url)
     assert page.status_code == 200
     assert "<html" in page.content.decode() and "생계급여" in page.content.decode()
-    none = client.get(reverse("budget_book:book_department", args=["1100000", YEAR, 0]), headers={"HX-Request": "1"})
+    none = client.get(reverse("budget_book:book_department", args=["1100000", YEAR, 0]), headers={"HX-Request": "true"})
     assert "기금운용" in none.content.decode()
 
 
