@@ -56,7 +56,8 @@ test: install system-deps lint ## everything: lint, the suite on SQLite, then on
 	$(MAKE) --no-print-directory test-postgres
 
 test-sqlite: install
-	LOFIN_DATABASE_URL=sqlite:///$(LOFIN_VAR_DIR)/test.sqlite3 $(BIN)/pytest -q $(PYTEST_ARGS)
+	LOFIN_DATABASE_URL=sqlite:///$(LOFIN_VAR_DIR)/test.sqlite3 LOFIN_TEST_SQLITE_NAME=$(LOFIN_VAR_DIR)/test_db.sqlite3 \
+	  $(BIN)/pytest -q $(PYTEST_ARGS)
 
 test-postgres: install
 	@set -e; url=$$(scripts/pg.sh start); trap 'scripts/pg.sh stop' EXIT; \

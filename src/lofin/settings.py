@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "lofin.core",
     "lofin.portal",
     "lofin.budget",
+    "lofin.execution",
+    "lofin.accounting",
     "lofin.gateway",
     "lofin.demo",
 ]

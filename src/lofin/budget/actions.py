@@ -741,6 +741,10 @@ def do_confirm(version: BudgetVersion, *, actor: Any) -> BudgetVersion:
         )
         version.refresh_from_db()
         audit.record(actor, "budget.version.confirm", version, data={"total": total})
+        # The confirmed budget becomes the appropriation execution works against, in the same transaction.
+        from lofin.execution.actions import do_sync_appropriations
+
+        do_sync_appropriations(version, actor=actor)
     return version
 
 
@@ -828,7 +832,9 @@ MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 ATTACHMENT_TYPES = {".pdf", ".hwp", ".hwpx", ".xlsx", ".xls", ".docx", ".png", ".jpg", ".jpeg", ".csv", ".txt", ".zip"}
 
 
-def do_attach(version: BudgetVersion, *, upload: Any, name: str, actor: Any, line: ExpenditureLine | None = None) -> Any:
+def do_attach(
+    version: BudgetVersion, *, upload: Any, name: str, actor: Any, line: ExpenditureLine | None = None
+) -> Any:
     """Attach a supporting document (견적서, 사업계획서 …) to a version or one of its lines."""
     from pathlib import Path
 
@@ -839,7 +845,9 @@ def do_attach(version: BudgetVersion, *, upload: Any, name: str, actor: Any, lin
     suffix = Path(upload.name or "").suffix.lower()
     if suffix not in ATTACHMENT_TYPES:
         raise InvalidInput(
-            _("Attach PDF, HWP, Office, image, CSV, text or ZIP files only."), field="file", allowed=sorted(ATTACHMENT_TYPES)
+            _("Attach PDF, HWP, Office, image, CSV, text or ZIP files only."),
+            field="file",
+            allowed=sorted(ATTACHMENT_TYPES),
         )
     if upload.size > MAX_ATTACHMENT_BYTES:
         raise InvalidInput(_("A file may be at most 10 MB."), field="file")
@@ -852,6 +860,9 @@ def do_attach(version: BudgetVersion, *, upload: Any, name: str, actor: Any, lin
             version=version, government=version.government, line=line, name=name, file=upload, uploaded_by=actor
         )
         audit.record(
-            actor, "budget.attachment.add", attachment, data={"name": name, "size": upload.size, "line": line.pk if line else None}
+            actor,
+            "budget.attachment.add",
+            attachment,
+            data={"name": name, "size": upload.size, "line": line.pk if line else None},
         )
     return attachment

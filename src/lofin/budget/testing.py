@@ -30,7 +30,7 @@ class Setup:
     reserve: Project  # 세부사업: 예비비
 
 
-def build_setup(code: str = "1100000") -> Setup:
+def build_setup(code: str = "1100000", year: int = YEAR) -> Setup:
     """A government with a budget office, a welfare department, people at each post and 2027 projects."""
     gov = testing.government(code)
     planning = testing.department(gov, "1000", "기획조정실")
@@ -49,7 +49,7 @@ def build_setup(code: str = "1100000") -> Setup:
     def tree(policy_code, function, unit_code, details, department):
         policy = actions.do_create_project(
             gov,
-            year=YEAR,
+            year=year,
             level="policy",
             code=policy_code,
             name=f"정책 {policy_code}",
@@ -60,7 +60,7 @@ def build_setup(code: str = "1100000") -> Setup:
         )
         unit = actions.do_create_project(
             gov,
-            year=YEAR,
+            year=year,
             level="unit",
             code=unit_code,
             name=f"단위 {unit_code}",
@@ -72,7 +72,7 @@ def build_setup(code: str = "1100000") -> Setup:
         return [
             actions.do_create_project(
                 gov,
-                year=YEAR,
+                year=year,
                 level="detail",
                 code=code,
                 name=name,

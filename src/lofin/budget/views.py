@@ -492,7 +492,9 @@ def setup_page(request: TenantRequest, gov_code: str, year: int) -> HttpResponse
         try:
             if which == "account" and account_form.is_valid():
                 data = account_form.cleaned_data
-                actions.do_create_account(government, code=data["code"], name=data["name"], kind=data["kind"], actor=request.user)
+                actions.do_create_account(
+                    government, code=data["code"], name=data["name"], kind=data["kind"], actor=request.user
+                )
                 messages.success(request, _("The account is added."))
                 return redirect(request.path)
             if which == "project" and project_form.is_valid():
@@ -503,7 +505,9 @@ def setup_page(request: TenantRequest, gov_code: str, year: int) -> HttpResponse
                     else None
                 )
                 if data["parent"] and parent is None:
-                    raise NotFound(_("There is no project %(code)s in %(year)s.") % {"code": data["parent"], "year": year})
+                    raise NotFound(
+                        _("There is no project %(code)s in %(year)s.") % {"code": data["parent"], "year": year}
+                    )
                 actions.do_create_project(
                     government,
                     year=year,
@@ -525,17 +529,23 @@ def setup_page(request: TenantRequest, gov_code: str, year: int) -> HttpResponse
                 messages.success(request, _("%(n)d projects copied from last year.") % {"n": created})
                 return redirect(request.path)
             if which == "review":
-                project = Project.objects.filter(government=government, year=year, code=request.POST.get("code", "")).first()
+                project = Project.objects.filter(
+                    government=government, year=year, code=request.POST.get("code", "")
+                ).first()
                 if project is None:
                     raise NotFound()
-                actions.do_record_investment_review(project, outcome=request.POST.get("outcome", ""), actor=request.user)
+                actions.do_record_investment_review(
+                    project, outcome=request.POST.get("outcome", ""), actor=request.user
+                )
                 messages.success(request, _("The investment review is recorded."))
                 return redirect(request.get_full_path())
         except LofinError as error:
             if error.status == 404 and which not in ("project",):
                 raise
             messages.error(request, str(error.message))
-    projects = Project.objects.filter(government=government, year=year).select_related("department", "account", "parent")
+    projects = Project.objects.filter(government=government, year=year).select_related(
+        "department", "account", "parent"
+    )
     search = request.GET.get("q", "").strip()[:50]
     if search:
         projects = projects.filter(Q(name__icontains=search) | Q(code__icontains=search))
@@ -571,7 +581,9 @@ def attach(request: TenantRequest, gov_code: str, year: int, number: int) -> Htt
             if line is None:
                 raise NotFound()
         try:
-            actions.do_attach(version, upload=form.cleaned_data["file"], name=form.cleaned_data["name"], line=line, actor=request.user)
+            actions.do_attach(
+                version, upload=form.cleaned_data["file"], name=form.cleaned_data["name"], line=line, actor=request.user
+            )
         except LofinError as error:
             if error.status == 404:
                 raise
@@ -586,8 +598,12 @@ def attachment_download(request: TenantRequest, gov_code: str, attachment_id: in
 
     from .models import Attachment
 
-    attachment = Attachment.objects.filter(pk=attachment_id, government=request.government).select_related("version").first()
+    attachment = (
+        Attachment.objects.filter(pk=attachment_id, government=request.government).select_related("version").first()
+    )
     if attachment is None:
         raise NotFound()
     _version(request, attachment.version.year, attachment.version.number)
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.file.name.rsplit("/", 1)[-1])
+    return FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.file.name.rsplit("/", 1)[-1]
+    )

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-GUARDED_TABLES: list[str] = ["core_auditevent"]
+GUARDED_TABLES: list[str] = ["core_auditevent", "accounting_journalentry", "accounting_journalline"]
 # Chain heads may only move forward and are never deleted.
 HEAD_TABLE = "core_auditchain"
 

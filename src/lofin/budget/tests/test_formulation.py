@@ -123,6 +123,7 @@ def test_the_whole_way_from_request_to_confirmation(setup):
         "budget.version.submitted",
         "budget.version.vote",
         "budget.version.confirm",
+        "execution.appropriation.sync",
     ]
 
 
@@ -330,12 +331,24 @@ def test_projects_are_carried_into_the_next_year(setup):
 def test_continuing_expenditure_is_limited_to_five_years(setup):
     version = actions.do_open_original(setup.gov, year=YEAR, actor=setup.officer)
     item = actions.do_register_continuing(
-        version, project_code="D112", name="복지관 건립", total_amount=9_000_000_000, first_year=YEAR,
-        last_year=YEAR + 4, extended_by_council=False, actor=setup.officer,
+        version,
+        project_code="D112",
+        name="복지관 건립",
+        total_amount=9_000_000_000,
+        first_year=YEAR,
+        last_year=YEAR + 4,
+        extended_by_council=False,
+        actor=setup.officer,
     )
     assert item.total_amount == 9_000_000_000
     with pytest.raises(BudgetRuleViolation):
         actions.do_register_continuing(
-            version, project_code="D112", name="장기 사업", total_amount=1, first_year=YEAR, last_year=YEAR + 5,
-            extended_by_council=False, actor=setup.officer,
+            version,
+            project_code="D112",
+            name="장기 사업",
+            total_amount=1,
+            first_year=YEAR,
+            last_year=YEAR + 5,
+            extended_by_council=False,
+            actor=setup.officer,
         )

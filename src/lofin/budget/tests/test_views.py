@@ -128,8 +128,16 @@ def test_the_set_up_page_adds_projects_and_records_reviews(setup):
     assert page.status_code == 200 and "D112" in page.content.decode()
     response = officer.post(
         base(s) + f"/setup/{YEAR}/",
-        {"form": "project", "level": "detail", "code": "D113", "name": "노인 일자리 지원", "parent": "U110",
-         "account": "100", "department": s.welfare.code, "gender_sensitive": "on"},
+        {
+            "form": "project",
+            "level": "detail",
+            "code": "D113",
+            "name": "노인 일자리 지원",
+            "parent": "U110",
+            "account": "100",
+            "department": s.welfare.code,
+            "gender_sensitive": "on",
+        },
     )
     assert response.status_code == 302
     from lofin.budget.models import Project
@@ -145,15 +153,20 @@ def test_the_set_up_page_adds_projects_and_records_reviews(setup):
 def test_attachments_are_kept_with_the_budget_and_served_to_members_only(setup, settings, tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                                                           "OPTIONS": {"location": tmp_path}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}},
+    }
     s = setup
     actions.do_open_original(s.gov, year=YEAR, actor=s.officer)
     welfare = client(s.welfare_staff)
-    welfare.post(base(s) + f"/{YEAR}/v0/attach/",
-                 {"name": "경로당 현황", "file": SimpleUploadedFile("현황.pdf", b"%PDF-1.4 test", "application/pdf")})
-    refused = welfare.post(base(s) + f"/{YEAR}/v0/attach/",
-                           {"file": SimpleUploadedFile("run.exe", b"MZ", "application/octet-stream")})
+    welfare.post(
+        base(s) + f"/{YEAR}/v0/attach/",
+        {"name": "경로당 현황", "file": SimpleUploadedFile("현황.pdf", b"%PDF-1.4 test", "application/pdf")},
+    )
+    refused = welfare.post(
+        base(s) + f"/{YEAR}/v0/attach/", {"file": SimpleUploadedFile("run.exe", b"MZ", "application/octet-stream")}
+    )
     assert refused.status_code == 302
     from lofin.budget.models import Attachment
 

@@ -1,0 +1,1 @@
+"""Execution documents that go through approval lines (결재). Transfers between lines register here."""

@@ -1,0 +1,380 @@
+"""Budget control: allocation, commitments and payment orders never exceed what stands behind them."""
+
+import datetime as dt
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from lofin.accounting.models import JournalEntry, JournalLine
+from lofin.core import testing
+from lofin.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, SeparationOfDuties
+from lofin.core.fiscal import ClosingException
+from lofin.core.models import AuditEvent
+from lofin.core.roles import Role
+from lofin.execution import actions, rules
+from lofin.execution.models import BudgetLine, Commitment, Office, OfficeKind, PaymentOrder, Refund
+from lofin.execution.testing import YEAR
+
+pytestmark = pytest.mark.django_db
+
+DAY = dt.date(YEAR, 6, 15)
+
+
+def counts():
+    return (
+        Commitment.objects.count(),
+        PaymentOrder.objects.count(),
+        JournalEntry.objects.count(),
+        AuditEvent.objects.count(),
+    )
+
+
+def funded(ex, amount=100_000_000):
+    actions.do_allocate(ex.senior, amount=amount, actor=ex.s.officer, period=6)
+    actions.do_allocate_cash(ex.disbursing_office, amount=amount, actor=ex.s.officer)
+    ex.senior.refresh_from_db()
+    return ex.senior
+
+
+def commit(ex, amount, key="c1", creditor="(주)한빛복지", line=None):
+    return actions.do_commit(
+        line or ex.senior,
+        amount=amount,
+        creditor=creditor,
+        purpose="경로당 운영비 지원",
+        actor=ex.finance,
+        idempotency_key=key,
+        committed_on=DAY,
+    )
+
+
+def pay(ex, commitment, amount, key="p1", payee="한빛복지", issued_on=DAY, **kw):
+    return actions.do_issue_payment(
+        commitment,
+        amount=amount,
+        payee_name=payee,
+        payee_bank="농협",
+        payee_account="301-0123-4567-11",
+        office=ex.disbursing_office,
+        actor=ex.disburser,
+        idempotency_key=key,
+        issued_on=issued_on,
+        **kw,
+    )
+
+
+def test_confirming_the_budget_creates_the_appropriations(ex):
+    assert (ex.senior.budget_amount, ex.senior.appropriation, ex.senior.allocated) == (385_000_000, 385_000_000, 0)
+    assert BudgetLine.objects.filter(government=ex.s.gov, year=YEAR).count() == 3
+
+
+def test_allocation_cannot_exceed_the_appropriation(ex):
+    actions.do_allocate(ex.senior, amount=385_000_000, actor=ex.s.officer)
+    with pytest.raises(rules.OverAppropriation):
+        actions.do_allocate(ex.senior, amount=1, actor=ex.s.officer)
+    ex.senior.refresh_from_db()
+    assert ex.senior.allocated == 385_000_000
+
+
+def test_a_commitment_within_the_allocation_posts_and_audits(ex):
+    funded(ex)
+    commitment = commit(ex, 30_000_000)
+    ex.senior.refresh_from_db()
+    assert (ex.senior.committed, ex.senior.available) == (30_000_000, 70_000_000)
+    entry = JournalEntry.objects.get(source_type="execution.commitment", source_id=commitment.pk)
+    assert sorted(entry.lines.values_list("ledger_code", "debit", "credit")) == [
+        ("9210", 30_000_000, 0),
+        ("9220", 0, 30_000_000),
+    ]
+    assert AuditEvent.objects.filter(action="execution.commit", object_id=str(commitment.pk)).count() == 1
+
+
+def test_a_commitment_beyond_the_allocation_is_refused_and_writes_nothing(ex):
+    funded(ex, 10_000_000)
+    before = counts()
+    with pytest.raises(rules.InsufficientAllocation) as err:
+        commit(ex, 10_000_001)
+    assert err.value.code == "insufficient_allocation"
+    assert err.value.detail["available"] == 10_000_000
+    assert counts() == before
+    ex.senior.refresh_from_db()
+    assert ex.senior.committed == 0
+
+
+def test_a_retried_commitment_returns_the_first(ex):
+    funded(ex)
+    first = commit(ex, 5_000_000, key="same")
+    again = commit(ex, 5_000_000, key="same")
+    assert first.pk == again.pk
+    ex.senior.refresh_from_db()
+    assert ex.senior.committed == 5_000_000
+    with pytest.raises(Conflict):
+        commit(ex, 6_000_000, key="same")
+
+
+def test_only_a_finance_officer_commits(ex):
+    funded(ex)
+    with pytest.raises(PermissionDenied):
+        actions.do_commit(
+            ex.senior, amount=1, creditor="x", purpose="y", actor=ex.disburser, idempotency_key="k", committed_on=DAY
+        )
+    outsider = testing.official(testing.government("2600000"), Role.FINANCE_OFFICER, username="busan")
+    with pytest.raises(NotFound):
+        actions.do_commit(
+            ex.senior, amount=1, creditor="x", purpose="y", actor=outsider, idempotency_key="k", committed_on=DAY
+        )
+
+
+@pytest.mark.parametrize("amount", [0, -1, 10**16, True])
+def test_bad_amounts_are_refused(ex, amount):
+    funded(ex)
+    with pytest.raises(InvalidInput):
+        commit(ex, amount)
+
+
+def test_a_commitment_in_another_year_is_refused(ex):
+    funded(ex)
+    with pytest.raises(rules.ClosedPeriod):
+        actions.do_commit(
+            ex.senior,
+            amount=1,
+            creditor="x",
+            purpose="y",
+            actor=ex.finance,
+            idempotency_key="k",
+            committed_on=dt.date(YEAR + 1, 1, 2),
+        )
+
+
+def test_a_payment_order_pays_the_creditor_and_posts_the_expense(ex):
+    funded(ex)
+    commitment = commit(ex, 30_000_000)
+    payment = pay(ex, commitment, 20_000_000, withholdings=[("income_tax", 660_000), ("local_income_tax", 66_000)])
+    assert payment.number == f"{YEAR}-0000001"
+    assert payment.net_amount == 20_000_000 - 726_000
+    ex.senior.refresh_from_db()
+    ex.disbursing_office.refresh_from_db()
+    commitment.refresh_from_db()
+    assert (ex.senior.paid, commitment.paid_amount, ex.disbursing_office.paid_amount) == (20_000_000,) * 3
+    lines = sorted(
+        JournalLine.objects.filter(entry__source_type="execution.payment").values_list("ledger_code", "debit", "credit")
+    )
+    assert lines == [
+        ("1110", 0, 19_274_000),
+        ("2110", 0, 726_000),
+        ("5300", 20_000_000, 0),
+        ("9210", 0, 20_000_000),
+        ("9220", 20_000_000, 0),
+    ]
+
+
+def test_payments_never_exceed_the_commitment(ex):
+    funded(ex)
+    commitment = commit(ex, 10_000_000)
+    pay(ex, commitment, 6_000_000)
+    before = counts()
+    with pytest.raises(rules.InsufficientCommitment):
+        pay(ex, commitment, 4_000_001, key="p2")
+    assert counts() == before
+
+
+def test_payments_never_exceed_the_disbursing_offices_ceiling(ex):
+    actions.do_allocate(ex.senior, amount=50_000_000, actor=ex.s.officer)
+    actions.do_allocate_cash(ex.disbursing_office, amount=5_000_000, actor=ex.s.officer)
+    commitment = commit(ex, 10_000_000)
+    with pytest.raises(rules.OverDisbursementLimit):
+        pay(ex, commitment, 5_000_001)
+    commitment.refresh_from_db()
+    assert commitment.paid_amount == 0
+
+
+def test_the_payee_must_be_the_creditor(ex):
+    funded(ex)
+    commitment = commit(ex, 1_000_000)
+    with pytest.raises(rules.PayeeMismatch):
+        pay(ex, commitment, 1_000_000, payee="다른회사")
+    assert pay(ex, commitment, 1_000_000, payee="주식회사 한빛복지").amount == 1_000_000
+
+
+def test_the_finance_officer_cannot_order_the_payment_of_their_own_commitment(ex):
+    funded(ex)
+    both = testing.official(ex.s.gov, Role.FINANCE_OFFICER, Role.DISBURSING_OFFICER, username="both")
+    commitment = actions.do_commit(
+        ex.senior, amount=1_000, creditor="한빛복지", purpose="x", actor=both, idempotency_key="k", committed_on=DAY
+    )
+    with pytest.raises(SeparationOfDuties):
+        actions.do_issue_payment(
+            commitment,
+            amount=1_000,
+            payee_name="한빛복지",
+            payee_bank="농협",
+            payee_account="3010123456",
+            office=ex.disbursing_office,
+            actor=both,
+            idempotency_key="p",
+            issued_on=DAY,
+        )
+
+
+def test_a_small_office_may_be_exempted_explicitly(ex):
+    funded(ex)
+    small = actions.do_create_office(
+        ex.s.gov,
+        year=YEAR,
+        code="D900",
+        name="면사무소 지출원",
+        kind=OfficeKind.DISBURSING,
+        actor=ex.s.officer,
+        small_office_exception=True,
+    )
+    actions.do_allocate_cash(small, amount=1_000, actor=ex.s.officer)
+    both = testing.official(ex.s.gov, Role.FINANCE_OFFICER, Role.DISBURSING_OFFICER, username="both")
+    commitment = actions.do_commit(
+        ex.senior, amount=1_000, creditor="한빛복지", purpose="x", actor=both, idempotency_key="k", committed_on=DAY
+    )
+    payment = actions.do_issue_payment(
+        commitment,
+        amount=1_000,
+        payee_name="한빛복지",
+        payee_bank="농협",
+        payee_account="3010123456",
+        office=small,
+        actor=both,
+        idempotency_key="p",
+        issued_on=DAY,
+    )
+    assert payment.amount == 1_000
+    assert AuditEvent.objects.filter(action="execution.office.create", data__small_office_exception=True).exists()
+
+
+def test_payments_after_the_closing_follow_the_exception_window(ex):
+    funded(ex)
+    commitment = commit(ex, 3_000)
+    with pytest.raises(rules.ClosedPeriod):
+        pay(ex, commitment, 1_000, issued_on=dt.date(YEAR + 1, 1, 5))
+    payment = pay(
+        ex,
+        commitment,
+        1_000,
+        issued_on=dt.date(YEAR + 1, 1, 20),
+        exception=ClosingException.CONTRACT_COMPLETED_AT_YEAR_END,
+    )
+    assert payment.fiscal_year == YEAR
+    with pytest.raises(rules.ClosedPeriod):
+        pay(
+            ex,
+            commitment,
+            1_000,
+            key="p2",
+            issued_on=dt.date(YEAR + 1, 1, 21),
+            exception=ClosingException.CONTRACT_COMPLETED_AT_YEAR_END,
+        )
+
+
+def test_a_refund_by_20_january_restores_the_line_and_later_becomes_revenue(ex):
+    funded(ex)
+    commitment = commit(ex, 10_000_000)
+    payment = pay(ex, commitment, 10_000_000)
+    actions.do_record_refund(
+        payment, amount=2_000_000, received_on=dt.date(YEAR + 1, 1, 15), actor=ex.disburser, idempotency_key="r1"
+    )
+    ex.senior.refresh_from_db()
+    commitment.refresh_from_db()
+    assert (ex.senior.paid, commitment.paid_amount) == (8_000_000, 8_000_000)
+    late = actions.do_record_refund(
+        payment, amount=1_000_000, received_on=dt.date(YEAR + 1, 3, 1), actor=ex.disburser, idempotency_key="r2"
+    )
+    assert late.restored_line is False
+    ex.senior.refresh_from_db()
+    assert ex.senior.paid == 8_000_000
+    entry = JournalEntry.objects.get(source_type="execution.refund", source_id=late.pk)
+    assert entry.fiscal_year == YEAR + 1
+    assert sorted(entry.lines.values_list("ledger_code", "debit", "credit")) == [
+        ("1110", 1_000_000, 0),
+        ("4400", 0, 1_000_000),
+    ]
+    with pytest.raises(Conflict):
+        actions.do_record_refund(
+            payment, amount=7_000_001, received_on=dt.date(YEAR, 7, 1), actor=ex.disburser, idempotency_key="r3"
+        )
+    assert Refund.objects.count() == 2
+
+
+def test_cancelling_returns_the_unpaid_part_to_the_allocation(ex):
+    funded(ex)
+    commitment = commit(ex, 10_000_000)
+    pay(ex, commitment, 4_000_000)
+    actions.do_cancel_commitment(commitment.pk, actor=ex.finance, reason="사업 축소")
+    ex.senior.refresh_from_db()
+    commitment.refresh_from_db()
+    assert (ex.senior.committed, commitment.amount, commitment.paid_amount) == (4_000_000, 4_000_000, 4_000_000)
+
+
+def test_sub_allocated_money_is_committed_only_by_its_office(ex):
+    funded(ex, 10_000_000)
+    branch = actions.do_create_office(
+        ex.s.gov, year=YEAR, code="S100", name="보건소 분임재무관", kind=OfficeKind.SUB_FINANCE, actor=ex.s.officer
+    )
+    actions.do_sub_allocate(ex.senior, office=branch, amount=6_000_000, actor=ex.s.officer)
+    with pytest.raises(rules.InsufficientAllocation):
+        commit(ex, 4_000_001)  # the main office keeps only 4,000,000
+    commit(ex, 4_000_000)
+    with pytest.raises(rules.InsufficientAllocation):
+        actions.do_commit(
+            ex.senior,
+            amount=6_000_001,
+            creditor="x",
+            purpose="y",
+            actor=ex.finance,
+            idempotency_key="b1",
+            office=branch,
+            committed_on=DAY,
+        )
+    actions.do_commit(
+        ex.senior,
+        amount=6_000_000,
+        creditor="x",
+        purpose="y",
+        actor=ex.finance,
+        idempotency_key="b2",
+        office=branch,
+        committed_on=DAY,
+    )
+    ex.senior.refresh_from_db()
+    assert (ex.senior.committed, ex.senior.sub_committed) == (10_000_000, 6_000_000)
+
+
+def test_the_database_itself_refuses_an_overdrawn_line(ex):
+    funded(ex, 1_000)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        BudgetLine.objects.filter(pk=ex.senior.pk).update(committed=1_001)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Office.objects.filter(pk=ex.disbursing_office.pk).update(paid_amount=10**12)
+
+
+def test_a_supplementary_budget_cannot_cut_below_the_allocation(ex):
+    from lofin.budget import actions as budget
+    from lofin.budget.actions import BasisIn
+    from lofin.core.approvals import actions as approvals
+
+    funded(ex, 300_000_000)
+    s = ex.s
+    supp = budget.do_open_supplementary(s.gov, year=YEAR, actor=s.officer)
+    budget.do_save_request_line(
+        supp, project=s.senior, object_code="307-02", actor=s.welfare_staff, basis=[BasisIn("감액", 1_000, 1, 1)]
+    )
+    budget.do_save_revenue_request(
+        supp, account=s.general, revenue_code="111", amount=570_000_000 - 384_999_000, actor=s.officer
+    )
+    budget.do_close_requests(supp, actor=s.officer)
+    budget.do_submit_bill(supp, line=[("approve", s.mayor)], actor=s.officer, idempotency_key="supp")
+    supp.refresh_from_db()
+    approvals.do_approve(supp.bill_approval_id, actor=s.mayor)
+    supp.refresh_from_db()
+    budget.do_record_vote(supp, voted_on=dt.date.today(), actor=s.officer)
+    with pytest.raises(rules.OverAppropriation):
+        budget.do_confirm(supp, actor=s.officer)
+    supp.refresh_from_db()
+    assert supp.status == "voted"
+    ex.senior.refresh_from_db()
+    assert ex.senior.budget_amount == 385_000_000
