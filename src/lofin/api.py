@@ -16,6 +16,7 @@ from ninja.renderers import JSONRenderer
 from ninja.security import django_auth
 
 from lofin.budget.api import router as budget_router
+from lofin.execution.api import router as execution_router
 from lofin.core.api import router as core_router
 from lofin.core.auth import BearerToken
 from lofin.core.errors import LofinError
@@ -126,3 +127,4 @@ def root(request: HttpRequest) -> dict[str, str]:
 
 api.add_router("/", core_router)
 api.add_router("/", budget_router)
+api.add_router("/", execution_router)

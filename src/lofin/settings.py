@@ -138,7 +138,8 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA busy_timeout=30000; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
         ),
     }
-    _db["TEST"] = {"NAME": os.environ.get("LOFIN_TEST_SQLITE_NAME") or None}
+    # Tests use a file, not memory: the concurrency tests need real concurrent connections with SQLite's locking.
+    _db["TEST"] = {"NAME": os.environ.get("LOFIN_TEST_SQLITE_NAME") or str(VAR_DIR / "test_db.sqlite3")}
 elif _db["ENGINE"] in {"django.db.backends.postgresql"}:
     _db.setdefault("OPTIONS", {})
     _db["CONN_HEALTH_CHECKS"] = True

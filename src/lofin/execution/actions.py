@@ -372,6 +372,11 @@ def do_cancel_commitment(commitment_id: int, *, actor: Any, reason: str) -> Comm
     if not reason:
         raise InvalidInput(_("Give the reason for the cancellation."), field="reason")
     with transaction.atomic():
+        found = Commitment.objects.filter(pk=commitment_id).values_list("line_id", flat=True).first()
+        if found is None:
+            raise NotFound()
+        # Line before commitment, the lock order of every money path.
+        BudgetLine.objects.select_for_update().filter(pk=found).first()
         commitment = Commitment.objects.select_for_update(of=("self",)).filter(pk=commitment_id).first()
         if commitment is None:
             raise NotFound()
@@ -481,6 +486,9 @@ def do_issue_payment(
                 if (done.commitment_id, done.amount) != (commitment.pk, amount):
                     raise Conflict(_("This Idempotency-Key was already used for a different payment."))
                 return done
+            # Lock order of every money path: budget line, then commitment, then office. The line first, as
+            # do_commit does, so a payment and a commitment on one line never wait for each other crosswise.
+            BudgetLine.objects.select_for_update().filter(pk=line.pk).first()
             taken = Commitment.objects.filter(
                 pk=commitment.pk, status=CommitmentStatus.ACTIVE, paid_amount__lte=F("amount") - amount
             ).update(paid_amount=F("paid_amount") + amount)
@@ -563,16 +571,18 @@ def do_record_refund(
     with transaction.atomic():
         if done := Refund.objects.filter(idempotency_key=stored_key).first():
             return done
+        commitment = payment.commitment
+        line = commitment.line
+        # The same lock order as the other money paths: line, commitment, office, then the payment.
+        BudgetLine.objects.select_for_update().filter(pk=line.pk).first()
         taken = PaymentOrder.objects.filter(pk=payment.pk, refunded_amount__lte=F("amount") - amount).update(
             refunded_amount=F("refunded_amount") + amount
         )
         if taken != 1:
             raise Conflict(_("More cannot come back than was paid."))
-        commitment = payment.commitment
-        line = commitment.line
         if restores:
-            Commitment.objects.filter(pk=commitment.pk).update(paid_amount=F("paid_amount") - amount)
             BudgetLine.objects.filter(pk=line.pk).update(paid=F("paid") - amount)
+            Commitment.objects.filter(pk=commitment.pk).update(paid_amount=F("paid_amount") - amount)
             Office.objects.filter(pk=payment.office_id).update(paid_amount=F("paid_amount") - amount)
         refund = Refund.objects.create(
             government_id=government.pk,

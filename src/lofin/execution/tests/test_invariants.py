@@ -1,0 +1,171 @@
+"""The invariants of budget control, as properties (Hypothesis) and under 16 concurrent clients."""
+
+import datetime as dt
+import random
+import threading
+from collections import Counter
+
+import pytest
+from django.db import connection, connections, transaction
+from django.db.models import Sum
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from lofin.accounting.models import JournalEntry, JournalLine
+from lofin.core.errors import LofinError
+from lofin.core.models import AuditEvent
+from lofin.execution import actions
+from lofin.execution.models import BudgetLine, Commitment, Office, PaymentOrder
+from lofin.execution.testing import YEAR, build_execution
+
+DAY = dt.date(YEAR, 6, 15)
+
+
+def check_invariants(ex):
+    """committed ≤ allocated ≤ 예산현액; paid ≤ committed per commitment and per line; Σ payments of the office ≤
+    its 지출한도; the line's counters equal the sums of their documents; every entry balances; every state
+    change has its audit row."""
+    for line in BudgetLine.objects.filter(government=ex.s.gov, year=YEAR):
+        assert 0 <= line.paid <= line.committed <= line.allocated <= line.appropriation
+        active = Commitment.objects.filter(line=line).exclude(status="cancelled")
+        assert line.committed == (active.aggregate(s=Sum("amount"))["s"] or 0)
+        assert line.paid == (active.aggregate(s=Sum("paid_amount"))["s"] or 0)
+    for c in Commitment.objects.all():
+        paid = PaymentOrder.objects.filter(commitment=c).aggregate(s=Sum("amount"))["s"] or 0
+        refunded = PaymentOrder.objects.filter(commitment=c).aggregate(s=Sum("refunded_amount"))["s"] or 0
+        assert c.paid_amount == paid - refunded <= c.amount
+    for office in Office.objects.filter(government=ex.s.gov, kind="disbursing"):
+        assert office.paid_amount <= office.limit_amount
+        assert office.paid_amount == (PaymentOrder.objects.filter(office=office).aggregate(s=Sum("amount"))["s"] or 0)
+    totals = JournalLine.objects.values("entry_id").annotate(d=Sum("debit"), c=Sum("credit"))
+    assert all(t["d"] == t["c"] for t in totals)
+    assert AuditEvent.objects.filter(action="execution.commit").count() == Commitment.objects.count()
+    assert AuditEvent.objects.filter(action="execution.payment.issue").count() == PaymentOrder.objects.count()
+    assert JournalEntry.objects.filter(source_type="execution.commitment").count() >= Commitment.objects.count()
+
+
+class _Undo(Exception):
+    pass
+
+
+operations = st.lists(
+    st.tuples(st.sampled_from(["allocate", "commit", "pay", "cancel", "cash"]), st.integers(1, 200_000_000)),
+    max_size=25,
+)
+
+
+@pytest.mark.django_db
+@settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(ops=operations)
+def test_no_sequence_of_requests_breaks_budget_control(ex, ops):
+    try:
+        with transaction.atomic():
+            n = 0
+            for kind, amount in ops:
+                n += 1
+                try:
+                    if kind == "allocate":
+                        actions.do_allocate(ex.senior, amount=amount, actor=ex.s.officer)
+                    elif kind == "cash":
+                        actions.do_allocate_cash(ex.disbursing_office, amount=amount, actor=ex.s.officer)
+                    elif kind == "commit":
+                        actions.do_commit(
+                            ex.senior,
+                            amount=amount,
+                            creditor="한빛복지",
+                            purpose="x",
+                            actor=ex.finance,
+                            idempotency_key=f"c{n}",
+                            committed_on=DAY,
+                        )
+                    elif kind == "pay":
+                        commitment = Commitment.objects.filter(status="active").order_by("?").first()
+                        if commitment:
+                            actions.do_issue_payment(
+                                commitment,
+                                amount=amount,
+                                payee_name="한빛복지",
+                                payee_bank="농협",
+                                payee_account="3010123456",
+                                office=ex.disbursing_office,
+                                actor=ex.disburser,
+                                idempotency_key=f"p{n}",
+                                issued_on=DAY,
+                            )
+                    elif kind == "cancel":
+                        commitment = Commitment.objects.filter(status="active").first()
+                        if commitment:
+                            actions.do_cancel_commitment(commitment.pk, actor=ex.finance, reason="변경")
+                except LofinError:
+                    pass  # a refused request must leave everything as it was; the invariants below check it
+                check_invariants(ex)
+            raise _Undo
+    except _Undo:
+        pass
+
+
+CLIENTS = 16
+ROUNDS = 12
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_sixteen_concurrent_clients_cannot_overdraw_a_line_or_double_a_request():
+    ex = build_execution()
+    allocation = 50_000_000
+    actions.do_allocate(ex.senior, amount=allocation, actor=ex.s.officer)
+    actions.do_allocate_cash(ex.disbursing_office, amount=30_000_000, actor=ex.s.officer)
+    outcomes = Counter()
+    errors: list[BaseException] = []
+    start = threading.Barrier(CLIENTS)
+
+    def client(index: int) -> None:
+        rng = random.Random(index)
+        try:
+            start.wait()
+            for round_ in range(ROUNDS):
+                # Every client also retries one shared key: exactly one commitment may come of it.
+                key = "shared" if round_ == 0 else f"c{index}-{round_}"
+                amount = 1_000_000 if key == "shared" else rng.randint(500_000, 3_000_000)
+                try:
+                    commitment = actions.do_commit(
+                        ex.senior,
+                        amount=amount,
+                        creditor="한빛복지",
+                        purpose="동시성",
+                        actor=ex.finance,
+                        idempotency_key=key,
+                        committed_on=DAY,
+                    )
+                    outcomes["committed"] += 1
+                    actions.do_issue_payment(
+                        commitment,
+                        amount=rng.randint(1, amount),
+                        payee_name="한빛복지",
+                        payee_bank="농협",
+                        payee_account="3010123456",
+                        office=ex.disbursing_office,
+                        actor=ex.disburser,
+                        idempotency_key=f"p-{key}-{index}",
+                        issued_on=DAY,
+                    )
+                    outcomes["paid"] += 1
+                except LofinError as refused:
+                    outcomes[refused.code] += 1
+        except BaseException as exc:  # surfaced below: a crash in a client must fail the test
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    ex.senior.refresh_from_db()
+    assert outcomes["insufficient_allocation"] > 0, "the test must push the line past its allocation"
+    assert Commitment.objects.filter(idempotency_key__endswith=":shared").count() == 1
+    assert ex.senior.committed <= allocation
+    check_invariants(ex)
+    connection.close()
