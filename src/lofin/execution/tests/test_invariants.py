@@ -60,9 +60,7 @@ operations = st.lists(
 def test_no_sequence_of_requests_breaks_budget_control(ex, ops):
     try:
         with transaction.atomic():
-            n = 0
-            for kind, amount in ops:
-                n += 1
+            for n, (kind, amount) in enumerate(ops, start=1):
                 try:
                     if kind == "allocate":
                         actions.do_allocate(ex.senior, amount=amount, actor=ex.s.officer)
