@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lofin.accounting.models import JournalEntry, JournalLine
+from lofin.core import audit
 from lofin.core.errors import LofinError
 from lofin.core.models import AuditEvent
 from lofin.execution import actions
@@ -42,6 +43,8 @@ def check_invariants(ex):
     assert AuditEvent.objects.filter(action="execution.commit").count() == Commitment.objects.count()
     assert AuditEvent.objects.filter(action="execution.payment.issue").count() == PaymentOrder.objects.count()
     assert JournalEntry.objects.filter(source_type="execution.commitment").count() >= Commitment.objects.count()
+    # The chain verifies, whichever path wrote it (on PostgreSQL commitments are written by one SQL statement).
+    assert [r.broken for r in audit.verify(ex.s.gov.code)] == [None]
 
 
 class _Undo(Exception):

@@ -1,0 +1,222 @@
+"""Commitments through the service layer (`execution.actions.do_commit`: check-and-set on the line, commitment,
+journal entry and audit event, one transaction each) against pgbench TPC-B in the same run.
+
+    .venv/bin/python -m bench.execution_commit --pg postgresql://postgres@127.0.0.1:55432/lofin --seconds 20
+    make bench   (runs this among the others)
+
+PostgreSQL: 16 worker processes (the way production scales: processes, not threads) spread over the lines of all
+243 governments; SQLite: one process. Prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+LINES_PER_GOVERNMENT = 8
+YEAR = 2026
+
+
+def env_for(url: str) -> dict[str, str]:
+    env = os.environ.copy()
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "lofin.settings",
+            "LOFIN_DATABASE_URL": url,
+            "LOFIN_DEMO": "1",
+            "LOFIN_LOG_LEVEL": "ERROR",
+            "LOFIN_TASKS_IMMEDIATE": "0",
+            "PYTHONPATH": str(ROOT / "src") + os.pathsep + str(ROOT),
+        }
+    )
+    return env
+
+
+def setup_django(url: str) -> None:
+    os.environ.update(env_for(url))
+    sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
+    import django
+
+    django.setup()
+
+
+def prepare(url: str) -> None:
+    """Lines in every government with a large allocation, and one 재무관 who may commit in all of them."""
+    setup_django(url)
+    from django.db import transaction
+
+    from lofin.budget.models import Account, Project
+    from lofin.core.models import LocalGovernment, Membership, User
+    from lofin.core.roles import AccountType, Role
+    from lofin.execution.models import BudgetLine
+
+    objects = ["201-01", "201-02", "202-01", "206-01", "307-02", "307-04", "401-01", "405-01"]
+    with transaction.atomic():
+        user, _ = User.objects.get_or_create(
+            username="bench.finance", defaults={"account_type": AccountType.OFFICIAL, "display_name": "벤치 재무관"}
+        )
+        governments = list(LocalGovernment.objects.all())
+        Membership.objects.bulk_create(
+            [Membership(user=user, government=g, role=Role.FINANCE_OFFICER) for g in governments], ignore_conflicts=True
+        )
+        for g in governments:
+            account, _ = Account.objects.get_or_create(government=g, code="100", defaults={"name": "일반회계", "kind": "general"})
+            policy, _ = Project.objects.get_or_create(
+                government=g, year=YEAR, code="P1", defaults={"level": "policy", "name": "벤치 정책", "account": account, "function_code": "016"}
+            )
+            unit, _ = Project.objects.get_or_create(
+                government=g, year=YEAR, code="U1", defaults={"level": "unit", "name": "벤치 단위", "account": account, "parent": policy, "function_code": "016"}
+            )
+            detail, _ = Project.objects.get_or_create(
+                government=g, year=YEAR, code="D1", defaults={"level": "detail", "name": "벤치 세부", "account": account, "parent": unit, "function_code": "016"}
+            )
+            big = 10**14
+            BudgetLine.objects.bulk_create(
+                [
+                    BudgetLine(government=g, year=YEAR, account=account, project=detail, object_code=o, budget_amount=big,
+                               appropriation=big, allocated=big)
+                    for o in objects[:LINES_PER_GOVERNMENT]
+                ],
+                ignore_conflicts=True,
+            )
+
+
+def worker(url: str, seconds: float, seed: int, queue: Any, ready: Any, go: Any) -> None:
+    setup_django(url)
+    import datetime as dt
+
+    from django.db import connection
+
+    from lofin.core.models import User
+    from lofin.execution import actions
+    from lofin.execution.models import BudgetLine
+
+    user = User.objects.get(username="bench.finance")
+    lines = list(BudgetLine.objects.filter(year=YEAR).select_related("government"))
+    rng = random.Random(seed)
+    latencies: list[float] = []
+    refused = 0
+    day = dt.date(YEAR, 6, 15)
+    # Warm the connection and the caches, then wait for everyone: Django's start-up is not what is measured.
+    actions.do_commit(lines[0], amount=1, creditor="벤치상사", purpose="준비", actor=user,
+                      idempotency_key=f"{seed}-warm", committed_on=day)
+    ready.release()
+    go.wait()
+    deadline = time.perf_counter() + seconds
+    n = 0
+    while time.perf_counter() < deadline:
+        line = rng.choice(lines)
+        n += 1
+        started = time.perf_counter()
+        try:
+            actions.do_commit(line, amount=rng.randint(1_000, 9_000_000), creditor="벤치상사", purpose="성능 측정",
+                              actor=user, idempotency_key=f"{seed}-{n}", committed_on=day)
+        except Exception:  # a refusal counts, it must not stop the measurement
+            refused += 1
+            continue
+        latencies.append(time.perf_counter() - started)
+    connection.close()
+    queue.put({"latencies": latencies, "refused": refused})
+
+
+def run_workers(url: str, processes: int, seconds: float) -> dict[str, Any]:
+    ctx = multiprocessing.get_context("spawn")
+    queue = ctx.Queue()
+    ready, go = ctx.Semaphore(0), ctx.Event()
+    pool = [ctx.Process(target=worker, args=(url, seconds, i, queue, ready, go)) for i in range(processes)]
+    for p in pool:
+        p.start()
+    for _ in pool:
+        ready.acquire()
+    started = time.perf_counter()
+    go.set()
+    results = [queue.get() for _ in pool]
+    for p in pool:
+        p.join()
+    elapsed = time.perf_counter() - started
+    latencies = sorted(x for r in results for x in r["latencies"])
+    window = seconds
+    return {
+        "commits": len(latencies),
+        "refused": sum(r["refused"] for r in results),
+        "tps": round(len(latencies) / window),
+        "p50_ms": round(statistics.median(latencies) * 1000, 2),
+        "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 2),
+        "wall_s": round(elapsed, 1),
+    }
+
+
+def pgbench(url: str, clients: int, seconds: int) -> dict[str, Any]:
+    from bench.run import pg_bin, psql, with_db
+
+    psql(url, "DROP DATABASE IF EXISTS pgbench")
+    psql(url, "CREATE DATABASE pgbench")
+    target = with_db(url, "pgbench")
+    subprocess.run([pg_bin("pgbench"), "-i", "-s", "10", "-q", target], check=True, capture_output=True)
+    out = subprocess.run(
+        [pg_bin("pgbench"), "-n", "-M", "prepared", "-c", str(clients), "-j", "2", "-T", str(seconds), target],
+        check=True, capture_output=True, text=True,
+    ).stdout
+    import re
+
+    return {"tps": round(float(re.search(r"tps = ([\d.]+)", out).group(1)))}  # type: ignore[union-attr]
+
+
+def migrate(url: str) -> None:
+    subprocess.run([sys.executable, "-m", "lofin.cli", "migrate", "-v0"], env=env_for(url), check=True, cwd=ROOT)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--pg", default=os.environ.get("LOFIN_BENCH_PG_URL", ""))
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--processes", type=int, default=16)
+    args = parser.parse_args()
+    rows = []
+    if args.pg:
+        from bench.run import psql, with_db
+
+        base = pgbench(args.pg, 16, args.seconds)
+        rows.append(("pgbench TPC-B scale 10, 16 clients", f"{base['tps']:,} tps"))
+        psql(args.pg, "DROP DATABASE IF EXISTS lofin_commit")
+        psql(args.pg, "CREATE DATABASE lofin_commit")
+        url = with_db(args.pg, "lofin_commit")
+        migrate(url)
+        subprocess.run([sys.executable, "-c", f"import bench.execution_commit as b; b.prepare({url!r})"],
+                       env=env_for(url), check=True, cwd=ROOT)
+        pg = run_workers(url, args.processes, args.seconds)
+        ratio = pg["tps"] / base["tps"]
+        rows.append(
+            (f"commitment + journal + audit via do_commit, {args.processes} processes, PostgreSQL",
+             f"{pg['tps']:,} tps ({ratio:.0%} of pgbench), p50 {pg['p50_ms']} ms, p99 {pg['p99_ms']} ms, "
+             f"{pg['commits']:,} commits")
+        )
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/commit.sqlite3"
+        migrate(url)
+        subprocess.run([sys.executable, "-c", f"import bench.execution_commit as b; b.prepare({url!r})"],
+                       env=env_for(url), check=True, cwd=ROOT)
+        lite = run_workers(url, 1, min(args.seconds, 10))
+        rows.append(
+            ("commitment + journal + audit via do_commit, 1 process, SQLite",
+             f"{lite['tps']:,} commitments/s (target ≥ 800), p50 {lite['p50_ms']} ms, p99 {lite['p99_ms']} ms")
+        )
+    print("| benchmark | result |\n|---|---|")
+    for name, result in rows:
+        print(f"| {name} | {result} |")
+    print(json.dumps({"rows": rows}), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
