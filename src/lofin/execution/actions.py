@@ -296,8 +296,17 @@ def do_commit(
     fingerprint = _fingerprint(line.pk, amount, creditor, purpose, kind, office.pk if office else None)
     if not sub:
         return _commit_in_one_statement(
-            line, government, amount=amount, creditor=creditor, creditor_number=creditor_number[:20],
-            purpose=purpose, kind=kind, on=on, actor=actor, stored_key=stored_key, office=office,
+            line,
+            government,
+            amount=amount,
+            creditor=creditor,
+            creditor_number=creditor_number[:20],
+            purpose=purpose,
+            kind=kind,
+            on=on,
+            actor=actor,
+            stored_key=stored_key,
+            office=office,
             fingerprint=fingerprint,
         )
     try:
@@ -530,6 +539,9 @@ def do_issue_payment(
     issued_on: dt.date | None = None,
     withholdings: Sequence[tuple[str, int]] = (),
     exception: fiscal.ClosingException | None = None,
+    is_advance: bool = False,
+    claimed_on: dt.date | None = None,
+    head_approval: bool = False,
 ) -> PaymentOrder:
     """지급명령 (R-EX-2): against a commitment, within its unpaid amount, within the office's 지출한도, to the
     creditor, in the fiscal year's cash window, by someone other than the 재무관 who committed."""
@@ -560,6 +572,11 @@ def do_issue_payment(
         withheld += value
     if withheld >= amount:
         raise InvalidInput(_("Withholdings must be less than the payment."), field="withholdings")
+    if is_advance:
+        if commitment.kind != CommitmentKind.ADVANCE:
+            raise InvalidInput(_("Advance payments are made on a commitment of the kind 선금급."), field="is_advance")
+        if claimed_on is None or claimed_on > on:
+            raise InvalidInput(_("Give the date of the contractor's claim for the advance."), field="claimed_on")
     stored_key = _key(government, actor, idempotency_key)
     try:
         with transaction.atomic():
@@ -584,6 +601,12 @@ def do_issue_payment(
                 raise rules.OverDisbursementLimit(
                     limit=office.limit_amount, paid=office.paid_amount, amount=amount, office=office.code
                 )
+            if is_advance:
+                # Under the line lock: concurrent advances on one commitment are counted one after the other.
+                advanced = sum(
+                    PaymentOrder.objects.filter(commitment=commitment, is_advance=True).values_list("amount", flat=True)
+                )
+                rules.check_advance(commitment.amount, advanced + amount, head_approval=head_approval)
             BudgetLine.objects.filter(pk=line.pk).update(paid=F("paid") + amount)
             number = f"{line.year}-{_next_number(government.pk, line.year, 'payment'):07d}"
             try:
@@ -602,6 +625,9 @@ def do_issue_payment(
                         issued_on=on,
                         issued_by=actor,
                         idempotency_key=stored_key,
+                        is_advance=is_advance,
+                        claimed_on=claimed_on,
+                        head_approval=head_approval,
                     )
             except IntegrityError:
                 raise _Duplicate() from None
@@ -632,7 +658,15 @@ def do_issue_payment(
                 "execution.payment.issue",
                 payment,
                 government=government,
-                data={"commitment": commitment.pk, "amount": amount, "withheld": withheld, "number": number},
+                data={
+                    "commitment": commitment.pk,
+                    "amount": amount,
+                    "withheld": withheld,
+                    "number": number,
+                    "advance": is_advance,
+                    # R-EX-6: an advance paid more than 14 days after the claim is recorded as late.
+                    "advance_late": bool(is_advance and claimed_on and rules.advance_is_late(claimed_on, on)),
+                },
             )
     except _Duplicate:
         return PaymentOrder.objects.get(idempotency_key=stored_key)

@@ -378,3 +378,39 @@ def test_a_supplementary_budget_cannot_cut_below_the_allocation(ex):
     assert supp.status == "voted"
     ex.senior.refresh_from_db()
     assert ex.senior.budget_amount == 385_000_000
+
+
+def test_advance_payments_stop_at_seventy_percent_without_the_heads_approval(ex):
+    funded(ex)
+    contract = actions.do_commit(
+        ex.senior,
+        amount=10_000_000,
+        creditor="한빛건설",
+        purpose="경로당 보수 공사",
+        actor=ex.finance,
+        idempotency_key="adv",
+        committed_on=DAY,
+        kind="advance",
+    )
+    pay(ex, contract, 7_000_000, payee="한빛건설", is_advance=True, claimed_on=DAY)
+    with pytest.raises(rules.ExecutionRuleViolation) as err:
+        pay(ex, contract, 1, key="p2", payee="한빛건설", is_advance=True, claimed_on=DAY)
+    assert err.value.detail["rule"] == "R-EX-6"
+    pay(ex, contract, 3_000_000, key="p3", payee="한빛건설", is_advance=True, claimed_on=DAY, head_approval=True)
+
+
+def test_an_advance_paid_after_fourteen_days_is_recorded_late(ex):
+    funded(ex)
+    contract = actions.do_commit(
+        ex.senior,
+        amount=1_000_000,
+        creditor="한빛건설",
+        purpose="공사",
+        actor=ex.finance,
+        idempotency_key="adv",
+        committed_on=DAY,
+        kind="advance",
+    )
+    payment = pay(ex, contract, 500_000, payee="한빛건설", is_advance=True, claimed_on=DAY - dt.timedelta(days=20))
+    event = AuditEvent.objects.get(action="execution.payment.issue", object_id=str(payment.pk))
+    assert event.data["advance_late"] is True

@@ -203,6 +203,11 @@ class PaymentOrder(models.Model):
     payee_bank = models.CharField(max_length=20)
     payee_account = models.CharField(max_length=30)
     status = models.CharField(max_length=10, choices=PaymentStatus.choices, default=PaymentStatus.ISSUED)
+    # 선금급 (advance payment) of a works/goods/services contract: ≤ 70 % (100 % with the head's approval) and
+    # paid within 14 days of the claim (지방회계법 시행령 §44).
+    is_advance = models.BooleanField(default=False)
+    claimed_on = models.DateField(null=True, blank=True)
+    head_approval = models.BooleanField(default=False)
     issued_on = models.DateField()
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False)
     created_at = models.DateTimeField(auto_now_add=True)
