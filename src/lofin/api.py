@@ -16,10 +16,10 @@ from ninja.renderers import JSONRenderer
 from ninja.security import django_auth
 
 from lofin.budget.api import router as budget_router
-from lofin.execution.api import router as execution_router
 from lofin.core.api import router as core_router
 from lofin.core.auth import BearerToken
 from lofin.core.errors import LofinError
+from lofin.execution.api import router as execution_router
 
 
 class Utf8JSONRenderer(JSONRenderer):
