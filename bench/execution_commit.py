@@ -71,21 +71,52 @@ def prepare(url: str) -> None:
             [Membership(user=user, government=g, role=Role.FINANCE_OFFICER) for g in governments], ignore_conflicts=True
         )
         for g in governments:
-            account, _ = Account.objects.get_or_create(government=g, code="100", defaults={"name": "일반회계", "kind": "general"})
+            account, _ = Account.objects.get_or_create(
+                government=g, code="100", defaults={"name": "일반회계", "kind": "general"}
+            )
             policy, _ = Project.objects.get_or_create(
-                government=g, year=YEAR, code="P1", defaults={"level": "policy", "name": "벤치 정책", "account": account, "function_code": "016"}
+                government=g,
+                year=YEAR,
+                code="P1",
+                defaults={"level": "policy", "name": "벤치 정책", "account": account, "function_code": "016"},
             )
             unit, _ = Project.objects.get_or_create(
-                government=g, year=YEAR, code="U1", defaults={"level": "unit", "name": "벤치 단위", "account": account, "parent": policy, "function_code": "016"}
+                government=g,
+                year=YEAR,
+                code="U1",
+                defaults={
+                    "level": "unit",
+                    "name": "벤치 단위",
+                    "account": account,
+                    "parent": policy,
+                    "function_code": "016",
+                },
             )
             detail, _ = Project.objects.get_or_create(
-                government=g, year=YEAR, code="D1", defaults={"level": "detail", "name": "벤치 세부", "account": account, "parent": unit, "function_code": "016"}
+                government=g,
+                year=YEAR,
+                code="D1",
+                defaults={
+                    "level": "detail",
+                    "name": "벤치 세부",
+                    "account": account,
+                    "parent": unit,
+                    "function_code": "016",
+                },
             )
             big = 10**14
             BudgetLine.objects.bulk_create(
                 [
-                    BudgetLine(government=g, year=YEAR, account=account, project=detail, object_code=o, budget_amount=big,
-                               appropriation=big, allocated=big)
+                    BudgetLine(
+                        government=g,
+                        year=YEAR,
+                        account=account,
+                        project=detail,
+                        object_code=o,
+                        budget_amount=big,
+                        appropriation=big,
+                        allocated=big,
+                    )
                     for o in objects[:LINES_PER_GOVERNMENT]
                 ],
                 ignore_conflicts=True,
@@ -109,8 +140,15 @@ def worker(url: str, seconds: float, seed: int, queue: Any, ready: Any, go: Any)
     refused = 0
     day = dt.date(YEAR, 6, 15)
     # Warm the connection and the caches, then wait for everyone: Django's start-up is not what is measured.
-    actions.do_commit(lines[0], amount=1, creditor="벤치상사", purpose="준비", actor=user,
-                      idempotency_key=f"{seed}-warm", committed_on=day)
+    actions.do_commit(
+        lines[0],
+        amount=1,
+        creditor="벤치상사",
+        purpose="준비",
+        actor=user,
+        idempotency_key=f"{seed}-warm",
+        committed_on=day,
+    )
     ready.release()
     go.wait()
     deadline = time.perf_counter() + seconds
@@ -120,8 +158,15 @@ def worker(url: str, seconds: float, seed: int, queue: Any, ready: Any, go: Any)
         n += 1
         started = time.perf_counter()
         try:
-            actions.do_commit(line, amount=rng.randint(1_000, 9_000_000), creditor="벤치상사", purpose="성능 측정",
-                              actor=user, idempotency_key=f"{seed}-{n}", committed_on=day)
+            actions.do_commit(
+                line,
+                amount=rng.randint(1_000, 9_000_000),
+                creditor="벤치상사",
+                purpose="성능 측정",
+                actor=user,
+                idempotency_key=f"{seed}-{n}",
+                committed_on=day,
+            )
         except Exception:  # a refusal counts, it must not stop the measurement
             refused += 1
             continue
@@ -166,7 +211,9 @@ def pgbench(url: str, clients: int, seconds: int) -> dict[str, Any]:
     subprocess.run([pg_bin("pgbench"), "-i", "-s", "10", "-q", target], check=True, capture_output=True)
     out = subprocess.run(
         [pg_bin("pgbench"), "-n", "-M", "prepared", "-c", str(clients), "-j", "2", "-T", str(seconds), target],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     import re
 
@@ -193,24 +240,36 @@ def main() -> None:
         psql(args.pg, "CREATE DATABASE lofin_commit")
         url = with_db(args.pg, "lofin_commit")
         migrate(url)
-        subprocess.run([sys.executable, "-c", f"import bench.execution_commit as b; b.prepare({url!r})"],
-                       env=env_for(url), check=True, cwd=ROOT)
+        subprocess.run(
+            [sys.executable, "-c", f"import bench.execution_commit as b; b.prepare({url!r})"],
+            env=env_for(url),
+            check=True,
+            cwd=ROOT,
+        )
         pg = run_workers(url, args.processes, args.seconds)
         ratio = pg["tps"] / base["tps"]
         rows.append(
-            (f"commitment + journal + audit via do_commit, {args.processes} processes, PostgreSQL",
-             f"{pg['tps']:,} tps ({ratio:.0%} of pgbench), p50 {pg['p50_ms']} ms, p99 {pg['p99_ms']} ms, "
-             f"{pg['commits']:,} commits")
+            (
+                f"commitment + journal + audit via do_commit, {args.processes} processes, PostgreSQL",
+                f"{pg['tps']:,} tps ({ratio:.0%} of pgbench), p50 {pg['p50_ms']} ms, p99 {pg['p99_ms']} ms, "
+                f"{pg['commits']:,} commits",
+            )
         )
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/commit.sqlite3"
         migrate(url)
-        subprocess.run([sys.executable, "-c", f"import bench.execution_commit as b; b.prepare({url!r})"],
-                       env=env_for(url), check=True, cwd=ROOT)
+        subprocess.run(
+            [sys.executable, "-c", f"import bench.execution_commit as b; b.prepare({url!r})"],
+            env=env_for(url),
+            check=True,
+            cwd=ROOT,
+        )
         lite = run_workers(url, 1, min(args.seconds, 10))
         rows.append(
-            ("commitment + journal + audit via do_commit, 1 process, SQLite",
-             f"{lite['tps']:,} commitments/s (target ≥ 800), p50 {lite['p50_ms']} ms, p99 {lite['p99_ms']} ms")
+            (
+                "commitment + journal + audit via do_commit, 1 process, SQLite",
+                f"{lite['tps']:,} commitments/s (target ≥ 800), p50 {lite['p50_ms']} ms, p99 {lite['p99_ms']} ms",
+            )
         )
     print("| benchmark | result |\n|---|---|")
     for name, result in rows:

@@ -206,14 +206,34 @@ def record_raw(
             raise RuntimeError(f"audit chain {chain_key} has no head")
         seq, prev = head[0] + 1, head[1]
         digest = compute_hash(
-            chain_key=chain_key, seq=seq, government_id=government_id, occurred_at=occurred_at, actor_id=actor_id,
-            actor_label=actor_label, action=action, object_type=object_type, object_id=str(object_id), data=payload,
+            chain_key=chain_key,
+            seq=seq,
+            government_id=government_id,
+            occurred_at=occurred_at,
+            actor_id=actor_id,
+            actor_label=actor_label,
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            data=payload,
             prev_hash=prev,
         )
         cursor.execute(
             INSERT_EVENT,
-            [chain_key, seq, government_id, occurred_at, actor_id, actor_label, action, object_type, str(object_id),
-             canonical_json(payload), prev, digest],
+            [
+                chain_key,
+                seq,
+                government_id,
+                occurred_at,
+                actor_id,
+                actor_label,
+                action,
+                object_type,
+                str(object_id),
+                canonical_json(payload),
+                prev,
+                digest,
+            ],
         )
         cursor.execute(MOVE_HEAD, [seq, digest, chain_key])
 
