@@ -211,6 +211,7 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- tasks ----------------------------------------------------------------------------------
+TASKS: dict[str, dict[str, object]]
 if env_flag("LOFIN_TASKS_IMMEDIATE", TESTING):
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 else:
@@ -219,7 +220,7 @@ else:
 # --- notifications --------------------------------------------------------------------------
 EMAIL_URL = os.environ.get("LOFIN_EMAIL_URL", "")
 if EMAIL_URL.startswith("smtp://"):
-    _host, _, _port = EMAIL_URL.removeprefix("smtp://").partition(":")
+    _host, _sep, _port = EMAIL_URL.removeprefix("smtp://").partition(":")
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = _host
     EMAIL_PORT = int(_port or 25)
