@@ -1,0 +1,19 @@
+"""National default 위임전결 rules of transfer requests (전용·이용·이체·예비비 사용); see execution/approvals.py."""
+
+from django.db import migrations
+
+from lofin.execution import approvals
+
+
+def load_policies(apps, schema_editor):
+    approvals.load_policies(apps.get_model("core", "ApprovalPolicy"))
+
+
+def unload_policies(apps, schema_editor):
+    approvals.unload_policies(apps.get_model("core", "ApprovalPolicy"))
+
+
+class Migration(migrations.Migration):
+    dependencies = [("execution", "0003_revenue_transfers_yearend")]
+
+    operations = [migrations.RunPython(load_policies, unload_policies)]
