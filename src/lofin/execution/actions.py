@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import json
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -377,6 +378,11 @@ def do_commit(
     return commitment
 
 
+# Chain heads this process has seen on PostgreSQL: they are never deleted, so the common path needs no query for
+# them. A head that vanished with a rolled-back transaction is caught by the statement (fastpath.SQL) and recreated.
+_chains_seen: set[str] = set()
+
+
 def _commit_in_one_statement(
     line: BudgetLine,
     government: LocalGovernment,
@@ -395,26 +401,40 @@ def _commit_in_one_statement(
     """The commitment written by execution.fastpath (one statement on PostgreSQL, raw statements on SQLite);
     commitments of a 분임재무관 take the ORM path below, which also checks their sub-allocation."""
     chain = audit.chain_key_for(government)
-    audit.ensure_chains([chain])
+    if connection.vendor != "postgresql" or chain not in _chains_seen:
+        audit.ensure_chains([chain])
     # On PostgreSQL the commitment is one statement, atomic on its own: outside a transaction it needs no
     # BEGIN/COMMIT round trips. Inside one (or on SQLite) it runs in a savepoint/transaction of its own.
     single_statement = connection.vendor == "postgresql" and not connection.in_atomic_block
+    write = functools.partial(
+        fastpath.commit,
+        line_id=line.pk,
+        government_id=government.pk,
+        chain_key=chain,
+        amount=amount,
+        creditor=creditor,
+        creditor_number=creditor_number,
+        purpose=purpose,
+        kind=kind,
+        on=on,
+        actor=actor,
+        key=stored_key,
+        audit_data={"line": line.pk, "amount": amount, "creditor": creditor, "fingerprint": fingerprint[:16]},
+    )
     try:
-        with contextlib.nullcontext() if single_statement else transaction.atomic():
-            commitment_id = fastpath.commit(
-                line_id=line.pk,
-                government_id=government.pk,
-                chain_key=chain,
-                amount=amount,
-                creditor=creditor,
-                creditor_number=creditor_number,
-                purpose=purpose,
-                kind=kind,
-                on=on,
-                actor=actor,
-                key=stored_key,
-                audit_data={"line": line.pk, "amount": amount, "creditor": creditor, "fingerprint": fingerprint[:16]},
-            )
+        try:
+            with contextlib.nullcontext() if single_statement else transaction.atomic():
+                commitment_id = write()
+        except DataError as exc:
+            if not fastpath.missing_audit_chain(exc):
+                raise
+            # The chain head was not there (a rolled-back transaction took it with it): the statement wrote
+            # nothing. Create the head and write again.
+            _chains_seen.discard(chain)
+            audit.ensure_chains([chain])
+            with contextlib.nullcontext() if single_statement else transaction.atomic():
+                commitment_id = write()
+        _chains_seen.add(chain)
     except IntegrityError:
         if done := Commitment.objects.filter(idempotency_key=stored_key).first():
             return _replayed(done, line.pk, amount, creditor)

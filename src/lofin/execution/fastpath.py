@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import psycopg
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
@@ -66,9 +67,16 @@ WITH line AS (
            'execution.commit', 'execution.commitment', (SELECT id FROM c)::text, %(data)s::jsonb,
            head.prev_hash, head.last_hash
       FROM head
+    RETURNING 1
 )
-SELECT id FROM c
+-- No commitment without its audit event: if the chain head is missing, 1/0 aborts the whole statement.
+SELECT id, 1 / (SELECT count(*) FROM ev) FROM c
 """
+
+
+def missing_audit_chain(error: Exception) -> bool:
+    """The statement's refusal to write a commitment without its audit event (the 1/0 at its end)."""
+    return isinstance(error.__cause__, psycopg.errors.DivisionByZero)
 
 
 def commit(**kwargs: Any) -> int | None:
@@ -190,7 +198,11 @@ def _commit_postgresql(
         "government_id": government_id,
         "actor_label": actor_label,
     }
-    with connection.cursor() as cursor:
-        cursor.execute(SQL, params)
+    connection.ensure_connection()
+    # A server-side prepared statement: PostgreSQL plans this statement once per connection, not per commitment.
+    # Django's cursors bind parameters on the client and cannot prepare, so this one cursor is psycopg's own
+    # (its errors still surface as Django's IntegrityError/DataError).
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(SQL, params, prepare=True)
         row = cursor.fetchone()
     return int(row[0]) if row else None

@@ -101,6 +101,47 @@ def test_a_commitment_beyond_the_allocation_is_refused_and_writes_nothing(ex):
     assert ex.senior.committed == 0
 
 
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="the one-statement path is PostgreSQL's")
+def test_the_one_statement_commitment_writes_nothing_without_its_audit_chain(ex):
+    from django.db import DataError
+
+    from lofin.execution import fastpath
+
+    funded(ex)
+    before = counts()
+    with pytest.raises(DataError) as refused, transaction.atomic():
+        fastpath.commit(
+            line_id=ex.senior.pk,
+            government_id=ex.s.gov.pk,
+            chain_key="no-such-chain",
+            amount=1_000,
+            creditor="(주)한빛복지",
+            creditor_number="",
+            purpose="감사 기록 없는 시도",
+            kind="normal",
+            on=DAY,
+            actor=ex.finance,
+            key="orphan",
+            audit_data={},
+        )
+    assert fastpath.missing_audit_chain(refused.value)
+    ex.senior.refresh_from_db()
+    assert (counts(), ex.senior.committed) == (before, 0)
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="the chain cache is PostgreSQL's")
+def test_a_chain_head_lost_with_a_rolled_back_transaction_is_recreated(ex, monkeypatch):
+    from lofin.core import audit
+
+    funded(ex)
+    # The process believes the chain exists (it saw it in a transaction that was later rolled back).
+    monkeypatch.setattr(audit, "chain_key_for", lambda government: "gone-chain")
+    monkeypatch.setattr(actions, "_chains_seen", {"gone-chain"})
+    commitment = commit(ex, 5_000)
+    event = AuditEvent.objects.get(action="execution.commit", object_id=str(commitment.pk))
+    assert (event.chain_key, event.seq) == ("gone-chain", 1)
+
+
 def test_a_retried_commitment_returns_the_first(ex):
     funded(ex)
     first = commit(ex, 5_000_000, key="same")
