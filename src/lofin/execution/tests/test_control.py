@@ -3,7 +3,7 @@
 import datetime as dt
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from lofin.accounting.models import JournalEntry, JournalLine
 from lofin.core import testing
@@ -101,7 +101,7 @@ def test_a_commitment_beyond_the_allocation_is_refused_and_writes_nothing(ex):
     assert ex.senior.committed == 0
 
 
-@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="the one-statement path is PostgreSQL's")
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the one-statement path is PostgreSQL's")
 def test_the_one_statement_commitment_writes_nothing_without_its_audit_chain(ex):
     from django.db import DataError
 
@@ -129,7 +129,7 @@ def test_the_one_statement_commitment_writes_nothing_without_its_audit_chain(ex)
     assert (counts(), ex.senior.committed) == (before, 0)
 
 
-@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="the chain cache is PostgreSQL's")
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the chain cache is PostgreSQL's")
 def test_a_chain_head_lost_with_a_rolled_back_transaction_is_recreated(ex, monkeypatch):
     from lofin.core import audit
 
