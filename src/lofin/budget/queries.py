@@ -103,10 +103,15 @@ def blocked_projects(version: BudgetVersion) -> list[tuple[str, str]]:
 
 
 def matching_shortfalls(version: BudgetVersion) -> list[tuple[str, int, int, int]]:
+    """(name, State subsidy, local funds, local funds required) in won of each 국고보조 project short of matching.
+
+    Grouped by project id: two projects may share a name (and a rate), and pooling them would let one's surplus
+    of local money hide the other's shortfall."""
     rows = (
         ExpenditureLine.objects.filter(version=version, project__state_share_bp__isnull=False, state_amount__gt=0)
-        .values("project__name", "project__state_share_bp")
+        .values("project_id", "project__name", "project__state_share_bp")
         .annotate(state=Sum("state_amount"), total=Sum("amount"))
+        .order_by("project_id")
     )
     short = []
     for r in rows:

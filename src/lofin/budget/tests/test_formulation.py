@@ -214,6 +214,40 @@ def test_missing_matching_funds_block_the_bill(setup):
     assert err.value.detail["rule"] == "matching"
 
 
+def test_matching_is_checked_per_project_even_when_two_share_a_name_and_rate(setup):
+    s = setup
+    unit = s.pension.parent
+    twins = [
+        actions.do_create_project(
+            s.gov,
+            year=YEAR,
+            level="detail",
+            code=code,
+            name="노인 돌봄 국고사업",
+            account=s.general,
+            parent=unit,
+            department=s.welfare,
+            state_share_bp=7000,
+            actor=s.officer,
+        )
+        for code in ("D113", "D114")
+    ]
+    version = actions.do_open_original(s.gov, year=YEAR, actor=s.officer)
+    # The first has far more local money than it needs, the second far too little: pooled by name (190,000,000 of
+    # State money against 910,000,000 local) the shortfall of the second would not show.
+    for project, price, state in ((twins[0], 1_000_000, 100_000_000), (twins[1], 100_000, 90_000_000)):
+        actions.do_save_request_line(
+            version,
+            project=project,
+            object_code="307-02",
+            actor=s.welfare_staff,
+            state_amount=state,
+            basis=[BasisIn("돌봄 보조", price, 1_000, 1)],
+        )
+    # 90,000,000 at a 70 % State share needs 90,000,000 × 30 / 70 = 38,571,428.6, rounded up, of local funds.
+    assert queries.matching_shortfalls(version) == [("노인 돌봄 국고사업", 90_000_000, 10_000_000, 38_571_429)]
+
+
 def test_a_project_that_failed_investment_review_cannot_be_budgeted(setup):
     s = setup
     actions.do_record_investment_review(s.senior, outcome="reconsider", actor=s.officer)
