@@ -37,15 +37,23 @@ class LedgerAccount(models.Model):
 class JournalEntry(models.Model):
     """One balanced posting. Never updated or deleted (database triggers): corrections are reversing entries."""
 
-    government = models.ForeignKey("core.LocalGovernment", on_delete=models.PROTECT, related_name="+", db_index=False)
+    # Government and account are copied from the source document (a budget line's, in the same statement), whose own
+    # constraints guard them; checking them again at every posting cost the write path ~15 % (docs/benchmarks.md).
+    government = models.ForeignKey(
+        "core.LocalGovernment", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
     # The budget account (회계) the entry belongs to; its kind decides the accounting entity of the statements.
-    account = models.ForeignKey("budget.Account", on_delete=models.PROTECT, related_name="+", db_index=False)
+    account = models.ForeignKey(
+        "budget.Account", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
     fiscal_year = models.PositiveSmallIntegerField()
     posted_on = models.DateField()
     source_type = models.CharField(max_length=40)
     source_id = models.BigIntegerField()
     description = models.CharField(max_length=200)
-    reverses = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reverses = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
@@ -55,6 +63,8 @@ class JournalEntry(models.Model):
         indexes = [
             models.Index(fields=["government", "fiscal_year", "posted_on"]),
             models.Index(fields=["source_type", "source_id"]),
+            # Few entries reverse another: index only those.
+            models.Index(fields=["reverses"], condition=models.Q(reverses__isnull=False), name="journal_reversals"),
         ]
 
     def __str__(self) -> str:
@@ -68,7 +78,9 @@ class JournalLine(models.Model):
     credit = models.BigIntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["entry"]), models.Index(fields=["ledger_code"])]
+        # Ledgers are read per government and year through the entries; an index on the ~100 ledger codes alone
+        # would only slow every posting.
+        indexes = [models.Index(fields=["entry"])]
         constraints = [
             models.CheckConstraint(
                 condition=(models.Q(debit__gte=0) & models.Q(credit__gte=0))

@@ -23,8 +23,17 @@ class AuditChain(models.Model):
 class AuditEvent(models.Model):
     chain_key = models.CharField(max_length=16)
     seq = models.BigIntegerField()
+    # No foreign-key constraint or index of its own: governments are never deleted, the chain key names the government
+    # too, and the (government, occurred_at) index serves lookups. The constraint's check and row lock on the
+    # government at every event cost the busiest write path ~15 % of its throughput (docs/benchmarks.md).
     government = models.ForeignKey(
-        "core.LocalGovernment", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "core.LocalGovernment",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     occurred_at = models.DateTimeField()
     actor = models.ForeignKey(
