@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Fails if the code or templates contain a translatable string missing from the Korean catalogue
+# Fails if the code or templates contain a translatable string missing from the Korean catalogue, or if an entry
+# of the catalogue has no Korean text or is fuzzy
 # (fix: `make messages-update`, then translate the new entries in src/lofin/locale/ko/LC_MESSAGES/django.po).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -19,6 +20,14 @@ missing = sorted(str(m.id) for m in fresh if m.id and m.id not in committed)
 if missing:
     print("strings missing from the Korean catalogue (run `make messages-update` and translate them):")
     for m in missing:
+        print("  ", m)
+    sys.exit(1)
+# Korean is the default language: an entry without a Korean text (or still fuzzy) would show English.
+strings = lambda m: m.string if isinstance(m.string, tuple) else (m.string,)
+untranslated = sorted(str(m.id) for m in committed if m.id and (m.fuzzy or not all(strings(m))))
+if untranslated:
+    print("strings without a Korean translation (or fuzzy) in the catalogue:")
+    for m in untranslated:
         print("  ", m)
     sys.exit(1)
 print(f"message catalogue complete: {len([m for m in fresh if m.id])} strings")
