@@ -26,7 +26,7 @@ def main() -> None:
             message.flags.discard("fuzzy")
             applied += 1
     with PO.open("wb") as f:
-        write_po(f, catalog, width=0, omit_header=False, sort_output=False)
+        write_po(f, catalog, width=0, omit_header=False, sort_output=False, include_previous=True)
     print(f"applied {applied} of {len(translations)}")
 
 
