@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 from django.db import connection, connections, transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -38,6 +38,11 @@ def check_invariants(ex):
     for office in Office.objects.filter(government=ex.s.gov, kind="disbursing"):
         assert office.paid_amount <= office.limit_amount
         assert office.paid_amount == (PaymentOrder.objects.filter(office=office).aggregate(s=Sum("amount"))["s"] or 0)
+    # Government and account are copied without a database constraint (architecture §8.16): they must match.
+    assert not Commitment.objects.exclude(government_id=F("line__government_id")).exists()
+    assert (
+        not JournalEntry.objects.filter(source_type="execution.commitment").exclude(government_id=ex.s.gov.pk).exists()
+    )
     totals = JournalLine.objects.values("entry_id").annotate(d=Sum("debit"), c=Sum("credit"))
     assert all(t["d"] == t["c"] for t in totals)
     assert AuditEvent.objects.filter(action="execution.commit").count() == Commitment.objects.count()
