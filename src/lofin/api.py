@@ -21,6 +21,7 @@ from lofin.core.auth import BearerToken
 from lofin.core.errors import LofinError
 from lofin.execution.api import router as execution_router
 from lofin.execution.transfer_api import router as transfer_router
+from lofin.execution.yearend_api import router as yearend_router
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -130,3 +131,4 @@ api.add_router("/", core_router)
 api.add_router("/", budget_router)
 api.add_router("/", execution_router)
 api.add_router("/", transfer_router)
+api.add_router("/", yearend_router)
