@@ -285,8 +285,11 @@ def do_commit(
     government = line.government
     require(actor, COMMIT, government)
     _same_government(line.government_id, office)
-    on = committed_on or _today()
-    if fiscal.fiscal_year(on) != line.year:
+    today = _today()
+    on = committed_on or today
+    # A commitment belongs to the year it is made in, and is recorded in it: once the year has ended its lines take
+    # no new commitments, even dated back to December (the allocation left then lapses or is carried, R-BP-7).
+    if fiscal.fiscal_year(on) != line.year or today.year > line.year:
         raise rules.ClosedPeriod(
             _("A commitment of fiscal year %(year)s must be made within that year.") % {"year": line.year}
         )

@@ -36,7 +36,7 @@ def funded(ex, amount=100_000_000):
     return ex.senior
 
 
-def commit(ex, amount, key="c1", creditor="(주)한빛복지", line=None):
+def commit(ex, amount, key="c1", creditor="(주)한빛복지", line=None, committed_on=DAY):
     return actions.do_commit(
         line or ex.senior,
         amount=amount,
@@ -44,7 +44,7 @@ def commit(ex, amount, key="c1", creditor="(주)한빛복지", line=None):
         purpose="경로당 운영비 지원",
         actor=ex.finance,
         idempotency_key=key,
-        committed_on=DAY,
+        committed_on=committed_on,
     )
 
 
@@ -185,6 +185,18 @@ def test_a_commitment_in_another_year_is_refused(ex):
             idempotency_key="k",
             committed_on=dt.date(YEAR + 1, 1, 2),
         )
+
+
+def test_after_the_year_has_ended_a_commitment_dated_back_into_it_is_refused(ex, monkeypatch):
+    """지방재정법 §7 (회계연도 독립): the allocation left at 31 December lapses or is carried (R-BP-7); it cannot be
+    committed in January under a December date."""
+    funded(ex)
+    before = counts()
+    monkeypatch.setattr(actions, "_today", lambda: dt.date(YEAR + 1, 1, 5))
+    with pytest.raises(rules.ClosedPeriod):
+        commit(ex, 1_000, committed_on=dt.date(YEAR, 12, 31))
+    ex.senior.refresh_from_db()
+    assert (counts(), ex.senior.committed) == (before, 0)
 
 
 def test_a_payment_order_pays_the_creditor_and_posts_the_expense(ex):
