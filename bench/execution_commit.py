@@ -25,7 +25,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 LINES_PER_GOVERNMENT = 8
-YEAR = 2026
+# The running fiscal year: commitments are refused on the lines of a year that has ended.
+YEAR = time.localtime().tm_year
 
 
 def env_for(url: str) -> dict[str, str]:
