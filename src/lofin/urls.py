@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin_site.urls),
     path("g/<str:gov_code>/budget/", include("lofin.budget.urls")),
     path("g/<str:gov_code>/budget/", include("lofin.budget.book_urls")),
+    path("g/<str:gov_code>/execution/", include("lofin.execution.urls")),
     path("", include("lofin.core.urls")),
     path("", include("lofin.portal.urls")),
 ]

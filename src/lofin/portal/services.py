@@ -45,7 +45,10 @@ SERVICES: tuple[Service, ...] = (
             "double-entry accrual accounting and year-end closing."
         ),
         built=False,
-        available=(_("Budget formulation: 본예산 and supplementary budgets, from department requests to the council"),),
+        available=(
+            _("Budget formulation: 본예산 and supplementary budgets, from department requests to the council"),
+            _("Execution: allocation, commitments, payment orders, revenue and transfers, per government and year"),
+        ),
     ),
     Service(
         key="botame",

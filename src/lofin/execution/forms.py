@@ -1,0 +1,225 @@
+"""Forms of the execution screens. They only parse what people type (amounts with thousands separators, dates,
+choices); every rule is checked again by the action, whose refusal the view puts next to the field it concerns."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import AllocationKind, CommitmentKind, ReceiptChannel, TransferKind
+
+MAX_WON = 10**15
+KEY_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+WITHHOLDING_ROWS = 3
+
+# 원천징수 kinds as stored on the payment order (the action keeps the kind as given, at most 20 characters).
+WITHHOLDING_KINDS = [
+    ("", "—"),
+    ("income_tax", _("income tax (소득세)")),
+    ("local_income_tax", _("local income tax (지방소득세)")),
+    ("national_pension", _("national pension (국민연금)")),
+    ("health_insurance", _("health insurance (건강보험)")),
+    ("employment_insurance", _("employment insurance (고용보험)")),
+    ("other", _("other deduction")),
+]
+
+
+class WonField(forms.CharField):
+    """Whole won as officials type them: "1,000,000", "1000000원". Never a float."""
+
+    def __init__(self, *, min_value: int = 1, **kwargs: Any) -> None:
+        self.min_value = min_value
+        kwargs.setdefault("max_length", 30)
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "class": "won"})
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> int | None:  # type: ignore[override]
+        text = (super().to_python(value) or "").replace(",", "").replace("원", "").replace(" ", "")
+        if not text:
+            return None
+        if not text.isdigit():
+            raise ValidationError(_("Enter a whole number of won, for example 1,000,000."), code="invalid")
+        amount = int(text)
+        if amount < self.min_value:
+            raise ValidationError(
+                _("Enter an amount of at least %(min)s won.") % {"min": f"{self.min_value:,}"}, code="min_value"
+            )
+        if amount > MAX_WON:
+            raise ValidationError(_("The amount is too large."), code="max_value")
+        return amount
+
+    def validate(self, value: Any) -> None:
+        if value is None and self.required:
+            raise ValidationError(self.error_messages["required"], code="required")
+
+    def run_validators(self, value: Any) -> None:
+        # CharField's length validators expect text; the amount is already an int here.
+        return None
+
+
+class DateField(forms.DateField):
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class KeyedForm(forms.Form):
+    """A form that carries its own retry key (a hidden input, a fresh one per rendering). A second submission of
+    the same rendering (double click, reload, back and submit) reaches the action with the same key and gets the
+    first result instead of a second write."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        posted = str(self.data.get("idempotency_key", "")) if self.is_bound else ""
+        self.key = posted if KEY_RE.fullmatch(posted) else uuid.uuid4().hex
+
+
+class AllocateForm(KeyedForm):
+    amount = WonField(label=_("Amount to allocate (won)"))
+    kind = forms.ChoiceField(
+        label=_("Kind of allocation"),
+        choices=[(k, label) for k, label in AllocationKind.choices if k != AllocationKind.CARRY_OVER],
+        initial=AllocationKind.MONTHLY,
+    )
+    period = forms.IntegerField(
+        label=_("Month (1–12) or quarter (1–4)"), min_value=1, max_value=12, initial=lambda: timezone.localdate().month
+    )
+
+
+class CommitForm(KeyedForm):
+    amount = WonField(label=_("Amount (won)"))
+    creditor = forms.CharField(label=_("Creditor"), max_length=100)
+    creditor_number = forms.CharField(
+        label=_("Business registration or other number of the creditor"), max_length=20, required=False
+    )
+    purpose = forms.CharField(label=_("Purpose"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind of commitment"), choices=CommitmentKind.choices, initial="normal")
+    office = forms.ChoiceField(label=_("Finance office"), required=False)
+    committed_on = DateField(label=_("Date of the commitment"), initial=timezone.localdate)
+
+    def __init__(self, *args: Any, offices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["office"].choices = [("", _("the finance officer (재무관) of the government")), *offices]
+
+
+class PaymentForm(KeyedForm):
+    office = forms.ChoiceField(label=_("Disbursing office"))
+    amount = WonField(label=_("Gross amount charged to the line (won)"))
+    payee_name = forms.CharField(
+        label=_("Payee"), max_length=100, help_text=_("The creditor of the commitment (지방회계법 §33).")
+    )
+    payee_bank = forms.CharField(label=_("Payee's bank"), max_length=20)
+    payee_account = forms.CharField(label=_("Payee's account number"), max_length=40)
+    issued_on = DateField(label=_("Date of the payment order"), initial=timezone.localdate)
+
+    def __init__(self, *args: Any, offices: list[tuple[str, str]], advance: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["office"].choices = offices
+        for i in range(WITHHOLDING_ROWS):
+            self.fields[f"wh_{i}_kind"] = forms.ChoiceField(
+                label=_("Withholding %(n)s: kind") % {"n": i + 1}, choices=WITHHOLDING_KINDS, required=False
+            )
+            self.fields[f"wh_{i}_amount"] = WonField(
+                label=_("Withholding %(n)s: amount (won)") % {"n": i + 1}, required=False
+            )
+            # The grid's column headers say what each cell is; screen readers still need each cell's own name.
+            for name in (f"wh_{i}_kind", f"wh_{i}_amount"):
+                self.fields[name].widget.attrs["aria-label"] = str(self.fields[name].label)
+        if advance:
+            self.fields["is_advance"] = forms.BooleanField(label=_("Advance payment (선금급)"), required=False)
+            self.fields["claimed_on"] = DateField(label=_("Date of the contractor's claim"), required=False)
+            self.fields["head_approval"] = forms.BooleanField(
+                label=_("The head approved an advance above 70 %"), required=False
+            )
+
+    def main_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if not name.startswith("wh_")]
+
+    def withholding_rows(self) -> list[tuple[int, forms.BoundField, forms.BoundField]]:
+        return [(i + 1, self[f"wh_{i}_kind"], self[f"wh_{i}_amount"]) for i in range(WITHHOLDING_ROWS)]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for i in range(WITHHOLDING_ROWS):
+            kind, amount = data.get(f"wh_{i}_kind"), data.get(f"wh_{i}_amount")
+            if kind and not amount:
+                self.add_error(f"wh_{i}_amount", _("Enter the amount withheld."))
+            elif amount and not kind:
+                self.add_error(f"wh_{i}_kind", _("Choose what is withheld."))
+        return data
+
+    def withholdings(self) -> list[tuple[str, int]]:
+        data = self.cleaned_data
+        return [
+            (data[f"wh_{i}_kind"], data[f"wh_{i}_amount"])
+            for i in range(WITHHOLDING_ROWS)
+            if data.get(f"wh_{i}_kind") and data.get(f"wh_{i}_amount")
+        ]
+
+
+class CancelForm(KeyedForm):
+    reason = forms.CharField(label=_("Reason for the cancellation"), max_length=200)
+
+
+class CashForm(KeyedForm):
+    amount = WonField(label=_("Cash to allocate (won)"))
+
+
+class AssessForm(KeyedForm):
+    account = forms.ChoiceField(label=_("Account"))
+    revenue_code = forms.ChoiceField(label=_("Revenue item"))
+    kind = forms.ChoiceField(
+        label=_("Kind of revenue"),
+        choices=[
+            ("notice", _("ad hoc, with a payment notice")),
+            ("fixed_due", _("with a due date fixed by law or contract")),
+            ("receipt", _("ad hoc, received without a notice")),
+        ],
+        initial="notice",
+    )
+    payer_name = forms.CharField(label=_("Payer"), max_length=100)
+    payer_number = forms.CharField(label=_("Payer's registration number"), max_length=20, required=False)
+    amount = WonField(label=_("Amount (won)"))
+    assessed_on = DateField(label=_("Date of the decision"), initial=timezone.localdate)
+    due_on = DateField(label=_("Fixed due date"), required=False, help_text=_("Only for a fixed due date."))
+    received_on = DateField(
+        label=_("Date received"), required=False, help_text=_("Only for money received without a notice.")
+    )
+
+    def __init__(self, *args: Any, accounts: list[tuple[str, str]], codes: list[tuple[str, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["account"].choices = accounts
+        self.fields["revenue_code"].choices = codes
+
+
+class ReceiptForm(KeyedForm):
+    amount = WonField(label=_("Amount received (won)"))
+    received_on = DateField(label=_("Date received"), initial=timezone.localdate)
+    channel = forms.ChoiceField(label=_("Received by"), choices=ReceiptChannel.choices, initial="treasury")
+    deposited_on = DateField(
+        label=_("Date deposited in the treasury bank"),
+        required=False,
+        help_text=_("For cash taken by a cashier (출납원)."),
+    )
+
+
+class TransferForm(KeyedForm):
+    kind = forms.ChoiceField(label=_("Kind of transfer"), choices=TransferKind.choices, initial="virement")
+    to_line = forms.CharField(
+        label=_("Target line"),
+        max_length=60,
+        help_text=_("Its code: account-project-item, for example 100-D111-301-01."),
+    )
+    amount = WonField(label=_("Amount (won)"))
+    reason = forms.CharField(label=_("Reason"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
+    urgent_disaster = forms.BooleanField(label=_("For an urgent disaster"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_line"].widget.attrs["list"] = "line-codes"

@@ -1,0 +1,107 @@
+"""What every execution screen shares: tenant-scoped look-ups, the permissions the page shows, and the one place
+where an action's refusal becomes a message next to the field it concerns."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django import forms
+from django.utils.translation import gettext as _
+
+from lofin.core.errors import LofinError, NotFound
+from lofin.core.http import TenantRequest
+from lofin.core.permissions import has_permission
+
+from ..access import ALLOCATE, CASH, CASHIER, COMMIT, PAY, REVENUE, TRANSFER, VIEW
+from ..models import Assessment, BudgetLine, Commitment
+
+T = TypeVar("T")
+
+# Refusals whose detail names no field, placed where the person can fix them.
+CODE_FIELDS = {
+    "over_appropriation": "amount",
+    "insufficient_allocation": "amount",
+    "insufficient_commitment": "amount",
+    "over_disbursement_limit": "amount",
+    "insufficient_appropriation": "amount",
+    "over_collection": "amount",
+    "payee_mismatch": "payee_name",
+    "transfer_not_allowed": "to_line",
+}
+
+
+def year_or_404(year: int) -> int:
+    if not 2000 <= year <= 2100:
+        raise NotFound()
+    return year
+
+
+def line_or_404(request: TenantRequest, line_id: int) -> BudgetLine:
+    line = (
+        BudgetLine.objects.select_related("government", "account", "project", "project__department")
+        .filter(pk=line_id, government=request.government)
+        .first()
+    )
+    if line is None:
+        raise NotFound()
+    return line
+
+
+def commitment_or_404(request: TenantRequest, commitment_id: int) -> Commitment:
+    commitment = (
+        Commitment.objects.select_related(
+            "line", "line__government", "line__account", "line__project", "line__project__department", "office"
+        )
+        .filter(pk=commitment_id, government=request.government)
+        .first()
+    )
+    if commitment is None:
+        raise NotFound()
+    return commitment
+
+
+def assessment_or_404(request: TenantRequest, assessment_id: int) -> Assessment:
+    assessment = (
+        Assessment.objects.select_related("account").filter(pk=assessment_id, government=request.government).first()
+    )
+    if assessment is None:
+        raise NotFound()
+    return assessment
+
+
+def abilities(request: TenantRequest) -> dict[str, bool]:
+    """What the person may do here, so a page offers only the actions their role allows."""
+    user, government = request.user, request.government
+    return {
+        "can_view": has_permission(user, VIEW, government),
+        "can_allocate": has_permission(user, ALLOCATE, government),
+        "can_cash": has_permission(user, CASH, government),
+        "can_commit": has_permission(user, COMMIT, government),
+        "can_pay": has_permission(user, PAY, government),
+        "can_assess": has_permission(user, REVENUE, government),
+        "can_receive": has_permission(user, REVENUE, government) or has_permission(user, CASHIER, government),
+        "can_transfer": has_permission(user, TRANSFER, government),
+    }
+
+
+def submit(form: forms.Form, call: Callable[[dict[str, Any]], T], fields: dict[str, str] | None = None) -> T | None:
+    """Validate the form and call the action. A business refusal is shown next to the field it concerns (the
+    error's own `field`, else the field its code is about), or above the form; nothing was written. Absent or
+    another government's objects stay a 404."""
+    if not form.is_valid():
+        return None
+    try:
+        return call(form.cleaned_data)
+    except LofinError as error:
+        if error.status == 404:
+            raise
+        names = {**CODE_FIELDS, **(fields or {})}
+        field = error.detail.get("field") or names.get(error.code)
+        field = names.get(field, field) if field not in form.fields else field
+        form.add_error(field if field in form.fields else None, str(error.message))
+        return None
+
+
+def saved_message(what: str) -> str:
+    return _("%(what)s is recorded.") % {"what": what}
