@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django import forms
-from django.utils.translation import gettext as _
 
 from lofin.core.errors import LofinError, NotFound
 from lofin.core.http import TenantRequest
@@ -101,7 +100,3 @@ def submit(form: forms.Form, call: Callable[[dict[str, Any]], T], fields: dict[s
         field = names.get(field, field) if field not in form.fields else field
         form.add_error(field if field in form.fields else None, str(error.message))
         return None
-
-
-def saved_message(what: str) -> str:
-    return _("%(what)s is recorded.") % {"what": what}
