@@ -20,6 +20,7 @@ from lofin.core.api import router as core_router
 from lofin.core.auth import BearerToken
 from lofin.core.errors import LofinError
 from lofin.execution.api import router as execution_router
+from lofin.execution.resolution_api import router as resolution_router
 from lofin.execution.revenue_api import router as revenue_router
 from lofin.execution.transfer_api import router as transfer_router
 from lofin.execution.yearend_api import router as yearend_router
@@ -134,3 +135,4 @@ api.add_router("/", execution_router)
 api.add_router("/", revenue_router)
 api.add_router("/", transfer_router)
 api.add_router("/", yearend_router)
+api.add_router("/", resolution_router)

@@ -25,7 +25,7 @@ from lofin.core.models import LocalGovernment, Membership
 from lofin.core.permissions import require
 from lofin.core.roles import Role
 
-from . import fastpath, rules
+from . import fastpath, resolution_hook, rules
 from .access import ALLOCATE, CASH, COMMIT, PAY
 from .models import (
     Allocation,
@@ -35,6 +35,7 @@ from .models import (
     CommitmentKind,
     CommitmentStatus,
     DocumentCounter,
+    ExpenditureResolution,
     Office,
     OfficeKind,
     PaymentOrder,
@@ -565,9 +566,11 @@ def do_issue_payment(
     is_advance: bool = False,
     claimed_on: dt.date | None = None,
     head_approval: bool = False,
+    resolution: ExpenditureResolution | None = None,
 ) -> PaymentOrder:
     """지급명령 (R-EX-2): against a commitment, within its unpaid amount, within the office's 지출한도, to the
-    creditor, in the fiscal year's cash window, by someone other than the 재무관 who committed."""
+    creditor, in the fiscal year's cash window, by someone other than the 재무관 who committed. Given a 지출결의,
+    also within what remains of it and by someone other than the 재무관 who resolved it (resolution_hook)."""
     rules.check_positive(amount)
     government = LocalGovernment.objects.get(pk=commitment.government_id)
     require(actor, PAY, government)
@@ -584,6 +587,16 @@ def do_issue_payment(
         cashiers=_cashiers(government),
         small_office_exception=office.small_office_exception,
     )
+    if resolution is not None:
+        resolution_hook.check(
+            resolution,
+            commitment.pk,
+            government.pk,
+            issuer=actor.pk,
+            cashiers=_cashiers(government),
+            small_office_exception=office.small_office_exception,
+            is_advance=is_advance,
+        )
     line = commitment.line
     on = issued_on or _today()
     rules.check_payment_date(line.year, on, exception)
@@ -606,6 +619,8 @@ def do_issue_payment(
             if done := PaymentOrder.objects.filter(idempotency_key=stored_key).first():
                 if (done.commitment_id, done.amount) != (commitment.pk, amount):
                     raise Conflict(_("This Idempotency-Key was already used for a different payment."))
+                if resolution is not None:
+                    resolution_hook.check_replay(done, resolution)
                 return done
             # Lock order of every money path: budget line, then commitment, then office. The line first, as
             # do_commit does, so a payment and a commitment on one line never wait for each other crosswise.
@@ -616,6 +631,8 @@ def do_issue_payment(
             if taken != 1:
                 commitment.refresh_from_db()
                 raise rules.InsufficientCommitment(unpaid=commitment.amount - commitment.paid_amount, amount=amount)
+            if resolution is not None:
+                resolution_hook.take(resolution, amount)
             within = Office.objects.filter(pk=office.pk, paid_amount__lte=F("limit_amount") - amount).update(
                 paid_amount=F("paid_amount") + amount
             )
@@ -657,6 +674,8 @@ def do_issue_payment(
             Withholding.objects.bulk_create(
                 [Withholding(payment=payment, kind=k[:20], amount=v) for k, v in withholdings]
             )
+            if resolution is not None:
+                resolution_hook.link(resolution, payment)
             entry_lines = [
                 (rules.expense_ledger(line.object_code), amount, 0),
                 (CASH_LEDGER, 0, amount - withheld),
@@ -687,6 +706,7 @@ def do_issue_payment(
                     "withheld": withheld,
                     "number": number,
                     "advance": is_advance,
+                    "resolution": resolution.pk if resolution is not None else None,
                     # R-EX-6: an advance paid more than 14 days after the claim is recorded as late.
                     "advance_late": bool(is_advance and claimed_on and rules.advance_is_late(claimed_on, on)),
                 },

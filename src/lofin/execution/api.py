@@ -16,7 +16,7 @@ from lofin.core.tenancy import access_government
 
 from . import actions, queries
 from .access import VIEW
-from .models import BudgetLine, Commitment, OfficeKind, PaymentOrder
+from .models import BudgetLine, Commitment, ExpenditureResolution, OfficeKind, PaymentOrder
 from .schemas import BudgetLineOut, CommitmentIn, CommitmentOut, PaymentIn, PaymentOut
 
 router = Router(tags=["execution"])
@@ -110,7 +110,8 @@ def _payment_out(p: PaymentOrder) -> dict[str, Any]:
     response={201: PaymentOut},
     summary="Order the treasury bank to pay (지급명령)",
     description="Refused with a named code: `insufficient_commitment`, `over_disbursement_limit`, `payee_mismatch`, "
-    "`separation_of_duties`, `closed_period`, `invalid_input`.",
+    "`separation_of_duties`, `closed_period`, `invalid_input`; with a `resolution_id` also `over_resolution`, "
+    "`resolution_not_open`, `resolution_mismatch`.",
 )
 def pay(
     request: AuthedRequest, payload: PaymentIn, idempotency_key: str = Header(..., alias="Idempotency-Key")
@@ -124,6 +125,11 @@ def pay(
     if office is None:
         raise InvalidInput(_("Name the disbursing office (office_code)."), field="office_code")
     require(request.user, VIEW, government)
+    resolution = None
+    if payload.resolution_id is not None:
+        resolution = ExpenditureResolution.objects.filter(pk=payload.resolution_id).first()
+        if resolution is None:
+            raise NotFound()
     payment = actions.do_issue_payment(
         commitment,
         amount=payload.amount,
@@ -133,6 +139,7 @@ def pay(
         office=office,
         issued_on=payload.issued_on,
         withholdings=[(w.kind, w.amount) for w in payload.withholdings],
+        resolution=resolution,
         actor=request.user,
         idempotency_key=idempotency_key,
     )

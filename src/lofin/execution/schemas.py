@@ -60,6 +60,7 @@ class PaymentIn(Schema):
     office_code: Text(20) | None = None  # type: ignore[valid-type]
     issued_on: dt.date | None = None
     withholdings: list[WithholdingIn] = Field(default_factory=list, max_length=20)
+    resolution_id: Id | None = Field(None, description="the 지출결의 this order pays (optional)")
 
 
 class PaymentOut(Schema):

@@ -14,6 +14,14 @@ from .control import (
     SubAllocation,
     Withholding,
 )
+from .resolution import (
+    EstimatedSettlement,
+    ExpenditureResolution,
+    InspectionResult,
+    PaymentConfirmation,
+    ResolutionPayment,
+    ResolutionStatus,
+)
 from .revenue import Assessment, AssessmentStatus, OverpaymentRefund, Receipt, ReceiptChannel, RefundInterestRate
 from .transfers import Transfer, TransferKind, TransferStatus
 from .yearend import CarryOver, CarryOverKind, ImprestAdvance, ImprestStatus
@@ -30,17 +38,23 @@ __all__ = [
     "CommitmentKind",
     "CommitmentStatus",
     "DocumentCounter",
+    "EstimatedSettlement",
+    "ExpenditureResolution",
     "ImprestAdvance",
     "ImprestStatus",
+    "InspectionResult",
     "Office",
     "OfficeKind",
     "OverpaymentRefund",
+    "PaymentConfirmation",
     "PaymentOrder",
     "PaymentStatus",
     "Receipt",
     "ReceiptChannel",
     "Refund",
     "RefundInterestRate",
+    "ResolutionPayment",
+    "ResolutionStatus",
     "SubAllocation",
     "Transfer",
     "TransferKind",
