@@ -1,5 +1,6 @@
-"""Screen submissions of the actions that take no idempotency key of their own (예산배정, 자금배정, cancelling a
-commitment): each form rendering carries a key, and a second submission of it must not allocate twice.
+"""Screen submissions of the actions that take no idempotency key of their own (예산배정, 재배정, 자금배정, cancelling a
+commitment, a new office, 납입고지, withdrawing a transfer request, closing a year): each form rendering carries a
+key, and a second submission of it must not allocate twice.
 
 The key is claimed in the audit trail, in the same transaction as the action: one event with object type
 `execution.form` and the hashed key as its object id (an indexed pair). The row of the money the action changes is
@@ -9,6 +10,7 @@ there and the second finds the first one's claim and writes nothing. A refused a
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from typing import Any
@@ -18,11 +20,12 @@ from django.utils.translation import gettext_lazy as _
 
 from lofin.core import audit
 from lofin.core.errors import Conflict, InvalidInput
-from lofin.core.models import AuditEvent
+from lofin.core.models import AuditEvent, LocalGovernment
 
-from . import actions
+from . import actions, revenue_actions, transfer_actions, yearend_actions
 from .forms import KEY_RE
-from .models import Allocation, BudgetLine, Commitment, Office
+from .models import Allocation, Assessment, BudgetLine, Commitment, Office, SubAllocation, Transfer
+from .yearend_queries import LapseReport, lapse_report
 
 FORM_OBJECT = "execution.form"
 
@@ -105,3 +108,102 @@ def do_cancel_commitment_from_form(commitment: Commitment, *, reason: str, actor
         commitment = actions.do_cancel_commitment(commitment.pk, actor=actor, reason=reason)
         _claim(actor, "execution.form.cancel", commitment, claim, fingerprint)
     return commitment
+
+
+def do_create_office_from_form(
+    government: LocalGovernment,
+    *,
+    year: int,
+    code: str,
+    name: str,
+    kind: str,
+    small_office_exception: bool,
+    actor: Any,
+    form_key: str,
+) -> Office:
+    """A new 관서 from a screen: a second submission of the form answers with the office the first one created,
+    not with "this code exists already"."""
+    claim = _claim_id(government.pk, actor, form_key)
+    fingerprint = _fingerprint("office", year, code.strip(), name.strip(), kind, small_office_exception)
+    with transaction.atomic():
+        if done := _claimed(claim, fingerprint):
+            return Office.objects.get(pk=done["object"])
+        try:
+            office = actions.do_create_office(
+                government,
+                year=year,
+                code=code,
+                name=name,
+                kind=kind,
+                small_office_exception=small_office_exception,
+                actor=actor,
+            )
+        except Conflict:
+            # The unique code made a concurrent twin of this submission wait for the first; it has committed now.
+            if done := _claimed(claim, fingerprint):
+                return Office.objects.get(pk=done["object"])
+            raise
+        _claim(actor, "execution.form.office", office, claim, fingerprint)
+    return office
+
+
+def do_sub_allocate_from_form(
+    line: BudgetLine, *, office: Office, amount: int, actor: Any, form_key: str
+) -> SubAllocation:
+    """재배정 submitted from a screen: at most once per form rendering."""
+    claim = _claim_id(line.government_id, actor, form_key)
+    fingerprint = _fingerprint("sub_allocate", line.pk, office.pk, amount)
+    with transaction.atomic():
+        BudgetLine.objects.select_for_update().filter(pk=line.pk).first()
+        if done := _claimed(claim, fingerprint):
+            return SubAllocation.objects.get(pk=done["object"])
+        sub = actions.do_sub_allocate(line, office=office, amount=amount, actor=actor)
+        _claim(actor, "execution.form.sub_allocate", sub, claim, fingerprint)
+    return sub
+
+
+def do_send_notice_from_form(
+    assessment: Assessment, *, notice_on: dt.date | None, fixed_due_on: dt.date | None, actor: Any, form_key: str
+) -> Assessment:
+    """납입고지 from a screen. A repeated notice is a legitimate 독촉 with its own record, so a double click must not
+    send a second one: one notice per form rendering."""
+    claim = _claim_id(assessment.government_id, actor, form_key)
+    fingerprint = _fingerprint("notice", assessment.pk, notice_on, fixed_due_on)
+    with transaction.atomic():
+        Assessment.objects.select_for_update().filter(pk=assessment.pk).first()
+        if _claimed(claim, fingerprint):
+            return Assessment.objects.get(pk=assessment.pk)
+        assessment = revenue_actions.do_send_notice(
+            assessment, notice_on=notice_on, fixed_due_on=fixed_due_on, actor=actor
+        )
+        _claim(actor, "execution.form.notice", assessment, claim, fingerprint)
+    return assessment
+
+
+def do_withdraw_transfer_from_form(transfer: Transfer, *, actor: Any, form_key: str) -> Transfer:
+    """회수 of a transfer request from a screen: a second submission answers like the first, not with "already
+    decided"."""
+    claim = _claim_id(transfer.government_id, actor, form_key)
+    fingerprint = _fingerprint("withdraw", transfer.pk)
+    with transaction.atomic():
+        BudgetLine.objects.select_for_update().filter(pk=transfer.from_line_id).first()
+        if _claimed(claim, fingerprint):
+            return Transfer.objects.get(pk=transfer.pk)
+        transfer = transfer_actions.do_withdraw_transfer(transfer, actor=actor)
+        _claim(actor, "execution.form.withdraw", transfer, claim, fingerprint)
+    return transfer
+
+
+def do_close_year_from_form(government: LocalGovernment, year: int, *, actor: Any, form_key: str) -> LapseReport:
+    """불용 computed and recorded from a screen, once per form rendering (it may be run again from a new one for the
+    final figures). No money row is touched, so the government's row is the lock that queues two submissions, taken
+    FOR NO KEY UPDATE: that does not block the key-share locks of the inserts that refer to the government."""
+    claim = _claim_id(government.pk, actor, form_key)
+    fingerprint = _fingerprint("close_year", year)
+    with transaction.atomic():
+        LocalGovernment.objects.select_for_update(no_key=True).filter(pk=government.pk).first()
+        if _claimed(claim, fingerprint):
+            return lapse_report(government, year, today=yearend_actions._today())
+        report = yearend_actions.do_close_year(government, year, actor=actor)
+        _claim(actor, "execution.form.close_year", government, claim, fingerprint)
+    return report

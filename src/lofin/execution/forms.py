@@ -12,7 +12,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import AllocationKind, CommitmentKind, ReceiptChannel, TransferKind
+from .models import AllocationKind, CarryOverKind, CommitmentKind, OfficeKind, ReceiptChannel, TransferKind
+from .rules import IMPREST_CAPS
 
 MAX_WON = 10**15
 KEY_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
@@ -223,3 +224,149 @@ class TransferForm(KeyedForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["to_line"].widget.attrs["list"] = "line-codes"
+
+
+# --- 관서, 재배정, 반납 ---------------------------------------------------------------------------------------------
+
+
+class OfficeForm(KeyedForm):
+    code = forms.CharField(label=_("Code of the office"), max_length=20)
+    name = forms.CharField(label=_("Name of the office"), max_length=80)
+    kind = forms.ChoiceField(label=_("Kind of office"), choices=OfficeKind.choices)
+    small_office_exception = forms.BooleanField(
+        label=_("Small office exception (지방회계법 시행령 §46)"),
+        required=False,
+        help_text=_(
+            "Only for an office of three or fewer staff, where one person may hold duties the law otherwise "
+            "separates. It is recorded in the audit trail."
+        ),
+    )
+
+
+class SubAllocateForm(KeyedForm):
+    office = forms.ChoiceField(label=_("Sub-delegated finance office (분임재무관)"))
+    amount = WonField(label=_("Amount to hand on (won)"))
+
+    def __init__(self, *args: Any, offices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["office"].choices = offices
+
+
+class PaymentRefundForm(KeyedForm):
+    amount = WonField(label=_("Amount that came back (won)"))
+    received_on = DateField(label=_("Date the money came back"), initial=timezone.localdate)
+
+
+# --- 세입: 납입고지, 입금, 과오납 환급 -----------------------------------------------------------------------------------
+
+
+class NoticeForm(KeyedForm):
+    notice_on = DateField(label=_("Date of the notice"), initial=timezone.localdate)
+    fixed_due_on = DateField(
+        label=_("Due date fixed by law or contract"),
+        required=False,
+        help_text=_("Leave empty for the usual 15 days."),
+    )
+
+
+class DepositForm(KeyedForm):
+    deposited_on = DateField(label=_("Date deposited in the treasury bank"), initial=timezone.localdate)
+    same_locality = forms.BooleanField(
+        label=_("The treasury bank is in the same locality"),
+        required=False,
+        initial=True,
+        help_text=_("Then the deadline is the next day; otherwise the fifth day (지방회계법 시행령 §21)."),
+    )
+    small_office_exception = forms.BooleanField(
+        label=_("Small office exception: five or fewer staff (지방회계법 시행령 §25)"), required=False
+    )
+
+
+class OverpaymentRefundForm(KeyedForm):
+    amount = WonField(label=_("Amount to refund (won)"))
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+    refunded_on = DateField(label=_("Date of the refund"), initial=timezone.localdate)
+    interest_from = DateField(
+        label=_("Interest runs from"),
+        required=False,
+        help_text=_(
+            "Leave empty to count from the payment; give a later day when a change of law, a reduction or a "
+            "decision made the amount refundable (지방회계법 시행령 §31)."
+        ),
+    )
+
+
+# --- 이월, 불용 ----------------------------------------------------------------------------------------------------
+
+
+class CarryOverForm(KeyedForm):
+    kind = forms.ChoiceField(label=_("Kind of carry-over"), choices=CarryOverKind.choices, widget=forms.RadioSelect)
+    commitment = forms.ChoiceField(label=_("Commitment whose unpaid part is carried"), required=False)
+    amount = WonField(label=_("Amount to carry (won)"))
+    reason = forms.CharField(label=_("Reason"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, commitments: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["commitment"].choices = [("", _("none: carry uncommitted appropriation")), *commitments]
+
+
+class CloseYearForm(KeyedForm):
+    """Nothing to type: the key is what the form carries."""
+
+
+class WithdrawForm(KeyedForm):
+    """Nothing to type: the key is what the form carries."""
+
+
+# --- 일상경비 ------------------------------------------------------------------------------------------------------
+
+IMPREST_LABELS = {
+    "travel": _("travel (여비)"),
+    "remote_office": _("offices far away or without a fixed place"),
+    "small_payments": _("many small payments"),
+    "ships": _("ships"),
+    "outside_jurisdiction": _("expenses outside the jurisdiction"),
+    "materials": _("materials"),
+    "works": _("works (공사)"),
+    "manufacturing": _("manufacturing"),
+    "afforestation": _("afforestation"),
+    "other": _("other listed expenses"),
+}
+
+
+def imprest_kind_choices() -> list[tuple[str, str]]:
+    return [
+        (
+            kind,
+            _("%(kind)s — at most %(cap)s won") % {"kind": IMPREST_LABELS[kind], "cap": f"{cap:,}"}
+            if cap
+            else _("%(kind)s — as needed") % {"kind": IMPREST_LABELS[kind]},
+        )
+        for kind, cap in IMPREST_CAPS.items()
+    ]
+
+
+class ImprestForm(KeyedForm):
+    cashier = forms.ChoiceField(label=_("Cashier (일상경비 출납원)"))
+    kind = forms.ChoiceField(label=_("Kind of expense"))
+    amount = WonField(label=_("Amount advanced (won)"))
+    office = forms.ChoiceField(label=_("Disbursing office"))
+    payee_bank = forms.CharField(label=_("Bank of the cashier's account"), max_length=20, initial="금고")
+    payee_account = forms.CharField(label=_("Cashier's account number"), max_length=40)
+    advanced_on = DateField(label=_("Date of the advance"), initial=timezone.localdate)
+
+    def __init__(
+        self, *args: Any, cashiers: list[tuple[str, str]], offices: list[tuple[str, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cashier"].choices = cashiers
+        self.fields["kind"].choices = imprest_kind_choices()
+        self.fields["office"].choices = offices
+
+
+class SettleForm(KeyedForm):
+    spent = WonField(label=_("Spent (won)"), min_value=0)
+    returned = WonField(label=_("Returned unused (won)"), min_value=0)
+    returned_on = DateField(
+        label=_("Date the unused money came back"), required=False, help_text=_("Only when money comes back.")
+    )

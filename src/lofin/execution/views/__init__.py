@@ -1,26 +1,52 @@
 """e호조+ execution screens: the year's execution table, a line with its allocations, commitments, payments and
-transfers, and the forms that call the actions (배정, 지출원인행위, 지급명령, 취소, 자금배정, 징수결의, 수납, 전용·이용).
+transfers, and the forms that call the actions (배정, 재배정, 지출원인행위, 지급명령, 취소, 반납, 자금배정, 관서, 징수결의,
+납입고지, 수납, 입금, 과오납 환급, 전용·이용 and their 회수, 이월, 불용, 일상경비).
 
 Thin: parse, authorise, call one action or query, render. The URL names a government, so TenantMiddleware has
 already answered 404 to anyone who is not its member; objects of another government look absent too."""
 
+from .collection import assessment_detail, deposit, notice, overpayment_refund
+from .council import council_report, council_report_xlsx
+from .council import withdraw as withdraw_transfer
+from .imprest import advance as imprest_advance
+from .imprest import imprest_page
+from .imprest import settle as imprest_settle
+from .offices import create_office, sub_allocate
+from .payments import refund_payment
 from .revenue import assess, receipt, revenue_page
 from .spending import allocate, cancel, commit, dashboard, download, home, line_detail, offices, pay
 from .transfers import request_transfer, transfers_page
+from .yearend import carry_over, lapse_download, year_end
 
 __all__ = [
     "allocate",
     "assess",
+    "assessment_detail",
     "cancel",
+    "carry_over",
     "commit",
+    "council_report",
+    "council_report_xlsx",
+    "create_office",
     "dashboard",
+    "deposit",
     "download",
     "home",
+    "imprest_advance",
+    "imprest_page",
+    "imprest_settle",
+    "lapse_download",
     "line_detail",
+    "notice",
     "offices",
+    "overpayment_refund",
     "pay",
     "receipt",
+    "refund_payment",
     "request_transfer",
     "revenue_page",
+    "sub_allocate",
     "transfers_page",
+    "withdraw_transfer",
+    "year_end",
 ]

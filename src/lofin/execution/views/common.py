@@ -13,7 +13,7 @@ from lofin.core.http import TenantRequest
 from lofin.core.permissions import has_permission
 
 from ..access import ALLOCATE, CASH, CASHIER, COMMIT, PAY, REVENUE, TRANSFER, VIEW
-from ..models import Assessment, BudgetLine, Commitment
+from ..models import Assessment, BudgetLine, Commitment, ImprestAdvance, PaymentOrder, Receipt, Transfer
 
 T = TypeVar("T")
 
@@ -69,6 +69,52 @@ def assessment_or_404(request: TenantRequest, assessment_id: int) -> Assessment:
     return assessment
 
 
+def payment_or_404(request: TenantRequest, payment_id: int) -> PaymentOrder:
+    payment = (
+        PaymentOrder.objects.select_related("commitment", "commitment__line", "office")
+        .filter(pk=payment_id, government=request.government)
+        .first()
+    )
+    if payment is None:
+        raise NotFound()
+    return payment
+
+
+def receipt_or_404(request: TenantRequest, receipt_id: int) -> Receipt:
+    receipt = (
+        Receipt.objects.select_related("assessment", "assessment__account")
+        .filter(pk=receipt_id, government=request.government)
+        .first()
+    )
+    if receipt is None:
+        raise NotFound()
+    return receipt
+
+
+def transfer_or_404(request: TenantRequest, transfer_id: int) -> Transfer:
+    transfer = (
+        Transfer.objects.select_related(
+            "from_line__account", "from_line__project", "to_line__account", "to_line__project"
+        )
+        .filter(pk=transfer_id, government=request.government)
+        .first()
+    )
+    if transfer is None:
+        raise NotFound()
+    return transfer
+
+
+def imprest_or_404(request: TenantRequest, advance_id: int) -> ImprestAdvance:
+    advance = (
+        ImprestAdvance.objects.select_related("payment", "cashier", "line")
+        .filter(pk=advance_id, government=request.government)
+        .first()
+    )
+    if advance is None:
+        raise NotFound()
+    return advance
+
+
 def abilities(request: TenantRequest) -> dict[str, bool]:
     """What the person may do here, so a page offers only the actions their role allows."""
     user, government = request.user, request.government
@@ -81,6 +127,7 @@ def abilities(request: TenantRequest) -> dict[str, bool]:
         "can_assess": has_permission(user, REVENUE, government),
         "can_receive": has_permission(user, REVENUE, government) or has_permission(user, CASHIER, government),
         "can_transfer": has_permission(user, TRANSFER, government),
+        "can_deposit": has_permission(user, CASHIER, government),
     }
 
 

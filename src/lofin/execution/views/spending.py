@@ -120,6 +120,7 @@ def line_detail(request: TenantRequest, gov_code: str, line_id: int) -> HttpResp
         "commitments": [(c, c.amount - c.paid_amount) for c in commitments],
         "payments": [(p, [(labels.get(w.kind, w.kind), w.amount) for w in p.withholdings.all()]) for p in payments],
         "transfers": transfers,
+        "sub_allocations": line.sub_allocations.select_related("office").order_by("office__code"),
         **abilities(request),
     }
     return render(request, "execution/line.html", context)

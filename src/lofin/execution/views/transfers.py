@@ -39,6 +39,7 @@ def transfers_page(request: TenantRequest, gov_code: str, year: int) -> HttpResp
         "transfers": [
             (t, transfer_actions.line_code(t.from_line), transfer_actions.line_code(t.to_line)) for t in transfers
         ],
+        "quarters": (1, 2, 3, 4),
         **abilities(request),
     }
     return render(request, "execution/transfers.html", context)
