@@ -25,6 +25,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 LINES_PER_GOVERNMENT = 8
+# 재무관 accounts for the workers: in production concurrent commitments come from different officials.
+USERS = 16
 # The running fiscal year: commitments are refused on the lines of a year that has ended.
 YEAR = time.localtime().tm_year
 
@@ -64,13 +66,15 @@ def prepare(url: str) -> None:
 
     objects = ["201-01", "201-02", "202-01", "206-01", "307-02", "307-04", "401-01", "405-01"]
     with transaction.atomic():
-        user, _ = User.objects.get_or_create(
-            username="bench.finance", defaults={"account_type": AccountType.OFFICIAL, "display_name": "벤치 재무관"}
-        )
         governments = list(LocalGovernment.objects.all())
-        Membership.objects.bulk_create(
-            [Membership(user=user, government=g, role=Role.FINANCE_OFFICER) for g in governments], ignore_conflicts=True
-        )
+        for name in ["bench.finance"] + [f"bench.finance.{i}" for i in range(USERS)]:
+            user, _ = User.objects.get_or_create(
+                username=name, defaults={"account_type": AccountType.OFFICIAL, "display_name": "벤치 재무관"}
+            )
+            Membership.objects.bulk_create(
+                [Membership(user=user, government=g, role=Role.FINANCE_OFFICER) for g in governments],
+                ignore_conflicts=True,
+            )
         for g in governments:
             account, _ = Account.objects.get_or_create(
                 government=g, code="100", defaults={"name": "일반회계", "kind": "general"}
@@ -124,7 +128,7 @@ def prepare(url: str) -> None:
             )
 
 
-def worker(url: str, seconds: float, seed: int, queue: Any, ready: Any, go: Any) -> None:
+def worker(url: str, seconds: float, seed: int, queue: Any, ready: Any, go: Any, shared_user: bool) -> None:
     setup_django(url)
     import datetime as dt
 
@@ -134,7 +138,7 @@ def worker(url: str, seconds: float, seed: int, queue: Any, ready: Any, go: Any)
     from lofin.execution import actions
     from lofin.execution.models import BudgetLine
 
-    user = User.objects.get(username="bench.finance")
+    user = User.objects.get(username="bench.finance" if shared_user else f"bench.finance.{seed % USERS}")
     lines = list(BudgetLine.objects.filter(year=YEAR).select_related("government"))
     rng = random.Random(seed)
     latencies: list[float] = []
@@ -147,7 +151,7 @@ def worker(url: str, seconds: float, seed: int, queue: Any, ready: Any, go: Any)
         creditor="벤치상사",
         purpose="준비",
         actor=user,
-        idempotency_key=f"{seed}-warm",
+        idempotency_key=f"{seed}-{shared_user}-warm",
         committed_on=day,
     )
     ready.release()
@@ -165,7 +169,7 @@ def worker(url: str, seconds: float, seed: int, queue: Any, ready: Any, go: Any)
                 creditor="벤치상사",
                 purpose="성능 측정",
                 actor=user,
-                idempotency_key=f"{seed}-{n}",
+                idempotency_key=f"{seed}-{shared_user}-{n}",
                 committed_on=day,
             )
         except Exception:  # a refusal counts, it must not stop the measurement
@@ -176,11 +180,11 @@ def worker(url: str, seconds: float, seed: int, queue: Any, ready: Any, go: Any)
     queue.put({"latencies": latencies, "refused": refused})
 
 
-def run_workers(url: str, processes: int, seconds: float) -> dict[str, Any]:
+def run_workers(url: str, processes: int, seconds: float, shared_user: bool = False) -> dict[str, Any]:
     ctx = multiprocessing.get_context("spawn")
     queue = ctx.Queue()
     ready, go = ctx.Semaphore(0), ctx.Event()
-    pool = [ctx.Process(target=worker, args=(url, seconds, i, queue, ready, go)) for i in range(processes)]
+    pool = [ctx.Process(target=worker, args=(url, seconds, i, queue, ready, go, shared_user)) for i in range(processes)]
     for p in pool:
         p.start()
     for _ in pool:
@@ -247,15 +251,16 @@ def main() -> None:
             check=True,
             cwd=ROOT,
         )
-        pg = run_workers(url, args.processes, args.seconds)
-        ratio = pg["tps"] / base["tps"]
-        rows.append(
-            (
-                f"commitment + journal + audit via do_commit, {args.processes} processes, PostgreSQL",
-                f"{pg['tps']:,} tps ({ratio:.0%} of pgbench), p50 {pg['p50_ms']} ms, p99 {pg['p99_ms']} ms, "
-                f"{pg['commits']:,} commits",
+        for shared, who in ((False, f"{USERS} officials"), (True, "one shared account")):
+            pg = run_workers(url, args.processes, args.seconds, shared_user=shared)
+            ratio = pg["tps"] / base["tps"]
+            rows.append(
+                (
+                    f"commitment + journal + audit via do_commit, {args.processes} processes ({who}), PostgreSQL",
+                    f"{pg['tps']:,} tps ({ratio:.0%} of pgbench), p50 {pg['p50_ms']} ms, p99 {pg['p99_ms']} ms, "
+                    f"{pg['commits']:,} commits",
+                )
             )
-        )
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/commit.sqlite3"
         migrate(url)
