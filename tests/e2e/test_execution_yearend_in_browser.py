@@ -1,7 +1,7 @@
 """The execution screens beyond the daily expenditure path, walked in Korean in a real browser: a 분임재무관 office
-and its 재배정, a 반납, 일상경비 advanced and settled, a transfer request withdrawn and the council report, the
-revenue after the decision (납입고지 → 수납 by the 출납원 → 입금 → 과오납 환급), and the year end: while the year
-runs nothing can be carried; once it has ended (the actions' "today" moved to 10 January, in this process, which
+and its 재배정, a 지출결의 and the payment order that follows it, a 반납, 일상경비 advanced and settled, a transfer
+request withdrawn and the council report, the revenue after the decision (납입고지 → 수납 by the 출납원 → 입금 →
+과오납 환급), and the year end: while the year runs nothing can be carried; once it has ended (the actions' "today" moved to 10 January, in this process, which
 also serves the pages) a 사고이월 without its commitment is refused next to the commitment, the unpaid part of the
 commitment is carried, and the year is closed. axe-core checks every new screen on the way."""
 
@@ -12,12 +12,13 @@ from django.utils import timezone, translation
 
 from lofin.core import testing
 from lofin.core.roles import Role
-from lofin.execution import actions, revenue_actions, transfer_actions, yearend_actions
+from lofin.execution import actions, resolution_actions, revenue_actions, transfer_actions, yearend_actions
 from lofin.execution import approvals as execution_approvals
 from lofin.execution.models import (
     BudgetLine,
     CarryOver,
     Commitment,
+    ExpenditureResolution,
     ImprestAdvance,
     Office,
     OverpaymentRefund,
@@ -45,7 +46,7 @@ def ko(text: str) -> str:
 
 def set_clock(monkeypatch, day):
     """The actions' "today". The live server runs in a thread of this process, so the pages see it too."""
-    for module in (actions, revenue_actions, yearend_actions):
+    for module in (actions, revenue_actions, yearend_actions, resolution_actions):
         monkeypatch.setattr(module, "_today", lambda: day)
     moment = timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
     monkeypatch.setattr(transfer_actions, "_now", lambda: moment)
@@ -151,15 +152,37 @@ def test_year_end_imprest_refunds_and_revenue_in_korean(live_server, page, axe, 
         page.click("a[href$='/transfers/report/4.xlsx']")
     assert download.value.suggested_filename == f"transfers-{ex.s.gov.code}-{YEAR}-Q4.xlsx"
 
-    # The 지출원: part of a payment comes back (반납) and restores the line; 일상경비 is advanced and settled.
+    # The 재무관 resolves the contractor's claim (지출결의); the 지출원's payment order follows it.
+    ui.log_in("jaemu")
+    ui.go(f"{execution}/lines/{ex.senior.pk}/")
+    ui.click(f"#commitment-{works.pk} a[href$='/resolve/']", "execution-resolve")
+    page.fill("#id_amount", "5,000,000")
+    page.fill("#id_claim_number", "청구-118")
+    page.fill("#id_claimed_on", TODAY.isoformat())
+    page.fill("#id_claim_amount", "5,000,000")
+    page.fill("#id_resolved_on", TODAY.isoformat())
+    submit(ui, "execution-line-resolved")
+    resolution = ExpenditureResolution.objects.get()
+    assert resolution.number in page.inner_text("#resolutions")
     ui.log_in("jichul")
+    ui.go(f"{execution}/lines/{ex.senior.pk}/")
+    ui.click(f"#commitment-{works.pk} a[href$='/pay/']", "execution-pay-resolution")
+    assert page.input_value("#id_resolution") == str(resolution.pk)
+    assert page.input_value("#id_amount") == "5,000,000"
+    page.fill("#id_payee_bank", "국민은행")
+    page.fill("#id_payee_account", "123-456-789012")
+    page.fill("#id_issued_on", TODAY.isoformat())
+    submit(ui)
+    assert page.inner_text(f"#resolution-{resolution.pk} [data-figure=ordered]") == "5,000,000원"
+
+    # The 지출원: part of a payment comes back (반납) and restores the line; 일상경비 is advanced and settled.
     ui.go(f"{execution}/lines/{ex.senior.pk}/")
     ui.click(f"#payment-{paid.pk} a[href$='/refund/']", "execution-refund")
     page.fill("#id_amount", "1,000,000")
     page.fill("#id_received_on", TODAY.isoformat())
     submit(ui)
     assert Refund.objects.get().restored_line
-    assert ui.figure("#line-figures", "paid") == "9,000,000원"
+    assert ui.figure("#line-figures", "paid") == "14,000,000원"
     ui.go(f"{execution}/{YEAR}/imprest/", "execution-imprest")
     ui.click(f"#imprest-commitment-{imprest.pk} a[href$='/imprest/']", "execution-imprest-advance")
     page.select_option("#id_kind", "travel")
@@ -219,7 +242,7 @@ def test_year_end_imprest_refunds_and_revenue_in_korean(live_server, page, axe, 
     ui.click(f"#lapse-{ex.senior.pk} a[href$='/carry-over/']", "execution-carry-over")
     page.check("input[name=kind][value=accident]")
     page.select_option("#id_commitment", "")
-    page.fill("#id_amount", "20,000,000")
+    page.fill("#id_amount", "16,000,000")
     page.fill("#id_reason", "준공 지연 (자재 수급)")
     before = CarryOver.objects.count()
     submit(ui, "execution-carry-over-refused")
@@ -230,12 +253,12 @@ def test_year_end_imprest_refunds_and_revenue_in_korean(live_server, page, axe, 
     page.select_option("#id_commitment", str(works.pk))
     submit(ui, "execution-year-end-carried")
     carry = CarryOver.objects.get()
-    assert (carry.kind, carry.amount) == ("accident", 20_000_000)
-    assert page.inner_text(f"#lapse-{ex.senior.pk} [data-figure=carried]") == "20,000,000원"
+    assert (carry.kind, carry.amount) == ("accident", 16_000_000)
+    assert page.inner_text(f"#lapse-{ex.senior.pk} [data-figure=carried]") == "16,000,000원"
     carried = Commitment.objects.get(line=carry.to_line)
-    assert (carried.creditor, carried.amount) == ("(주)한빛건설", 20_000_000)
-    # Closing records the lapse: 990,000,000 − 11,400,000 paid (net of what came back) − 20,000,000 carried.
+    assert (carried.creditor, carried.amount) == ("(주)한빛건설", 16_000_000)
+    # Closing records the lapse: 990,000,000 − 16,400,000 paid (net of what came back) − 16,000,000 carried.
     ui.click("#close-form button[type=submit]", "execution-year-closed")
     text = ko("The lapse of %(year)s is recorded: %(lapsed)s won. The figures are provisional until 20 January.")
-    assert text % {"year": YEAR, "lapsed": "958,600,000"} in message(page)
-    assert page.inner_text("#lapse-totals [data-figure=lapsed]") == "958,600,000원"
+    assert text % {"year": YEAR, "lapsed": "957,600,000"} in message(page)
+    assert page.inner_text("#lapse-totals [data-figure=lapsed]") == "957,600,000원"

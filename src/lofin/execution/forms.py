@@ -119,9 +119,24 @@ class PaymentForm(KeyedForm):
     payee_account = forms.CharField(label=_("Payee's account number"), max_length=40)
     issued_on = DateField(label=_("Date of the payment order"), initial=timezone.localdate)
 
-    def __init__(self, *args: Any, offices: list[tuple[str, str]], advance: bool, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        offices: list[tuple[str, str]],
+        advance: bool,
+        resolutions: list[tuple[str, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["office"].choices = offices
+        if resolutions:
+            # The 지출결의 the order follows (시행령 §33); without one the order stands on the commitment alone.
+            self.fields["resolution"] = forms.ChoiceField(
+                label=_("Expenditure resolution (지출결의)"),
+                choices=[("", _("none")), *resolutions],
+                required=False,
+            )
+            self.order_fields(["resolution"])
         for i in range(WITHHOLDING_ROWS):
             self.fields[f"wh_{i}_kind"] = forms.ChoiceField(
                 label=_("Withholding %(n)s: kind") % {"n": i + 1}, choices=WITHHOLDING_KINDS, required=False
@@ -370,3 +385,30 @@ class SettleForm(KeyedForm):
     returned_on = DateField(
         label=_("Date the unused money came back"), required=False, help_text=_("Only when money comes back.")
     )
+
+
+# --- 지출결의 ------------------------------------------------------------------------------------------------------
+
+
+class ResolutionForm(KeyedForm):
+    amount = WonField(label=_("Amount resolved for payment (won)"))
+    claim_number = forms.CharField(label=_("Number of the creditor's claim"), max_length=40)
+    claimed_on = DateField(label=_("Date of the claim"))
+    claim_amount = WonField(label=_("Amount claimed (won)"))
+    resolved_on = DateField(label=_("Date of the resolution"), initial=timezone.localdate)
+    inspected_on = DateField(label=_("Date of the inspection (검수·검사)"), required=False)
+    inspector = forms.ChoiceField(label=_("Inspector"), required=False)
+    inspection_result = forms.ChoiceField(
+        label=_("Result of the inspection"),
+        choices=[("", "—"), ("passed", _("passed")), ("failed", _("failed"))],
+        required=False,
+    )
+    inspection_note = forms.CharField(label=_("Note on the inspection"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, inspectors: list[tuple[str, str]], advance: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["inspector"].choices = [("", "—"), *inspectors]
+        if advance:
+            self.fields["for_advance"] = forms.BooleanField(
+                label=_("A claim for an advance payment (선금), before performance"), required=False
+            )

@@ -15,7 +15,7 @@ from lofin.core import testing
 from lofin.core.approvals import actions as approvals
 from lofin.core.models import AuditEvent
 from lofin.core.roles import Role
-from lofin.execution import actions, revenue_actions, transfer_actions, yearend_actions
+from lofin.execution import actions, resolution_actions, revenue_actions, transfer_actions, yearend_actions
 from lofin.execution import approvals as execution_approvals
 from lofin.execution.form_actions import FORM_OBJECT
 from lofin.execution.models import (
@@ -24,11 +24,13 @@ from lofin.execution.models import (
     CarryOver,
     Commitment,
     CommitmentStatus,
+    ExpenditureResolution,
     ImprestAdvance,
     ImprestStatus,
     Office,
     OfficeKind,
     OverpaymentRefund,
+    PaymentOrder,
     Receipt,
     Refund,
     RefundInterestRate,
@@ -66,7 +68,7 @@ def form_key(response):
 
 def set_clock(monkeypatch, day):
     """Every action module's "today"; the conftest already holds actions' own on TODAY."""
-    for module in (revenue_actions, yearend_actions):
+    for module in (revenue_actions, yearend_actions, resolution_actions):
         monkeypatch.setattr(module, "_today", lambda: day)
     moment = timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
     monkeypatch.setattr(transfer_actions, "_now", lambda: moment)
@@ -90,6 +92,8 @@ def counts():
         OverpaymentRefund.objects.count(),
         CarryOver.objects.count(),
         ImprestAdvance.objects.count(),
+        ExpenditureResolution.objects.count(),
+        PaymentOrder.objects.count(),
         Transfer.objects.filter(status=TransferStatus.IN_APPROVAL).count(),
         AuditEvent.objects.count(),
     )
@@ -190,6 +194,7 @@ def pages(ex):
         (f"{b}/assessments/{ex.assessment.pk}/notice/", "revenue"),
         (f"{b}/receipts/{ex.receipt.pk}/deposit/", "cashier"),
         (f"{b}/receipts/{ex.receipt.pk}/refund/", "revenue"),
+        (f"{b}/commitments/{ex.commitment.pk}/resolve/", "commit"),
     ]
 
 
@@ -232,6 +237,10 @@ def test_posting_the_new_forms_without_the_role_or_from_another_government_write
         (f"{b}/assessments/{ex.assessment.pk}/notice/", {"notice_on": f"{YEAR}-11-26"}),
         (f"{b}/receipts/{ex.receipt.pk}/deposit/", {"deposited_on": f"{YEAR}-11-25"}),
         (f"{b}/receipts/{ex.receipt.pk}/refund/", {"amount": "1000", "reason": "x", "refunded_on": f"{YEAR}-11-26"}),
+        (
+            f"{b}/commitments/{ex.commitment.pk}/resolve/",
+            {"amount": "1000", "claim_number": "x", "claimed_on": f"{YEAR}-11-26", "claim_amount": "1000"},
+        ),
     ]
     everyone = people(ex)
     clients = {name: client(everyone[name][0]) for name in ("welfare", "resident", "outsider")}
@@ -716,6 +725,123 @@ def test_the_council_report_shows_the_quarters_approved_virements_and_downloads_
     values = [[cell.value for cell in row] for row in load_workbook(io.BytesIO(workbook.content)).active.iter_rows()]
     assert values[-1][0] == "합계" and values[-1][6] == 5_000_000
     assert c.get(f"{base(ex)}/{YEAR}/transfers/report/5/").status_code == 404
+
+
+# --- 지출결의 and the payment order that follows it ---------------------------------------------------------------
+
+
+def _claim(**changes):
+    data = {
+        "amount": "8,000,000",
+        "claim_number": "청구-2026-118",
+        "claimed_on": f"{YEAR}-11-26",
+        "claim_amount": "8,000,000",
+        "resolved_on": f"{YEAR}-11-26",
+        "inspected_on": "",
+        "inspector": "",
+        "inspection_result": "",
+        "inspection_note": "",
+    }
+    return {**data, **changes}
+
+
+def test_a_resolution_is_made_once_and_the_payment_order_follows_it(world):
+    ex = world
+    jaemu = client(ex.finance)
+    path = f"{base(ex)}/commitments/{ex.commitment.pk}/resolve/"
+    page = jaemu.get(path)
+    assert page.context["form"].initial["amount"] == "20,000,000"
+    data = _claim(idempotency_key=form_key(page))
+    first = jaemu.post(path, data)
+    assert first.status_code == 302, first.context["form"].errors
+    assert jaemu.post(path, data).status_code == 302
+    resolution = ExpenditureResolution.objects.get()
+    assert (resolution.number, resolution.amount, resolution.resolved_by_id) == (
+        f"{YEAR}-0000001",
+        8_000_000,
+        ex.finance.pk,
+    )
+    # 20,000,000 unpaid, 8,000,000 resolved: a second resolution may ask 12,000,000 at most.
+    before = counts()
+    over = jaemu.post(path, _claim(amount="12,000,001", claim_amount="12,000,001", idempotency_key="o" * 32))
+    assert over.context["form"].errors["amount"] == [
+        ko("The commitment has %(free)s won neither paid nor resolved; the resolution asks %(amount)s won.")
+        % {"free": "12,000,000", "amount": "12,000,001"}
+    ]
+    assert counts() == before
+
+    jichul = client(ex.disburser)
+    before = counts()
+    pay = f"{base(ex)}/commitments/{ex.commitment.pk}/pay/"
+    order_page = jichul.get(pay)
+    form = order_page.context["form"]
+    assert (form.initial["resolution"], form.initial["amount"]) == (str(resolution.pk), "8,000,000")
+    assert next(iter(form.fields)) == "resolution"
+    order = {
+        "resolution": str(resolution.pk),
+        "office": "D100",
+        "amount": "8,000,001",
+        "payee_name": "한빛복지",
+        "payee_bank": "국민은행",
+        "payee_account": "123456789012",
+        "issued_on": f"{YEAR}-11-26",
+        "idempotency_key": form_key(order_page),
+    }
+    beyond = jichul.post(pay, order)
+    assert beyond.context["form"].errors["resolution"] == [
+        ko("The payment exceeds what remains of the expenditure resolution (지출결의).")
+    ]
+    assert counts() == before
+    order["amount"] = "8,000,000"
+    assert jichul.post(pay, order).status_code == 302
+    assert jichul.post(pay, order).status_code == 302  # ordered in full: the retry still finds its resolution
+    resolution.refresh_from_db()
+    assert (resolution.ordered_amount, resolution.status) == (8_000_000, "ordered")
+    assert PaymentOrder.objects.filter(commitment=ex.commitment).count() == 2
+    line = client(ex.finance).get(f"{base(ex)}/lines/{ex.senior.pk}/")
+    assert [r.pk for r in line.context["resolutions"]] == [resolution.pk]
+    assert f"/commitments/{ex.commitment.pk}/resolve/" in line.content.decode()
+
+
+def test_a_works_claim_needs_a_passed_inspection(world):
+    ex = world
+    works = BudgetLine.objects.create(
+        government=ex.s.gov,
+        year=YEAR,
+        account=ex.s.general,
+        project=ex.s.senior,
+        object_code="401-01",
+        budget_amount=50_000_000,
+        appropriation=50_000_000,
+    )
+    actions.do_allocate(works, amount=50_000_000, actor=ex.s.officer)
+    contract = actions.do_commit(
+        works, amount=40_000_000, creditor="(주)한빛건설", purpose="경로당 보수", actor=ex.finance, idempotency_key="w1"
+    )
+    jaemu = client(ex.finance)
+    path = f"{base(ex)}/commitments/{contract.pk}/resolve/"
+    before = counts()
+    missing = jaemu.post(path, _claim(idempotency_key="m" * 32))
+    assert missing.context["form"].errors["inspection_result"] == [
+        ko("A works, goods or services claim is resolved only after its inspection (지방계약법 §17).")
+    ]
+    failed = jaemu.post(
+        path,
+        _claim(inspected_on=f"{YEAR}-11-26", inspector="welfare", inspection_result="failed", idempotency_key="f" * 32),
+    )
+    assert failed.context["form"].errors["inspection_result"] == [
+        ko("The inspection did not pass: the claim cannot be resolved for payment.")
+    ]
+    inspected = {"inspected_on": f"{YEAR}-11-26", "inspector": "welfare", "inspection_result": "passed"}
+    early = jaemu.post(path, _claim(claimed_on=f"{YEAR}-01-02", **inspected, idempotency_key="e" * 32))
+    assert "claimed_on" in early.context["form"].errors
+    assert counts() == before
+    passed = _claim(
+        inspected_on=f"{YEAR}-11-26", inspector="welfare", inspection_result="passed", idempotency_key="p" * 32
+    )
+    assert jaemu.post(path, passed).status_code == 302
+    resolution = ExpenditureResolution.objects.get(commitment=contract)
+    assert (resolution.inspection_result, resolution.inspector_id) == ("passed", ex.s.welfare_staff.pk)
 
 
 # --- forms sent by several requests at once -----------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """e호조+ execution screens: the year's execution table, a line with its allocations, commitments, payments and
-transfers, and the forms that call the actions (배정, 재배정, 지출원인행위, 지급명령, 취소, 반납, 자금배정, 관서, 징수결의,
+transfers, and the forms that call the actions (배정, 재배정, 지출원인행위, 지출결의, 지급명령, 취소, 반납, 자금배정, 관서, 징수결의,
 납입고지, 수납, 입금, 과오납 환급, 전용·이용 and their 회수, 이월, 불용, 일상경비).
 
 Thin: parse, authorise, call one action or query, render. The URL names a government, so TenantMiddleware has
@@ -13,6 +13,7 @@ from .imprest import imprest_page
 from .imprest import settle as imprest_settle
 from .offices import create_office, sub_allocate
 from .payments import refund_payment
+from .resolutions import resolve
 from .revenue import assess, receipt, revenue_page
 from .spending import allocate, cancel, commit, dashboard, download, home, line_detail, offices, pay
 from .transfers import request_transfer, transfers_page
@@ -44,6 +45,7 @@ __all__ = [
     "receipt",
     "refund_payment",
     "request_transfer",
+    "resolve",
     "revenue_page",
     "sub_allocate",
     "transfers_page",

@@ -25,8 +25,9 @@ from .. import actions, form_actions, queries
 from .. import dashboard as table
 from ..access import ALLOCATE, CASH, COMMIT, PAY, VIEW
 from ..forms import WITHHOLDING_KINDS, AllocateForm, CancelForm, CashForm, CommitForm, PaymentForm
-from ..models import CommitmentStatus, Office, OfficeKind, PaymentOrder, Transfer
+from ..models import CommitmentStatus, ExpenditureResolution, Office, OfficeKind, PaymentOrder, Transfer
 from .common import abilities, commitment_or_404, line_or_404, submit, year_or_404
+from .resolutions import open_resolutions, resolution_choices
 
 PAGE_SIZE = 100
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -121,6 +122,9 @@ def line_detail(request: TenantRequest, gov_code: str, line_id: int) -> HttpResp
         "payments": [(p, [(labels.get(w.kind, w.kind), w.amount) for w in p.withholdings.all()]) for p in payments],
         "transfers": transfers,
         "sub_allocations": line.sub_allocations.select_related("office").order_by("office__code"),
+        "resolutions": ExpenditureResolution.objects.filter(commitment__line=line)
+        .select_related("commitment", "resolved_by")
+        .order_by("-resolved_on", "-pk")[:200],
         **abilities(request),
     }
     return render(request, "execution/line.html", context)
@@ -224,14 +228,18 @@ def pay(request: TenantRequest, gov_code: str, commitment_id: int) -> HttpRespon
     kinds = (OfficeKind.DISBURSING,)
     offices = _office_choices(request.government, line.year, kinds)
     unpaid = commitment.amount - commitment.paid_amount
+    resolutions = open_resolutions(commitment, request.POST.get("resolution", "") if request.method == "POST" else "")
+    only = resolutions[0] if len(resolutions) == 1 else None
     form = PaymentForm(
         request.POST or None,
         offices=offices,
         advance=commitment.kind == "advance",
+        resolutions=resolution_choices(resolutions),
         initial={
-            "amount": f"{unpaid:,}" if unpaid > 0 else "",
+            "amount": f"{only.remaining if only else unpaid:,}" if unpaid > 0 else "",
             "payee_name": commitment.creditor,
             "office": offices[0][0] if len(offices) == 1 else "",
+            "resolution": str(only.pk) if only else "",
         },
     )
     if request.method == "POST":
@@ -249,10 +257,17 @@ def pay(request: TenantRequest, gov_code: str, commitment_id: int) -> HttpRespon
                 is_advance=bool(d.get("is_advance")),
                 claimed_on=d.get("claimed_on"),
                 head_approval=bool(d.get("head_approval")),
+                resolution=next((r for r in resolutions if str(r.pk) == d.get("resolution")), None),
                 actor=request.user,
                 idempotency_key=form.key,
             ),
-            {"closed_period": "issued_on", "withholdings": "wh_0_amount"},
+            {
+                "closed_period": "issued_on",
+                "withholdings": "wh_0_amount",
+                "resolution_id": "resolution",
+                "over_resolution": "resolution",
+                "resolution_not_open": "resolution",
+            },
         )
         if done is not None:
             messages.success(
