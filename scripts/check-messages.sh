@@ -16,7 +16,7 @@ cp -r "$ROOT/src/lofin" "$TMP/lofin"
 import sys
 from babel.messages.pofile import read_po
 committed, fresh = (read_po(open(p, "rb")) for p in sys.argv[1:3])
-missing = sorted(str(m.id) for m in fresh if m.id and m.id not in committed)
+missing = sorted(str(m.id) for m in fresh if m.id and committed.get(m.id, context=m.context) is None)
 if missing:
     print("strings missing from the Korean catalogue (run `make messages-update` and translate them):")
     for m in missing:

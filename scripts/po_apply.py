@@ -24,6 +24,9 @@ def main() -> None:
             value = translations[key]
             message.string = (value,) if isinstance(message.id, tuple) else value
             message.flags.discard("fuzzy")
+            # makemessages' guess ("#| msgid ...") is obsolete once translated; babel would keep it as "# |" noise.
+            message.previous_id = []
+            message.user_comments = [c for c in message.user_comments if not c.startswith("| ")]
             applied += 1
     with PO.open("wb") as f:
         write_po(f, catalog, width=0, omit_header=False, sort_output=False, include_previous=True)
