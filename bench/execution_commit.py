@@ -4,8 +4,9 @@ journal entry and audit event, one transaction each) against pgbench TPC-B in th
     .venv/bin/python -m bench.execution_commit --pg postgresql://postgres@127.0.0.1:55432/lofin --seconds 20
     make bench   (runs this among the others)
 
-PostgreSQL: 16 worker processes (the way production scales: processes, not threads) spread over the lines of all
-243 governments; SQLite: one process. Prints a Markdown table.
+PostgreSQL: 16 concurrent workers over the lines of all 243 governments, run as an application server runs on this
+2-core machine (2 processes × 8 threads, each thread with its own connection), and for comparison as 16 processes;
+SQLite: one process. Prints a Markdown table.
 """
 
 from __future__ import annotations
@@ -128,9 +129,14 @@ def prepare(url: str) -> None:
             )
 
 
-def worker(url: str, seconds: float, seed: int, queue: Any, ready: Any, go: Any, shared_user: bool) -> None:
+def worker(
+    url: str, seconds: float, index: int, threads: int, queue: Any, ready: Any, go: Any, shared_user: bool
+) -> None:
+    """One process running `threads` clients, each a thread with its own database connection (Django's are
+    per thread), the way a gthread application server runs: one process per core, threads within."""
     setup_django(url)
     import datetime as dt
+    import threading
 
     from django.db import connection
 
@@ -138,56 +144,75 @@ def worker(url: str, seconds: float, seed: int, queue: Any, ready: Any, go: Any,
     from lofin.execution import actions
     from lofin.execution.models import BudgetLine
 
-    user = User.objects.get(username="bench.finance" if shared_user else f"bench.finance.{seed % USERS}")
     lines = list(BudgetLine.objects.filter(year=YEAR).select_related("government"))
-    rng = random.Random(seed)
-    latencies: list[float] = []
-    refused = 0
     day = dt.date(YEAR, 6, 15)
-    # Warm the connection and the caches, then wait for everyone: Django's start-up is not what is measured.
-    actions.do_commit(
-        lines[0],
-        amount=1,
-        creditor="벤치상사",
-        purpose="준비",
-        actor=user,
-        idempotency_key=f"{seed}-{shared_user}-warm",
-        committed_on=day,
+    results: list[dict[str, Any]] = []
+
+    def client(seed: int) -> None:
+        user = User.objects.get(username="bench.finance" if shared_user else f"bench.finance.{seed % USERS}")
+        rng = random.Random(seed)
+        latencies: list[float] = []
+        refused = 0
+        # Warm the connection and the caches, then wait for everyone: Django's start-up is not what is measured.
+        actions.do_commit(
+            lines[0],
+            amount=1,
+            creditor="벤치상사",
+            purpose="준비",
+            actor=user,
+            idempotency_key=f"{seed}-{shared_user}-{threads}-warm",
+            committed_on=day,
+        )
+        ready.release()
+        go.wait()
+        deadline = time.perf_counter() + seconds
+        n = 0
+        while time.perf_counter() < deadline:
+            line = rng.choice(lines)
+            n += 1
+            started = time.perf_counter()
+            try:
+                actions.do_commit(
+                    line,
+                    amount=rng.randint(1_000, 9_000_000),
+                    creditor="벤치상사",
+                    purpose="성능 측정",
+                    actor=user,
+                    idempotency_key=f"{seed}-{shared_user}-{threads}-{n}",
+                    committed_on=day,
+                )
+            except Exception:  # a refusal counts, it must not stop the measurement
+                refused += 1
+                continue
+            latencies.append(time.perf_counter() - started)
+        connection.close()
+        results.append({"latencies": latencies, "refused": refused})
+
+    pool = [threading.Thread(target=client, args=(index * threads + t,)) for t in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    queue.put(
+        {"latencies": [x for r in results for x in r["latencies"]], "refused": sum(r["refused"] for r in results)}
     )
-    ready.release()
-    go.wait()
-    deadline = time.perf_counter() + seconds
-    n = 0
-    while time.perf_counter() < deadline:
-        line = rng.choice(lines)
-        n += 1
-        started = time.perf_counter()
-        try:
-            actions.do_commit(
-                line,
-                amount=rng.randint(1_000, 9_000_000),
-                creditor="벤치상사",
-                purpose="성능 측정",
-                actor=user,
-                idempotency_key=f"{seed}-{shared_user}-{n}",
-                committed_on=day,
-            )
-        except Exception:  # a refusal counts, it must not stop the measurement
-            refused += 1
-            continue
-        latencies.append(time.perf_counter() - started)
-    connection.close()
-    queue.put({"latencies": latencies, "refused": refused})
 
 
-def run_workers(url: str, processes: int, seconds: float, shared_user: bool = False) -> dict[str, Any]:
+def run_workers(
+    url: str, workers: int, seconds: float, shared_user: bool = False, threads_per_process: int = 1
+) -> dict[str, Any]:
+    """`workers` concurrent clients, as `workers / threads_per_process` processes of that many threads."""
     ctx = multiprocessing.get_context("spawn")
     queue = ctx.Queue()
     ready, go = ctx.Semaphore(0), ctx.Event()
-    pool = [ctx.Process(target=worker, args=(url, seconds, i, queue, ready, go, shared_user)) for i in range(processes)]
+    processes = workers // threads_per_process
+    pool = [
+        ctx.Process(target=worker, args=(url, seconds, i, threads_per_process, queue, ready, go, shared_user))
+        for i in range(processes)
+    ]
     for p in pool:
         p.start()
-    for _ in pool:
+    for _ in range(processes * threads_per_process):
         ready.acquire()
     started = time.perf_counter()
     go.set()
@@ -225,6 +250,82 @@ def pgbench(url: str, clients: int, seconds: int) -> dict[str, Any]:
     return {"tps": round(float(re.search(r"tps = ([\d.]+)", out).group(1)))}  # type: ignore[union-attr]
 
 
+def statement_script(url: str) -> str:
+    """The commitment statement of execution.fastpath as a pgbench script, to measure the database's side alone:
+    the same CTE (line check-and-set, commitment, journal entry and lines, audit head and event with the HMAC),
+    parameters bound by pgbench (a random line, one audit chain per client, a bench 재무관)."""
+    setup_django(url)
+    from lofin.execution import fastpath
+
+    user_id = subprocess.run(
+        [pg_bin_path("psql"), url, "-Atc", "SELECT id FROM core_user WHERE username = 'bench.finance.0'"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    values = {
+        "amount": ":amount",
+        "line_id": ":lid",
+        "creditor": "'벤치상사'",
+        "creditor_number": "''",
+        "purpose": "'성능 측정'",
+        "kind": "'normal'",
+        "on": f"'{YEAR}-06-15'::date",
+        "actor_id": user_id,
+        "now": "now()",
+        "key": "'pgbench-' || :client_id || '-' || random()::text",
+        "chain": "('pgbench-' || :client_id)",
+        "sep": "'|'",
+        "before_object": "'pgbench'",
+        "data": "'{}'",
+        "hmac_key": "'pgbench'",
+        "government_id": "(SELECT government_id FROM execution_budgetline WHERE id = :lid)",
+        "actor_label": "'bench.finance.0'",
+    }
+    sql = fastpath.SQL
+    for name, value in values.items():
+        sql = sql.replace(f"%({name})s", value)
+    body = " ".join(line.split("--")[0] for line in sql.splitlines()).strip()
+    return f"\\set lid random(1, :lines)\n\\set amount random(1000, 9000000)\n{body};\n"
+
+
+def pg_bin_path(name: str) -> str:
+    from bench.run import pg_bin
+
+    return pg_bin(name)
+
+
+def statement_via_pgbench(url: str, clients: int, seconds: int) -> dict[str, Any]:
+    from bench.run import psql
+
+    psql(
+        url,
+        "INSERT INTO core_auditchain (key, last_seq, last_hash) "
+        f"SELECT 'pgbench-' || g, 0, '' FROM generate_series(0, {clients - 1}) g ON CONFLICT DO NOTHING",
+    )
+    lines = subprocess.run(
+        [pg_bin_path("psql"), url, "-Atc", "SELECT max(id) FROM execution_budgetline"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as f:
+        f.write(statement_script(url))
+    try:
+        command = [pg_bin_path("pgbench"), "-n", "-M", "prepared", "-c", str(clients), "-j", "2", "-T", str(seconds)]
+        out = subprocess.run(
+            [*command, "-D", f"lines={lines}", "-f", f.name, url],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    finally:
+        os.unlink(f.name)
+    import re
+
+    return {"tps": round(float(re.search(r"tps = ([\d.]+)", out).group(1)))}  # type: ignore[union-attr]
+
+
 def migrate(url: str) -> None:
     subprocess.run([sys.executable, "-m", "lofin.cli", "migrate", "-v0"], env=env_for(url), check=True, cwd=ROOT)
 
@@ -233,7 +334,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--pg", default=os.environ.get("LOFIN_BENCH_PG_URL", ""))
     parser.add_argument("--seconds", type=int, default=20)
-    parser.add_argument("--processes", type=int, default=16)
+    parser.add_argument("--workers", "--processes", dest="processes", type=int, default=16)
     args = parser.parse_args()
     rows = []
     if args.pg:
@@ -251,16 +352,29 @@ def main() -> None:
             check=True,
             cwd=ROOT,
         )
-        for shared, who in ((False, f"{USERS} officials"), (True, "one shared account")):
-            pg = run_workers(url, args.processes, args.seconds, shared_user=shared)
+        threads = max(1, args.processes // 2)
+        runs = (
+            (threads, False, f"{args.processes} workers = 2 processes × {threads} threads, {USERS} officials"),
+            (1, False, f"{args.processes} workers = {args.processes} processes, {USERS} officials"),
+            (threads, True, f"{args.processes} workers = 2 processes × {threads} threads, one shared account"),
+        )
+        for per_process, shared, who in runs:
+            pg = run_workers(url, args.processes, args.seconds, shared_user=shared, threads_per_process=per_process)
             ratio = pg["tps"] / base["tps"]
             rows.append(
                 (
-                    f"commitment + journal + audit via do_commit, {args.processes} processes ({who}), PostgreSQL",
+                    f"commitment + journal + audit via do_commit, {who}, PostgreSQL",
                     f"{pg['tps']:,} tps ({ratio:.0%} of pgbench), p50 {pg['p50_ms']} ms, p99 {pg['p99_ms']} ms, "
                     f"{pg['commits']:,} commits",
                 )
             )
+        db_side = statement_via_pgbench(url, args.processes, args.seconds)
+        rows.append(
+            (
+                f"the same statement driven by pgbench's C client, {args.processes} clients (the database's side alone)",
+                f"{db_side['tps']:,} tps ({db_side['tps'] / base['tps']:.0%} of pgbench)",
+            )
+        )
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/commit.sqlite3"
         migrate(url)

@@ -405,11 +405,12 @@ def _commit_in_one_statement(
     """The commitment written by execution.fastpath (one statement on PostgreSQL, raw statements on SQLite);
     commitments of a 분임재무관 take the ORM path below, which also checks their sub-allocation."""
     chain = audit.chain_key_for(government)
-    if connection.vendor != "postgresql" or chain not in _chains_seen:
+    postgresql = connection.vendor == "postgresql"
+    if not postgresql or chain not in _chains_seen:
         audit.ensure_chains([chain])
     # On PostgreSQL the commitment is one statement, atomic on its own: outside a transaction it needs no
     # BEGIN/COMMIT round trips. Inside one (or on SQLite) it runs in a savepoint/transaction of its own.
-    single_statement = connection.vendor == "postgresql" and not connection.in_atomic_block
+    single_statement = postgresql and not connection.in_atomic_block
     write = functools.partial(
         fastpath.commit,
         line_id=line.pk,
@@ -454,11 +455,13 @@ def _commit_in_one_statement(
             amount=amount,
             available=line.allocated - line.committed,
         )
+    # Ids, not objects, then the objects in the relation cache: the related-object setters' checks cost as much
+    # Python time as the rest of the commitment (docs/benchmarks.md).
     commitment = Commitment(
         id=commitment_id,
         government_id=government.pk,
-        line=line,
-        office=office,
+        line_id=line.pk,
+        office_id=office.pk if office is not None else None,
         amount=amount,
         paid_amount=0,
         creditor=creditor,
@@ -467,11 +470,16 @@ def _commit_in_one_statement(
         kind=kind,
         status=CommitmentStatus.ACTIVE,
         committed_on=on,
-        committed_by=actor,
+        committed_by_id=actor.pk,
         idempotency_key=stored_key,
     )
+    for field, value in ((_LINE, line), (_OFFICE, office), (_COMMITTED_BY, actor)):
+        field.set_cached_value(commitment, value)
     commitment._state.adding = False
     return commitment
+
+
+_LINE, _OFFICE, _COMMITTED_BY = (Commitment._meta.get_field(name) for name in ("line", "office", "committed_by"))
 
 
 def _replayed(done: Commitment, line_id: int, amount: int, creditor: str) -> Commitment:
