@@ -732,10 +732,18 @@ def do_record_refund(
     rules.check_positive(amount)
     government = LocalGovernment.objects.get(pk=payment.government_id)
     require(actor, PAY, government)
+    if not payment.issued_on <= received_on <= _today():
+        raise InvalidInput(
+            _("Money comes back after it was paid (%(paid)s) and not later than today.")
+            % {"paid": payment.issued_on.isoformat()},
+            field="received_on",
+        )
     restores = rules.refund_restores_line(payment.fiscal_year, received_on)
     stored_key = _key(government, actor, idempotency_key)
     with transaction.atomic():
         if done := Refund.objects.filter(idempotency_key=stored_key).first():
+            if (done.payment_id, done.amount, done.received_on) != (payment.pk, amount, received_on):
+                raise Conflict(_("This Idempotency-Key was already used for a different refund."), reason="key_reused")
             return done
         commitment = payment.commitment
         line = commitment.line

@@ -324,10 +324,11 @@ def test_payments_after_the_closing_follow_the_exception_window(ex):
         )
 
 
-def test_a_refund_by_20_january_restores_the_line_and_later_becomes_revenue(ex):
+def test_a_refund_by_20_january_restores_the_line_and_later_becomes_revenue(ex, monkeypatch):
     funded(ex)
     commitment = commit(ex, 10_000_000)
     payment = pay(ex, commitment, 10_000_000)
+    monkeypatch.setattr(actions, "_today", lambda: dt.date(YEAR + 1, 3, 2))
     actions.do_record_refund(
         payment, amount=2_000_000, received_on=dt.date(YEAR + 1, 1, 15), actor=ex.disburser, idempotency_key="r1"
     )
@@ -351,6 +352,27 @@ def test_a_refund_by_20_january_restores_the_line_and_later_becomes_revenue(ex):
             payment, amount=7_000_001, received_on=dt.date(YEAR, 7, 1), actor=ex.disburser, idempotency_key="r3"
         )
     assert Refund.objects.count() == 2
+
+
+def test_a_refund_dated_before_the_payment_or_in_the_future_is_refused(ex):
+    funded(ex)
+    payment = pay(ex, commit(ex, 10_000_000), 10_000_000)
+    for day in (DAY - dt.timedelta(days=1), dt.date(YEAR, 11, 27)):
+        with pytest.raises(InvalidInput) as refused:
+            actions.do_record_refund(payment, amount=1_000, received_on=day, actor=ex.disburser, idempotency_key="r")
+        assert refused.value.as_dict()["detail"]["field"] == "received_on"
+    assert Refund.objects.count() == 0
+
+
+def test_a_refund_key_reused_for_another_amount_is_refused(ex):
+    funded(ex)
+    payment = pay(ex, commit(ex, 10_000_000), 10_000_000)
+    first = actions.do_record_refund(payment, amount=1_000, received_on=DAY, actor=ex.disburser, idempotency_key="r")
+    again = actions.do_record_refund(payment, amount=1_000, received_on=DAY, actor=ex.disburser, idempotency_key="r")
+    assert again.pk == first.pk
+    with pytest.raises(Conflict):
+        actions.do_record_refund(payment, amount=2_000, received_on=DAY, actor=ex.disburser, idempotency_key="r")
+    assert Refund.objects.count() == 1
 
 
 def test_cancelling_returns_the_unpaid_part_to_the_allocation(ex):

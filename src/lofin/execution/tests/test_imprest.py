@@ -35,7 +35,8 @@ def clock(monkeypatch):
 
 
 def set_clock(monkeypatch, day):
-    monkeypatch.setattr(yearend_actions, "_today", lambda: day)
+    for module in (actions, yearend_actions):
+        monkeypatch.setattr(module, "_today", lambda: day)
 
 
 @pytest.fixture

@@ -332,8 +332,9 @@ def test_money_coming_back_in_the_year_restores_the_line_once_per_form(world):
     assert f"/payments/{ex.payment.pk}/refund/" in line
 
 
-def test_money_coming_back_after_20_january_is_revenue_and_leaves_the_line(world):
+def test_money_coming_back_after_20_january_is_revenue_and_leaves_the_line(world, monkeypatch):
     ex = world
+    monkeypatch.setattr(actions, "_today", lambda: dt.date(YEAR + 1, 1, 21))
     c = client(ex.disburser)
     path = f"{base(ex)}/payments/{ex.payment.pk}/refund/"
     data = {"amount": "1,000,000", "received_on": f"{YEAR + 1}-01-21", "idempotency_key": "late" + "x" * 28}

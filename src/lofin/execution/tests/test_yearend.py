@@ -513,6 +513,7 @@ def test_lapse_is_the_appropriation_neither_paid_nor_carried(year, monkeypatch):
     assert figures(year.pension) == (600_000_000, 0, 600_000_000, 600_000_000, 550_000_000, 500_000_000)
 
     # A refund received on 15 January restores the 2026 line (R-FY-4), and the lapse grows by it.
+    monkeypatch.setattr(actions, "_today", lambda: dt.date(YEAR + 1, 1, 15))
     actions.do_record_refund(
         year.pension_payment,
         amount=10_000_000,
