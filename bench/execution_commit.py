@@ -266,6 +266,7 @@ def statement_script(url: str) -> str:
     values = {
         "amount": ":amount",
         "line_id": ":lid",
+        "office_id": "NULL",
         "creditor": "'벤치상사'",
         "creditor_number": "''",
         "purpose": "'성능 측정'",

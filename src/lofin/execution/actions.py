@@ -414,6 +414,7 @@ def _commit_in_one_statement(
     write = functools.partial(
         fastpath.commit,
         line_id=line.pk,
+        office_id=office.pk if office is not None else None,
         government_id=government.pk,
         chain_key=chain,
         amount=amount,

@@ -30,7 +30,7 @@ WITH line AS (
     INSERT INTO execution_commitment
         (government_id, line_id, office_id, amount, paid_amount, creditor, creditor_number, purpose, kind, status,
          committed_on, committed_by_id, created_at, idempotency_key)
-    SELECT government_id, id, NULL, %(amount)s, 0, %(creditor)s, %(creditor_number)s, %(purpose)s, %(kind)s,
+    SELECT government_id, id, %(office_id)s::bigint, %(amount)s, 0, %(creditor)s, %(creditor_number)s, %(purpose)s, %(kind)s,
            'active', %(on)s, %(actor_id)s, %(now)s, %(key)s
       FROM line
     RETURNING id
@@ -95,7 +95,7 @@ SQLITE_COMMITMENT = """
 INSERT INTO execution_commitment
     (government_id, line_id, office_id, amount, paid_amount, creditor, creditor_number, purpose, kind, status,
      committed_on, committed_by_id, created_at, idempotency_key)
-VALUES (%s, %s, NULL, %s, 0, %s, %s, %s, %s, 'active', %s, %s, %s, %s)
+VALUES (%s, %s, %s, %s, 0, %s, %s, %s, %s, 'active', %s, %s, %s, %s)
 RETURNING id
 """
 SQLITE_ENTRY = """
@@ -111,6 +111,7 @@ SQLITE_LINES = "INSERT INTO accounting_journalline (entry_id, ledger_code, debit
 def _commit_sqlite(
     *,
     line_id: int,
+    office_id: int | None,
     government_id: int,
     chain_key: str,
     amount: int,
@@ -136,7 +137,20 @@ def _commit_sqlite(
         account_id, year = row
         cursor.execute(
             SQLITE_COMMITMENT,
-            [government_id, line_id, amount, creditor, creditor_number, purpose, kind, on, actor.pk, now, key],
+            [
+                government_id,
+                line_id,
+                office_id,
+                amount,
+                creditor,
+                creditor_number,
+                purpose,
+                kind,
+                on,
+                actor.pk,
+                now,
+                key,
+            ],
         )
         commitment_id = int(cursor.fetchone()[0])
         cursor.execute(SQLITE_ENTRY, [government_id, account_id, year, on, commitment_id, purpose, now, actor.pk])
@@ -158,6 +172,7 @@ def _commit_sqlite(
 def _commit_postgresql(
     *,
     line_id: int,
+    office_id: int | None,
     government_id: int,
     chain_key: str,
     amount: int,
@@ -182,6 +197,7 @@ def _commit_postgresql(
     params = {
         "amount": amount,
         "line_id": line_id,
+        "office_id": office_id,
         "creditor": creditor,
         "creditor_number": creditor_number,
         "purpose": purpose,

@@ -112,6 +112,7 @@ def test_the_one_statement_commitment_writes_nothing_without_its_audit_chain(ex)
     with pytest.raises(DataError) as refused, transaction.atomic():
         fastpath.commit(
             line_id=ex.senior.pk,
+            office_id=None,
             government_id=ex.s.gov.pk,
             chain_key="no-such-chain",
             amount=1_000,
@@ -140,6 +141,21 @@ def test_a_chain_head_lost_with_a_rolled_back_transaction_is_recreated(ex, monke
     commitment = commit(ex, 5_000)
     event = AuditEvent.objects.get(action="execution.commit", object_id=str(commitment.pk))
     assert (event.chain_key, event.seq) == ("gone-chain", 1)
+
+
+def test_a_commitment_keeps_the_finance_office_that_made_it(ex):
+    funded(ex)
+    made = actions.do_commit(
+        ex.senior,
+        amount=1_000,
+        creditor="(주)한빛복지",
+        purpose="경로당 운영비 지원",
+        actor=ex.finance,
+        idempotency_key="office",
+        office=ex.finance_office,
+        committed_on=DAY,
+    )
+    assert Commitment.objects.get(pk=made.pk).office_id == made.office_id == ex.finance_office.pk
 
 
 def test_a_retried_commitment_returns_the_first(ex):
