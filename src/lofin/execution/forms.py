@@ -67,7 +67,15 @@ class WonField(forms.CharField):
 
 
 class DateField(forms.DateField):
+    """Dates as the API bounds them: the calendar rules (due dates rolled past holidays, interest periods) are
+    defined for real years, and year 9999 would overflow them."""
+
     widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value is not None and not 2000 <= value.year <= 2100:
+            raise ValidationError(_("Enter a date between 2000 and 2100."), code="out_of_range")
 
 
 class KeyedForm(forms.Form):

@@ -105,6 +105,20 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
+def _latest_day() -> dt.date:
+    """The latest day a recorded event may carry: money received, deposited or refunded, a carry or a write-off is
+    recorded after it happened, never ahead (a future date would write off claims or inflate refund interest)."""
+    return timezone.localdate()
+
+
+def check_not_future(day: dt.date | None, field: str) -> None:
+    if day is not None and day > _latest_day():
+        raise InvalidInput(
+            _("%(day)s is in the future: record what has already happened.") % {"day": day.isoformat()},
+            field=field,
+        )
+
+
 def _key(government: LocalGovernment, actor: Any, key: str) -> str:
     if not key or len(key) > 100:
         raise InvalidInput(_("An Idempotency-Key of 1 to 100 characters is required."), field="idempotency_key")
@@ -372,6 +386,8 @@ def do_record_receipt(
             fiscal_year=assessment.year,
             day=received_on,
         )
+    check_not_future(received_on, "received_on")
+    check_not_future(deposited_on, "deposited_on")
     if channel == ReceiptChannel.TREASURY:
         # Money paid into the 금고 is deposited as it is received.
         deposited_on, late = received_on, False
@@ -489,6 +505,7 @@ def do_record_deposit(
         )
     if deposited_on < receipt.received_on:
         raise InvalidInput(_("Cash cannot be deposited before it was received."), field="deposited_on")
+    check_not_future(deposited_on, "deposited_on")
     late = deposited_on > deposit_deadline(receipt.received_on, same_locality=same_locality)
     with transaction.atomic():
         changed = Receipt.objects.filter(
@@ -542,6 +559,7 @@ def do_refund_overpayment(
     government = _government(receipt.government_id)
     require(actor, REVENUE, government)
     on = refunded_on or _today()
+    check_not_future(on, "refunded_on")
     start = interest_from or receipt.received_on
     if start < receipt.received_on or on < start:
         raise InvalidInput(

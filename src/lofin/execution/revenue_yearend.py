@@ -18,7 +18,7 @@ from lofin.core.errors import Conflict
 from lofin.core.models import LocalGovernment
 from lofin.core.permissions import require
 
-from . import rules
+from . import revenue_actions, rules
 from .access import REVENUE
 from .models import Assessment, AssessmentStatus
 from .revenue_actions import known_revenue_codes, prescription_start
@@ -47,6 +47,7 @@ def do_carry_unpaid(
     and a receipt on the successor credits it in the year received."""
     require(actor, REVENUE, government)
     on = on or timezone.localdate()
+    revenue_actions.check_not_future(on, "on")
     if on <= fiscal.completion_deadline(from_year):
         raise YearNotClosed(
             _("Unpaid revenue of %(year)s is carried once its 출납 work is complete (after %(day)s).")
@@ -102,6 +103,7 @@ def do_mark_prescribed(government: LocalGovernment, today: dt.date, *, actor: An
     """R-RV-5 (지방재정법 §82, §84): open claims untouched for five years since their due date or the last 납입고지/독촉
     are extinguished. The receivable is written off as a loss of the year (불납결손): Dr 5900 / Cr 1120|1130."""
     require(actor, REVENUE, government)
+    revenue_actions.check_not_future(today, "on")
     # Narrow in SQL to claims whose start and last interruption are at least five years back; is_prescribed decides.
     limit = _years_before(today, rules.PRESCRIPTION_YEARS)
     old_enough = (Q(due_on__lte=limit) | Q(due_on__isnull=True, assessed_on__lte=limit)) & (

@@ -856,3 +856,30 @@ def test_concurrent_receipts_and_refunds_never_over_collect_over_refund_or_doubl
     assert all(t["d"] == t["c"] for t in totals)
     assert [x.broken for x in audit.verify(rv.gov.code)] == [None]
     connection.close()
+
+
+def test_money_received_deposited_or_refunded_in_the_future_is_refused(rv, monkeypatch):
+    """A receipt, deposit or refund is recorded after it happened: a future refund date would inflate 환급가산금."""
+    monkeypatch.setattr(revenue, "_latest_day", lambda: D(2026, 3, 25))
+    a = assess(rv)
+    before = AuditEvent.objects.count()
+    with pytest.raises(InvalidInput) as refused:
+        receive(rv, a, 1_000, on=D(2026, 3, 26))
+    assert refused.value.detail["field"] == "received_on"
+    r = paid_2025(rv)
+    with pytest.raises(InvalidInput) as refused:
+        refund(rv, r, 1_000, on=D(2026, 3, 26))
+    assert refused.value.detail["field"] == "refunded_on"
+    assert AuditEvent.objects.count() == before + 2  # the 2025 assessment and its receipt only
+
+
+def test_a_carry_or_write_off_dated_in_the_future_is_refused(rv, monkeypatch):
+    """Dated ahead, the carry would close this year's claims early and the write-off would extinguish every open claim."""
+    monkeypatch.setattr(revenue, "_latest_day", lambda: D(2026, 11, 26))
+    assess(rv)
+    before = (AuditEvent.objects.count(), Assessment.objects.count())
+    with pytest.raises(InvalidInput):
+        revenue_yearend.do_carry_unpaid(rv.gov, 2026, actor=rv.collector, on=D(2027, 3, 1))
+    with pytest.raises(InvalidInput):
+        revenue_yearend.do_mark_prescribed(rv.gov, D(2100, 12, 31), actor=rv.collector)
+    assert (AuditEvent.objects.count(), Assessment.objects.count()) == before

@@ -890,3 +890,16 @@ def test_the_same_sub_allocation_and_close_year_forms_sent_eight_times_at_once_a
     assert _send_at_once(f"{base(ex)}/{YEAR}/year-end/", close, ex.s.officer) == [302] * 8
     assert AuditEvent.objects.filter(action="execution.year.close").count() == 1
     assert AuditEvent.objects.filter(object_type=FORM_OBJECT).count() == 2
+
+
+def test_a_date_outside_2000_to_2100_is_a_form_error_not_a_server_error(world):
+    ex = world
+    c = client(ex.revenue)
+    path = f"{base(ex)}/assessments/{ex.assessment.pk}/notice/"
+    before = Assessment.objects.values_list("notice_on", "due_on").get(pk=ex.assessment.pk)
+    page = c.get(path)
+    data = {"notice_on": "9999-12-31", "fixed_due_on": "", "idempotency_key": form_key(page)}
+    response = c.post(path, data)
+    assert response.status_code == 200
+    assert ko("Enter a date between 2000 and 2100.") in response.content.decode()
+    assert Assessment.objects.values_list("notice_on", "due_on").get(pk=ex.assessment.pk) == before
