@@ -742,14 +742,15 @@ def do_record_refund(
     restores = rules.refund_restores_line(payment.fiscal_year, received_on)
     stored_key = _key(government, actor, idempotency_key)
     with transaction.atomic():
+        commitment = payment.commitment
+        line = commitment.line
+        # The same lock order as the other money paths: line, commitment, office, then the payment. The key is
+        # looked up under the line's lock, so a concurrent duplicate waits and then finds the first refund.
+        BudgetLine.objects.select_for_update().filter(pk=line.pk).first()
         if done := Refund.objects.filter(idempotency_key=stored_key).first():
             if (done.payment_id, done.amount, done.received_on) != (payment.pk, amount, received_on):
                 raise Conflict(_("This Idempotency-Key was already used for a different refund."), reason="key_reused")
             return done
-        commitment = payment.commitment
-        line = commitment.line
-        # The same lock order as the other money paths: line, commitment, office, then the payment.
-        BudgetLine.objects.select_for_update().filter(pk=line.pk).first()
         taken = PaymentOrder.objects.filter(pk=payment.pk, refunded_amount__lte=F("amount") - amount).update(
             refunded_amount=F("refunded_amount") + amount
         )

@@ -16,7 +16,7 @@ from lofin.core import audit
 from lofin.core.errors import LofinError
 from lofin.core.models import AuditEvent
 from lofin.execution import actions
-from lofin.execution.models import BudgetLine, Commitment, Office, PaymentOrder
+from lofin.execution.models import BudgetLine, Commitment, Office, PaymentOrder, Refund
 from lofin.execution.testing import YEAR, build_execution
 
 DAY = dt.date(YEAR, 6, 15)
@@ -177,3 +177,54 @@ def test_sixteen_concurrent_clients_cannot_overdraw_a_line_or_double_a_request()
     assert ex.senior.committed <= allocation
     check_invariants(ex)
     connection.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refund_sent_twice_at_once_is_recorded_once():
+    ex = build_execution()
+    actions.do_allocate(ex.senior, amount=10_000_000, actor=ex.s.officer)
+    actions.do_allocate_cash(ex.disbursing_office, amount=10_000_000, actor=ex.s.officer)
+    day = dt.date(YEAR, 6, 15)
+    commitment = actions.do_commit(
+        ex.senior,
+        amount=5_000_000,
+        creditor="한빛",
+        purpose="p",
+        actor=ex.finance,
+        idempotency_key="c",
+        committed_on=day,
+    )
+    payment = actions.do_issue_payment(
+        commitment,
+        amount=5_000_000,
+        payee_name="한빛",
+        payee_bank="농협",
+        payee_account="301012345671",
+        office=ex.disbursing_office,
+        actor=ex.disburser,
+        idempotency_key="p",
+        issued_on=day,
+    )
+    start = threading.Barrier(4)
+    results: list[object] = []
+
+    def client() -> None:
+        try:
+            start.wait()
+            refund = actions.do_record_refund(
+                payment, amount=1_000_000, received_on=day, actor=ex.disburser, idempotency_key="same"
+            )
+            results.append(refund.pk)
+        except BaseException as exc:
+            results.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=client) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(set(results)) == 1 and isinstance(results[0], int), results
+    payment.refresh_from_db()
+    assert (Refund.objects.count(), payment.refunded_amount) == (1, 1_000_000)
