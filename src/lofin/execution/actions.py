@@ -721,7 +721,13 @@ def do_issue_payment(
                 },
             )
     except _Duplicate:
-        return PaymentOrder.objects.get(idempotency_key=stored_key)
+        # A concurrent request with the same key won: it must be the same payment, as on the lookup above.
+        done = PaymentOrder.objects.get(idempotency_key=stored_key)
+        if (done.commitment_id, done.amount) != (commitment.pk, amount):
+            raise Conflict(_("This Idempotency-Key was already used for a different payment.")) from None
+        if resolution is not None:
+            resolution_hook.check_replay(done, resolution)
+        return done
     return payment
 
 
