@@ -186,7 +186,7 @@ def do_withdraw_transfer_from_form(transfer: Transfer, *, actor: Any, form_key: 
     claim = _claim_id(transfer.government_id, actor, form_key)
     fingerprint = _fingerprint("withdraw", transfer.pk)
     with transaction.atomic():
-        BudgetLine.objects.select_for_update().filter(pk=transfer.from_line_id).first()
+        transfer_actions.lock_for_release(transfer)
         if _claimed(claim, fingerprint):
             return Transfer.objects.get(pk=transfer.pk)
         transfer = transfer_actions.do_withdraw_transfer(transfer, actor=actor)

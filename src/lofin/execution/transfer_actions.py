@@ -338,6 +338,16 @@ def apply_rejection(request: ApprovalRequest, actor: Any) -> None:
     _give_back(transfer, actor=actor, action="execution.transfer.return", data={"approval": request.pk})
 
 
+def lock_for_release(transfer: Transfer) -> None:
+    """Lock what a withdrawal changes in the order of an approval decision: the approval request, then the source
+    line (the audit chain head comes last, §8.15). A 회수 racing a 반려 of the same request then queues behind it
+    instead of deadlocking. Only these rows: a line's default ordering joins its government, whose row locked FOR
+    UPDATE would block every insert referring to the government until this transaction ends."""
+    if transfer.approval_id is not None:
+        list(ApprovalRequest.objects.select_for_update(of=("self",)).filter(pk=transfer.approval_id).order_by())
+    list(BudgetLine.objects.select_for_update(no_key=True, of=("self",)).filter(pk=transfer.from_line_id).order_by())
+
+
 def do_withdraw_transfer(transfer: Transfer, *, actor: Any) -> Transfer:
     """회수: the drafter takes the request back before anyone decided it; the source line gets its amount back.
 
@@ -346,7 +356,7 @@ def do_withdraw_transfer(transfer: Transfer, *, actor: Any) -> Transfer:
     government = LocalGovernment.objects.get(pk=transfer.government_id)
     require(actor, TRANSFER, government)
     with transaction.atomic():
-        BudgetLine.objects.select_for_update().filter(pk=transfer.from_line_id).first()
+        lock_for_release(transfer)
         transfer = _transfer(transfer.pk)
         if transfer.status != TransferStatus.IN_APPROVAL or transfer.approval_id is None:
             raise Conflict(_("This transfer has already been decided."))

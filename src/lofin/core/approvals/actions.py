@@ -202,6 +202,16 @@ def _authorise_step(request: ApprovalRequest, actor: Any) -> tuple[ApprovalStep,
     raise PermissionDenied(_("This step waits for someone else's decision."))
 
 
+def _run_callback(request: ApprovalRequest, actor: Any, *, approved: bool) -> None:
+    """The document kind's own effect of the final decision, run before the decision's audit event: a callback may
+    change money rows (a transfer credits or returns budget lines), and every money path locks those before the
+    audit chain head (docs/architecture.md §8.15). The order is request → the callback's rows → chain head."""
+    kind = registry.get(request.doc_kind)
+    callback = kind.on_approved if approved else kind.on_rejected
+    if callback:
+        callback(request, actor)
+
+
 def do_approve(request_id: int, *, actor: Any, comment: str = "") -> ApprovalRequest:
     with transaction.atomic():
         request = _lock(request_id)
@@ -217,6 +227,11 @@ def do_approve(request_id: int, *, actor: Any, comment: str = "") -> ApprovalReq
         ApprovalStep.objects.filter(pk=step.pk).update(
             status=StepStatus.APPROVED, acted_by=actor, mode=mode, comment=comment.strip(), acted_at=now
         )
+        final = step.kind == StepKind.APPROVE
+        if final:
+            ApprovalRequest.objects.filter(pk=request.pk).update(status=RequestStatus.APPROVED, decided_at=now)
+            request.refresh_from_db()
+            _run_callback(request, actor, approved=True)
         audit.record(
             actor,
             "core.approval.approve",
@@ -238,12 +253,7 @@ def do_approve(request_id: int, *, actor: Any, comment: str = "") -> ApprovalReq
                 government=request.government,
                 url=reverse("core:approval_detail", args=[request.pk]),
             )
-        if step.kind == StepKind.APPROVE:
-            ApprovalRequest.objects.filter(pk=request.pk).update(status=RequestStatus.APPROVED, decided_at=now)
-            request.refresh_from_db()
-            kind = registry.get(request.doc_kind)
-            if kind.on_approved:
-                kind.on_approved(request, actor)
+        if final:
             notify(
                 request.drafter,
                 "approval.approved",
@@ -276,15 +286,13 @@ def do_reject(request_id: int, *, actor: Any, reason: str) -> ApprovalRequest:
         ApprovalStep.objects.filter(request=request, order__gt=step.order).update(status=StepStatus.SKIPPED)
         ApprovalRequest.objects.filter(pk=request.pk).update(status=RequestStatus.REJECTED, decided_at=now)
         request.refresh_from_db()
+        _run_callback(request, actor, approved=False)
         audit.record(
             actor,
             "core.approval.reject",
             request,
             data={"step": step.order, "mode": mode, "for": step.assignee_id, "reason": reason},
         )
-        kind = registry.get(request.doc_kind)
-        if kind.on_rejected:
-            kind.on_rejected(request, actor)
         notify(
             request.drafter,
             "approval.rejected",
