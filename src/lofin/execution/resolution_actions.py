@@ -453,16 +453,30 @@ def _settlement_replayed(done: EstimatedSettlement, commitment_id: int, actual: 
 
 
 def _take_back(commitment: Commitment, excess: int, returned_on: dt.date | None, actor: Any) -> bool:
-    """Book the excess that came back as 반납 of the estimate's orders, the newest first."""
-    payments = list(
-        PaymentOrder.objects.filter(commitment=commitment, refunded_amount__lt=F("amount")).order_by(
-            "-issued_on", "-pk"
-        )
-    )
-    if returned_on is None or not (min(p.issued_on for p in payments) <= returned_on <= _today()):
+    """Book the excess that came back as 반납 of the estimate's orders, the newest first.
+
+    Only what the orders issued by `returned_on` still hold can come back: the commitment's paid amount keeps
+    counting a 반납 received after 20 January (revenue of the later year), so it may say more."""
+    orders = PaymentOrder.objects.filter(commitment=commitment)
+    if returned_on is None or not returned_on <= _today() or not orders.filter(issued_on__lte=returned_on).exists():
         raise InvalidInput(
             _("Give the day the excess came back (not before the estimate was paid, not in the future)."),
             field="returned_on",
+        )
+    payments = list(
+        orders.filter(issued_on__lte=returned_on, refunded_amount__lt=F("amount")).order_by("-issued_on", "-pk")
+    )
+    available = sum(p.amount - p.refunded_amount for p in payments)
+    if excess > available:
+        raise Conflict(
+            _(
+                "An excess of %(excess)s won cannot come back: the estimate's payment orders hold only "
+                "%(available)s won that has not been refunded already."
+            )
+            % {"excess": f"{excess:,}", "available": f"{available:,}"},
+            reason="excess_exceeds_refundable",
+            excess=excess,
+            available=available,
         )
     restored = True
     left = excess

@@ -11,7 +11,7 @@ from django.db.models import Sum
 
 from lofin.accounting.models import JournalEntry, JournalLine
 from lofin.core import testing
-from lofin.core.errors import InvalidInput, LofinError, NotFound, PermissionDenied, SeparationOfDuties
+from lofin.core.errors import Conflict, InvalidInput, LofinError, NotFound, PermissionDenied, SeparationOfDuties
 from lofin.core.models import AuditEvent
 from lofin.core.roles import Role
 from lofin.execution import actions, rules
@@ -651,6 +651,47 @@ def test_a_settlement_is_made_once(ex):
     with pytest.raises(rr.AlreadySettled):
         settle(ex, commitment, 6_000_000, key="s2", returned_on=D(YEAR, 7, 8))
     assert counts() == before
+
+
+def late_refund(ex, monkeypatch, payment, amount):
+    """A 반납 received after 20 January: revenue of the new year, so the commitment still counts it as paid."""
+    later = D(YEAR + 1, 3, 2)
+    monkeypatch.setattr(actions, "_today", lambda: later)
+    monkeypatch.setattr(ra, "_today", lambda: later)
+    refund = actions.do_record_refund(
+        payment, amount=amount, received_on=D(YEAR + 1, 2, 1), actor=ex.disburser, idempotency_key="late"
+    )
+    assert refund.restored_line is False
+
+
+def test_an_excess_already_refunded_late_is_refused_not_a_server_error(ex, monkeypatch):
+    commitment = estimate(ex)
+    late_refund(ex, monkeypatch, PaymentOrder.objects.get(commitment=commitment), 8_000_000)
+    commitment.refresh_from_db()
+    assert commitment.paid_amount == 8_000_000  # the late 반납 did not come off it
+    before, state = counts(), money(ex, commitment)
+    with pytest.raises(Conflict) as refused:
+        settle(ex, commitment, 6_000_000, returned_on=D(YEAR + 1, 2, 10))
+    assert refused.value.detail["available"] == 0 and refused.value.detail["excess"] == 2_000_000
+    assert (counts(), money(ex, commitment)) == (before, state)
+
+
+def test_a_partly_refunded_estimate_gives_back_at_most_what_its_orders_still_hold(ex, monkeypatch):
+    commitment = estimate(ex)
+    payment = PaymentOrder.objects.get(commitment=commitment)
+    late_refund(ex, monkeypatch, payment, 7_000_000)
+    before = counts()
+    with pytest.raises(Conflict):  # 2,000,000 over, but only 1,000,000 has not come back yet
+        settle(ex, commitment, 6_000_000, returned_on=D(YEAR + 1, 2, 10))
+    with pytest.raises(InvalidInput):  # the day it came back is before any order of the estimate
+        settle(ex, commitment, 7_500_000, returned_on=D(YEAR, 6, 1))
+    assert counts() == before
+    settlement = settle(ex, commitment, 7_500_000, returned_on=D(YEAR + 1, 2, 10))
+    assert (settlement.refunded_amount, settlement.refund_restored_line) == (500_000, False)
+    payment.refresh_from_db()
+    assert payment.refunded_amount == 7_500_000
+    assert sum(Refund.objects.filter(payment=payment).values_list("amount", flat=True)) == 7_500_000
+    chain_invariants(ex)
 
 
 # --- concurrency -------------------------------------------------------------------------------------------------
