@@ -34,7 +34,7 @@ class Office(models.Model):
     small_office_exception = models.BooleanField(default=False)
 
     class Meta:
-        ordering = ["government", "year", "code"]
+        ordering = ["government_id", "year", "code"]
         constraints = [
             models.UniqueConstraint(fields=["government", "year", "code"], name="office_unique_code"),
             models.CheckConstraint(condition=Q(paid_amount__lte=F("limit_amount")), name="office_within_limit"),
@@ -66,7 +66,9 @@ class BudgetLine(models.Model):
     budget_version = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        ordering = ["government", "year", "id"]
+        # By the id column, not the relation: ordering by "government" joins the government table, and every
+        # select_for_update of a line then locked the government's row too, serialising its money paths.
+        ordering = ["government_id", "year", "id"]
         constraints = [
             models.UniqueConstraint(fields=["government", "year", "project", "object_code"], name="budget_line_unique"),
             models.CheckConstraint(

@@ -56,7 +56,7 @@ class ExpenditureResolution(models.Model):
     idempotency_key = models.CharField(max_length=140)
 
     class Meta:
-        ordering = ["government", "fiscal_year", "number"]
+        ordering = ["government_id", "fiscal_year", "number"]
         constraints = [
             models.UniqueConstraint(fields=["idempotency_key"], name="resolution_unique_idempotency_key"),
             models.UniqueConstraint(fields=["government", "fiscal_year", "number"], name="resolution_unique_number"),

@@ -505,3 +505,11 @@ def test_an_advance_paid_after_fourteen_days_is_recorded_late(ex):
     payment = pay(ex, contract, 500_000, payee="한빛건설", is_advance=True, claimed_on=DAY - dt.timedelta(days=20))
     event = AuditEvent.objects.get(action="execution.payment.issue", object_id=str(payment.pk))
     assert event.data["advance_late"] is True
+
+
+def test_locking_a_line_an_office_or_a_resolution_locks_no_government_row():
+    """select_for_update locks every table of the query: the default ordering must not join the governments."""
+    from lofin.execution.models import ExpenditureResolution
+
+    for model in (BudgetLine, Office, ExpenditureResolution):
+        assert "core_localgovernment" not in str(model.objects.select_for_update().filter(pk=1).query)
