@@ -401,11 +401,13 @@ def do_record_receipt(
     stored_key = _key(government, actor, idempotency_key)
     try:
         with transaction.atomic():
-            if done := Receipt.objects.filter(idempotency_key=stored_key).first():
-                return _replayed_receipt(done, assessment.pk, amount, received_on, channel)
             current = Assessment.objects.select_for_update().filter(pk=assessment.pk).first()
             if current is None:
                 raise NotFound()
+            # Looked up under the assessment's lock: a retry that waited behind its first attempt finds it here,
+            # even when the assessment has been fully collected meanwhile.
+            if done := Receipt.objects.filter(idempotency_key=stored_key).first():
+                return _replayed_receipt(done, assessment.pk, amount, received_on, channel)
             _check_collectable(current, received_on)
             taken = Assessment.objects.filter(
                 pk=current.pk, status=AssessmentStatus.OPEN, collected_amount__lte=F("amount") - amount
@@ -572,6 +574,9 @@ def do_refund_overpayment(
     stored_key = _key(government, actor, idempotency_key)
     try:
         with transaction.atomic():
+            # The key is looked up under the receipt's lock, so a retry that waited behind its first attempt finds
+            # it instead of a receipt refunded in full meanwhile.
+            Receipt.objects.select_for_update().filter(pk=receipt.pk).first()
             if done := OverpaymentRefund.objects.filter(idempotency_key=stored_key).first():
                 return _replayed_refund(done, receipt.pk, amount, reason)
             taken = Receipt.objects.filter(pk=receipt.pk, refunded_amount__lte=F("amount") - amount).update(
