@@ -4,40 +4,15 @@ the bill on its approval line → council amendment and vote → confirmation �
 import datetime as dt
 
 import pytest
-from django.utils import translation
 
 from lofin.budget.models import BudgetVersion, ExpenditureLine, VersionStatus
 from lofin.budget.testing import YEAR, build_setup
-from lofin.core.testing import PASSWORD
+from tests.e2e.walk import Walk, ko
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def ko(text: str) -> str:
-    with translation.override("ko"):
-        return translation.gettext(text)
-
-
-class Session:
-    def __init__(self, page, base, axe):
-        self.page, self.base, self.axe = page, base, axe
-
-    def log_in(self, username):
-        page = self.page
-        if page.locator("header button.link-button").count():
-            page.click("header button.link-button")
-        page.goto(f"{self.base}/accounts/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit].primary")
-        page.wait_for_load_state("networkidle")
-
-    def go(self, path, check=None):
-        self.page.goto(self.base + path)
-        self.page.wait_for_load_state("networkidle")
-        if check:
-            self.axe.check(self.page, check)
-
+class Session(Walk):
     def submit(self, selector):
         self.page.click(selector)
         self.page.wait_for_load_state("networkidle")

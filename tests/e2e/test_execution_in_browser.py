@@ -4,43 +4,18 @@ execution table shows the new figures; an over-allocation shows its error next t
 axe-core checks every screen on the way."""
 
 import pytest
-from django.utils import translation
 
 from lofin.core import testing
 from lofin.core.models import AuditEvent
 from lofin.core.roles import Role
-from lofin.core.testing import PASSWORD
 from lofin.execution.models import Allocation, BudgetLine, Commitment, Office, PaymentOrder
 from lofin.execution.testing import YEAR, build_execution
+from tests.e2e.walk import Walk, ko
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def ko(text: str) -> str:
-    with translation.override("ko"):
-        return translation.gettext(text)
-
-
-class Session:
-    def __init__(self, page, base, axe):
-        self.page, self.base, self.axe = page, base, axe
-
-    def log_in(self, username):
-        page = self.page
-        if page.locator("header button.link-button").count():
-            page.click("header button.link-button")
-        page.goto(f"{self.base}/accounts/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit].primary")
-        page.wait_for_load_state("networkidle")
-
-    def go(self, path, check=None):
-        self.page.goto(self.base + path)
-        self.page.wait_for_load_state("networkidle")
-        if check:
-            self.axe.check(self.page, check)
-
+class Session(Walk):
     def click(self, selector, check=None):
         self.page.click(selector)
         self.page.wait_for_load_state("networkidle")

@@ -8,7 +8,7 @@ commitment is carried, and the year is closed. axe-core checks every new screen 
 import datetime as dt
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from lofin.core import testing
 from lofin.core.roles import Role
@@ -29,6 +29,7 @@ from lofin.execution.models import (
     TransferStatus,
 )
 from lofin.execution.testing import YEAR, build_execution
+from tests.e2e.walk import ko
 
 from .test_execution_in_browser import Session
 
@@ -37,11 +38,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TODAY = dt.date(YEAR, 11, 26)
 AFTER = dt.date(YEAR + 1, 1, 10)
 RATES = ((dt.date(2023, 3, 20), 290), (dt.date(2024, 3, 22), 350), (dt.date(2025, 3, 21), 310))
-
-
-def ko(text: str) -> str:
-    with translation.override("ko"):
-        return translation.gettext(text)
 
 
 def set_clock(monkeypatch, day):

@@ -1,0 +1,33 @@
+"""What every browser walk needs: Korean texts as the pages show them, and a logged-in tab that checks each page."""
+
+from django.utils import translation
+
+from lofin.core.testing import PASSWORD
+
+
+def ko(text: str) -> str:
+    with translation.override("ko"):
+        return translation.gettext(text)
+
+
+class Walk:
+    """One browser tab walking the site as a user; `go` runs axe-core on the page when given a name to report."""
+
+    def __init__(self, page, base, axe):
+        self.page, self.base, self.axe = page, base, axe
+
+    def log_in(self, username):
+        page = self.page
+        if page.locator("header button.link-button").count():
+            page.click("header button.link-button")
+        page.goto(f"{self.base}/accounts/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit].primary")
+        page.wait_for_load_state("networkidle")
+
+    def go(self, path, check=None):
+        self.page.goto(self.base + path)
+        self.page.wait_for_load_state("networkidle")
+        if check:
+            self.axe.check(self.page, check)
