@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "lofin.portal",
     "lofin.budget",
     "lofin.execution",
+    "lofin.participation",
     "lofin.accounting",
     "lofin.gateway",
     "lofin.demo",
