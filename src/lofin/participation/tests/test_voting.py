@@ -1,0 +1,283 @@
+"""Voting: every kind of bad ballot is refused and writes nothing; one vote per person, paper replacing online;
+concurrent votes of one person count once; the tally is the engine's answer on the database's ballots."""
+
+import datetime as dt
+import threading
+from collections import Counter
+
+import pytest
+from django.db import connection, connections
+
+from lofin.core import testing
+from lofin.core.errors import Conflict, InvalidInput, LofinError, NotFound, PermissionDenied
+from lofin.core.models import AuditEvent
+from lofin.core.roles import AccountType
+from lofin.participation import tally, voting
+from lofin.participation import vote_actions as va
+from lofin.participation.errors import AlreadyVoted, InvalidBallot, NotEligible, NotVerified, WrongPhase
+from lofin.participation.models import Ballot, BallotChoice, Override, PhaseKind, Proposal, Result, StatusEvent
+from lofin.participation.testing import PEOPLE, build_pb
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return (
+        Ballot.objects.count(),
+        Ballot.objects.filter(is_active=True).count(),
+        BallotChoice.objects.count(),
+        AuditEvent.objects.filter(action__startswith="participation.ballot").count(),
+    )
+
+
+def ids(pb, *numbers):
+    on_ballot = {p.number: p.pk for p in pb.proposals}
+    return [on_ballot[n] for n in numbers]
+
+
+def paper(pb, person, *numbers, **kwargs):
+    return va.do_enter_paper_ballot(
+        pb.cycle,
+        name=person.name,
+        birth_date=person.birth_date,
+        sex_digit=person.sex,
+        approvals=ids(pb, *numbers),
+        actor=pb.clerk,
+        **kwargs,
+    )
+
+
+def test_online_vote_is_recorded_once_with_its_choices():
+    pb = build_pb()
+    kim = pb.users["김민준"]
+    assert [p.status for p in pb.proposals] == ["on_ballot", "on_ballot", "on_ballot", "rejected"]
+    ballot = va.do_cast_ballot(pb.cycle, approvals=ids(pb, 1, 3), actor=kim, idempotency_key="k1")
+    assert (ballot.channel, ballot.basis, ballot.is_active) == ("online", "resident", True)
+    assert sorted(BallotChoice.objects.filter(ballot=ballot).values_list("proposal__number", flat=True)) == [1, 3]
+    event = AuditEvent.objects.get(action="participation.ballot.cast")
+    assert event.data == {"channel": "online", "choices": 2}  # that the person voted, not how
+    # A retry with the same key returns the first ballot; another vote of the same person is refused.
+    assert va.do_cast_ballot(pb.cycle, approvals=ids(pb, 2), actor=kim, idempotency_key="k1") == ballot
+    before = counts()
+    with pytest.raises(AlreadyVoted):
+        va.do_cast_ballot(pb.cycle, approvals=ids(pb, 2), actor=kim, idempotency_key="k2")
+    with pytest.raises(Conflict):  # someone else's key
+        va.do_cast_ballot(pb.cycle, approvals=ids(pb, 2), actor=pb.users["이서연"], idempotency_key="k1")
+    assert counts() == before
+
+
+def test_bad_ballots_and_voters_are_refused_and_nothing_is_written():
+    pb = build_pb(ballot_kind="k_approval", max_choices=2)
+    kim = pb.users["김민준"]
+    rejected = pb.proposals[3].pk
+    unverified = testing.person(pb.gov, AccountType.RESIDENT, username="unverified")
+    before = counts()
+    cases = [
+        (InvalidBallot, {"approvals": ids(pb, 1, 2, 3), "actor": kim}),  # over the approval limit
+        (InvalidBallot, {"approvals": [rejected], "actor": kim}),  # not on the ballot
+        (InvalidBallot, {"approvals": [], "actor": kim}),
+        (InvalidBallot, {"approvals": ids(pb, 1, 1), "actor": kim}),
+        (NotEligible, {"approvals": ids(pb, 1), "actor": pb.users["최하은"]}),  # 13 years old
+        (NotEligible, {"approvals": ids(pb, 1), "actor": pb.users["한지민"]}),  # on no list
+        (NotVerified, {"approvals": ids(pb, 1), "actor": unverified}),
+        (PermissionDenied, {"approvals": ids(pb, 1), "actor": pb.clerk}),  # officials vote as residents
+        (WrongPhase, {"approvals": ids(pb, 1), "actor": kim, "today": pb.today + dt.timedelta(days=11)}),
+        (InvalidInput, {"approvals": ids(pb, 1), "actor": kim, "idempotency_key": "x" * 81}),
+    ]
+    for error, kwargs in cases:
+        with pytest.raises(error):
+            va.do_cast_ballot(pb.cycle, **kwargs)
+    assert counts() == before
+
+
+def test_knapsack_over_the_budget_is_refused():
+    pb = build_pb(ballot_kind="knapsack", costs=(60_000_000, 50_000_000, 20_000_000))
+    before = counts()
+    with pytest.raises(InvalidBallot) as refused:
+        va.do_cast_ballot(pb.cycle, approvals=ids(pb, 1, 2), actor=pb.users["김민준"])
+    assert refused.value.detail["reason"] == "over_budget"
+    assert counts() == before
+    va.do_cast_ballot(pb.cycle, approvals=ids(pb, 1, 3), actor=pb.users["김민준"])  # 80 of 100
+
+
+def test_cumulative_and_ranked_ballots():
+    pb = build_pb(ballot_kind="cumulative", max_points=5, code="1133000")
+    kim = pb.users["김민준"]
+    one, two, _three = ids(pb, 1, 2, 3)
+    with pytest.raises(InvalidBallot):
+        va.do_cast_ballot(pb.cycle, points={one: 4, two: 2}, actor=kim)
+    ballot = va.do_cast_ballot(pb.cycle, points={one: 4, two: 1}, actor=kim)
+    assert dict(BallotChoice.objects.filter(ballot=ballot).values_list("proposal_id", "points")) == {one: 4, two: 1}
+    ranked = build_pb(ballot_kind="ranked", max_choices=3, code="1134000", prefix="r")
+    a, b, c = ids(ranked, 1, 2, 3)
+    with pytest.raises(InvalidBallot):
+        va.do_cast_ballot(ranked.cycle, ranking=[a, b, a], actor=ranked.users["김민준"])
+    ballot = va.do_cast_ballot(ranked.cycle, ranking=[c, a], actor=ranked.users["김민준"])
+    assert list(BallotChoice.objects.filter(ballot=ballot).values_list("proposal_id", "rank")) == [(c, 1), (a, 2)]
+
+
+def test_paper_ballot_replaces_the_online_one_and_is_counted_once():
+    pb = build_pb()
+    kim = PEOPLE[0]
+    online = va.do_cast_ballot(pb.cycle, approvals=ids(pb, 1), actor=pb.users[kim.name])
+    on_paper = paper(pb, kim, 2, 3)
+    online.refresh_from_db()
+    assert (online.is_active, online.replaced_by) == (False, on_paper)
+    assert (on_paper.channel, on_paper.entered_by, on_paper.resident) == ("paper", pb.clerk, pb.residents[kim.name])
+    assert Ballot.objects.filter(cycle=pb.cycle, voter_key=on_paper.voter_key, is_active=True).count() == 1
+    before = counts()
+    with pytest.raises(AlreadyVoted):  # a second paper ballot
+        paper(pb, kim, 1, channel="in_person")
+    with pytest.raises(AlreadyVoted):  # online after paper
+        va.do_cast_ballot(pb.cycle, approvals=ids(pb, 1), actor=pb.users[kim.name])
+    with pytest.raises(NotEligible):  # on no list
+        paper(pb, PEOPLE[0].__class__("없는사람", dt.date(1990, 1, 1), "1"), 1)
+    with pytest.raises(PermissionDenied):
+        va.do_enter_paper_ballot(
+            pb.cycle,
+            name=kim.name,
+            birth_date=kim.birth_date,
+            sex_digit="1",
+            approvals=ids(pb, 1),
+            actor=pb.users["이서연"],
+        )
+    with pytest.raises(InvalidInput):
+        paper(pb, kim, 1, channel="online")
+    assert counts() == before
+    # Someone without an account votes on paper only.
+    jeong = paper(pb, PEOPLE[4], 1)
+    assert (jeong.resident, jeong.basis) == (None, "resident")
+    assert AuditEvent.objects.filter(action="participation.ballot.replace").count() == 1
+    assert tally.vote_counts(pb.cycle) == dict(zip(ids(pb, 1, 2, 3), [1, 1, 1], strict=True))
+
+
+def test_outsider_cannot_vote_or_enter_ballots():
+    pb = build_pb()
+    other = testing.government("1134000")
+    outsider = testing.person(other, AccountType.RESIDENT, username="outsider")
+    clerk = testing.official(other, "official", username="other-clerk")
+    before = counts()
+    with pytest.raises(NotFound):
+        va.do_cast_ballot(pb.cycle, approvals=ids(pb, 1), actor=outsider)
+    with pytest.raises(NotFound):
+        va.do_enter_paper_ballot(
+            pb.cycle, name="김민준", birth_date=PEOPLE[0].birth_date, sex_digit="1", approvals=ids(pb, 1), actor=clerk
+        )
+    assert counts() == before
+
+
+def election_of(pb):
+    (group,) = tally.build_elections(pb.cycle)
+    return group
+
+
+def test_tally_matches_the_engine_and_overrides_are_published():
+    pb = build_pb(rule="mes+greedy", costs=(30_000_000, 40_000_000, 50_000_000))
+    one, two, three = ids(pb, 1, 2, 3)
+    va.do_cast_ballot(pb.cycle, approvals=[one, two], actor=pb.users["김민준"])
+    va.do_cast_ballot(pb.cycle, approvals=[two], actor=pb.users["이서연"])
+    va.do_cast_ballot(pb.cycle, approvals=[two, three], actor=pb.users["박지호"])
+    paper(pb, PEOPLE[4], 3)
+    with pytest.raises(WrongPhase):  # the vote is still open
+        tally.do_compute_result(pb.cycle, actor=pb.manager)
+    pb.advance(PhaseKind.BUDGET_ADOPTION)
+    group = election_of(pb)
+    assert len(group.election.ballots) == 4
+    expected = voting.solve(group.election, "mes+greedy", "cost")
+    (result,) = tally.do_compute_result(pb.cycle, actor=pb.manager)
+    assert result.winners == [group.proposals[w].pk for w in expected.winners]
+    assert (result.total_cost, result.voter_count, result.budget) == (expected.total_cost, 4, 100_000_000)
+    statuses = dict(Proposal.objects.filter(cycle=pb.cycle).values_list("pk", "status"))
+    for pk in (one, two, three):
+        assert statuses[pk] == ("selected" if pk in result.winners else "not_selected")
+    assert dict(Proposal.objects.filter(pk__in=[one, two, three]).values_list("pk", "votes")) == {
+        one: 1,
+        two: 3,
+        three: 2,
+    }
+    loser = next(pk for pk in (one, two, three) if pk not in result.winners)
+    before = Override.objects.count()
+    with pytest.raises(InvalidInput):
+        tally.do_override(pb.cycle, proposal=Proposal.objects.get(pk=loser), action="add", reason=" ", actor=pb.manager)
+    with pytest.raises(LofinError):
+        tally.do_override(
+            pb.cycle, proposal=Proposal.objects.get(pk=result.winners[0]), action="add", reason="x", actor=pb.manager
+        )
+    assert Override.objects.count() == before
+    tally.do_override(
+        pb.cycle, proposal=Proposal.objects.get(pk=loser), action="add", reason="안전 시급", actor=pb.manager
+    )
+    assert Proposal.objects.get(pk=loser).status == "selected"
+    assert StatusEvent.objects.filter(proposal_id=loser).last().reason == "안전 시급"
+    with pytest.raises(Conflict):  # the result stands once overridden
+        tally.do_compute_result(pb.cycle, actor=pb.manager)
+    assert Result.objects.filter(cycle=pb.cycle, is_current=True).count() == 1
+
+
+def test_replaced_ballots_are_not_counted():
+    pb = build_pb()
+    va.do_cast_ballot(pb.cycle, approvals=ids(pb, 1), actor=pb.users["김민준"])
+    paper(pb, PEOPLE[0], 2)
+    pb.advance(PhaseKind.BUDGET_ADOPTION)
+    group = election_of(pb)
+    assert [b.approvals for b in group.election.ballots] == [("0002",)]
+
+
+THREADS = 6
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_votes_of_one_person_count_once():
+    pb = build_pb()
+    kim = PEOPLE[0]
+    user = pb.users[kim.name]
+    outcomes: Counter[str] = Counter()
+    errors: list[BaseException] = []
+    start = threading.Barrier(THREADS)
+    cycle_id = pb.cycle.pk
+    first, second = ids(pb, 1, 2)
+
+    def client(index: int) -> None:
+        from lofin.participation.models import Cycle
+
+        try:
+            start.wait()
+            cycle = Cycle.objects.select_related("government").get(pk=cycle_id)
+            try:
+                if index % 2:
+                    va.do_cast_ballot(cycle, approvals=[first], actor=user, idempotency_key=f"o{index}")
+                else:
+                    va.do_enter_paper_ballot(
+                        cycle,
+                        name=kim.name,
+                        birth_date=kim.birth_date,
+                        sex_digit=kim.sex,
+                        approvals=[second],
+                        actor=pb.clerk,
+                        idempotency_key=f"p{index}",
+                    )
+                outcomes["voted"] += 1
+            except LofinError as refused:
+                outcomes[refused.code] += 1
+        except BaseException as exc:  # a crash in a client must fail the test
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(THREADS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    active = Ballot.objects.filter(cycle_id=cycle_id, is_active=True)
+    assert active.count() == 1
+    # At most one online ballot and one paper ballot can ever be written; the paper one wins if it exists.
+    written = Ballot.objects.filter(cycle_id=cycle_id)
+    assert written.filter(channel="paper").count() == 1
+    assert written.filter(channel="online").count() <= 1
+    assert active.get().channel == "paper"
+    assert outcomes["voted"] + outcomes["already_voted"] == THREADS
+    assert sum(tally.vote_counts(pb.cycle).values()) == 1
+    connection.close()
