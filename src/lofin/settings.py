@@ -8,6 +8,7 @@ Variables (all optional; defaults give the embedded SQLite set-up that `make run
   LOFIN_VAR_DIR        writable directory for the SQLite file, mail drop, metrics (default ./var)
   LOFIN_EMAIL_URL      smtp://host:port (default: files under var/mail)
   LOFIN_SMS_URL        base URL of the SMS/알림톡 gateway (default: the local simulator started by `lofin serve`)
+  LOFIN_IDENTITY_URL   base URL of the mobile identity-check service (default: the local simulator, likewise)
   LOFIN_ADMIN_OTP      1/0: the operator admin requires a verified TOTP device (default 1)
   LOFIN_TASKS_IMMEDIATE 1/0: run background tasks in-process right after commit (tests, default 0)
 """
@@ -240,6 +241,11 @@ LOFIN_SENS_ALIMTALK_SERVICE_ID = os.environ.get("LOFIN_SENS_ALIMTALK_SERVICE_ID"
 LOFIN_SMS_SENDER = os.environ.get("LOFIN_SMS_SENDER", "0212345678")
 LOFIN_ALIMTALK_CHANNEL = os.environ.get("LOFIN_ALIMTALK_CHANNEL", "@lofin")
 LOFIN_SITE_URL = os.environ.get("LOFIN_SITE_URL", "http://127.0.0.1:8000")
+# Mobile identity checks (휴대폰 본인확인) for 주민e참여; by default the local simulator that `lofin serve` starts.
+LOFIN_IDENTITY_BACKEND = os.environ.get("LOFIN_IDENTITY_BACKEND", "lofin.gateway.identity.IdentityClient")
+LOFIN_IDENTITY_URL = os.environ.get("LOFIN_IDENTITY_URL", "")
+LOFIN_IDENTITY_CLIENT_ID = os.environ.get("LOFIN_IDENTITY_CLIENT_ID", "lofin-demo")
+LOFIN_IDENTITY_SECRET = os.environ.get("LOFIN_IDENTITY_SECRET", "lofin-demo-identity-secret")
 
 # --- security headers ------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

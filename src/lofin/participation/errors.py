@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from lofin.core.errors import Conflict, InvalidInput, PermissionDenied
+from lofin.core.errors import Conflict, InvalidInput, LofinError, PermissionDenied
 
 
 class WrongPhase(Conflict):
@@ -40,3 +40,9 @@ class NotEligible(PermissionDenied):
 class VerificationFailed(InvalidInput):
     code = "verification_failed"
     default_message = _("The identity verification did not succeed.")
+
+
+class VerificationUnavailable(LofinError):
+    code = "verification_unavailable"
+    status = 503
+    default_message = _("The identity-check service cannot be reached. Please try again in a few minutes.")

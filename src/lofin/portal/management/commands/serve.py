@@ -1,5 +1,6 @@
 """`lofin serve`: the web server (gunicorn), the background task worker, the retry sweeper for messages and,
-unless a real gateway is configured, the local SMS/알림톡 simulator, started together and stopped together."""
+unless a real gateway is configured, the local SMS/알림톡 and identity-check simulators, started together and stopped
+together."""
 
 from __future__ import annotations
 
@@ -48,6 +49,13 @@ class Command(BaseCommand):
             env["LOFIN_SMS_URL"] = f"http://127.0.0.1:{port}"
             children.append(
                 subprocess.Popen([python, "-m", "lofin.gateway.simulators.sens", "--port", str(port)], env=env)
+            )
+        if not settings.LOFIN_IDENTITY_URL:
+            # The identity-check simulator sends its codes through the SMS gateway (the simulator above, by default).
+            port = free_port()
+            env["LOFIN_IDENTITY_URL"] = f"http://127.0.0.1:{port}"
+            children.append(
+                subprocess.Popen([python, "-m", "lofin.gateway.simulators.identity", "--port", str(port)], env=env)
             )
         if not options["no_worker"]:
             children.append(subprocess.Popen([python, "-m", "lofin.cli", "db_worker"], env=env))
