@@ -15,6 +15,7 @@ from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Val
 from ninja.renderers import JSONRenderer
 from ninja.security import django_auth
 
+from lofin.accounting.api import router as accounting_router
 from lofin.budget.api import router as budget_router
 from lofin.core.api import router as core_router
 from lofin.core.auth import BearerToken
@@ -24,6 +25,7 @@ from lofin.execution.resolution_api import router as resolution_router
 from lofin.execution.revenue_api import router as revenue_router
 from lofin.execution.transfer_api import router as transfer_router
 from lofin.execution.yearend_api import router as yearend_router
+from lofin.participation.api import router as participation_router
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -136,3 +138,5 @@ api.add_router("/", revenue_router)
 api.add_router("/", transfer_router)
 api.add_router("/", yearend_router)
 api.add_router("/", resolution_router)
+api.add_router("/", participation_router)
+api.add_router("/", accounting_router)

@@ -8,6 +8,8 @@
     lofin audit verify [--government CODE]
     lofin token create USERNAME         print a new API token
     lofin notifications send            send every due e-mail/SMS/알림톡 now
+    lofin accounting export-beancount --government CODE --year YEAR --out FILE
+    lofin accounting trial-balance --government CODE --year YEAR [--json]
 
 Any other Django command works too (`lofin check`, `lofin createsuperuser`, ...).
 """

@@ -6,3 +6,6 @@ class AccountingConfig(AppConfig):
     name = "lofin.accounting"
     label = "accounting"
     verbose_name = _("Accounting")
+
+    def ready(self) -> None:
+        from lofin.accounting import approvals  # noqa: F401 - registers 결산정리분개 with the approval lines

@@ -9,9 +9,10 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from lofin.core.errors import InvalidInput
+from lofin.core.errors import Conflict, InvalidInput
 
-from .models import JournalEntry, JournalLine
+from . import chart
+from .models import ClosedPeriod, JournalEntry, JournalLine
 
 Line = tuple[str, int, int]  # (ledger code, debit, credit)
 
@@ -19,6 +20,28 @@ Line = tuple[str, int, int]  # (ledger code, debit, credit)
 class UnbalancedEntry(InvalidInput):
     code = "unbalanced_entry"
     default_message = _("The entry does not balance: debits and credits differ.")
+
+
+class PeriodClosed(Conflict):
+    code = "period_closed"
+    default_message = _(
+        "The books of this fiscal year are closed: post the correction as a dated entry in the open year."
+    )
+
+
+def is_closed(government_id: int, year: int) -> bool:
+    """Whether the government's books of `year` are closed (결산 locks them with a ClosedPeriod row)."""
+    return ClosedPeriod.objects.filter(government_id=government_id, fiscal_year=year).exists()
+
+
+def check_open(government_id: int, fiscal_year: int, posted_on: dt.date) -> None:
+    closed = sorted(
+        ClosedPeriod.objects.filter(
+            government_id=government_id, fiscal_year__in={fiscal_year, posted_on.year}
+        ).values_list("fiscal_year", flat=True)
+    )
+    if closed:
+        raise PeriodClosed(years=closed)
 
 
 def check_balanced(lines: Sequence[Line]) -> None:
@@ -31,6 +54,7 @@ def check_balanced(lines: Sequence[Line]) -> None:
     for code, d, k in lines:
         if d < 0 or k < 0 or (d == 0) == (k == 0):
             raise UnbalancedEntry(_("Each line has either a debit or a credit, never both or neither."), ledger=code)
+        chart.check_postable(code)
 
 
 def post(
@@ -46,8 +70,12 @@ def post(
     actor: Any = None,
     reverses_id: int | None = None,
 ) -> JournalEntry:
-    """Insert one balanced entry with its lines. Must run inside the caller's transaction."""
+    """Insert one balanced entry with its lines. Must run inside the caller's transaction.
+
+    Refuses (typed errors, nothing written) an unbalanced entry, an unknown or summary account, and a posting that
+    belongs to or is dated in a closed year."""
     check_balanced(lines)
+    check_open(government_id, fiscal_year, posted_on)
     entry = JournalEntry.objects.create(
         government_id=government_id,
         account_id=account_id,

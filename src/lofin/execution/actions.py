@@ -17,7 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lofin.accounting import journal
+from lofin.accounting import assets, journal
 from lofin.budget.models import BudgetVersion, ExpenditureLine, VersionStatus
 from lofin.core import audit, fiscal
 from lofin.core.errors import Conflict, InvalidInput, NotFound
@@ -704,6 +704,18 @@ def do_issue_payment(
                 lines=entry_lines,
                 actor=actor,
             )
+            # A capital 통계목 (시설비, 자산취득비) buys an asset: the register the depreciation reads.
+            assets.register_payment(
+                government_id=government.pk,
+                account_id=line.account_id,
+                object_code=line.object_code,
+                fiscal_year=line.year,
+                acquired_on=on,
+                amount=amount,
+                source_type="execution.payment",
+                source_id=payment.pk,
+                description=f"{number} {payee_name}",
+            )
             audit.record(
                 actor,
                 "execution.payment.issue",
@@ -791,6 +803,8 @@ def do_record_refund(
             lines=lines,
             actor=actor,
         )
+        if restores:
+            assets.reduce_for_refund("execution.payment", payment.pk, amount)
         PaymentOrder.objects.filter(pk=payment.pk, refunded_amount=F("amount")).update(status=PaymentStatus.RETURNED)
         audit.record(
             actor,

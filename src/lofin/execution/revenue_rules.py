@@ -43,16 +43,7 @@ SOURCE_RECEIPT = "execution.receipt"
 SOURCE_REFUND = "execution.overpayment_refund"
 SOURCE_PRESCRIPTION = "execution.prescription"
 
-# The 장 (chapter) of a revenue code is its first digit: 100, 200, … 700 (budget/data/revenues.csv).
-_LEDGERS = {
-    "1": ("1120", "4100"),
-    "2": ("1130", "4200"),
-    "3": ("1130", "4300"),
-    "4": ("1130", "4300"),
-    "5": ("1130", "4300"),
-    "6": ("1130", "2210"),
-    "7": ("1130", "3100"),
-}
+REVENUE_CHAPTERS = frozenset("1234567")
 # 지난년도수입 items: where unpaid revenue of a past year is collected (과년도 수입) in the budget of the next year.
 PAST_YEAR_CODES = {"1": "131", "2": "225"}
 
@@ -131,11 +122,17 @@ def revenue_fiscal_year(
     raise InvalidInput(_("Unknown kind of revenue."), field="kind")
 
 
-def ledgers_for(revenue_code: str) -> tuple[str, str]:
-    """(receivable, credited ledger) of a revenue code, by its chapter (see the module docstring)."""
+def ledgers_for(revenue_code: str, year: int | None = None) -> tuple[str, str]:
+    """(receivable, credited ledger) of a revenue code: the 자동분개 mapping kept as data by the accounting service
+    (accounting/data/mapping.csv, docs/accounting.md), by the longest matching code."""
+    from lofin.accounting import chart
+
+    # The seven 장 of the national list (budget/data/revenues.csv); anything else is not a revenue code at all.
+    if revenue_code[:1] not in REVENUE_CHAPTERS:
+        raise UnknownRevenueCode(code=revenue_code)
     try:
-        return _LEDGERS[revenue_code[:1]]
-    except KeyError:
+        return chart.revenue_ledgers(revenue_code, year)
+    except chart.UnmappedCode:
         raise UnknownRevenueCode(code=revenue_code) from None
 
 

@@ -200,22 +200,9 @@ def is_prescribed(due_on: dt.date, last_interruption: dt.date | None, today: dt.
     return today > end
 
 
-def expense_ledger(object_code: str) -> str:
-    """The ledger account a payment of this 통계목 is debited to (the 자동분개 table, docs/accounting-mapping)."""
-    item = object_code[:3]
-    group = item[0]
-    if item == "101":
-        return "5100"
-    if group == "2":
-        return "5200"
-    if item == "311":
-        return "5400"
-    if item == "401":
-        return "1310"
-    if item == "405":
-        return "1320"
-    if item == "601":
-        return "2210"
-    if group in ("3", "4"):
-        return "5300"
-    return "5900"
+def expense_ledger(object_code: str, year: int | None = None) -> str:
+    """The ledger account a payment of this 통계목 is debited to: the 자동분개 mapping kept as data by the
+    accounting service (accounting/data/mapping.csv, docs/accounting.md)."""
+    from lofin.accounting import chart
+
+    return chart.expense_rule(object_code, year).debit
