@@ -9,4 +9,4 @@ class DemoConfig(AppConfig):
 
     def ready(self) -> None:
         # Registering the loaders: each module adds its own with @loader.
-        from lofin.demo import budgets, execution, people  # noqa: F401
+        from lofin.demo import budgets, execution, participation, people  # noqa: F401

@@ -1,0 +1,61 @@
+"""Demo 주민참여예산: each featured government has last year's counted cycle and this year's open vote, the counts
+are the engine's, one vote per person holds, the demo residents can vote, and loading again adds nothing."""
+
+import pytest
+
+from lofin.core.models import AuditEvent, LocalGovernment, User
+from lofin.demo import registry
+from lofin.demo.people import FEATURED, demo_users
+from lofin.participation import queries, report, tally, voting
+from lofin.participation import vote_actions as va
+from lofin.participation.models import Ballot, Cycle, Proposal, Resident, Result
+
+LOADERS = ["core.people", "participation.participation"]
+
+
+@pytest.fixture
+def tiny(db):
+    registry.run("tiny", only=LOADERS)
+    return list(LocalGovernment.objects.filter(code__in=FEATURED).order_by("code"))
+
+
+def test_every_featured_government_has_a_counted_and_an_open_cycle(tiny):
+    for gov in tiny:
+        last, current = Cycle.objects.filter(government=gov).order_by("year")
+        assert (last.year, last.status, last.phase) == (2026, "finished", "implementation")
+        assert (current.year, current.status, current.phase) == (2027, "open", "voting")
+        (result,) = Result.objects.filter(cycle=last, is_current=True)
+        group = tally.build_elections(last)[0]
+        expected = voting.solve(group.election, last.rule, tally.satisfaction(last))
+        assert result.winners == [group.proposals[w].pk for w in expected.winners]
+        adopted = Proposal.objects.filter(cycle=last, status__in=["adopted", "in_execution"]).count()
+        assert adopted == len(result.winners) > 0
+        row = report.cycle_report(last)
+        assert row.ballots == Ballot.objects.filter(cycle=last, is_active=True).count() > 50
+        assert row.online + row.paper + row.in_person == row.ballots
+        assert 0 < float(row.turnout_pct) < 100
+        # One active ballot per person in every cycle; replaced ballots point at their replacement.
+        for cycle in (last, current):
+            keys = list(Ballot.objects.filter(cycle=cycle, is_active=True).values_list("voter_key", flat=True))
+            assert len(keys) == len(set(keys))
+            assert not Ballot.objects.filter(cycle=cycle, is_active=False, replaced_by__isnull=True).exists()
+    seoul = next(g for g in tiny if g.code == "1100000")
+    assert queries.turnout(Cycle.objects.get(government=seoul, year=2026))["total"] > 1000
+
+
+def test_demo_residents_are_verified_and_can_vote(tiny):
+    gov = next(g for g in tiny if g.code == "1111000")
+    user = User.objects.get(username="jongno.resident1")
+    assert Resident.objects.get(government=gov, user=user).basis == "resident"
+    assert "jongno.resident1" in {row["username"] for row in demo_users()}
+    cycle = Cycle.objects.get(government=gov, year=2027)
+    on_ballot = list(Proposal.objects.filter(cycle=cycle, status="on_ballot").order_by("number"))
+    ballot = va.do_cast_ballot(cycle, approvals=[on_ballot[0].pk], actor=user)
+    assert ballot.channel == "online"
+
+
+def test_each_government_load_is_audited_and_loading_again_adds_nothing(tiny):
+    assert AuditEvent.objects.filter(action="demo.participation.load").count() == len(FEATURED)
+    before = (Cycle.objects.count(), Ballot.objects.count())
+    assert "participation.participation: already loaded" in registry.run("tiny", only=LOADERS)
+    assert (Cycle.objects.count(), Ballot.objects.count()) == before
