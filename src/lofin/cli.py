@@ -8,6 +8,7 @@
     lofin audit verify [--government CODE]
     lofin token create USERNAME         print a new API token
     lofin notifications send            send every due e-mail/SMS/알림톡 now
+    lofin pb solve FILE.pb --rule RULE [--sat SAT] [--json]    participatory-budgeting winners (see `lofin pb -h`)
     lofin accounting export-beancount --government CODE --year YEAR --out FILE
     lofin accounting trial-balance --government CODE --year YEAR [--json]
 
@@ -27,6 +28,10 @@ def main(argv: list[str] | None = None) -> None:
         print(__doc__)
         if len(args) < 2:
             return
+    if args[1] == "pb":  # pure Python, no database: not a Django management command
+        from lofin.participation.voting.cli import main as pb_main
+
+        sys.exit(pb_main(args[2:]))
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["lofin", *args[1:]])

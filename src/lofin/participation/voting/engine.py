@@ -1,0 +1,332 @@
+"""Winner rules: greedy by satisfaction and the Method of Equal Shares (균등배분방식), with exact arithmetic.
+
+The semantics are pabutools 1.2.3's (COMSOC-Community/pabutools): `greedy_utilitarian_welfare` (take projects by
+total satisfaction per unit of cost, skip what no longer fits, go on), `method_of_equal_shares` (each voter starts
+with budget/n; each round buys the project whose supporters can pay for it at the lowest price per unit of
+satisfaction ρ, every supporter paying min(own budget, ρ·satisfaction)), its completion by greedy
+(`completion_by_rule_combination`) and by `voter_budget_increment=1` (rerun MES with one more unit per voter until
+the outcome is exhaustive — return it — or over budget — return the previous one). Ties go to the smaller project
+id as a string, as pabutools' lexicographic tie-breaking.
+
+Speed comes from two facts that keep the arithmetic exact: voters whose ballots are equal always hold equal budgets,
+and during one MES run every voter's budget is one of few values. Voters are therefore kept in a numpy array of
+*budget classes* (an index into a list of `Fraction` values); a project's supporters are counted per class with
+`np.bincount` (integers only) and the price is found by scanning the classes, not the voters. Only projects whose
+lower bound on ρ (ρ never falls as budgets shrink) could beat the best one are recomputed in a round.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass, field
+from fractions import Fraction
+from math import gcd
+from typing import Any
+
+import numpy as np
+
+from .model import RULES, SATISFACTIONS, Election, VotingError, default_sat, satisfaction_vector
+
+_INF = float("inf")  # only a sort key for zero-cost projects, never part of a sum or a comparison of prices
+
+
+@dataclass(frozen=True)
+class MesRound:
+    project: str
+    rho: Fraction  # price per unit of satisfaction; a supporter pays min(budget, rho · satisfaction)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"project": self.project, "rho": str(self.rho)}
+
+
+@dataclass
+class Outcome:
+    winners: list[str]  # in the order they were selected
+    total_cost: int
+    rule: str
+    sat: str
+    budget: int = 0
+    endowment: Fraction | None = None  # each voter's starting budget in the (last) MES run
+    initial: list[str] = field(default_factory=list)  # zero-cost projects MES takes before its first round
+    mes_rounds: list[MesRound] = field(default_factory=list)
+    greedy: list[str] = field(default_factory=list)  # projects taken by greedy (the rule, or the completion)
+    greedy_order: list[str] = field(default_factory=list)  # the order greedy considered the projects in
+    add1_steps: int = 0  # how many times the per-voter budget was raised by 1
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "winners": list(self.winners),
+            "total_cost": self.total_cost,
+            "rule": self.rule,
+            "sat": self.sat,
+            "budget": self.budget,
+            "endowment": None if self.endowment is None else str(self.endowment),
+            "initial": list(self.initial),
+            "mes_rounds": [r.as_dict() for r in self.mes_rounds],
+            "greedy": list(self.greedy),
+            "greedy_order": list(self.greedy_order),
+            "add1_steps": self.add1_steps,
+        }
+
+
+class Prepared:
+    """An election turned into integer arrays for one satisfaction measure."""
+
+    def __init__(self, election: Election, sat: str) -> None:
+        self.election = election
+        self.sat = sat
+        self.ids = [p.id for p in election.projects]
+        self.costs = [p.cost for p in election.projects]
+        self.index = {pid: i for i, pid in enumerate(self.ids)}
+        self.budget = election.budget
+        self.n_voters = len(election.ballots)
+        cost_of = dict(zip(self.ids, self.costs, strict=True))
+        groups: dict[tuple[tuple[int, int], ...], int] = {}
+        self.voter_group: dict[str, int] = {}
+        group_of_ballot: list[int] = []
+        for ballot in election.ballots:
+            vec = satisfaction_vector(election, ballot, sat, cost_of)
+            key = tuple(sorted((self.index[p], u) for p, u in vec.items()))
+            g = groups.setdefault(key, len(groups))
+            group_of_ballot.append(g)
+            self.voter_group[ballot.voter_id] = g
+        self.groups = list(groups)  # group → ((project index, satisfaction), ...)
+        self.group_size = [0] * len(self.groups)
+        for g in group_of_ballot:
+            self.group_size[g] += 1
+        n = len(self.ids)
+        self.total_sat = [0] * n
+        self.supporters = [0] * n
+        for g, vec in enumerate(self.groups):
+            m = self.group_size[g]
+            for p, u in vec:
+                self.total_sat[p] += m * u
+                if u > 0:
+                    self.supporters[p] += m
+        self._group_ballots = group_of_ballot
+        self._buckets: list[list[tuple[int, np.ndarray]]] | None = None
+
+    def buckets(self) -> list[list[tuple[int, np.ndarray]]]:
+        """Per project: (satisfaction u > 0, the voters who get u from it) — the arrays MES counts with."""
+        if self._buckets is None:
+            lists: list[dict[int, list[int]]] = [{} for _ in self.ids]
+            members: list[list[int]] = [[] for _ in self.groups]
+            for voter, g in enumerate(self._group_ballots):
+                members[g].append(voter)
+            for g, vec in enumerate(self.groups):
+                for p, u in vec:
+                    if u > 0:
+                        lists[p].setdefault(u, []).extend(members[g])
+            self._buckets = [
+                [(u, np.asarray(v, dtype=np.int64)) for u, v in sorted(d.items())] for d in lists
+            ]  # fmt: skip
+        return self._buckets
+
+
+def greedy(prep: Prepared, chosen: list[str] | None = None) -> tuple[list[str], list[str]]:
+    """pabutools' greedy_utilitarian_welfare: (projects taken, the order they were considered in)."""
+    chosen = list(chosen or [])
+    remaining = prep.budget - sum(prep.costs[prep.index[p]] for p in chosen)
+    taken_set = set(chosen)
+
+    def density(i: int) -> Fraction | float:
+        total, cost = prep.total_sat[i], prep.costs[i]
+        if prep.sat == "borda":  # a positional (non-additive) measure: pabutools' general greedy scheme
+            return Fraction(total, cost) if cost > 0 else _INF
+        if total > 0:
+            return Fraction(total, cost) if cost > 0 else _INF
+        return Fraction(0)
+
+    candidates = [i for i in range(len(prep.ids)) if prep.ids[i] not in taken_set]
+    order = sorted(candidates, key=lambda i: (-density(i), prep.ids[i]))
+    taken: list[str] = []
+    for i in order:
+        if prep.costs[i] <= remaining:
+            taken.append(prep.ids[i])
+            remaining -= prep.costs[i]
+    return taken, [prep.ids[i] for i in order]
+
+
+class _MesRun:
+    """One run of MES with a given starting budget per voter.
+
+    Budgets are exact: class c holds `nums[c] / D` with one common denominator D (a Python int that grows when a
+    price needs it), so comparing and summing budgets is integer arithmetic. After every purchase the classes are
+    renumbered in increasing budget order (equal budgets merged, empty classes dropped), which lets `price` walk a
+    project's supporters from the poorest up without sorting.
+    """
+
+    def __init__(self, prep: Prepared, endowment: Fraction, projects: list[int]) -> None:
+        self.prep = prep
+        self.buckets = prep.buckets()
+        self.D = endowment.denominator
+        self.nums = np.array([endowment.numerator], dtype=object)
+        self.cls = np.zeros(prep.n_voters, dtype=np.int64)
+        self.projects = projects
+
+    def price(self, p: int) -> Fraction | None:
+        """ρ for project p, or None when its supporters together cannot pay its cost."""
+        buckets = self.buckets[p]
+        cost_d = self.prep.costs[p] * self.D
+        nums, cls = self.nums, self.cls
+        if len(buckets) == 1:
+            u, voters = buckets[0]
+            counts = np.bincount(cls[voters])
+            live = np.flatnonzero(counts)
+            rich = len(voters)
+            poor = 0
+            # Walk up from the poorest class; most projects stop after a few classes, so convert in chunks.
+            for start in range(0, len(live), 64):
+                chunk = live[start : start + 64]
+                for c, n in zip(chunk.tolist(), counts[chunk].tolist(), strict=True):
+                    need = cost_d - poor
+                    if need <= nums[c] * rich:
+                        return Fraction(need, rich * self.D * u)
+                    poor += nums[c] * n
+                    rich -= n
+            return None
+        entries: list[tuple[int, int, int]] = []
+        for u, voters in buckets:
+            counts = np.bincount(cls[voters])
+            live = np.flatnonzero(counts)
+            entries.extend((nums[c], u, n) for c, n in zip(live.tolist(), counts[live].tolist(), strict=True))
+        entries.sort(key=lambda e: Fraction(e[0], e[1]))
+        rich_u = sum(u * n for _, u, n in entries)
+        poor = 0
+        for num, u, n in entries:
+            need = cost_d - poor
+            if need * u <= num * rich_u:
+                return Fraction(need, rich_u * self.D)
+            poor += num * n
+            rich_u -= u * n
+        return None
+
+    def buy(self, p: int, rho: Fraction) -> None:
+        # nums is a numpy array of Python ints (dtype=object): exact, and the loops over classes run in C
+        for u, _ in self.buckets[p]:
+            pay = rho * u
+            scale = pay.denominator // gcd(self.D, pay.denominator)
+            if scale > 1:
+                self.D *= scale
+                self.nums = self.nums * scale
+        cls, D = self.cls, self.D
+        parts = [self.nums]
+        size = len(self.nums)
+        for u, voters in self.buckets[p]:
+            pay = rho * u
+            pay_num = pay.numerator * (D // pay.denominator)
+            current = cls[voters]
+            old, inverse = np.unique(current, return_inverse=True)
+            budgets = self.nums[old]
+            parts.append(np.where(budgets > pay_num, budgets - pay_num, 0).astype(object))
+            cls[voters] = size + inverse
+            size += len(old)
+        nums = np.concatenate(parts)
+        # renumber: live classes only, by increasing budget, equal budgets merged
+        live = np.flatnonzero(np.bincount(cls, minlength=size))
+        values = nums[live]
+        order = np.argsort(values, kind="stable")
+        values = values[order]
+        step = np.empty(len(values), dtype=np.int64)
+        step[0] = 0
+        step[1:] = values[1:] != values[:-1]
+        group = np.cumsum(step)
+        rank = np.zeros(size, dtype=np.int64)
+        rank[live[order]] = group
+        self.nums = values[np.concatenate(([0], np.flatnonzero(step[1:]) + 1))]
+        self.cls = rank[cls]
+
+    def run(self) -> list[MesRound]:
+        heap: list[tuple[Fraction, str, int, int]] = []
+        ids = self.prep.ids
+        for p in self.projects:
+            # cost / total satisfaction is a lower bound on ρ; -1 marks it as not yet computed
+            heap.append((Fraction(self.prep.costs[p], self.prep.total_sat[p]), ids[p], p, -1))
+        heapq.heapify(heap)
+        version = 0
+        rounds: list[MesRound] = []
+        while heap:
+            rho, _, p, seen = heap[0]
+            if seen == version:
+                heapq.heappop(heap)
+                self.buy(p, rho)
+                rounds.append(MesRound(ids[p], rho))
+                version += 1
+                continue
+            exact = self.price(p)
+            if exact is None:
+                heapq.heappop(heap)  # budgets only shrink: it will never be affordable again
+            else:
+                heapq.heapreplace(heap, (exact, ids[p], p, version))
+        return rounds
+
+
+def _mes_projects(prep: Prepared) -> tuple[list[int], list[str]]:
+    """(projects MES can buy, zero-cost projects it takes at once) — as pabutools, by total satisfaction."""
+    buyable, free = [], []
+    for i, pid in enumerate(prep.ids):
+        if prep.total_sat[i] > 0:
+            if prep.costs[i] > 0:
+                buyable.append(i)
+            else:
+                free.append(pid)
+    return buyable, sorted(free)
+
+
+def mes(prep: Prepared, *, add1: bool = False) -> Outcome:
+    buyable, free = _mes_projects(prep)
+    if prep.n_voters == 0:
+        return Outcome([], 0, "mes", prep.sat, budget=prep.budget)
+    endowment = Fraction(prep.budget, prep.n_voters)
+    previous: tuple[list[MesRound], Fraction] | None = None
+    steps = 0
+    while True:
+        rounds = _MesRun(prep, endowment, buyable).run()
+        if not add1:
+            break
+        spent = sum(prep.costs[prep.index[r.project]] for r in rounds)
+        if spent > prep.budget:
+            assert previous is not None  # the first run spends at most the budget
+            rounds, endowment = previous
+            steps -= 1
+            break
+        bought = {prep.index[r.project] for r in rounds}
+        if all(prep.costs[p] + spent > prep.budget for p in buyable if p not in bought):
+            break
+        previous = (rounds, endowment)
+        endowment += 1
+        steps += 1
+    winners = free + [r.project for r in rounds]
+    total = sum(prep.costs[prep.index[w]] for w in winners)
+    return Outcome(
+        winners, total, "mes", prep.sat, budget=prep.budget, endowment=endowment, initial=free, mes_rounds=rounds,
+        add1_steps=steps,
+    )  # fmt: skip
+
+
+def solve(election: Election, rule: str, sat: str | None = None) -> Outcome:
+    """The outcome of `rule` (one of RULES) with satisfaction `sat` (one of SATISFACTIONS; None = the default
+    for the election's vote type: cost for approval, points for cumulative/scoring, Borda for ordinal)."""
+    if rule not in RULES:
+        raise VotingError("Unknown rule %(rule)s.", rule=rule)
+    sat = sat or default_sat(election.vote_type)
+    if sat not in SATISFACTIONS:
+        raise VotingError("Unknown satisfaction %(sat)s.", sat=sat)
+    prep = Prepared(election, sat)
+    return solve_prepared(prep, rule)
+
+
+def solve_prepared(prep: Prepared, rule: str) -> Outcome:
+    if rule == "greedy":
+        taken, order = greedy(prep)
+        total = sum(prep.costs[prep.index[p]] for p in taken)
+        return Outcome(taken, total, rule, prep.sat, budget=prep.budget, greedy=taken, greedy_order=order)
+    outcome = mes(prep, add1=rule == "mes-add1")
+    outcome.rule = rule
+    if rule == "mes+greedy":
+        taken, order = greedy(prep, outcome.winners)
+        outcome.winners += taken
+        outcome.greedy = taken
+        outcome.greedy_order = order
+        outcome.total_cost += sum(prep.costs[prep.index[p]] for p in taken)
+    return outcome

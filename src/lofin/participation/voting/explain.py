@@ -1,0 +1,203 @@
+"""Why each project won or lost — per voter (주민 개인별 설명) and per project (results page).
+
+Explanations replay the outcome (the MES rounds with their prices, the greedy order) instead of re-deciding, so they
+always describe exactly the outcome that was published. Amounts are exact fractions of the currency unit, given as
+strings ("1234/7") with a rounded integer next to them for display.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from .engine import Outcome, Prepared, _MesRun
+from .model import Election, gettext_noop, translate
+
+# reason codes → message templates (translated when rendered)
+REASONS = {
+    "free": gettext_noop(
+        "Costs nothing and has supporters, so the Method of Equal Shares takes it before the first round."
+    ),
+    "mes_bought": gettext_noop(
+        "Bought in round %(round)d of the Method of Equal Shares: its supporters shared the cost of %(cost)s, "
+        "each paying up to %(price)s."
+    ),
+    "mes_never_affordable": gettext_noop(
+        "Its supporters together held only %(money)s of their equal shares, less than its cost of %(cost)s."
+    ),
+    "mes_unaffordable": gettext_noop(
+        "After round %(round)d, which bought %(instead)s, its supporters had only %(money)s left, less than its "
+        "cost of %(cost)s."
+    ),
+    "greedy_selected": gettext_noop(
+        "Ranked %(rank)d by %(measure)s; it fitted the remaining budget of %(remaining)s and was selected."
+    ),
+    "greedy_no_room": gettext_noop(
+        "Ranked %(rank)d by %(measure)s; only %(remaining)s of the budget was left when its turn came, less than its "
+        "cost of %(cost)s."
+    ),
+}
+MEASURES = {
+    "cost": gettext_noop("votes"),
+    "cardinality": gettext_noop("votes per won"),
+    "points": gettext_noop("points per won"),
+    "borda": gettext_noop("Borda score per won"),
+}
+
+
+def _money(x: Fraction | int) -> str:
+    x = Fraction(x)
+    return str(x.numerator) if x.denominator == 1 else f"{x} (≈{round(x):,})"
+
+
+@dataclass
+class ProjectVerdict:
+    project: str
+    name: str
+    cost: int
+    won: bool
+    reason: str  # a key of REASONS
+    params: dict[str, Any] = field(default_factory=dict)
+    paid: str | None = None  # what this voter paid for it (per-voter explanations, MES only)
+
+    @property
+    def message(self) -> str:
+        return translate(REASONS[self.reason]) % {
+            k: translate(v) if k == "measure" else v for k, v in self.params.items()
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["message"] = self.message
+        return out
+
+
+@dataclass
+class VoterExplanation:
+    voter_id: str
+    rule: str
+    sat: str
+    endowment: str | None  # the voter's equal share of the budget in the (last) MES run
+    spent: str | None
+    left: str | None
+    projects: list[ProjectVerdict]
+
+    def as_dict(self) -> dict[str, Any]:
+        out = {k: v for k, v in asdict(self).items() if k != "projects"}
+        out["projects"] = [p.as_dict() for p in self.projects]
+        return out
+
+
+class _Replay:
+    """The outcome's MES rounds replayed; for chosen projects, when their supporters' money ran out."""
+
+    def __init__(self, prep: Prepared, outcome: Outcome, watch: list[int], voter: int | None) -> None:
+        self.money_before: dict[int, Fraction] = {}
+        self.ran_out: dict[int, tuple[int, str, Fraction]] = {}  # project → (round, bought instead, money left)
+        self.paid: dict[str, Fraction] = {}
+        self.voter_budget: list[Fraction] = []
+        if outcome.endowment is None or (not outcome.mes_rounds and not watch):
+            return
+        run = _MesRun(prep, outcome.endowment, [])
+        for p in watch:
+            self.money_before[p] = self._money(run, p)
+        if voter is not None:
+            self.voter_budget.append(Fraction(run.nums[int(run.cls[voter])], run.D))
+        for k, r in enumerate(outcome.mes_rounds, start=1):
+            before = None if voter is None else Fraction(run.nums[int(run.cls[voter])], run.D)
+            run.buy(prep.index[r.project], r.rho)
+            if voter is not None:
+                after = Fraction(run.nums[int(run.cls[voter])], run.D)
+                if after != before:
+                    self.paid[r.project] = before - after  # type: ignore[operator]
+                self.voter_budget.append(after)
+            for p in watch:
+                if p not in self.ran_out and prep.ids[p] != r.project:
+                    money = self._money(run, p)
+                    if money < prep.costs[p] <= self.money_before[p]:
+                        self.ran_out[p] = (k, r.project, money)
+
+    @staticmethod
+    def _money(run: _MesRun, p: int) -> Fraction:
+        total = 0
+        for _, voters in run.buckets[p]:
+            counts = np.bincount(run.cls[voters])
+            live = np.flatnonzero(counts)
+            total += sum(run.nums[c] * n for c, n in zip(live.tolist(), counts[live].tolist(), strict=True))
+        return Fraction(total, run.D)
+
+
+def _verdicts(prep: Prepared, outcome: Outcome, projects: list[int], voter: int | None) -> tuple[list, _Replay]:
+    winners = set(outcome.winners)
+    mes_round = {r.project: (k, r.rho) for k, r in enumerate(outcome.mes_rounds, start=1)}
+    uses_mes = outcome.rule != "greedy"
+    replay = _Replay(prep, outcome, [p for p in projects if prep.ids[p] not in winners] if uses_mes else [], voter)
+    greedy_rank: dict[str, tuple[int, int]] = {}
+    remaining = prep.budget - sum(prep.costs[prep.index[w]] for w in outcome.winners if w not in outcome.greedy)
+    for rank, pid in enumerate(outcome.greedy_order, start=1):
+        greedy_rank[pid] = (rank, remaining)
+        if pid in outcome.greedy:
+            remaining -= prep.costs[prep.index[pid]]
+    verdicts = []
+    for p in projects:
+        pid, cost = prep.ids[p], prep.costs[p]
+        project = prep.election.projects[p]
+        params: dict[str, Any] = {"cost": _money(cost)}
+        if pid in outcome.initial:
+            reason = "free"
+        elif pid in mes_round:
+            k, rho = mes_round[pid]
+            reason = "mes_bought"
+            params.update(round=k, price=_money(rho * max(u for u, _ in prep.buckets()[p])))
+        elif pid in greedy_rank and (pid in winners or outcome.rule in ("greedy", "mes+greedy")):
+            rank, left = greedy_rank[pid]
+            reason = "greedy_selected" if pid in winners else "greedy_no_room"
+            params.update(rank=rank, remaining=_money(left), measure=MEASURES[prep.sat])
+        elif p in replay.ran_out:
+            k, instead, money = replay.ran_out[p]
+            reason = "mes_unaffordable"
+            params.update(round=k, instead=instead, money=_money(money))
+        else:
+            reason = "mes_never_affordable"
+            params.update(money=_money(replay.money_before.get(p, Fraction(0))))
+        paid = replay.paid.get(pid)
+        if paid is None and reason == "mes_bought" and voter is not None:
+            paid = Fraction(0)  # a supporter whose share was already spent pays nothing
+        verdicts.append(
+            ProjectVerdict(pid, project.name, cost, pid in winners, reason, params, None if paid is None else str(paid))
+        )
+    return verdicts, replay
+
+
+def explain(election: Election, outcome: Outcome, voter_id: str) -> VoterExplanation:
+    """For every project the voter supported: won or lost, and why; plus the voter's share and spending."""
+    prep = Prepared(election, outcome.sat)
+    voter = next((i for i, b in enumerate(election.ballots) if b.voter_id == voter_id), None)
+    if voter is None:
+        raise KeyError(voter_id)
+    supported = [p for p, u in prep.groups[prep.voter_group[voter_id]] if u > 0]
+    supported.sort(key=lambda p: prep.ids[p])
+    verdicts, replay = _verdicts(prep, outcome, supported, voter if outcome.endowment is not None else None)
+    endowment = outcome.endowment
+    spent = sum(replay.paid.values(), Fraction(0)) if endowment is not None else None
+    return VoterExplanation(
+        voter_id=voter_id,
+        rule=outcome.rule,
+        sat=outcome.sat,
+        endowment=None if endowment is None else str(endowment),
+        spent=None if spent is None else str(spent),
+        left=None if endowment is None or spent is None else str(endowment - spent),
+        projects=verdicts,
+    )
+
+
+def explain_project(election: Election, outcome: Outcome, project_id: str) -> ProjectVerdict:
+    """Why one project won or lost, for the public results page."""
+    prep = Prepared(election, outcome.sat)
+    verdicts, _ = _verdicts(prep, outcome, [prep.index[project_id]], None)
+    verdict = verdicts[0]
+    verdict.params["supporters"] = prep.supporters[prep.index[project_id]]
+    return verdict

@@ -1,0 +1,176 @@
+"""The data of a participatory-budgeting election (주민참여예산 주민투표), independent of the database.
+
+Money is integer won (or the currency of an imported pabulib file, in its smallest whole unit); satisfaction values
+are integers, so every rule below can decide with integers and `fractions.Fraction` only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def gettext_noop(message: str) -> str:
+    """Marks a message for the catalogue (makemessages extracts gettext_noop calls); `translate` renders it. Django's
+    own gettext_noop needs configured settings, and this module must work without them (benchmarks, a bare CLI)."""
+    return message
+
+
+VOTE_TYPES = ("approval", "cumulative", "scoring", "ordinal")
+RULES = ("greedy", "mes", "mes+greedy", "mes-add1")
+SATISFACTIONS = ("cost", "cardinality", "points", "borda")
+
+# pabutools has no per-vote-type default; these are the measures its documentation and pabulib's analyses use:
+# cost for approval, the points themselves for cardinal ballots, Borda for rankings.
+DEFAULT_SAT = {"approval": "cost", "cumulative": "points", "scoring": "points", "ordinal": "borda"}
+
+
+def translate(message: str) -> str:
+    """Translate when Django is set up (the web app, `lofin pb`), stay English in a bare library call."""
+    try:
+        from django.apps import apps
+
+        if apps.ready:
+            from django.utils.translation import gettext
+
+            return gettext(message)
+    except Exception:  # noqa: S110 - a message must never fail to render because translations are unavailable
+        pass
+    return message
+
+
+class VotingError(ValueError):
+    """An election or a request that the rules cannot work with (e.g. Borda satisfaction on approval ballots)."""
+
+    def __init__(self, message: str, **params: Any) -> None:
+        self.template = message
+        self.params = params
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        return translate(self.template) % self.params if self.params else translate(self.template)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class PbFormatError(VotingError):
+    """A malformed pabulib file; `line` is 1-based (0 when the problem is the file as a whole)."""
+
+    def __init__(self, line: int, message: str, **params: Any) -> None:
+        self.line = line
+        super().__init__(message, **params)
+
+    def __str__(self) -> str:
+        if self.line:
+            return translate(gettext_noop("line %(line)d: %(message)s")) % {"line": self.line, "message": self.message}
+        return self.message
+
+
+@dataclass(frozen=True)
+class Project:
+    id: str
+    cost: int
+    name: str = ""
+    categories: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Ballot:
+    """One voter's ballot. Approval ballots use `approvals`; cumulative and scoring ballots `points`
+    (project id → points); ordinal ballots `ranking` (most preferred first)."""
+
+    voter_id: str
+    approvals: tuple[str, ...] = ()
+    points: Mapping[str, int] | None = None
+    ranking: tuple[str, ...] = ()
+
+    def projects(self) -> tuple[str, ...]:
+        """Every project the ballot mentions, in ballot order."""
+        if self.points is not None:
+            return tuple(self.points)
+        return self.ranking or self.approvals
+
+
+def _default_meta() -> dict[str, str]:
+    return {}
+
+
+@dataclass
+class Election:
+    budget: int
+    projects: list[Project]
+    ballots: list[Ballot]
+    vote_type: str = "approval"
+    meta: dict[str, str] = field(default_factory=_default_meta)
+    min_length: int | None = None
+    max_length: int | None = None
+    max_sum_points: int | None = None
+    # Extra project columns of a pabulib file (votes, selected, description ...), kept for a faithful export.
+    project_meta: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.vote_type == "choose-1":
+            self.vote_type = "approval"
+        if self.vote_type not in VOTE_TYPES:
+            raise VotingError(gettext_noop("Unknown vote type %(vote_type)s."), vote_type=self.vote_type)
+        if self.budget < 0:
+            raise VotingError(gettext_noop("The budget cannot be negative."))
+        seen: set[str] = set()
+        for p in self.projects:
+            if p.id in seen:
+                raise VotingError(gettext_noop("Project %(id)s appears twice."), id=p.id)
+            if p.cost < 0:
+                raise VotingError(gettext_noop("Project %(id)s has a negative cost."), id=p.id)
+            seen.add(p.id)
+
+    def project(self, project_id: str) -> Project:
+        for p in self.projects:
+            if p.id == project_id:
+                return p
+        raise KeyError(project_id)
+
+    def ballot(self, voter_id: str) -> Ballot:
+        for b in self.ballots:
+            if b.voter_id == voter_id:
+                return b
+        raise KeyError(voter_id)
+
+
+def default_sat(vote_type: str) -> str:
+    return DEFAULT_SAT.get(vote_type, "cost")
+
+
+def satisfaction_vector(election: Election, ballot: Ballot, sat: str, costs: Mapping[str, int]) -> dict[str, int]:
+    """Project id → satisfaction of this ballot, as pabutools' Cost_Sat, Cardinality_Sat, Additive_Cardinal_Sat and
+    Additive_Borda_Sat define it (zero entries are left out)."""
+    vote_type = election.vote_type
+    if sat == "cost" or sat == "cardinality":
+        if vote_type in ("cumulative", "scoring"):
+            mentioned: tuple[str, ...] = tuple((ballot.points or {}).keys())
+        elif vote_type == "ordinal":
+            mentioned = ballot.ranking
+        else:
+            mentioned = ballot.approvals
+        if sat == "cost":
+            return {p: costs[p] for p in dict.fromkeys(mentioned) if costs[p] > 0}
+        return dict.fromkeys(mentioned, 1)
+    if sat == "points":
+        if vote_type not in ("cumulative", "scoring"):
+            raise VotingError(gettext_noop("Points satisfaction needs cumulative or scoring ballots."))
+        return {p: int(v) for p, v in (ballot.points or {}).items() if v != 0}
+    if sat == "borda":
+        if vote_type != "ordinal":
+            raise VotingError(gettext_noop("Borda satisfaction needs ordinal (ranked) ballots."))
+        n = len(ballot.ranking)
+        # pabutools: position 0 scores len-1, the last ranked project scores 0; a repeated project keeps its first
+        # position (list.index).
+        out: dict[str, int] = {}
+        for pos, p in enumerate(ballot.ranking):
+            if p not in out:
+                out[p] = n - pos - 1
+        return {p: v for p, v in out.items() if v > 0}
+    raise VotingError(gettext_noop("Unknown satisfaction %(sat)s."), sat=sat)

@@ -1,0 +1,288 @@
+"""Read and write elections in the pabulib `.pb` format (pabulib.org; Faliszewski et al., IJCAI 2023).
+
+A file has three sections, each a line with its name followed by a header line and `;`-separated rows (CSV
+quoting allowed): META (`key;value`, with at least `budget` and `vote_type`), PROJECTS (`project_id;cost;...`)
+and VOTES (`voter_id;vote;...`, plus `points` for cumulative and scoring ballots; `vote` is a `,`-separated list,
+most preferred first for ordinal ballots). Parsing is strict where pabutools is lenient (duplicate ids, unknown
+projects, non-integer costs) because a municipality imports these files: every problem is a `PbFormatError`
+with the 1-based line number.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from collections.abc import Iterable
+
+from .model import VOTE_TYPES, Ballot, Election, PbFormatError, Project, gettext_noop
+
+SECTIONS = ("meta", "projects", "votes")
+_INT = re.compile(r"^-?\d+$")
+_DECIMAL = re.compile(r"^-?\d+(?:[.,]0*)?$")
+
+
+def _as_int(text: str, line: int, what: str, *, allow_negative: bool = False) -> int:
+    value = text.strip().replace(" ", "")
+    if not _DECIMAL.match(value):
+        raise PbFormatError(
+            line, gettext_noop("%(what)s must be a whole number, not %(value)r."), what=what, value=text
+        )
+    number = int(re.split(r"[.,]", value)[0])
+    if number < 0 and not allow_negative:
+        raise PbFormatError(line, gettext_noop("%(what)s cannot be negative (%(value)s)."), what=what, value=text)
+    return number
+
+
+def _split_list(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def parse_pb(source: str | os.PathLike[str]) -> Election:
+    """Parse a pabulib file: a path, or the text itself when it contains a newline."""
+    if isinstance(source, os.PathLike) or (isinstance(source, str) and "\n" not in source):
+        with open(source, encoding="utf-8-sig", newline="") as f:
+            text = f.read()
+    else:
+        text = str(source).lstrip("\ufeff")
+    return parse_pb_text(text)
+
+
+def parse_pb_text(text: str) -> Election:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
+    section = ""
+    header: list[str] = []
+    section_line = {name: 0 for name in SECTIONS}
+    meta: dict[str, str] = {}
+    meta_lines: dict[str, int] = {}
+    projects: list[Project] = []
+    project_meta: dict[str, dict[str, str]] = {}
+    costs: dict[str, int] = {}
+    ballots: list[Ballot] = []
+    voters: set[str] = set()
+    vote_type = ""
+    try:
+        for row in reader:
+            line = reader.line_num
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue
+            first = row[0].strip().lower()
+            if (first in SECTIONS and len(row) == 1) or (first in SECTIONS and not any(c.strip() for c in row[1:])):
+                if section_line[first]:
+                    raise PbFormatError(line, gettext_noop("Section %(section)s appears twice."), section=first.upper())
+                expected = SECTIONS[SECTIONS.index(first) - 1] if first != "meta" else None
+                if expected and not section_line[expected]:
+                    raise PbFormatError(
+                        line, gettext_noop("Section %(section)s must come after %(expected)s."), section=first.upper(),
+                        expected=expected.upper(),
+                    )  # fmt: skip
+                section = first
+                section_line[first] = line
+                try:
+                    header = [h.strip() for h in next(reader)]
+                except StopIteration:
+                    raise PbFormatError(
+                        line, gettext_noop("Section %(section)s has no header line."), section=first.upper()
+                    ) from None
+                if section == "votes":
+                    vote_type = _check_meta(meta, meta_lines, section_line["meta"])
+                _check_header(section, header, reader.line_num, vote_type)
+                continue
+            if not section:
+                raise PbFormatError(line, gettext_noop("Expected a section name (META, PROJECTS or VOTES)."))
+            if section == "meta":
+                if len(row) < 2:
+                    raise PbFormatError(line, gettext_noop("A META line needs a key and a value separated by ';'."))
+                key = row[0].strip()
+                if key in meta:
+                    raise PbFormatError(line, gettext_noop("META key %(key)s appears twice."), key=key)
+                meta[key] = row[1].strip()
+                meta_lines[key] = line
+                continue
+            if len(row) != len(header):
+                raise PbFormatError(
+                    line, gettext_noop("Expected %(expected)d fields like the header, found %(found)d."), expected=len(header),
+                    found=len(row),
+                )  # fmt: skip
+            fields = {h: v.strip() for h, v in zip(header, row, strict=True)}
+            if section == "projects":
+                project = _project(fields, line)
+                if project.id in costs:
+                    raise PbFormatError(line, gettext_noop("Project %(id)s appears twice."), id=project.id)
+                costs[project.id] = project.cost
+                projects.append(project)
+                extra = {k: v for k, v in fields.items() if k not in _PROJECT_COLUMNS}
+                if extra:
+                    project_meta[project.id] = extra
+            else:
+                ballot = _ballot(fields, line, vote_type, costs)
+                if ballot.voter_id in voters:
+                    raise PbFormatError(line, gettext_noop("Voter %(id)s voted twice."), id=ballot.voter_id)
+                voters.add(ballot.voter_id)
+                ballots.append(ballot)
+    except csv.Error as exc:
+        raise PbFormatError(reader.line_num, gettext_noop("Unreadable CSV: %(error)s."), error=str(exc)) from exc
+    for name in SECTIONS:
+        if not section_line[name]:
+            raise PbFormatError(0, gettext_noop("The file has no %(section)s section."), section=name.upper())
+    budget = _as_int(meta["budget"], meta_lines["budget"], "budget")
+
+    def optional(key: str) -> int | None:
+        value = meta.get(key, "").strip()
+        return _as_int(value, meta_lines[key], key) if value and value.lower() != "none" else None
+
+    return Election(
+        budget=budget,
+        projects=projects,
+        ballots=ballots,
+        vote_type=vote_type,
+        meta=meta,
+        min_length=optional("min_length"),
+        max_length=optional("max_length"),
+        max_sum_points=optional("max_sum_points"),
+        project_meta=project_meta,
+    )
+
+
+_PROJECT_COLUMNS = {"project_id", "cost", "name", "category", "categories", "target", "targets"}
+
+
+def _check_meta(meta: dict[str, str], lines: dict[str, int], section: int) -> str:
+    if "budget" not in meta:
+        raise PbFormatError(section, gettext_noop("META has no budget."))
+    _as_int(meta["budget"], lines["budget"], "budget")
+    line = lines.get("vote_type", section)
+    vote_type = meta.get("vote_type", "").strip().lower()
+    if vote_type == "choose-1":
+        vote_type = "approval"
+    if vote_type not in VOTE_TYPES:
+        raise PbFormatError(
+            line, gettext_noop("META vote_type must be one of %(types)s, not %(value)r."), types=", ".join(VOTE_TYPES),
+            value=meta.get("vote_type", ""),
+        )  # fmt: skip
+    return vote_type
+
+
+def _check_header(section: str, header: list[str], line: int, vote_type: str) -> None:
+    required = {"meta": ("key", "value"), "projects": ("project_id", "cost"), "votes": ("voter_id", "vote")}[section]
+    if vote_type in ("cumulative", "scoring"):
+        required = (*required, "points")
+    for column in required:
+        if column not in header:
+            raise PbFormatError(
+                line, gettext_noop("The %(section)s header must have a %(column)s column."), section=section.upper(),
+                column=column,
+            )  # fmt: skip
+    if len(set(header)) != len(header):
+        raise PbFormatError(line, gettext_noop("The %(section)s header repeats a column."), section=section.upper())
+
+
+def _project(fields: dict[str, str], line: int) -> Project:
+    project_id = fields["project_id"]
+    if not project_id:
+        raise PbFormatError(line, gettext_noop("A project has an empty project_id."))
+    cost = _as_int(fields["cost"], line, "cost")
+
+    def listed(*keys: str) -> tuple[str, ...]:
+        for key in keys:
+            value = fields.get(key, "")
+            if value and value.lower() != "none":
+                return tuple(_split_list(value))
+        return ()
+
+    name = fields.get("name", "")
+    return Project(
+        id=project_id,
+        cost=cost,
+        name="" if name.lower() == "none" else name,
+        categories=listed("category", "categories"),
+        targets=listed("target", "targets"),
+    )
+
+
+def _ballot(fields: dict[str, str], line: int, vote_type: str, costs: dict[str, int]) -> Ballot:
+    voter_id = fields["voter_id"]
+    if not voter_id:
+        raise PbFormatError(line, gettext_noop("A vote has an empty voter_id."))
+    vote = fields["vote"]
+    chosen = [] if vote.lower() == "none" else _split_list(vote)
+    seen: set[str] = set()
+    for project_id in chosen:
+        if project_id not in costs:
+            raise PbFormatError(
+                line, gettext_noop("The vote names project %(id)s, which is not in PROJECTS."), id=project_id
+            )
+        if project_id in seen:
+            raise PbFormatError(line, gettext_noop("The vote names project %(id)s twice."), id=project_id)
+        seen.add(project_id)
+    if vote_type in ("cumulative", "scoring"):
+        raw = fields["points"]
+        points_text = [] if raw.lower() == "none" else _split_list(raw)
+        if len(points_text) != len(chosen):
+            raise PbFormatError(
+                line, gettext_noop("The vote names %(projects)d projects but gives %(points)d points."), projects=len(chosen),
+                points=len(points_text),
+            )  # fmt: skip
+        points = {
+            p: _as_int(t, line, "points", allow_negative=vote_type == "scoring")
+            for p, t in zip(chosen, points_text, strict=True)
+        }
+        return Ballot(voter_id=voter_id, points=points)
+    if vote_type == "ordinal":
+        return Ballot(voter_id=voter_id, ranking=tuple(chosen))
+    return Ballot(voter_id=voter_id, approvals=tuple(chosen))
+
+
+def write_pb(election: Election, target: str | os.PathLike[str] | io.TextIOBase | None = None) -> str:
+    """The election as pabulib text; also written to `target` (a path or an open text file) when given."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    meta = dict(election.meta)
+    meta.update(
+        {
+            "budget": str(election.budget),
+            "vote_type": election.vote_type,
+            "num_projects": str(len(election.projects)),
+            "num_votes": str(len(election.ballots)),
+        }
+    )
+    for key in ("min_length", "max_length", "max_sum_points"):
+        value = getattr(election, key)
+        if value is None:
+            meta.pop(key, None)
+        else:
+            meta[key] = str(value)
+    writer.writerow(["META"])
+    writer.writerow(["key", "value"])
+    writer.writerows(meta.items())
+    extra_columns: list[str] = []
+    for extra in election.project_meta.values():
+        extra_columns.extend(k for k in extra if k not in extra_columns)
+    writer.writerow(["PROJECTS"])
+    writer.writerow(["project_id", "cost", "name", "category", "target", *extra_columns])
+    for p in election.projects:
+        extra = election.project_meta.get(p.id, {})
+        writer.writerow(
+            [p.id, p.cost, p.name, _join(p.categories), _join(p.targets), *(extra.get(k, "") for k in extra_columns)]
+        )
+    writer.writerow(["VOTES"])
+    cardinal = election.vote_type in ("cumulative", "scoring")
+    writer.writerow(["voter_id", "vote", "points"] if cardinal else ["voter_id", "vote"])
+    for b in election.ballots:
+        if cardinal:
+            points = dict(b.points or {})
+            writer.writerow([b.voter_id, ",".join(points), ",".join(str(v) for v in points.values())])
+        else:
+            writer.writerow([b.voter_id, ",".join(b.ranking if election.vote_type == "ordinal" else b.approvals)])
+    text = out.getvalue()
+    if isinstance(target, io.TextIOBase):
+        target.write(text)
+    elif target is not None:
+        with open(target, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+    return text
+
+
+def _join(values: Iterable[str]) -> str:
+    return ",".join(values)
