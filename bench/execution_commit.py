@@ -191,10 +191,16 @@ def worker(
     pool = [threading.Thread(target=client, args=(index * threads + t,)) for t in range(threads)]
     for t in pool:
         t.start()
+    go.wait()
+    cpu_started = time.process_time()
     for t in pool:
         t.join()
     queue.put(
-        {"latencies": [x for r in results for x in r["latencies"]], "refused": sum(r["refused"] for r in results)}
+        {
+            "latencies": [x for r in results for x in r["latencies"]],
+            "refused": sum(r["refused"] for r in results),
+            "cpu_s": time.process_time() - cpu_started,
+        }
     )
 
 
@@ -214,12 +220,14 @@ def run_workers(
         p.start()
     for _ in range(processes * threads_per_process):
         ready.acquire()
+    db_cpu_started = db_cpu_seconds(url)
     started = time.perf_counter()
     go.set()
     results = [queue.get() for _ in pool]
     for p in pool:
         p.join()
     elapsed = time.perf_counter() - started
+    db_cpu = db_cpu_seconds(url) - db_cpu_started if db_cpu_started is not None else None
     latencies = sorted(x for r in results for x in r["latencies"])
     window = seconds
     return {
@@ -229,7 +237,41 @@ def run_workers(
         "p50_ms": round(statistics.median(latencies) * 1000, 2),
         "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 2),
         "wall_s": round(elapsed, 1),
+        "client_cpu_ms": round(sum(r["cpu_s"] for r in results) / max(len(latencies), 1) * 1000, 3),
+        "db_cpu_ms": round(db_cpu / max(len(latencies), 1) * 1000, 3) if db_cpu is not None else None,
     }
+
+
+def db_cpu_seconds(url: str) -> float | None:
+    """CPU seconds used so far by a local PostgreSQL server (the postmaster, its live backends and the backends it
+    has reaped), from /proc; None for SQLite or a server this script cannot see."""
+    if not url.startswith("postgresql"):
+        return None
+    try:
+        from bench.run import pg_bin
+
+        directory = subprocess.run(
+            [pg_bin("psql"), url, "-Atc", "SHOW data_directory"], check=True, capture_output=True, text=True
+        ).stdout.strip()
+        postmaster = int(Path(directory, "postmaster.pid").read_text().split()[0])
+        tick = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            fields = stat[stat.rindex(")") + 2 :].split()
+            pid, ppid = int(entry.name), int(fields[1])
+            if pid == postmaster:
+                total += sum(int(x) for x in fields[11:15])  # its own and its reaped children's user+system time
+            elif ppid == postmaster:
+                total += int(fields[11]) + int(fields[12])
+        return total / tick
+    except (OSError, ValueError, subprocess.CalledProcessError):
+        return None
 
 
 def pgbench(url: str, clients: int, seconds: int) -> dict[str, Any]:
@@ -239,15 +281,29 @@ def pgbench(url: str, clients: int, seconds: int) -> dict[str, Any]:
     psql(url, "CREATE DATABASE pgbench")
     target = with_db(url, "pgbench")
     subprocess.run([pg_bin("pgbench"), "-i", "-s", "10", "-q", target], check=True, capture_output=True)
-    out = subprocess.run(
-        [pg_bin("pgbench"), "-n", "-M", "prepared", "-c", str(clients), "-j", "2", "-T", str(seconds), target],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    import re
+    return run_pgbench(
+        [pg_bin("pgbench"), "-n", "-M", "prepared", "-c", str(clients), "-j", "2", "-T", str(seconds), target]
+    )
 
-    return {"tps": round(float(re.search(r"tps = ([\d.]+)", out).group(1)))}  # type: ignore[union-attr]
+
+def run_pgbench(command: list[str]) -> dict[str, Any]:
+    """Run pgbench; its tps and the CPU per transaction of its client and of the database server."""
+    import re
+    import resource
+
+    url = command[-1]
+    db_started = db_cpu_seconds(url)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    db = db_cpu_seconds(url) - db_started if db_started is not None else None
+    transactions = int(re.search(r"number of transactions actually processed: (\d+)", out).group(1))  # type: ignore[union-attr]
+    client = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {
+        "tps": round(float(re.search(r"tps = ([\d.]+)", out).group(1))),  # type: ignore[union-attr]
+        "client_cpu_ms": round(client / transactions * 1000, 3),
+        "db_cpu_ms": round(db / transactions * 1000, 3) if db is not None else None,
+    }
 
 
 def statement_script(url: str) -> str:
@@ -314,17 +370,9 @@ def statement_via_pgbench(url: str, clients: int, seconds: int) -> dict[str, Any
         f.write(statement_script(url))
     try:
         command = [pg_bin_path("pgbench"), "-n", "-M", "prepared", "-c", str(clients), "-j", "2", "-T", str(seconds)]
-        out = subprocess.run(
-            [*command, "-D", f"lines={lines}", "-f", f.name, url],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
+        return run_pgbench([*command, "-D", f"lines={lines}", "-f", f.name, url])
     finally:
         os.unlink(f.name)
-    import re
-
-    return {"tps": round(float(re.search(r"tps = ([\d.]+)", out).group(1)))}  # type: ignore[union-attr]
 
 
 def migrate(url: str) -> None:
@@ -342,7 +390,13 @@ def main() -> None:
         from bench.run import psql, with_db
 
         base = pgbench(args.pg, 16, args.seconds)
-        rows.append(("pgbench TPC-B scale 10, 16 clients", f"{base['tps']:,} tps"))
+        rows.append(
+            (
+                "pgbench TPC-B scale 10, 16 clients",
+                f"{base['tps']:,} tps; CPU per transaction: client {base['client_cpu_ms']} ms, "
+                f"database {base['db_cpu_ms']} ms",
+            )
+        )
         psql(args.pg, "DROP DATABASE IF EXISTS lofin_commit")
         psql(args.pg, "CREATE DATABASE lofin_commit")
         url = with_db(args.pg, "lofin_commit")
@@ -366,14 +420,16 @@ def main() -> None:
                 (
                     f"commitment + journal + audit via do_commit, {who}, PostgreSQL",
                     f"{pg['tps']:,} tps ({ratio:.0%} of pgbench), p50 {pg['p50_ms']} ms, p99 {pg['p99_ms']} ms, "
-                    f"{pg['commits']:,} commits",
+                    f"{pg['commits']:,} commits; CPU per commitment: clients {pg['client_cpu_ms']} ms, "
+                    f"database {pg['db_cpu_ms']} ms",
                 )
             )
         db_side = statement_via_pgbench(url, args.processes, args.seconds)
         rows.append(
             (
                 f"the same statement driven by pgbench's C client, {args.processes} clients (the database's side alone)",
-                f"{db_side['tps']:,} tps ({db_side['tps'] / base['tps']:.0%} of pgbench)",
+                f"{db_side['tps']:,} tps ({db_side['tps'] / base['tps']:.0%} of pgbench); CPU per commitment: "
+                f"client {db_side['client_cpu_ms']} ms, database {db_side['db_cpu_ms']} ms",
             )
         )
     with tempfile.TemporaryDirectory() as tmp:

@@ -10,12 +10,14 @@ builds, so `lofin audit verify` checks these events like any other.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from typing import Any
 
 import psycopg
 from django.conf import settings
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils import timezone
+from psycopg import pq
 
 from lofin.core.audit import SEPARATOR, canonical_json, timestamp
 
@@ -169,6 +171,36 @@ def _commit_sqlite(
     return commitment_id
 
 
+# The parameters in the order of the prepared statement, with their types (PostgreSQL type oids): untyped
+# parameters would be inferred from context, which fails for the ones only concatenated.
+_PARAMS = (
+    ("amount", 20),
+    ("line_id", 20),
+    ("office_id", 20),
+    ("creditor", 25),
+    ("creditor_number", 25),
+    ("purpose", 25),
+    ("kind", 25),
+    ("on", 1082),
+    ("actor_id", 20),
+    ("now", 1184),
+    ("key", 25),
+    ("chain", 25),
+    ("sep", 25),
+    ("before_object", 25),
+    ("data", 25),
+    ("hmac_key", 25),
+    ("government_id", 20),
+    ("actor_label", 25),
+)
+_POSITIONAL = SQL
+for _number, (_name, _oid) in enumerate(_PARAMS, start=1):
+    _POSITIONAL = _POSITIONAL.replace(f"%({_name})s", f"${_number}")
+_STATEMENT_NAME = b"lofin_execution_commit_v1"
+# The libpq connections this statement is prepared on (weakly held: a closed connection drops out).
+_prepared_on: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
 def _commit_postgresql(
     *,
     line_id: int,
@@ -194,31 +226,70 @@ def _commit_postgresql(
     before_object = SEPARATOR.join(
         [str(government_id), timestamp(now), str(actor.pk), actor_label, "execution.commit", "execution.commitment", ""]
     )
-    params = {
-        "amount": amount,
-        "line_id": line_id,
-        "office_id": office_id,
-        "creditor": creditor,
-        "creditor_number": creditor_number,
-        "purpose": purpose,
-        "kind": kind,
-        "on": on,
-        "actor_id": actor.pk,
-        "now": now,
-        "key": key,
-        "chain": chain_key,
-        "sep": SEPARATOR,
-        "before_object": before_object,
-        "data": data,
-        "hmac_key": settings.LOFIN_AUDIT_KEY,
-        "government_id": government_id,
-        "actor_label": actor_label,
-    }
-    connection.ensure_connection()
-    # A server-side prepared statement: PostgreSQL plans this statement once per connection, not per commitment.
-    # Django's cursors bind parameters on the client and cannot prepare, so this one cursor is psycopg's own
-    # (its errors still surface as Django's IntegrityError/DataError).
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(SQL, params, prepare=True)
-        row = cursor.fetchone()
-    return int(row[0]) if row else None
+    db = connections[DEFAULT_DB_ALIAS]  # one lookup of the thread's connection, not one per attribute
+    db.ensure_connection()
+    conn = db.connection
+    if db.in_atomic_block or not conn.autocommit:
+        # Inside a transaction psycopg sends BEGIN before its own next statement, not before libpq's: go through a
+        # psycopg cursor so that this statement is part of the caller's transaction.
+        values = (amount, line_id, office_id, creditor, creditor_number, purpose, kind, on, actor.pk, now, key)
+        values += (chain_key, SEPARATOR, before_object, data, settings.LOFIN_AUDIT_KEY, government_id, actor_label)
+        with db.wrap_database_errors, psycopg.Cursor(conn) as cursor:
+            cursor.execute(
+                SQL, {name: value for (name, _oid), value in zip(_PARAMS, values, strict=True)}, prepare=True
+            )
+            row = cursor.fetchone()
+        return int(row[0]) if row else None
+    # The parameters in PostgreSQL's text format, in the order of _PARAMS (dates and timestamps in ISO 8601).
+    params = [
+        b"%d" % amount,
+        b"%d" % line_id,
+        None if office_id is None else b"%d" % office_id,
+        creditor.encode(),
+        creditor_number.encode(),
+        purpose.encode(),
+        kind.encode(),
+        on.isoformat().encode(),
+        b"%d" % actor.pk,
+        now.isoformat().encode(),
+        key.encode(),
+        chain_key.encode(),
+        _SEPARATOR,
+        before_object.encode(),
+        data.encode(),
+        settings.LOFIN_AUDIT_KEY.encode(),
+        b"%d" % government_id,
+        actor_label.encode(),
+    ]
+    with db.wrap_database_errors:
+        return _execute_prepared(conn, params)
+
+
+_SEPARATOR = SEPARATOR.encode()
+
+
+def _execute_prepared(conn: psycopg.Connection[Any], params: list[bytes | None]) -> int | None:
+    """The statement on libpq directly, in autocommit (it is atomic on its own). A server-side prepared statement:
+    PostgreSQL plans it once per connection. libpq is called without psycopg's cursor machinery (query conversion,
+    per-parameter dumpers, its polling loop), which cost more client CPU than the rest of the commitment; libpq
+    releases the GIL while it waits, so the other threads of an application server run meanwhile. The caller wraps
+    it in Django's database-error translation."""
+    pgconn = conn.pgconn
+    if conn not in _prepared_on:
+        prepared = pgconn.prepare(_STATEMENT_NAME, _POSITIONAL.encode(), [oid for _name, oid in _PARAMS])
+        # 42P05: already prepared in this session (a connection object reused after a reset): use it.
+        if (
+            prepared.status != pq.ExecStatus.COMMAND_OK
+            and prepared.error_field(pq.DiagnosticField.SQLSTATE) != b"42P05"
+        ):
+            raise psycopg.errors.error_from_result(prepared, encoding="utf-8")
+        _prepared_on.add(conn)
+    result = pgconn.exec_prepared(_STATEMENT_NAME, params)
+    if result.status != pq.ExecStatus.TUPLES_OK:
+        if pgconn.status != pq.ConnStatus.OK:
+            raise psycopg.OperationalError(pgconn.get_error_message())
+        raise psycopg.errors.error_from_result(result, encoding="utf-8")
+    if result.ntuples == 0:
+        return None
+    value = result.get_value(0, 0)
+    return int(value) if value is not None else None
