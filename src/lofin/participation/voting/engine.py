@@ -216,23 +216,25 @@ class _MesRun:
             pay = rho * u
             pay_num = pay.numerator * (D // pay.denominator)
             current = cls[voters]
-            old, inverse = np.unique(current, return_inverse=True)
+            present = np.zeros(size, dtype=bool)
+            present[current] = True
+            old = np.flatnonzero(present)  # ascending ids, so ascending budgets
+            new_id = np.cumsum(present) - 1 + size
             budgets = self.nums[old]
             parts.append(np.where(budgets > pay_num, budgets - pay_num, 0).astype(object))
-            cls[voters] = size + inverse
+            cls[voters] = new_id[current]
             size += len(old)
         nums = np.concatenate(parts)
+        counts = np.bincount(cls, minlength=size)
         # renumber: live classes only, by increasing budget, equal budgets merged
-        live = np.flatnonzero(np.bincount(cls, minlength=size))
-        values = nums[live]
-        order = np.argsort(values, kind="stable")
-        values = values[order]
+        live = np.flatnonzero(counts)
+        ordered = live[np.argsort(nums[live], kind="stable")]
+        values = nums[ordered]
         step = np.empty(len(values), dtype=np.int64)
         step[0] = 0
         step[1:] = values[1:] != values[:-1]
-        group = np.cumsum(step)
         rank = np.zeros(size, dtype=np.int64)
-        rank[live[order]] = group
+        rank[ordered] = np.cumsum(step)
         self.nums = values[np.concatenate(([0], np.flatnonzero(step[1:]) + 1))]
         self.cls = rank[cls]
 
