@@ -50,7 +50,8 @@ SEPARATOR = "\x1f"
 
 
 def timestamp(value: dt.datetime) -> str:
-    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """UTC to the microsecond, as "%Y-%m-%dT%H:%M:%S.%fZ" (isoformat is several times faster than strftime)."""
+    return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def _key() -> bytes:
