@@ -85,7 +85,7 @@ SERVICES: tuple[Service, ...] = (
         tagline=_("Participatory budgeting"),
         audience=_("Residents"),
         description=_("Propose projects, follow their review, vote, and see results and status, with Q&A."),
-        built=False,
+        built=True,
     ),
     Service(
         key="lofin365",

@@ -1,0 +1,269 @@
+"""Forms of the 주민e참여 screens. They only parse what people type; every rule is checked again by the action,
+whose refusal the view puts next to the field it concerns."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from lofin.execution.forms import DateField, KeyedForm, WonField
+
+from .actions import COMMITTEE_CRITERIA
+from .models import BallotChannel, BallotKind, OverrideAction, PhaseKind, Rule, Satisfaction
+
+SEX_DIGITS = [(str(d), str(d)) for d in range(1, 9)]
+CARRIERS = [
+    ("SKT", "SKT"),
+    ("KT", "KT"),
+    ("LGU", "LG U+"),
+    ("SKM", _("SKT budget phone (알뜰폰)")),
+    ("KTM", _("KT budget phone (알뜰폰)")),
+    ("LGM", _("LG U+ budget phone (알뜰폰)")),
+]
+CRITERIA_LABELS = {
+    "necessity": _("Necessity"),
+    "feasibility": _("Feasibility"),
+    "benefit": _("Benefit to residents"),
+    "cost": _("Cost appropriateness"),
+}
+
+
+class VerifyStartForm(KeyedForm):
+    name = forms.CharField(label=_("Name"), max_length=60, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    birth_date = DateField(label=_("Date of birth"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    sex_digit = forms.ChoiceField(
+        label=_("First digit of the back of the resident number"),
+        choices=[("", "—"), *SEX_DIGITS],
+        help_text=_("Only this one digit is sent; the resident number itself is never asked for or kept."),
+    )
+    carrier = forms.ChoiceField(label=_("Mobile carrier"), choices=[("", "—"), *CARRIERS])
+    phone = forms.CharField(
+        label=_("Mobile phone number"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel", "placeholder": "010-0000-0000"}),
+    )
+
+
+class VerifyConfirmForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput)
+    code = forms.CharField(
+        label=_("Six-digit code sent to your phone"),
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+
+class ProposalForm(KeyedForm):
+    title = forms.CharField(label=_("Title"), max_length=120)
+    description = forms.CharField(label=_("What should be done, and why"), widget=forms.Textarea(attrs={"rows": 6}))
+    cost = WonField(label=_("Estimated cost (won)"))
+    district = forms.ChoiceField(label=_("District or theme"), required=False)
+    location = forms.CharField(label=_("Location"), max_length=200, required=False)
+    latitude = forms.DecimalField(label=_("Latitude"), max_digits=9, decimal_places=6, required=False)
+    longitude = forms.DecimalField(label=_("Longitude"), max_digits=9, decimal_places=6, required=False)
+    photos = forms.FileField(
+        label=_("Photos (JPEG, PNG or WebP, up to 5 files of 5 MB)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+
+    def __init__(self, *args: Any, districts: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["district"].choices = [("", _("the whole area")), *districts]
+        self.fields["photos"].widget.allow_multiple_selected = True
+        self.fields["photos"].widget.attrs["multiple"] = True
+
+    def clean_photos(self) -> list[Any]:
+        return self.files.getlist("photos") if self.files else []
+
+
+class CommentForm(KeyedForm):
+    body = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class QuestionForm(KeyedForm):
+    title = forms.CharField(label=_("Title"), max_length=120)
+    body = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class AnswerForm(KeyedForm):
+    body = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class CycleForm(KeyedForm):
+    year = forms.IntegerField(label=_("Budget year"), min_value=2000, max_value=2100)
+    title = forms.CharField(label=_("Title"), max_length=120)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    total_amount = WonField(label=_("Total amount (won)"))
+    ballot_kind = forms.ChoiceField(label=_("Ballot"), choices=BallotKind.choices)
+    max_choices = forms.IntegerField(label=_("Most projects per ballot (k)"), min_value=1, required=False)
+    min_choices = forms.IntegerField(label=_("Fewest projects per ballot"), min_value=1, initial=1)
+    max_points = forms.IntegerField(label=_("Points per voter (cumulative ballots)"), min_value=1, required=False)
+    rule = forms.ChoiceField(label=_("Counting rule"), choices=Rule.choices)
+    satisfaction = forms.ChoiceField(label=_("Satisfaction measure"), choices=Satisfaction.choices, required=False)
+    allow_residents = forms.BooleanField(label=_("Residents may vote"), required=False, initial=True)
+    allow_workers = forms.BooleanField(label=_("Workers in the area may vote"), required=False, initial=True)
+    allow_students = forms.BooleanField(label=_("Students in the area may vote"), required=False, initial=True)
+    min_age = forms.IntegerField(label=_("Minimum age on the voting day"), min_value=0, max_value=120, initial=14)
+    districts = forms.CharField(
+        label=_("Districts and themes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "One a line: code, name, kind (district or theme), amount in won (empty: they share the total). "
+            "For example: D1, 역삼1동, district, 100000000"
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for kind in PhaseKind:
+            self.fields[f"{kind.value}_start"] = DateField(label=_("%(phase)s: starts") % {"phase": kind.label})
+            self.fields[f"{kind.value}_end"] = DateField(label=_("%(phase)s: ends") % {"phase": kind.label})
+
+    def phase_fields(self) -> list[tuple[Any, Any]]:
+        return [(self[f"{k.value}_start"], self[f"{k.value}_end"]) for k in PhaseKind]
+
+    def phases(self) -> dict[str, tuple[dt.date, dt.date]]:
+        d = self.cleaned_data
+        return {k.value: (d[f"{k.value}_start"], d[f"{k.value}_end"]) for k in PhaseKind}
+
+    def clean_districts(self) -> list[dict[str, Any]]:
+        out = []
+        for number, line in enumerate((self.cleaned_data.get("districts") or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            cells = [c.strip() for c in line.split(",")]
+            if len(cells) < 2 or not cells[0] or not cells[1]:
+                raise ValidationError(_("Line %(n)d: give at least a code and a name.") % {"n": number})
+            kind = (cells[2] if len(cells) > 2 else "") or "district"
+            if kind not in ("district", "theme"):
+                raise ValidationError(_("Line %(n)d: the kind is district or theme.") % {"n": number})
+            amount_text = (cells[3] if len(cells) > 3 else "").replace("원", "").replace(" ", "")
+            if amount_text and not amount_text.isdigit():
+                raise ValidationError(_("Line %(n)d: the amount is a whole number of won.") % {"n": number})
+            out.append(
+                {"code": cells[0], "name": cells[1], "kind": kind, "amount": int(amount_text) if amount_text else None}
+            )
+        return out
+
+
+class CensusForm(KeyedForm):
+    name = forms.CharField(label=_("Name of the list"), max_length=120)
+    file = forms.FileField(
+        label=_("Resident list (CSV or XLSX)"),
+        help_text=_("Columns: 성명, 생년월일, 성별번호, and optionally 구분 (주민/직장인/학생) and 지역."),
+    )
+
+
+class ReviewForm(KeyedForm):
+    feasible = forms.TypedChoiceField(
+        label=_("Finding"),
+        choices=[("1", _("feasible")), ("0", _("not feasible"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    reviewed_cost = WonField(label=_("Reviewed cost (won)"), required=False)
+    reason = forms.CharField(
+        label=_("Reason (shown to the proposer)"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ScoreForm(KeyedForm):
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=500)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, top in COMMITTEE_CRITERIA.items():
+            self.fields[f"score_{name}"] = forms.IntegerField(
+                label=_("%(criterion)s (0–%(top)d)") % {"criterion": CRITERIA_LABELS[name], "top": top},
+                min_value=0,
+                max_value=top,
+            )
+        self.order_fields([f"score_{n}" for n in COMMITTEE_CRITERIA] + ["comment"])
+
+    def scores(self) -> dict[str, int]:
+        return {n: self.cleaned_data[f"score_{n}"] for n in COMMITTEE_CRITERIA}
+
+
+class ShortlistForm(KeyedForm):
+    shortlisted = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("1", _("shortlist for the vote")), ("0", _("do not shortlist"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(label=_("Reason (shown to the proposer)"), max_length=500, required=False)
+
+
+class PaperVoterForm(KeyedForm):
+    """Who the paper ballot is from; the choices are read from the ballot part of the same form."""
+
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        choices=[
+            (BallotChannel.PAPER, BallotChannel.PAPER.label),
+            (BallotChannel.IN_PERSON, BallotChannel.IN_PERSON.label),
+        ],
+    )
+    name = forms.CharField(label=_("Voter's name"), max_length=60)
+    birth_date = DateField(label=_("Date of birth"))
+    sex_digit = forms.ChoiceField(
+        label=_("First digit of the back of the resident number"), choices=[("", "—"), *SEX_DIGITS]
+    )
+
+
+class OverrideForm(KeyedForm):
+    proposal = forms.ChoiceField(label=_("Project"))
+    action = forms.ChoiceField(label=_("Change"), choices=OverrideAction.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=_("Reason (published with the result)"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, proposals: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["proposal"].choices = [("", "—"), *proposals]
+
+
+class SimpleForm(KeyedForm):
+    """Nothing to type: the key is what the form carries."""
+
+
+def parse_ballot(kind: str, data: Any, proposal_ids: list[int]) -> tuple[dict[str, Any], str | None]:
+    """The choices of a ballot as posted: `approve` checkboxes, `points_<id>` numbers, `rank` checkboxes in the
+    order the voter arranged them. Returns the action's keyword arguments, or an error about what was typed."""
+    known = set(proposal_ids)
+
+    def ids(name: str) -> list[int] | None:
+        out = []
+        for value in data.getlist(name):
+            if not str(value).isdigit() or int(value) not in known:
+                return None
+            out.append(int(value))
+        return out
+
+    if kind == BallotKind.CUMULATIVE:
+        points: dict[int, int] = {}
+        for pid in proposal_ids:
+            text = str(data.get(f"points_{pid}", "") or "").strip()
+            if not text:
+                continue
+            if not text.isdigit():
+                return {}, str(_("Give points as whole numbers."))
+            if int(text):
+                points[pid] = int(text)
+        return {"points": points}, None
+    if kind == BallotKind.RANKED:
+        ranking = ids("rank")
+        if ranking is None:
+            return {}, str(_("The ballot names a project that is not on it."))
+        return {"ranking": ranking}, None
+    approvals = ids("approve")
+    if approvals is None:
+        return {}, str(_("The ballot names a project that is not on it."))
+    return {"approvals": approvals}, None
