@@ -3,21 +3,23 @@
 spent, in execution) and this year's (2026 공모 for the 2027 budget) in its voting phase, with proposals at every
 stage, department reviews, committee scores and ballots from all three channels.
 
-Sizes: the number of ballots grows with the square root of the government's 2023 budget (서울특별시 about 3,400 in
-`small`, a 군 about 200; ×8 in `large`); the resident list holds about 2.5 people per 2025 ballot, so turnout looks
+Sizes: the number of ballots grows with the square root of the government's 2023 budget (the four featured
+governments in every size and all of `large` get the full count: 서울특별시 about 3,400, ×8 in `large`; the rest of
+`small` a third of it, so a 군 has about 90); the resident list holds about 2.5 people per 2025 ballot, so turnout looks
 like a real 주민투표's. Deterministic: each government draws from its own ctx.rng. Voters are resident-list entries
 (ballots carry the entry and the identity hash, not accounts); the demo resident accounts of the people loader are
 verified and on the list, and have not voted in 2026, so they can try the vote.
 
-Speed: rows go in with bulk_create, one transaction and one audit event per government; the 2025 count runs
-through the real tally action (tally.do_compute_result), so its result, explanations and audit are the app's own.
+Speed: resident lists, ballots and choices go in through the budget demo's BulkWriter (COPY on PostgreSQL,
+executemany on SQLite, ids reserved up front), the rest with bulk_create; one transaction and one audit event per
+government; the 2025 count runs through the real tally action (tally.do_compute_result), so its result, explanations and audit are the app's own.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import math
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -26,7 +28,8 @@ from django.utils import timezone
 from lofin.core import audit, governments
 from lofin.core.models import Department, LocalGovernment, Membership, User
 from lofin.core.roles import Role
-from lofin.demo.people import governments_for, korean_name, slug
+from lofin.demo.budgets.write import BulkWriter
+from lofin.demo.people import FEATURED, governments_for, korean_name, slug
 from lofin.demo.registry import Context, loader
 from lofin.participation import actions, rules, tally
 from lofin.participation.models import (
@@ -51,7 +54,9 @@ from lofin.participation.models import (
     VerificationMethod,
 )
 
-FACTOR = {"tiny": 15, "small": 15, "large": 120}
+# Ballots per √(budget in 10억 won): the featured governments get the full count in every size.
+FACTOR = {"tiny": 15, "small": 5, "large": 120}
+FEATURED_FACTOR = 15
 MAX_BALLOTS = 90_000
 THEMES = [("welfare", "복지·보건"), ("safety", "안전·환경"), ("culture", "문화·교육"), ("transport", "교통·도시")]
 IDEAS = {
@@ -63,11 +68,28 @@ IDEAS = {
 REJECT_REASONS = ["사유지로 사업 불가", "타 사업과 중복", "특정인 수혜 우려", "법령상 시행 불가", "경상적 경비"]
 CHANNELS = [(BallotChannel.ONLINE, 80), (BallotChannel.PAPER, 12), (BallotChannel.IN_PERSON, 8)]
 D = dt.date
+CENSUS_COLUMNS = ("id", "government_id", "census_id", "name", "birth_date", "identity_hash", "basis", "area")
+BALLOT_COLUMNS = (
+    "id",
+    "government_id",
+    "cycle_id",
+    "voter_key",
+    "channel",
+    "census_entry_id",
+    "basis",
+    "entered_by_id",
+    "cast_on",
+    "cast_at",
+    "is_active",
+    "replaced_by_id",
+)
+CHOICE_COLUMNS = ("government_id", "ballot_id", "proposal_id", "points", "rank")
 
 
 def ballots_for(row: dict[str, str], size: str, cycle_year: int) -> int:
     budget = int(row["budget2023_total"] or 0)
-    n = int(math.sqrt(budget / 1e9) * FACTOR[size])
+    factor = max(FACTOR[size], FEATURED_FACTOR) if row["code"] in FEATURED else FACTOR[size]
+    n = int(math.sqrt(budget / 1e9) * factor)
     n = max(60, min(MAX_BALLOTS, n))
     return n if cycle_year == 2026 else n * 3 // 5  # this year's vote is still open
 
@@ -82,7 +104,22 @@ def _birth(rng: Any, voting_day: dt.date) -> tuple[dt.date, str]:
     return birth, digit
 
 
-def _census(gov: LocalGovernment, manager: User, rng: Any, people: int) -> tuple[CensusList, list[CensusEntry]]:
+@dataclass(frozen=True)
+class Voter:
+    id: int
+    birth_date: dt.date
+    identity_hash: str
+    basis: str
+
+
+def _stamp(writer: BulkWriter, value: dt.datetime) -> Any:
+    """A timestamp as Django stores it: aware for PostgreSQL's COPY, naive UTC text for SQLite."""
+    if writer.vendor == "postgresql":
+        return value
+    return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ")
+
+
+def _census(gov: LocalGovernment, manager: User, rng: Any, people: int) -> tuple[CensusList, list[Voter]]:
     key = actions.identity_key()
     census = CensusList.objects.create(
         government=gov,
@@ -91,23 +128,20 @@ def _census(gov: LocalGovernment, manager: User, rng: Any, people: int) -> tuple
         row_count=people,
         digest="demo",
     )
-    entries = []
-    for _i in range(people):
+    writer = BulkWriter()
+    ids = writer.reserve_ids(CensusEntry, people)
+    rows, voters = [], []
+    for entry_id in ids:
         birth, digit = _birth(rng, D(2026, 11, 1))
         basis = rng.choices(["resident", "worker", "student"], [85, 10, 5])[0]
         name = korean_name(rng)
-        entries.append(
-            CensusEntry(
-                government=gov,
-                census=census,
-                name=name,
-                birth_date=birth,
-                identity_hash=rules.identity_hash(key, name, birth, digit),
-                basis=basis,
-                area=f"{gov.short_name} {rng.randint(1, 12)}동",
-            )
+        identity = rules.identity_hash(key, name, birth, digit)
+        rows.append(
+            (entry_id, gov.pk, census.pk, name, birth, identity, basis, f"{gov.short_name} {rng.randint(1, 12)}동")
         )
-    return census, CensusEntry.objects.bulk_create(entries, batch_size=5000)
+        voters.append(Voter(entry_id, birth, identity, basis))
+    writer.insert(CensusEntry, CENSUS_COLUMNS, rows)
+    return census, voters
 
 
 def _phases_2025() -> dict[str, tuple[dt.date, dt.date]]:
@@ -253,13 +287,13 @@ def _ballots(
     cycle: Cycle,
     rng: Any,
     on_ballot: list[Proposal],
-    voters: list[CensusEntry],
+    voters: list[Voter],
     clerk: User,
     day: dt.date,
 ) -> int:
     popularity = [rng.uniform(0.3, 3.0) for _ in on_ballot]
-    rows, picks = [], []
-    for entry in voters:
+    plans = []
+    for voter in voters:
         channel = rng.choices([c for c, _w in CHANNELS], [w for _c, w in CHANNELS])[0]
         if cycle.ballot_kind == BallotKind.KNAPSACK:
             order = rng.choices(range(len(on_ballot)), popularity, k=len(on_ballot) * 2)
@@ -273,54 +307,32 @@ def _ballots(
         else:
             k = rng.randint(1, min(cycle.max_choices or 4, len(on_ballot)))
             chosen = list(dict.fromkeys(rng.choices(range(len(on_ballot)), popularity, k=k)))
-        if not chosen:
-            continue
-        replaced = channel != BallotChannel.ONLINE and rng.random() < 0.05
-        if replaced:
-            rows.append(
-                Ballot(
-                    government=gov,
-                    cycle=cycle,
-                    voter_key=entry.identity_hash,
-                    channel=BallotChannel.ONLINE,
-                    census_entry=entry,
-                    basis=entry.basis,
-                    cast_on=day,
-                    is_active=False,
-                )
+        if chosen:
+            # Some paper and in-person voters had voted online first: that ballot is kept, replaced, never counted.
+            replaced = channel != BallotChannel.ONLINE and rng.random() < 0.05
+            plans.append((voter, channel, chosen, replaced))
+    writer = BulkWriter()
+    ids = iter(writer.reserve_ids(Ballot, len(plans) + sum(1 for p in plans if p[3])))
+    now = _stamp(writer, timezone.now())
+    ballots, choices = [], []
+    for voter, channel, chosen, replaced in plans:
+        online_id = next(ids) if replaced else None
+        ballot_id = next(ids)
+        entered_by = None if channel == BallotChannel.ONLINE else clerk.pk
+        common = (gov.pk, cycle.pk, voter.identity_hash)
+        if online_id is not None:
+            ballots.append(
+                (online_id, *common, BallotChannel.ONLINE, voter.id, voter.basis, None, day, now, False, ballot_id)
             )
-            picks.append(chosen)
-        rows.append(
-            Ballot(
-                government=gov,
-                cycle=cycle,
-                voter_key=entry.identity_hash,
-                channel=channel,
-                census_entry=entry,
-                basis=entry.basis,
-                entered_by=None if channel == BallotChannel.ONLINE else clerk,
-                cast_on=day,
-            )
-        )
-        picks.append(chosen)
-    ballots = Ballot.objects.bulk_create(rows, batch_size=5000)
-    # The replaced online ballot points at the paper ballot written right after it.
-    for older, newer in itertools.pairwise(ballots):
-        if not older.is_active:
-            older.replaced_by = newer
-    Ballot.objects.bulk_update([b for b in ballots if not b.is_active], ["replaced_by"], batch_size=5000)
-    BallotChoice.objects.bulk_create(
-        [
-            BallotChoice(government=gov, ballot=b, proposal=on_ballot[i], points=1)
-            for b, chosen in zip(ballots, picks, strict=True)
-            for i in chosen
-        ],
-        batch_size=10000,
-    )
-    return sum(1 for b in ballots if b.is_active)
+            choices += [(gov.pk, online_id, on_ballot[i].pk, 1, None) for i in chosen]
+        ballots.append((ballot_id, *common, channel, voter.id, voter.basis, entered_by, day, now, True, None))
+        choices += [(gov.pk, ballot_id, on_ballot[i].pk, 1, None) for i in chosen]
+    writer.insert(Ballot, BALLOT_COLUMNS, ballots)
+    writer.insert(BallotChoice, CHOICE_COLUMNS, choices)
+    return len(plans)
 
 
-def _eligible(entries: list[CensusEntry], day: dt.date) -> list[CensusEntry]:
+def _eligible(entries: list[Voter], day: dt.date) -> list[Voter]:
     return [e for e in entries if rules.age_on(e.birth_date, day) >= 14]
 
 
