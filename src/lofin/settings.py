@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "lofin.execution",
     "lofin.participation",
     "lofin.accounting",
+    "lofin.accounting.closing",
     "lofin.gateway",
     "lofin.demo",
 ]

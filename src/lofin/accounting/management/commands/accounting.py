@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from lofin.accounting import beancount_export, queries
+from lofin.accounting.closing import cli as closing_cli
 from lofin.core.models import LocalGovernment
 
 
@@ -15,7 +16,8 @@ class Command(BaseCommand):
     help = (
         "The books: `accounting export-beancount --government CODE --year YEAR --out FILE`, "
         "`accounting trial-balance --government CODE --year YEAR [--json]`, "
-        "`accounting refresh-balances --government CODE --year YEAR`."
+        "`accounting refresh-balances --government CODE --year YEAR`, "
+        "`accounting close --government CODE --year YEAR` (결산)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -27,6 +29,7 @@ class Command(BaseCommand):
             p.add_argument("--government", required=True, help="7-digit government code")
             p.add_argument("--year", required=True, type=int)
         export.add_argument("--out", required=True, type=Path)
+        closing_cli.add_parser(sub)
         tb.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -35,6 +38,9 @@ class Command(BaseCommand):
             raise CommandError(f"unknown government code: {options['government']}")
         year = options["year"]
         started = time.perf_counter()
+        if options["action"] == "close":
+            closing_cli.close(government, options, self.stdout.write)
+            return
         if options["action"] == "export-beancount":
             counts = beancount_export.export(options["out"], government.pk, year, title=f"{government.name} {year}")
             took = time.perf_counter() - started
