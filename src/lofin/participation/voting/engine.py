@@ -18,14 +18,15 @@ lower bound on ρ (ρ never falls as budgets shrink) could beat the best one are
 from __future__ import annotations
 
 import heapq
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
-from math import gcd
+from math import gcd, lcm
 from typing import Any
 
 import numpy as np
 
-from .model import RULES, SATISFACTIONS, Election, VotingError, default_sat, satisfaction_vector
+from .model import RULES, SATISFACTIONS, Ballot, Election, VotingError, default_sat, satisfaction_vector
 
 _INF = float("inf")  # only a sort key for zero-cost projects, never part of a sum or a comparison of prices
 
@@ -70,7 +71,11 @@ class Outcome:
 
 
 class Prepared:
-    """An election turned into integer arrays for one satisfaction measure."""
+    """An election turned into integer arrays for one satisfaction measure.
+
+    Ballots are grouped twice: first by their literal content (cheap: a tuple hash), then by satisfaction vector,
+    so the satisfaction of each distinct ballot is computed once.
+    """
 
     def __init__(self, election: Election, sat: str) -> None:
         self.election = election
@@ -81,19 +86,31 @@ class Prepared:
         self.budget = election.budget
         self.n_voters = len(election.ballots)
         cost_of = dict(zip(self.ids, self.costs, strict=True))
-        groups: dict[tuple[tuple[int, int], ...], int] = {}
-        self.voter_group: dict[str, int] = {}
-        group_of_ballot: list[int] = []
+        vote_type = election.vote_type
+        raw: dict[Any, int] = {}
+        raw_ballots: list[Ballot] = []
+        raw_of_ballot: list[int] = []
         for ballot in election.ballots:
+            if vote_type == "approval":
+                key: Any = ballot.approvals
+            elif vote_type == "ordinal":
+                key = ballot.ranking
+            else:
+                key = tuple((ballot.points or {}).items())
+            r = raw.get(key)
+            if r is None:
+                r = raw[key] = len(raw_ballots)
+                raw_ballots.append(ballot)
+            raw_of_ballot.append(r)
+        groups: dict[tuple[tuple[int, int], ...], int] = {}
+        group_of_raw = []
+        index = self.index
+        for ballot in raw_ballots:
             vec = satisfaction_vector(election, ballot, sat, cost_of)
-            key = tuple(sorted((self.index[p], u) for p, u in vec.items()))
-            g = groups.setdefault(key, len(groups))
-            group_of_ballot.append(g)
-            self.voter_group[ballot.voter_id] = g
+            group_of_raw.append(groups.setdefault(tuple(sorted((index[p], u) for p, u in vec.items())), len(groups)))
         self.groups = list(groups)  # group → ((project index, satisfaction), ...)
-        self.group_size = [0] * len(self.groups)
-        for g in group_of_ballot:
-            self.group_size[g] += 1
+        self._group_of_ballot = np.asarray(group_of_raw, dtype=np.int64)[np.asarray(raw_of_ballot, dtype=np.int64)]
+        self.group_size = np.bincount(self._group_of_ballot, minlength=len(self.groups)).tolist()
         n = len(self.ids)
         self.total_sat = [0] * n
         self.supporters = [0] * n
@@ -103,22 +120,41 @@ class Prepared:
                 self.total_sat[p] += m * u
                 if u > 0:
                     self.supporters[p] += m
-        self._group_ballots = group_of_ballot
         self._buckets: list[list[tuple[int, np.ndarray]]] | None = None
+        self._supporters: dict[int, tuple[np.ndarray, np.ndarray, list[int]]] = {}
+
+    def supporters_of(self, p: int) -> tuple[np.ndarray, np.ndarray, list[int]]:
+        """(every supporter of p, the index of their satisfaction level, the levels) — one array for all levels."""
+        cached = self._supporters.get(p)
+        if cached is None:
+            buckets = self.buckets()[p]
+            voters = np.concatenate([v for _, v in buckets]) if buckets else np.zeros(0, dtype=np.int64)
+            level = np.concatenate([np.full(len(v), k, dtype=np.int64) for k, (_, v) in enumerate(buckets)])
+            cached = self._supporters[p] = (voters, level, [u for u, _ in buckets])
+        return cached
+
+    def level_lcm(self, p: int) -> int:
+        return lcm(*(u for u, _ in self.buckets()[p]))
+
+    def group_of(self, voter_id: str) -> int:
+        for i, ballot in enumerate(self.election.ballots):
+            if ballot.voter_id == voter_id:
+                return int(self._group_of_ballot[i])
+        raise KeyError(voter_id)
 
     def buckets(self) -> list[list[tuple[int, np.ndarray]]]:
         """Per project: (satisfaction u > 0, the voters who get u from it) — the arrays MES counts with."""
         if self._buckets is None:
-            lists: list[dict[int, list[int]]] = [{} for _ in self.ids]
-            members: list[list[int]] = [[] for _ in self.groups]
-            for voter, g in enumerate(self._group_ballots):
-                members[g].append(voter)
+            order = np.argsort(self._group_of_ballot, kind="stable")
+            bounds = np.concatenate(([0], np.cumsum(self.group_size))).tolist()
+            lists: list[dict[int, list[np.ndarray]]] = [{} for _ in self.ids]
             for g, vec in enumerate(self.groups):
+                members = order[bounds[g] : bounds[g + 1]]
                 for p, u in vec:
                     if u > 0:
-                        lists[p].setdefault(u, []).extend(members[g])
+                        lists[p].setdefault(u, []).append(members)
             self._buckets = [
-                [(u, np.asarray(v, dtype=np.int64)) for u, v in sorted(d.items())] for d in lists
+                [(u, np.concatenate(parts)) for u, parts in sorted(d.items())] for d in lists
             ]  # fmt: skip
         return self._buckets
 
@@ -185,21 +221,31 @@ class _MesRun:
                     poor += nums[c] * n
                     rich -= n
             return None
-        entries: list[tuple[int, int, int]] = []
+        # several satisfaction levels: walk each level's classes (already in budget order) merged by budget per unit
+        # of satisfaction, an exact integer key num · (L / u) with L the lcm of the levels
+        scale = self.prep.level_lcm(p)
+        streams = []
         for u, voters in buckets:
             counts = np.bincount(cls[voters])
             live = np.flatnonzero(counts)
-            entries.extend((nums[c], u, n) for c, n in zip(live.tolist(), counts[live].tolist(), strict=True))
-        entries.sort(key=lambda e: Fraction(e[0], e[1]))
-        rich_u = sum(u * n for _, u, n in entries)
+            streams.append(self._stream(live, counts, u, scale // u))
+        rich_u = sum(u * len(voters) for u, voters in buckets)
         poor = 0
-        for num, u, n in entries:
+        for _, num, u, n in heapq.merge(*streams):
             need = cost_d - poor
             if need * u <= num * rich_u:
                 return Fraction(need, rich_u * self.D)
             poor += num * n
             rich_u -= u * n
         return None
+
+    def _stream(self, live: np.ndarray, counts: np.ndarray, u: int, factor: int) -> Iterator[tuple[int, int, int, int]]:
+        nums = self.nums
+        for start in range(0, len(live), 64):
+            chunk = live[start : start + 64]
+            for c, n in zip(chunk.tolist(), counts[chunk].tolist(), strict=True):
+                num = nums[c]
+                yield num * factor, num, u, n
 
     def buy(self, p: int, rho: Fraction) -> None:
         # nums is a numpy array of Python ints (dtype=object): exact, and the loops over classes run in C
@@ -212,18 +258,20 @@ class _MesRun:
         cls, D = self.cls, self.D
         parts = [self.nums]
         size = len(self.nums)
-        for u, voters in self.buckets[p]:
-            pay = rho * u
-            pay_num = pay.numerator * (D // pay.denominator)
-            current = cls[voters]
-            present = np.zeros(size, dtype=bool)
-            present[current] = True
-            old = np.flatnonzero(present)  # ascending ids, so ascending budgets
-            new_id = np.cumsum(present) - 1 + size
-            budgets = self.nums[old]
-            parts.append(np.where(budgets > pay_num, budgets - pay_num, 0).astype(object))
-            cls[voters] = new_id[current]
-            size += len(old)
+        voters, level, pays = self.prep.supporters_of(p)
+        pay_nums = np.array([(rho * u).numerator * (D // (rho * u).denominator) for u in pays], dtype=object)
+        current = cls[voters]
+        # one new class per (old class, satisfaction level) present among the supporters
+        combo = current * len(pays) + level if len(pays) > 1 else current
+        present = np.zeros(size * len(pays), dtype=bool)
+        present[combo] = True
+        pairs = np.flatnonzero(present)  # ascending: by old class (so by budget), then by level
+        old = pairs // len(pays)
+        budgets = self.nums[old]
+        pay = pay_nums[pairs % len(pays)] if len(pays) > 1 else pay_nums[0]
+        parts.append(np.where(budgets > pay, budgets - pay, 0).astype(object))
+        cls[voters] = (np.cumsum(present) - 1 + size)[combo]
+        size += len(pairs)
         nums = np.concatenate(parts)
         counts = np.bincount(cls, minlength=size)
         # renumber: live classes only, by increasing budget, equal budgets merged

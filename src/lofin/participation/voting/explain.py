@@ -178,7 +178,7 @@ def explain(election: Election, outcome: Outcome, voter_id: str) -> VoterExplana
     voter = next((i for i, b in enumerate(election.ballots) if b.voter_id == voter_id), None)
     if voter is None:
         raise KeyError(voter_id)
-    supported = [p for p, u in prep.groups[prep.voter_group[voter_id]] if u > 0]
+    supported = [p for p, u in prep.groups[prep.group_of(voter_id)] if u > 0]
     supported.sort(key=lambda p: prep.ids[p])
     verdicts, replay = _verdicts(prep, outcome, supported, voter if outcome.endowment is not None else None)
     endowment = outcome.endowment
