@@ -32,9 +32,36 @@ CRITERIA_LABELS = {
 }
 
 
+class BirthDateField(forms.DateField):
+    widget = forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d")
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value is not None and not dt.date(1900, 1, 1) <= value <= dt.date.today():
+            raise ValidationError(_("Enter a birth date between 1900 and today."), code="out_of_range")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented pattern): each is checked by the action."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
 class VerifyStartForm(KeyedForm):
     name = forms.CharField(label=_("Name"), max_length=60, widget=forms.TextInput(attrs={"autocomplete": "name"}))
-    birth_date = DateField(label=_("Date of birth"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    birth_date = BirthDateField(label=_("Date of birth"))
     sex_digit = forms.ChoiceField(
         label=_("First digit of the back of the resident number"),
         choices=[("", "—"), *SEX_DIGITS],
@@ -66,20 +93,11 @@ class ProposalForm(KeyedForm):
     location = forms.CharField(label=_("Location"), max_length=200, required=False)
     latitude = forms.DecimalField(label=_("Latitude"), max_digits=9, decimal_places=6, required=False)
     longitude = forms.DecimalField(label=_("Longitude"), max_digits=9, decimal_places=6, required=False)
-    photos = forms.FileField(
-        label=_("Photos (JPEG, PNG or WebP, up to 5 files of 5 MB)"),
-        required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
-    )
+    photos = MultipleFileField(label=_("Photos (JPEG, PNG or WebP, up to 5 files of 5 MB)"), required=False)
 
     def __init__(self, *args: Any, districts: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["district"].choices = [("", _("the whole area")), *districts]
-        self.fields["photos"].widget.allow_multiple_selected = True
-        self.fields["photos"].widget.attrs["multiple"] = True
-
-    def clean_photos(self) -> list[Any]:
-        return self.files.getlist("photos") if self.files else []
 
 
 class CommentForm(KeyedForm):
@@ -211,8 +229,8 @@ class PaperVoterForm(KeyedForm):
             (BallotChannel.IN_PERSON, BallotChannel.IN_PERSON.label),
         ],
     )
-    name = forms.CharField(label=_("Voter's name"), max_length=60)
-    birth_date = DateField(label=_("Date of birth"))
+    name = forms.CharField(label=_("Voter's name"), max_length=60, widget=forms.TextInput(attrs={"autofocus": True}))
+    birth_date = BirthDateField(label=_("Date of birth"))
     sex_digit = forms.ChoiceField(
         label=_("First digit of the back of the resident number"), choices=[("", "—"), *SEX_DIGITS]
     )

@@ -144,15 +144,13 @@ def results_context(cycle: Cycle) -> dict[str, object]:
     names = {p.pk: p for p in Proposal.objects.filter(cycle=cycle, status__in=ON_BALLOT_STATUSES)}
     results = []
     for result in queries.current_results(cycle):
-        rows = []
-        for pid, detail in sorted(
-            result.explanation.items(),
-            key=lambda kv: (not kv[1].get("selected"), names[int(kv[0])].number) if int(kv[0]) in names else (True, 0),
-        ):
-            proposal = names.get(int(pid))
-            if proposal is None:
-                continue
-            rows.append({"proposal": proposal, "detail": detail, "message": verdict_message(detail)})
+        projects = result.explanation.get("projects", {})
+        rows = [
+            {"proposal": names[int(pid)], "detail": detail, "message": verdict_message(detail)}
+            for pid, detail in projects.items()
+            if str(pid).isdigit() and int(pid) in names
+        ]
+        rows.sort(key=lambda r: (not r["detail"].get("selected"), r["proposal"].number))
         results.append({"result": result, "rows": rows})
     return {
         "results": results,
