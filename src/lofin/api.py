@@ -16,6 +16,7 @@ from ninja.renderers import JSONRenderer
 from ninja.security import django_auth
 
 from lofin.accounting.api import router as accounting_router
+from lofin.accounting.closing.api import router as closing_router
 from lofin.budget.api import router as budget_router
 from lofin.core.api import router as core_router
 from lofin.core.auth import BearerToken
@@ -140,3 +141,4 @@ api.add_router("/", yearend_router)
 api.add_router("/", resolution_router)
 api.add_router("/", participation_router)
 api.add_router("/", accounting_router)
+api.add_router("/", closing_router)
