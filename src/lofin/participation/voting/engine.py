@@ -21,6 +21,7 @@ import heapq
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
+from itertools import pairwise
 from math import gcd, lcm
 from typing import Any
 
@@ -102,13 +103,25 @@ class Prepared:
                 r = raw[key] = len(raw_ballots)
                 raw_ballots.append(ballot)
             raw_of_ballot.append(r)
-        groups: dict[tuple[tuple[int, int], ...], int] = {}
+        groups: dict[tuple[Any, ...], int] = {}
         group_of_raw = []
         index = self.index
-        for ballot in raw_ballots:
-            vec = satisfaction_vector(election, ballot, sat, cost_of)
-            group_of_raw.append(groups.setdefault(tuple(sorted((index[p], u) for p, u in vec.items())), len(groups)))
-        self.groups = list(groups)  # group → ((project index, satisfaction), ...)
+        if vote_type == "approval" and sat in ("cost", "cardinality"):
+            # the satisfaction of an approval ballot depends only on the set of projects: key by sorted indices
+            for ballot in raw_ballots:
+                key = tuple(sorted({index[p] for p in ballot.approvals}))
+                group_of_raw.append(groups.setdefault(key, len(groups)))
+            costs = self.costs
+            if sat == "cost":
+                self.groups = [tuple((p, costs[p]) for p in key if costs[p] > 0) for key in groups]
+            else:
+                self.groups = [tuple((p, 1) for p in key) for key in groups]
+        else:
+            for ballot in raw_ballots:
+                vec = satisfaction_vector(election, ballot, sat, cost_of)
+                key = tuple(sorted((index[p], u) for p, u in vec.items()))
+                group_of_raw.append(groups.setdefault(key, len(groups)))
+            self.groups = list(groups)  # group → ((project index, satisfaction), ...)
         self._group_of_ballot = np.asarray(group_of_raw, dtype=np.int64)[np.asarray(raw_of_ballot, dtype=np.int64)]
         self.group_size = np.bincount(self._group_of_ballot, minlength=len(self.groups)).tolist()
         n = len(self.ids)
@@ -145,17 +158,26 @@ class Prepared:
     def buckets(self) -> list[list[tuple[int, np.ndarray]]]:
         """Per project: (satisfaction u > 0, the voters who get u from it) — the arrays MES counts with."""
         if self._buckets is None:
-            order = np.argsort(self._group_of_ballot, kind="stable")
-            bounds = np.concatenate(([0], np.cumsum(self.group_size))).tolist()
-            lists: list[dict[int, list[np.ndarray]]] = [{} for _ in self.ids]
-            for g, vec in enumerate(self.groups):
-                members = order[bounds[g] : bounds[g + 1]]
-                for p, u in vec:
-                    if u > 0:
-                        lists[p].setdefault(u, []).append(members)
-            self._buckets = [
-                [(u, np.concatenate(parts)) for u, parts in sorted(d.items())] for d in lists
-            ]  # fmt: skip
+            # (group, project, u) entries, then one row per (voter, supported project), sorted by project and u
+            lengths = np.array([sum(1 for _, u in vec if u > 0) for vec in self.groups], dtype=np.int64)
+            flat = [(p, u) for vec in self.groups for p, u in vec if u > 0]
+            entry_p = np.array([p for p, _ in flat], dtype=np.int64)
+            entry_u = np.array([u for _, u in flat], dtype=np.int64)
+            offsets = np.concatenate(([0], np.cumsum(lengths)[:-1])) if len(lengths) else lengths
+            per_voter = lengths[self._group_of_ballot]
+            voter = np.repeat(np.arange(self.n_voters, dtype=np.int64), per_voter)
+            start = np.repeat(np.cumsum(per_voter) - per_voter, per_voter)
+            entry = np.repeat(offsets[self._group_of_ballot], per_voter) + (np.arange(len(voter)) - start)
+            proj, level = entry_p[entry], entry_u[entry]
+            order = np.lexsort((voter, level, proj))
+            proj, level, voter = proj[order], level[order], voter[order]
+            cut = np.flatnonzero((proj[1:] != proj[:-1]) | (level[1:] != level[:-1])) + 1
+            edges = [0, *cut.tolist(), len(proj)]
+            buckets: list[list[tuple[int, np.ndarray]]] = [[] for _ in self.ids]
+            for a, b in pairwise(edges):
+                if b > a:
+                    buckets[int(proj[a])].append((int(level[a]), voter[a:b]))
+            self._buckets = buckets
         return self._buckets
 
 
