@@ -1,0 +1,161 @@
+"""주민e참여 in a real browser, in Korean: the public pages and the officials' pages pass axe-core; a ranked ballot
+is completed with the keyboard alone (Tab, Space, Enter, Alt+arrow keys); the k-approval and knapsack ballots show
+their limits live; the ballot works on a phone-sized viewport (375×667) and at 200% zoom (a 1280-wide window
+zoomed to 200% lays out in 640 CSS pixels) without horizontal scrolling."""
+
+import pytest
+
+from lofin.participation.models import Ballot, BallotKind, PhaseKind
+from lofin.participation.testing import build_pb
+from tests.e2e.walk import Walk, ko
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def tab_to(page, selector, limit=200):
+    """Press Tab until the element matching `selector` has the focus, as a keyboard user would."""
+    for _ in range(limit):
+        if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"{selector} cannot be reached with Tab")
+
+
+def no_horizontal_scroll(page):
+    return page.evaluate("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1")
+
+
+def test_public_resident_and_official_pages_pass_axe(live_server, page, axe):
+    pb = build_pb()
+    ui = Walk(page, live_server.url, axe)
+    g, c = pb.gov.code, pb.cycle.pk
+    ui.go("/participation/", "pb-index")
+    ui.go(f"/participation/{g}/", "pb-home")
+    assert page.locator("[aria-current=step]").inner_text().startswith(ko("resident vote (주민투표)"))
+    ui.go(f"/participation/{g}/{c}/proposals/", "pb-proposals")
+    page.fill("#q", "제안 2")
+    page.keyboard.press("Enter")
+    # htmx swaps the results in place (and pushes the filtered URL).
+    page.wait_for_function("document.querySelectorAll('#proposal-results tbody tr').length === 1")
+    assert "q=" in page.url
+    ui.go(f"/participation/{g}/proposals/{pb.proposals[3].pk}/", "pb-proposal")
+    assert "유사 사업 진행 중" in page.inner_text("main")
+    ui.go(f"/participation/{g}/{c}/results/", "pb-results-empty")
+    ui.go(f"/participation/{g}/{c}/tracking/", "pb-tracking")
+    ui.go(f"/participation/{g}/questions/", "pb-questions")
+
+    ui.log_in("resident1")
+    ui.go(f"/participation/{g}/verify/", "pb-verify")
+    ui.go(f"/participation/{g}/mine/", "pb-mine")
+    ui.go(f"/participation/{g}/questions/ask/", "pb-ask")
+    page.click("button[type=submit].primary")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#id_title_error1").count() == 1
+    axe.check(page, "pb-ask-refused")
+    ui.go(f"/participation/{g}/{c}/vote/", "pb-vote-approval")
+    page.check(f"#approve-{pb.proposals[0].pk}")
+    page.click("#ballot button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    axe.check(page, "pb-vote-confirm")
+    page.click("button[name=confirm][value='1']")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#receipt").count() == 1
+    axe.check(page, "pb-my-vote")
+
+    ui.log_in("pb-clerk")
+    ui.go(f"/g/{g}/participation/{c}/paper/", "pb-paper")
+    ui.log_in("pb-manager")
+    ui.go(f"/g/{g}/", "workspace-with-pb")
+    ui.go(f"/g/{g}/participation/", "pb-admin-workspace")
+    ui.go(f"/g/{g}/participation/new/", "pb-admin-new-cycle")
+    ui.go(f"/g/{g}/participation/resident-list/", "pb-admin-census")
+    ui.go(f"/g/{g}/participation/proposals/{pb.proposals[0].pk}/", "pb-admin-proposal")
+    pb.advance(PhaseKind.BUDGET_ADOPTION)
+    ui.go(f"/g/{g}/participation/{c}/", "pb-admin-cycle")
+    page.click("form[action$='/count/'] button")
+    page.wait_for_load_state("networkidle")
+    axe.check(page, "pb-admin-counted")
+    ui.go(f"/g/{g}/participation/{c}/override/", "pb-admin-override")
+    ui.go(f"/participation/{g}/{c}/results/", "pb-results")
+    assert page.locator(".pb-explain tbody tr").count() == 3
+
+
+def test_ranked_ballot_with_the_keyboard_only(live_server, page, axe):
+    pb = build_pb(ballot_kind=BallotKind.RANKED)
+    ui = Walk(page, live_server.url, axe)
+    ui.log_in("resident1")
+    ui.go(f"/participation/{pb.gov.code}/{pb.cycle.pk}/vote/", "pb-vote-ranked")
+    first, second, third = pb.proposals[:3]
+    # Tick the third project and the first one with Space.
+    tab_to(page, f"#rank-{third.pk}")
+    page.keyboard.press("Space")
+    tab_to(page, f"#rank-{first.pk}")
+    page.keyboard.press("Space")
+    # Move the third project to the top: twice "move up" with Enter.
+    tab_to(page, f"li[data-id='{third.pk}'] button[data-move=up]")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    assert page.locator(".pb-choices > li").first.get_attribute("data-id") == str(third.pk)
+    # Alt+ArrowDown on a focused project moves it down: the second project goes below the first.
+    tab_to(page, f"#rank-{second.pk}")
+    page.keyboard.press("Alt+ArrowDown")
+    order = page.locator(".pb-choices > li").evaluate_all("els => els.map(e => e.dataset.id)")
+    assert order.index(str(second.pk)) > order.index(str(first.pk))
+    assert page.inner_text(f"li[data-id='{third.pk}'] .pb-pos").strip() == "1."
+    axe.check(page, "pb-vote-ranked-moved")
+    tab_to(page, "#ballot button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("button[name=confirm][value='1']")
+    tab_to(page, "button[name=confirm][value='1']")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#receipt")
+    ballot = Ballot.objects.get(cycle=pb.cycle)
+    assert list(ballot.choices.order_by("rank").values_list("proposal_id", flat=True)) == [third.pk, first.pk]
+
+
+def test_k_approval_on_a_phone_and_at_200_percent_zoom(live_server, page, axe):
+    pb = build_pb(ballot_kind=BallotKind.K_APPROVAL, max_choices=2)
+    ui = Walk(page, live_server.url, axe)
+    ui.log_in("resident1")
+    url = f"/participation/{pb.gov.code}/{pb.cycle.pk}/vote/"
+    for name, size in (("phone", (375, 667)), ("zoom200", (640, 450))):
+        page.set_viewport_size({"width": size[0], "height": size[1]})
+        ui.go(url, f"pb-vote-k-{name}")
+        assert no_horizontal_scroll(page), name
+        page.check(f"#approve-{pb.proposals[0].pk}")
+        page.check(f"#approve-{pb.proposals[1].pk}")
+        assert page.inner_text("#ballot-status [data-count]") == "2"
+        # The limit is reached: the other projects cannot be ticked until one is unticked.
+        assert page.is_disabled(f"#approve-{pb.proposals[2].pk}")
+        page.uncheck(f"#approve-{pb.proposals[1].pk}")
+        assert page.is_enabled(f"#approve-{pb.proposals[2].pk}")
+        button = page.locator("#ballot button[type=submit]")
+        button.scroll_into_view_if_needed()
+        assert button.is_visible() and no_horizontal_scroll(page), name
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_knapsack_total_and_cumulative_points_are_shown_live(live_server, page, axe):
+    pb = build_pb(ballot_kind=BallotKind.KNAPSACK)
+    ui = Walk(page, live_server.url, axe)
+    ui.log_in("resident1")
+    ui.go(f"/participation/{pb.gov.code}/{pb.cycle.pk}/vote/", "pb-vote-knapsack")
+    page.check(f"#approve-{pb.proposals[0].pk}")  # 30,000,000
+    page.check(f"#approve-{pb.proposals[1].pk}")  # 40,000,000
+    assert page.inner_text("#ballot-status [data-total]") == "70,000,000"
+    page.check(f"#approve-{pb.proposals[2].pk}")  # 20,000,000
+    assert page.inner_text("#ballot-status [data-total]") == "90,000,000"
+    axe.check(page, "pb-vote-knapsack-filled")
+
+    points = build_pb("1111000", ballot_kind=BallotKind.CUMULATIVE, max_points=5, prefix="c")
+    ui.log_in("cresident1")
+    ui.go(f"/participation/{points.gov.code}/{points.cycle.pk}/vote/", "pb-vote-cumulative")
+    page.fill(f"#points-{points.proposals[0].pk}", "3")
+    assert page.inner_text("#ballot-status [data-left]") == "2"
+    page.fill(f"#points-{points.proposals[1].pk}", "4")
+    assert page.inner_text("#ballot-status [data-left]") == "-2"
+    page.click("#ballot button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#ballot-error").count() == 1
+    axe.check(page, "pb-vote-cumulative-refused")
+    assert not Ballot.objects.filter(cycle=points.cycle).exists()
