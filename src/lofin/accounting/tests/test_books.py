@@ -333,3 +333,27 @@ def test_journal_rows_cannot_be_changed_or_deleted(ex):
         with pytest.raises((DatabaseError, IntegrityError)), transaction.atomic():
             change()
     assert JournalLine.objects.get(pk=line.pk).credit == 1_000_000
+
+
+def test_transfers_between_accounts_are_internal_on_both_sides(ex):
+    """전출금 paid from one account and 전입금 decided in the receiving one: both flagged for elimination."""
+    from lofin.execution import revenue_actions
+
+    line = funded(ex, capital_line(ex, "701-01"))
+    p = pay(ex, commit(ex, 7_000_000, line=line), 7_000_000)
+    assert ("5350", 7_000_000, 0) in lines_of("execution.payment", p.pk)
+    fund = budget.do_create_account(ex.s.gov, code="300", name="재난관리기금", kind="fund", actor=ex.s.officer)
+    collector = testing.official(ex.s.gov, Role.REVENUE_OFFICER, username="jingsu")
+    a = revenue_actions.do_assess(
+        fund,
+        revenue_code="721-02",
+        payer_name="일반회계",
+        amount=7_000_000,
+        actor=collector,
+        idempotency_key="t",
+        assessed_on=DAY,
+    )
+    assert lines_of("execution.assessment", a.pk) == [("1130", 7_000_000, 0), ("4500", 0, 7_000_000)]
+    internal = {r.code for r in queries.trial_balance(ex.s.gov, YEAR).rows if r.is_internal}
+    assert internal == {"4500", "5350"}
+    assert {r.code for r in queries.trial_balance(ex.s.gov, YEAR, entity="fund").rows} == {"1130", "4500"}

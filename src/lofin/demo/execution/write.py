@@ -3,7 +3,8 @@
 Rows are exactly what the actions would have written one by one (execution.actions, execution.revenue_actions):
 the line counters, each document with its idempotency key in the actions' format, consecutive 지급명령번호 in date
 order with the document counter left where the next payment continues, the 금고's report of each paid order, and
-one balanced journal entry per commitment, payment, assessment and receipt with the ledgers the actions use. The
+one balanced journal entry per commitment, payment, assessment and receipt with the ledgers the actions use (the
+accounting service's 자동분개 mapping), and the asset register's row for each payment on a capital 통계목. The
 optional 지출결의 step is left out: the demo orders payments straight from the commitment, as the API allows.
 """
 
@@ -16,8 +17,8 @@ from typing import Any
 
 from django.db import connection
 
-from lofin.accounting.models import JournalEntry, JournalLine
-from lofin.execution import rules
+from lofin.accounting import chart
+from lofin.accounting.models import FixedAsset, JournalEntry, JournalLine
 from lofin.execution.actions import CASH_LEDGER, ENCUMBRANCE, ENCUMBRANCE_RESERVE, WITHHOLDING_LEDGER
 from lofin.execution.models import (
     Allocation,
@@ -98,6 +99,21 @@ PAYMENT_COLUMNS = (
     "idempotency_key",
 )
 WITHHOLDING_COLUMNS = ("payment_id", "kind", "amount")
+ASSET_COLUMNS = (
+    "government_id",
+    "account_id",
+    "asset_class",
+    "ledger_code",
+    "object_code",
+    "acquired_on",
+    "fiscal_year",
+    "cost",
+    "useful_life",
+    "depreciated",
+    "source_type",
+    "source_id",
+    "description",
+)
 CONFIRMATION_COLUMNS = ("government_id", "payment_id", "paid_on", "bank_reference", "confirmed_by_id", "created_at")
 ENTRY_COLUMNS = (
     "id",
@@ -340,7 +356,8 @@ def _expenditure(
     key = f"{government_id}:{actors.disburse}:demo-{year}-p"
     rows, withholdings, confirmations = [], [], []
     monthly_paid = [0] * 13
-    ledgers: dict[str, str] = {}
+    rules_by_code: dict[str, chart.Rule] = {}
+    fixed_assets: list[tuple[Any, ...]] = []
     for n, p in enumerate(order):
         commitment, amount, day, advance, claimed, withheld = plan.payments[p]
         line, _amount, _paid, creditor_kind, creditor = plan.commitments[commitment][:5]
@@ -365,7 +382,16 @@ def _expenditure(
         monthly_paid[calendar.month_of(day)] += amount
         item = plan.lines[line]
         code = item.object_code
-        ledger = ledgers.get(code) or ledgers.setdefault(code, rules.expense_ledger(code))
+        rule = rules_by_code.get(code) or rules_by_code.setdefault(code, chart.expense_rule(code, year))
+        ledger = rule.debit
+        if rule.asset_class:
+            # As do_issue_payment: a capital 통계목 buys an asset for the register the depreciation reads.
+            fixed_assets.append(
+                (
+                    *(government_id, item.account_id, rule.asset_class, ledger, code, days[day], year, amount),
+                    *(rule.useful_life, 0, "execution.payment", payment_ids[n], f"{number} {who.name}"[:200]),
+                )
+            )
         entry_lines = [
             (ledger, amount, 0),
             (CASH_LEDGER, 0, amount - withheld_total),
@@ -386,6 +412,7 @@ def _expenditure(
     bulk.insert(PaymentOrder, PAYMENT_COLUMNS, rows)
     bulk.insert(Withholding, WITHHOLDING_COLUMNS, withholdings)
     bulk.insert(PaymentConfirmation, CONFIRMATION_COLUMNS, confirmations)
+    bulk.insert(FixedAsset, ASSET_COLUMNS, fixed_assets)
     # 자금배정: each month the 지출원's ceiling was raised by whole steps to cover that month's payments.
     paid_total = sum(monthly_paid)
     limit = sum(-(-amount // CASH_STEP) * CASH_STEP for amount in monthly_paid)
