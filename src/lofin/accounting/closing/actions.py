@@ -82,7 +82,8 @@ def do_close_books(government: LocalGovernment, year: int, *, actor: Any) -> Clo
     # The monthly sums make the statements (and later trial balances) read sums, not every line.
     queries.refresh_balances(government.pk, year)
     with transaction.atomic():
-        LocalGovernment.objects.select_for_update().filter(pk=government.pk).first()
+        # FOR NO KEY UPDATE queues two closings without blocking the inserts that refer to the government.
+        LocalGovernment.objects.select_for_update(no_key=True).filter(pk=government.pk).first()
         if done := ClosingRun.objects.filter(government=government, fiscal_year=year).first():
             return done
         document = snapshot.compute(government, year)
