@@ -159,3 +159,56 @@ def test_knapsack_total_and_cumulative_points_are_shown_live(live_server, page, 
     assert page.locator("#ballot-error").count() == 1
     axe.check(page, "pb-vote-cumulative-refused")
     assert not Ballot.objects.filter(cycle=points.cycle).exists()
+
+
+@pytest.fixture
+def identity_service(settings):
+    """The identity-check simulator as a real HTTP server, in test mode (it returns the code it sent)."""
+    import threading
+
+    from lofin.gateway.simulators import identity as simulator
+
+    server = simulator.make_server(clients={"site-e2e": "secret-e2e"}, ttl=60)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.LOFIN_IDENTITY_URL = f"http://127.0.0.1:{server.server_address[1]}"
+    settings.LOFIN_IDENTITY_CLIENT_ID, settings.LOFIN_IDENTITY_SECRET = "site-e2e", "secret-e2e"
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_new_resident_verifies_with_the_phone_and_is_matched_to_the_list(live_server, page, axe, identity_service):
+    from lofin.core import testing
+    from lofin.core.roles import AccountType
+    from lofin.participation.models import Resident
+    from lofin.participation.testing import PEOPLE
+
+    pb = build_pb()
+    person = PEOPLE[4]  # on the resident list, without an account yet
+    testing.person(pb.gov, AccountType.RESIDENT, username="newcomer")
+    ui = Walk(page, live_server.url, axe)
+    ui.log_in("newcomer")
+    ui.go(f"/participation/{pb.gov.code}/", "pb-home-unverified")
+    page.click(f"a[href$='/participation/{pb.gov.code}/verify/']")
+    page.wait_for_load_state("networkidle")
+    page.fill("#id_name", person.name)
+    page.fill("#id_birth_date", person.birth_date.isoformat())
+    page.select_option("#id_sex_digit", person.sex)
+    page.select_option("#id_carrier", "KT")
+    page.fill("#id_phone", "010-1234-5678")
+    page.click("button[type=submit].primary")
+    page.wait_for_selector("#id_code")
+    axe.check(page, "pb-verify-code")
+    code = page.inner_text("#test-code").split()[-1].rstrip(".")
+    wrong = "000000" if code != "000000" else "111111"
+    page.fill("#id_code", wrong)
+    page.click("button[type=submit].primary")
+    page.wait_for_selector("#id_code_error1")
+    assert not Resident.objects.filter(user__username="newcomer").exists()
+    axe.check(page, "pb-verify-wrong-code")
+    page.fill("#id_code", code)
+    page.click("button[type=submit].primary")
+    page.wait_for_load_state("networkidle")
+    resident = Resident.objects.get(user__username="newcomer")
+    assert resident.basis == "resident"
+    assert person.name in page.inner_text(".messages")
