@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -126,10 +127,12 @@ def test_malformed_files_name_the_line(old, new, line, words):
     with pytest.raises(PbFormatError) as caught:
         parse_pb(GOOD.replace(old, new, 1))
     assert caught.value.line == line
-    assert f"line {line}:" in str(caught.value)
-    assert words in str(caught.value)
+    with translation.override("en"):
+        assert f"line {line}:" in str(caught.value)
+        assert words in str(caught.value)
 
 
+@translation.override("en")
 def test_missing_sections_and_points():
     with pytest.raises(PbFormatError, match="no VOTES section"):
         parse_pb(GOOD.split("VOTES")[0])

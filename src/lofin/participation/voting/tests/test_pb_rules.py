@@ -8,6 +8,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -45,6 +46,7 @@ def test_every_instance_and_default_rule_is_covered():
             assert solve(election, rule).total_cost <= election.budget
 
 
+@translation.override("en")
 def test_default_satisfaction_follows_the_vote_type():
     assert solve(parse_pb(DATA / "Netherlands_Assen_2024.pb"), "mes").sat == "cost"
     assert solve(parse_pb(DATA / "Worldwide_Mechanical_Turk_Utilities_3.pb"), "mes").sat == "points"
