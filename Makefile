@@ -66,7 +66,8 @@ test-postgres: install
 bench: install ## benchmarks (results go to docs/benchmarks.md by hand, with the command)
 	@set -e; url=$$(scripts/pg.sh start); trap 'scripts/pg.sh stop' EXIT; \
 	  LOFIN_BENCH_PG_URL=$$url $(BIN)/python -m bench.run; \
-	  $(BIN)/python -m bench.execution_commit --pg $$url
+	  $(BIN)/python -m bench.execution_commit --pg $$url; \
+	  $(BIN)/python -m bench.pb_rules
 
 assets: ## refresh vendored front-end files from npm (htmx) — they are committed
 	npm ci --no-audit --no-fund --silent
