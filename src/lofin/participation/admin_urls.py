@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import official, official_review
+from .views import official, official_adopt, official_review
 
 app_name = "participation_admin"
 
@@ -15,6 +15,8 @@ urlpatterns = [
     path("<int:cycle_id>/advance/", official.advance, name="advance"),
     path("<int:cycle_id>/count/", official.count, name="count"),
     path("<int:cycle_id>/override/", official.override, name="override"),
+    path("<int:cycle_id>/adopt/", official_adopt.adopt, name="adopt"),
+    path("<int:cycle_id>/progress/", official_adopt.progress, name="progress"),
     path("<int:cycle_id>/paper/", official_review.paper_ballot, name="paper"),
     path("<int:cycle_id>/election.pb", official.export_pb, name="export_pb"),
     path("proposals/<int:proposal_id>/", official_review.proposal, name="proposal"),

@@ -285,3 +285,14 @@ def parse_ballot(kind: str, data: Any, proposal_ids: list[int]) -> tuple[dict[st
     if approvals is None:
         return {}, str(_("The ballot names a project that is not on it."))
     return {"approvals": approvals}, None
+
+
+class AdoptForm(KeyedForm):
+    version = forms.ChoiceField(label=_("Budget (version at the request stage)"))
+    parent = forms.ChoiceField(label=_("Unit project (단위사업) the new detail projects go under"))
+    object_code = forms.CharField(label=_("Object code (통계목) of the request lines"), max_length=10, initial="401-01")
+
+    def __init__(self, *args: Any, versions: list[tuple[str, str]], parents: list[tuple[str, str]], **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.fields["version"].choices = [("", "—"), *versions]
+        self.fields["parent"].choices = [("", "—"), *parents]

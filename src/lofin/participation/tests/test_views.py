@@ -272,3 +272,42 @@ def test_report_and_election_downloads_for_officials():
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
     election = manager.get(f"/g/{pb.gov.code}/participation/{pb.cycle.pk}/election.pb")
     assert election.status_code == 200 and b"META" in election.content
+
+
+def test_adopt_into_the_budget_start_execution_and_close():
+    from lofin.budget import actions as budget_actions
+    from lofin.budget.models import Project
+    from lofin.budget.testing import build_setup
+
+    pb = build_pb(costs=(30_000_000, 40_000_000, 50_000_000))
+    g, c = pb.gov.code, pb.cycle.pk
+    two = pb.proposals[1]
+    client_for(pb.users["김민준"]).post(
+        f"/participation/{g}/{c}/vote/", {"idempotency_key": KEY, "approve": [two.pk], "confirm": "1"}
+    )
+    pb.advance(PhaseKind.BUDGET_ADOPTION)
+    manager = client_for(pb.manager)
+    manager.post(f"/g/{g}/participation/{c}/count/", {"idempotency_key": KEY})
+    setup = build_setup(g, year=pb.cycle.year)
+    version = budget_actions.do_open_original(pb.gov, year=pb.cycle.year, actor=setup.officer)
+    unit = Project.objects.get(government=pb.gov, year=pb.cycle.year, code="U110")
+    url = f"/g/{g}/participation/{c}/adopt/"
+    assert manager.get(url).status_code == 200
+    refused = manager.post(url, {"idempotency_key": KEY, "version": version.pk, "parent": "", "object_code": "401-01"})
+    assert refused.status_code == 400 and "id_parent_error1" in refused.content.decode()
+    form = {"idempotency_key": "retry-key-0010", "version": version.pk, "parent": unit.pk, "object_code": "401-01"}
+    assert manager.post(url, form).status_code == 302
+    assert manager.post(url, form).status_code == 302  # the same form again: adopted once
+    adopted = set(Proposal.objects.filter(cycle=pb.cycle, status="adopted").values_list("pk", flat=True))
+    assert two.pk in adopted
+    assert not Proposal.objects.filter(cycle=pb.cycle, status="selected").exists()
+    tracking = Client().get(f"/participation/{g}/{c}/tracking/").content.decode()
+    assert f"PB{c}-002" in tracking
+    pb.advance(PhaseKind.IMPLEMENTATION)
+    progress = f"/g/{g}/participation/{c}/progress/"
+    assert manager.post(progress, {"idempotency_key": "retry-key-0011", "do": "execution"}).status_code == 302
+    assert manager.post(progress, {"idempotency_key": "retry-key-0012", "do": "finish"}).status_code == 302
+    pb.cycle.refresh_from_db()
+    assert pb.cycle.status == CycleStatus.FINISHED
+    # Outsiders and residents cannot adopt.
+    assert client_for(pb.users["김민준"]).get(url).status_code in (403, 404)

@@ -187,6 +187,8 @@ def cycle(request: TenantRequest, gov_code: str, cycle_id: int) -> HttpResponse:
             proposals=proposals,
             next_phase=PhaseKind(following).label if following else "",
             action_form=SimpleForm(),
+            count_form=SimpleForm(),
+            finish_form=SimpleForm(),
             override_form=OverrideForm(proposals=[(str(p.pk), str(p)) for p in on_ballot]),
             **results_context(c),
         ),
