@@ -15,6 +15,7 @@ from lofin.participation.models import (
     Ballot,
     BallotKind,
     Comment,
+    CommitteeScore,
     CycleStatus,
     DepartmentReview,
     Phase,
@@ -311,3 +312,84 @@ def test_adopt_into_the_budget_start_execution_and_close():
     assert pb.cycle.status == CycleStatus.FINISHED
     # Outsiders and residents cannot adopt.
     assert client_for(pb.users["김민준"]).get(url).status_code in (403, 404)
+
+
+def test_resident_list_upload_csv_and_xlsx_with_line_errors():
+    from openpyxl import Workbook
+
+    from lofin.participation.models import CensusList
+
+    pb = build_pb()
+    manager = client_for(pb.manager)
+    url = f"/g/{pb.gov.code}/participation/resident-list/"
+    before = CensusList.objects.count()
+    bad = "성명,생년월일,성별번호\n홍길동,1990-01-02,1\n김철수,날짜아님,1\n".encode()
+    refused = manager.post(
+        url, {"idempotency_key": KEY, "name": "명부", "file": SimpleUploadedFile("list.csv", bad, "text/csv")}
+    )
+    assert refused.status_code == 400 and "id_file_error1" in refused.content.decode()
+    assert "3" in refused.content.decode()  # the line number of the bad row
+    assert CensusList.objects.count() == before
+    book = Workbook()
+    book.active.append(["성명", "생년월일", "성별번호", "구분"])
+    book.active.append(["홍길동", dt.date(1990, 1, 2), 1, "주민"])
+    book.active.append(["이영희", "1985-05-05", "2", "직장인"])
+    data = io.BytesIO()
+    book.save(data)
+    upload = SimpleUploadedFile("list.xlsx", data.getvalue(), "application/octet-stream")
+    done = manager.post(url, {"idempotency_key": "retry-key-0013", "name": "2027 명부", "file": upload})
+    assert done.status_code == 302
+    current = CensusList.objects.get(government=pb.gov, is_current=True)
+    assert (current.name, current.row_count) == ("2027 명부", 2)
+
+
+def test_cycle_setup_refusals_stand_next_to_their_fields():
+    pb = build_pb()
+    manager = client_for(pb.manager)
+    url = f"/g/{pb.gov.code}/participation/new/"
+    today = pb.today
+    form = {
+        "idempotency_key": KEY,
+        "year": today.year + 2,
+        "title": "새 공모",
+        "total_amount": "500,000,000",
+        "ballot_kind": "k_approval",
+        "rule": "mes",
+        "min_choices": "1",
+        "min_age": "14",
+        "allow_residents": "on",
+        "districts": "D1, 역삼1동, district, 100000000\nT1, 복지, theme",
+    }
+    for i, kind in enumerate(PhaseKind):
+        form[f"{kind.value}_start"] = (today + dt.timedelta(days=30 * i)).isoformat()
+        form[f"{kind.value}_end"] = (today + dt.timedelta(days=30 * i + 20)).isoformat()
+    count = pb.cycle.__class__.objects.count()
+    missing_k = manager.post(url, form)
+    assert missing_k.status_code == 400 and "id_max_choices_error1" in missing_k.content.decode()
+    bad_district = manager.post(url, {**form, "max_choices": "3", "districts": "D1"})
+    assert "id_districts_error1" in bad_district.content.decode()
+    assert pb.cycle.__class__.objects.count() == count
+    done = manager.post(url, {**form, "max_choices": "3", "idempotency_key": "retry-key-0014"})
+    assert done.status_code == 302
+    again = manager.post(url, {**form, "max_choices": "3", "idempotency_key": "retry-key-0014"})
+    assert again["Location"] == done["Location"]
+    assert pb.cycle.__class__.objects.count() == count + 1
+
+
+def test_committee_scores_and_shortlist_from_the_page():
+    pb = build_pb(phase=PhaseKind.DEPARTMENT_REVIEW)
+    pb.advance(PhaseKind.COMMITTEE_REVIEW)
+    p = pb.proposals[0]
+    url = f"/g/{pb.gov.code}/participation/proposals/{p.pk}/"
+    reviewer = client_for(pb.reviewer)
+    scores = {"score_necessity": "25", "score_feasibility": "20", "score_benefit": "20", "score_cost": "10"}
+    over = reviewer.post(url, {"step": "score", "idempotency_key": KEY, **scores, "score_cost": "99"})
+    assert over.status_code == 400 and "id_score_cost_error1" in over.content.decode()
+    assert reviewer.post(url, {"step": "score", "idempotency_key": "retry-key-0015", **scores}).status_code == 302
+    assert CommitteeScore.objects.get(proposal=p).total == 75
+    manager = client_for(pb.manager)
+    decision = {"step": "shortlist", "idempotency_key": "retry-key-0016", "shortlisted": "0", "reason": "예산 초과"}
+    assert manager.post(url, decision).status_code == 302
+    p.refresh_from_db()
+    assert (p.status, p.status_reason, p.committee_score) == ("rejected", "예산 초과", 75)
+    assert "예산 초과" in Client().get(f"/participation/{pb.gov.code}/proposals/{p.pk}/").content.decode()
