@@ -16,7 +16,7 @@ import sys
 
 from .engine import solve
 from .explain import explain, explain_project
-from .model import RULES, SATISFACTIONS, VotingError
+from .model import RULES, SATISFACTIONS, VotingError, gettext_noop, translate
 from .pabulib import parse_pb
 
 
@@ -54,7 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         election = parse_pb(args.file)
         if args.command == "check":
-            print(f"{len(election.projects)} projects, {len(election.ballots)} ballots, budget {election.budget}")
+            summary = gettext_noop("%(projects)d projects, %(ballots)d ballots, budget %(budget)d")
+            print(translate(summary) % {"projects": len(election.projects), "ballots": len(election.ballots),
+                                        "budget": election.budget})  # fmt: skip
             return 0
         outcome = solve(election, args.rule, args.sat)
         if args.command == "solve":
@@ -69,13 +71,13 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 result = explain(election, outcome, args.voter).as_dict()
             except KeyError:
-                print(f"no voter {args.voter}", file=sys.stderr)
+                print(translate(gettext_noop("No voter %(id)s.")) % {"id": args.voter}, file=sys.stderr)
                 return 2
         else:
             try:
                 result = explain_project(election, outcome, args.project).as_dict()
             except KeyError:
-                print(f"no project {args.project}", file=sys.stderr)
+                print(translate(gettext_noop("No project %(id)s.")) % {"id": args.project}, file=sys.stderr)
                 return 2
         if args.json:
             print(json.dumps(result, ensure_ascii=False, indent=1))

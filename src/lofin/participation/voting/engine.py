@@ -27,7 +27,16 @@ from typing import Any
 
 import numpy as np
 
-from .model import RULES, SATISFACTIONS, Ballot, Election, VotingError, default_sat, satisfaction_vector
+from .model import (
+    RULES,
+    SATISFACTIONS,
+    Ballot,
+    Election,
+    VotingError,
+    default_sat,
+    gettext_noop,
+    satisfaction_vector,
+)
 
 _INF = float("inf")  # only a sort key for zero-cost projects, never part of a sum or a comparison of prices
 
@@ -380,10 +389,10 @@ def solve(election: Election, rule: str, sat: str | None = None) -> Outcome:
     """The outcome of `rule` (one of RULES) with satisfaction `sat` (one of SATISFACTIONS; None = the default
     for the election's vote type: cost for approval, points for cumulative/scoring, Borda for ordinal)."""
     if rule not in RULES:
-        raise VotingError("Unknown rule %(rule)s.", rule=rule)
+        raise VotingError(gettext_noop("Unknown rule %(rule)s."), rule=rule)
     sat = sat or default_sat(election.vote_type)
     if sat not in SATISFACTIONS:
-        raise VotingError("Unknown satisfaction %(sat)s.", sat=sat)
+        raise VotingError(gettext_noop("Unknown satisfaction %(sat)s."), sat=sat)
     prep = Prepared(election, sat)
     return solve_prepared(prep, rule)
 
