@@ -133,7 +133,7 @@ def _standing_out(s: calendar.Standing) -> dict[str, Any]:
 
 @router.get("/accounting/statements", response=StatementsOut, summary="Financial statements (재무제표)")
 def statements(request: AuthedRequest, q: Query[StatementsQuery]) -> dict[str, Any]:
-    government = access_government(request.auth, q.government, VIEW)
+    government = access_government(request.user, q.government, VIEW)
     document, run = document_for(government, q.year)
     found = document["statements"].get(q.entity)
     if found is None:
@@ -156,7 +156,7 @@ def statements(request: AuthedRequest, q: Query[StatementsQuery]) -> dict[str, A
 
 @router.get("/accounting/budget-result", response=BudgetResultOut, summary="세입세출결산")
 def budget_result(request: AuthedRequest, q: Query[YearQuery]) -> dict[str, Any]:
-    government = access_government(request.auth, q.government, VIEW)
+    government = access_government(request.user, q.government, VIEW)
     document, run = document_for(government, q.year)
     return {
         "government": government.code,
@@ -171,13 +171,13 @@ def budget_result(request: AuthedRequest, q: Query[YearQuery]) -> dict[str, Any]
 def close(request: AuthedRequest, body: CloseIn) -> dict[str, Any]:
     """Closing entries, the statements stored with their digest, the year locked. Again on a closed year: the
     stored run, nothing written. Refusals: `year_not_ended`, `closed_without_closing`, `permission_denied`."""
-    government = access_government(request.auth, body.government, POST)
-    return _run_out(actions.do_close_books(government, body.year, actor=request.auth))
+    government = access_government(request.user, body.government, POST)
+    return _run_out(actions.do_close_books(government, body.year, actor=request.user))
 
 
 @router.get("/accounting/closing", response=CalendarOut, summary="결산 calendar and status of a government")
 def closing_status(request: AuthedRequest, q: Query[YearQuery]) -> dict[str, Any]:
-    government = access_government(request.auth, q.government, VIEW)
+    government = access_government(request.user, q.government, VIEW)
     today = actions._today()
     return {
         "deadlines": [{**d, "label": str(d["label"])} for d in calendar.deadlines(q.year)],
@@ -188,5 +188,5 @@ def closing_status(request: AuthedRequest, q: Query[YearQuery]) -> dict[str, Any
 @router.get("/accounting/closing/overview", response=list[StandingOut], summary="결산 status of every government")
 def overview(request: AuthedRequest, year: Year) -> list[dict[str, Any]]:
     """For the system operator: where each government stands in the year's 결산."""
-    require_operator(request.auth)
+    require_operator(request.user)
     return [_standing_out(s) for s in calendar.overview(year, today=actions._today())]

@@ -47,7 +47,7 @@ def expenditure_rows(government_id: int, year: int, accounts: list[int] | None =
         carry = carried.get(pk, dict.fromkeys(KINDS, 0))
         total_carried = sum(carry.values())
         lapsed = appropriation - paid - total_carried
-        row = {
+        row: dict[str, Any] = {
             "line_id": pk,
             "account": account_code,
             "entity": account_kind,
@@ -137,7 +137,7 @@ def budget_result(government_id: int, year: int, accounts: list[int] | None = No
     """The 세입세출결산 of a government's year (of some 회계 only when `accounts` is given)."""
     expenditure = expenditure_rows(government_id, year, accounts)
     revenue = revenue_rows(government_id, year, accounts)
-    totals = {
+    totals: dict[str, Any] = {
         "expenditure": _total(expenditure, EXPENDITURE_KEYS),
         "revenue": _total(revenue, REVENUE_KEYS),
     }

@@ -128,7 +128,7 @@ def entity_statement(
     unallocated = {c: v for c, v in expense.items() if c not in program and not (c in ledgers and ledgers[c].internal)}
     general = {c: v for c, v in revenue.items() if not (c in ledgers and ledgers[c].internal)}
     program_total = sum(program.values())
-    by_function = [
+    by_function: list[dict[str, Any]] = [
         {"function": code, "name": function_names.get(code, code), "amount": amount}
         for code, amount in sorted(functions.items())
     ]
@@ -166,7 +166,7 @@ def entity_statement(
     net_accounts = {c: -v for c, v in closing.items() if cat[c] == "net_assets"}
     # The year's result is not yet moved by a closing entry: it belongs to 일반순자산.
     net_accounts["3100"] = net_accounts.get("3100", 0) - (sum(expense.values()) - sum(revenue.values()))
-    position = {
+    position: dict[str, Any] = {
         "assets": _groups(assets, ledgers, ASSET_GROUPS),
         "assets_total": sum(assets.values()),
         "liabilities": _groups(liabilities, ledgers, LIABILITY_GROUPS),
@@ -177,7 +177,7 @@ def entity_statement(
     opening_net = -sum(v for c, v in opening.items() if cat[c] == "net_assets")
     adjustments = {c: -v for c, v in movement.items() if cat[c] == "net_assets"}
     elimination = (internal_revenue - internal_expense) if eliminate else 0
-    changes = {
+    changes: dict[str, Any] = {
         "opening": opening_net,
         "result": result,
         "adjustments": _lines(adjustments, ledgers),

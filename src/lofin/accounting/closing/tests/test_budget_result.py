@@ -22,3 +22,14 @@ def test_expenditure_lines_add_up_and_the_paid_line_shows_its_payment(db):
     totals = result["totals"]["expenditure"]
     assert totals["appropriation"] == totals["paid"] + totals["carried"] + totals["lapsed"]
     assert result["totals"]["revenue"]["budget"] == sum(r["budget"] for r in result["revenue"]) > 0
+
+
+def test_programme_costs_are_split_by_the_function_of_the_project_paid_from(db):
+    from lofin.accounting.closing import snapshot
+
+    ex = build_execution()
+    line = funded(ex)
+    pay(ex, commit(ex, 50_000_000, line=line), 30_000_000)
+    perf = snapshot.compute(ex.s.gov, YEAR)["statements"]["general"]["performance"]
+    assert perf["program_cost_total"] == 30_000_000
+    assert [(f["function"], f["amount"]) for f in perf["by_function"]] == [(line.project.function_code, 30_000_000)]
