@@ -76,6 +76,12 @@ def test_public_resident_and_official_pages_pass_axe(live_server, page, axe):
     page.wait_for_load_state("networkidle")
     axe.check(page, "pb-admin-counted")
     ui.go(f"/g/{g}/participation/{c}/override/", "pb-admin-override")
+    from lofin.budget import actions as budget_actions
+    from lofin.budget.testing import build_setup
+
+    setup = build_setup(g, year=pb.cycle.year)
+    budget_actions.do_open_original(pb.gov, year=pb.cycle.year, actor=setup.officer)
+    ui.go(f"/g/{g}/participation/{c}/adopt/", "pb-admin-adopt")
     ui.go(f"/participation/{g}/{c}/results/", "pb-results")
     assert page.locator(".pb-explain tbody tr").count() == 3
 
@@ -212,3 +218,34 @@ def test_a_new_resident_verifies_with_the_phone_and_is_matched_to_the_list(live_
     resident = Resident.objects.get(user__username="newcomer")
     assert resident.basis == "resident"
     assert person.name in page.inner_text(".messages")
+
+
+def test_review_score_and_adoption_forms_pass_axe(live_server, page, axe):
+    from lofin.participation import actions
+
+    pb = build_pb(phase=PhaseKind.PROPOSAL, prefix="r")
+    ui = Walk(page, live_server.url, axe)
+    g, p = pb.gov.code, pb.proposals[0]
+    ui.log_in("rpb-manager")
+    ui.go(f"/g/{g}/participation/proposals/{p.pk}/", "pb-admin-send-for-review")
+    page.click("button[type=submit].primary")
+    page.wait_for_load_state("networkidle")
+    pb.advance(PhaseKind.DEPARTMENT_REVIEW)
+    ui.log_in("rpb-reviewer")
+    ui.go(f"/g/{g}/participation/proposals/{p.pk}/", "pb-admin-review-form")
+    page.click("button[type=submit].primary")  # nothing chosen: errors next to the fields
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#id_reason_error1").count() == 1
+    axe.check(page, "pb-admin-review-refused")
+    page.check("#id_feasible_0")
+    page.fill("#id_reviewed_cost", "25,000,000")
+    page.fill("#id_reason", "현장 확인 결과 가능")
+    page.click("button[type=submit].primary")
+    page.wait_for_load_state("networkidle")
+    for other in pb.proposals[1:]:
+        actions.do_start_review(other, department=pb.department, actor=pb.manager)
+        actions.do_review_proposal(other, feasible=True, reason="가능", actor=pb.reviewer)
+    pb.advance(PhaseKind.COMMITTEE_REVIEW)
+    ui.go(f"/g/{g}/participation/proposals/{p.pk}/", "pb-admin-score-form")
+    ui.go(f"/participation/{g}/proposals/{p.pk}/", "pb-proposal-reviewed")
+    assert "현장 확인 결과 가능" in page.inner_text("main")
