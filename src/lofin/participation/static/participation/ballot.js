@@ -59,7 +59,15 @@
     var position = 0;
     items().forEach(function (li) {
       var box = li.querySelector("input[type=checkbox]");
-      li.querySelector(".pb-pos").textContent = box.checked ? (++position) + ". " : "";
+      var pos = li.querySelector(".pb-pos");
+      pos.textContent = "";
+      if (!box.checked) return;
+      // Read out as "preference 1" by screen readers; shown as a numbered badge.
+      var label = document.createElement("span");
+      label.className = "sr-only";
+      label.textContent = (form.dataset.rankLabel || "") + " ";
+      pos.appendChild(label);
+      pos.appendChild(document.createTextNode(String(++position)));
     });
   }
 
