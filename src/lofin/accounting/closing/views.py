@@ -17,7 +17,7 @@ from lofin.accounting import queries, sources
 from lofin.accounting.access import POST, VIEW
 from lofin.accounting.models import Entity, LedgerAccount
 from lofin.core.http import TenantRequest
-from lofin.core.permissions import has_permission, require
+from lofin.core.permissions import has_permission, require, require_operator
 from lofin.execution.forms import KeyedForm
 from lofin.execution.views.common import submit
 
@@ -120,9 +120,11 @@ def statements(request: TenantRequest, gov_code: str, year: int, entity: str) ->
         kept=[(e, documents.ENTITY_KO[e]) for e in ENTITIES if e in document["statements"]],
         s=found,
         notes=document["notes"][entity],
+        carries=[
+            {**c, "label": documents.CARRY_KO.get(c["kind"], c["kind"])}
+            for c in document["notes"][entity]["carry_overs"]
+        ],
         run=run,
-        carry_names=documents.CARRY_KO,
-        contingent_names=documents.CONTINGENT_KO,
     )
     return render(request, "accounting/statements.html", context)
 
@@ -184,3 +186,21 @@ def closing(request: TenantRequest, gov_code: str, year: int) -> HttpResponse:
         run=ClosingRun.objects.filter(government=government, fiscal_year=year).select_related("closed_by").first(),
     )
     return render(request, "accounting/closing.html", context)
+
+
+@require_GET
+def overview(request: Any, year: int) -> HttpResponse:
+    """The operator's view of the year's 결산 across every government: status, closing day, submission."""
+    require_operator(request.user)
+    today = actions._today()
+    rows = calendar.overview(_year(year), today=today)
+    counts = {key: sum(1 for r in rows if r.status == key) for key in calendar.STATUS_LABELS}
+    context = {
+        "year": year,
+        "today": today,
+        "rows": rows,
+        "counts": [(calendar.STATUS_LABELS[k], n) for k, n in counts.items()],
+        "overdue": sum(1 for r in rows if r.overdue),
+        "deadlines": calendar.deadlines(year),
+    }
+    return render(request, "accounting/overview.html", context)

@@ -68,3 +68,14 @@ def test_another_government_gets_not_found_and_readers_cannot_close(books):
     assert reader.get(f"/g/{code}/accounting/{YEAR}/closing/").status_code == 200
     assert reader.post(f"/g/{code}/accounting/{YEAR}/closing/", {"idempotency_key": "b" * 32}).status_code == 403
     assert not ClosingRun.objects.exists()
+
+
+def test_the_operator_sees_every_government_in_the_calendar(books):
+    from lofin.accounting.closing import actions
+
+    actions.do_close_books(books.ex.s.gov, YEAR, actor=books.ex.finance)
+    c = client_for(testing.bootstrap_operator())
+    r = c.get(f"/closing/{YEAR}/")
+    assert r.status_code == 200
+    assert f'id="gov-{books.ex.s.gov.code}" data-status="closed"' in r.content.decode()
+    assert client_for(books.ex.finance).get(f"/closing/{YEAR}/").status_code in (403, 404)
