@@ -12,7 +12,7 @@ from lofin.core import testing
 from lofin.core.errors import Conflict, InvalidInput, LofinError, NotFound, PermissionDenied
 from lofin.core.models import AuditEvent
 from lofin.core.roles import AccountType
-from lofin.participation import tally, voting
+from lofin.participation import actions, tally, voting
 from lofin.participation import vote_actions as va
 from lofin.participation.errors import AlreadyVoted, InvalidBallot, NotEligible, NotVerified, WrongPhase
 from lofin.participation.models import Ballot, BallotChoice, Override, PhaseKind, Proposal, Result, StatusEvent
@@ -281,3 +281,64 @@ def test_concurrent_votes_of_one_person_count_once():
     assert outcomes["voted"] + outcomes["already_voted"] == THREADS
     assert sum(tally.vote_counts(pb.cycle).values()) == 1
     connection.close()
+
+
+@pytest.mark.parametrize(
+    ("kind", "extra", "rule"),
+    [
+        ("cumulative", {"max_points": 5}, "mes"),
+        ("ranked", {"max_choices": 3}, "greedy"),
+        ("knapsack", {}, "mes+greedy"),
+    ],
+)
+def test_tally_of_each_ballot_kind_is_the_engines(kind, extra, rule):
+    pb = build_pb(ballot_kind=kind, rule=rule, costs=(30_000_000, 40_000_000, 50_000_000), **extra)
+    one, two, three = ids(pb, 1, 2, 3)
+    votes = {
+        "cumulative": [{"points": {one: 3, two: 2}}, {"points": {three: 5}}, {"points": {two: 1, three: 1}}],
+        "ranked": [{"ranking": [one, two]}, {"ranking": [three, two, one]}, {"ranking": [two]}],
+        "knapsack": [{"approvals": [one, two]}, {"approvals": [three]}, {"approvals": [two, three]}],
+    }[kind]
+    for name, ballot in zip(["김민준", "이서연", "박지호"], votes, strict=True):
+        va.do_cast_ballot(pb.cycle, actor=pb.users[name], **ballot)
+    pb.advance(PhaseKind.BUDGET_ADOPTION)
+    group = election_of(pb)
+    assert group.election.vote_type == {"cumulative": "cumulative", "ranked": "ordinal", "knapsack": "approval"}[kind]
+    expected = voting.solve(group.election, rule, tally.satisfaction(pb.cycle))
+    (result,) = tally.do_compute_result(pb.cycle, actor=pb.manager)
+    assert result.winners == [group.proposals[w].pk for w in expected.winners]
+    assert result.satisfaction == {"cumulative": "points", "ranked": "borda", "knapsack": "cost"}[kind]
+
+
+def test_every_write_leaves_exactly_one_audit_event():
+    pb = build_pb(phase=PhaseKind.COMMITTEE_REVIEW)
+
+    def one_event(action, call):
+        before = AuditEvent.objects.filter(action__startswith="participation.").count()
+        result = call()
+        after = list(AuditEvent.objects.filter(action__startswith="participation.").order_by("-id")[: 1 + 0])
+        assert AuditEvent.objects.filter(action__startswith="participation.").count() == before + 1, action
+        assert after[0].action == action
+        return result
+
+    first = pb.proposals[0]
+    one_event(
+        "participation.proposal.score",
+        lambda: actions.do_score_proposal(
+            first, scores={"necessity": 1, "feasibility": 1, "benefit": 1, "cost": 1}, actor=pb.manager
+        ),
+    )
+    one_event("participation.proposal.status", lambda: actions.do_shortlist(first, shortlisted=True, actor=pb.manager))
+    one_event("participation.cycle.advance", lambda: actions.do_advance_phase(pb.cycle, actor=pb.manager))
+    cycle = pb.cycle.__class__.objects.get(pk=pb.cycle.pk)
+    one_event(
+        "participation.ballot.cast", lambda: va.do_cast_ballot(cycle, approvals=[first.pk], actor=pb.users["김민준"])
+    )
+    one_event(
+        "participation.comment.create", lambda: actions.do_comment(first, body="좋아요", actor=pb.users["이서연"])
+    )
+    one_event(
+        "participation.question.ask",
+        lambda: actions.do_ask_question(pb.gov, title="질문", body="내용", cycle=cycle, actor=pb.users["이서연"]),
+    )
+    one_event("participation.ballot.enter", lambda: paper(pb, PEOPLE[4], 1))
