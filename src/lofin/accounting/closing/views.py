@@ -3,7 +3,6 @@ source document, the statements per entity and consolidated, the 세입세출결
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -66,7 +65,7 @@ def _month(value: str | None, default: int) -> int:
 @require_GET
 def home(request: TenantRequest, gov_code: str) -> HttpResponse:
     require(request.user, VIEW, request.government)
-    return redirect("accounting:closing", gov_code, dt.date.today().year - 1)
+    return redirect("accounting:closing", gov_code, actions._today().year - 1)
 
 
 @require_GET

@@ -79,3 +79,11 @@ def test_the_operator_sees_every_government_in_the_calendar(books):
     assert r.status_code == 200
     assert f'id="gov-{books.ex.s.gov.code}" data-status="closed"' in r.content.decode()
     assert client_for(books.ex.finance).get(f"/closing/{YEAR}/").status_code in (403, 404)
+
+
+def test_the_workspace_leads_officials_to_the_closing_of_last_year(books):
+    c = client_for(books.ex.finance)
+    code = books.ex.s.gov.code
+    assert f'href="/g/{code}/accounting/"' in c.get(f"/g/{code}/").content.decode()
+    r = c.get(f"/g/{code}/accounting/")
+    assert r.status_code == 302 and r["Location"].endswith(f"/accounting/{YEAR}/closing/")
