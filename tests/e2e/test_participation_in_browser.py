@@ -249,3 +249,31 @@ def test_review_score_and_adoption_forms_pass_axe(live_server, page, axe):
     ui.go(f"/g/{g}/participation/proposals/{p.pk}/", "pb-admin-score-form")
     ui.go(f"/participation/{g}/proposals/{p.pk}/", "pb-proposal-reviewed")
     assert "현장 확인 결과 가능" in page.inner_text("main")
+
+
+def test_paper_ballots_are_entered_from_the_keyboard_and_replace_online_ones(live_server, page, axe):
+    from lofin.participation import vote_actions as va
+    from lofin.participation.testing import PEOPLE
+
+    pb = build_pb(prefix="p")
+    va.do_cast_ballot(pb.cycle, approvals=[pb.proposals[0].pk], actor=pb.users["김민준"])
+    ui = Walk(page, live_server.url, axe)
+    ui.log_in("ppb-clerk")
+    ui.go(f"/g/{pb.gov.code}/participation/{pb.cycle.pk}/paper/", "pb-paper-form")
+    for person, marks in ((PEOPLE[0], "2 3"), (PEOPLE[4], "1")):
+        # The voter's name has the focus; everything else is typed, Tab from field to field, Enter to enter.
+        assert page.evaluate("document.activeElement.id") == "id_name"
+        page.keyboard.type(person.name)
+        tab_to(page, "#id_birth_date")
+        page.keyboard.type(person.birth_date.strftime("%y%m%d"))  # the front of the resident number
+        tab_to(page, "#id_sex_digit")
+        page.keyboard.type(person.sex)
+        tab_to(page, "#id_choices")
+        page.keyboard.type(marks)
+        page.keyboard.press("Enter")
+        page.wait_for_selector(".messages")
+        page.wait_for_load_state("networkidle")
+    assert Ballot.objects.filter(cycle=pb.cycle, is_active=True).count() == 2
+    replaced = Ballot.objects.get(cycle=pb.cycle, is_active=False)
+    assert replaced.channel == "online" and replaced.replaced_by.channel == "paper"
+    axe.check(page, "pb-paper-entered")

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:cycle_id>/advance/", official.advance, name="advance"),
     path("<int:cycle_id>/count/", official.count, name="count"),
     path("<int:cycle_id>/override/", official.override, name="override"),
+    path("<int:cycle_id>/phases/", official_adopt.phase_dates, name="phases"),
     path("<int:cycle_id>/adopt/", official_adopt.adopt, name="adopt"),
     path("<int:cycle_id>/progress/", official_adopt.progress, name="progress"),
     path("<int:cycle_id>/paper/", official_review.paper_ballot, name="paper"),

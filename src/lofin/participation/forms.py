@@ -220,7 +220,9 @@ class ShortlistForm(KeyedForm):
 
 
 class PaperVoterForm(KeyedForm):
-    """Who the paper ballot is from; the choices are read from the ballot part of the same form."""
+    """Who the paper ballot is from, typed from the ID card as fast as it is read: the birth date as the front of
+    the resident number (YYMMDD, the century follows from the sex digit as on the card) or in full. The choices
+    are read from the same form."""
 
     channel = forms.ChoiceField(
         label=_("Channel"),
@@ -230,10 +232,32 @@ class PaperVoterForm(KeyedForm):
         ],
     )
     name = forms.CharField(label=_("Voter's name"), max_length=60, widget=forms.TextInput(attrs={"autofocus": True}))
-    birth_date = BirthDateField(label=_("Date of birth"))
+    birth_date = forms.CharField(
+        label=_("Date of birth (YYMMDD as on the ID card, or YYYY-MM-DD)"),
+        max_length=10,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
     sex_digit = forms.ChoiceField(
         label=_("First digit of the back of the resident number"), choices=[("", "—"), *SEX_DIGITS]
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        text = "".join(ch for ch in str(data.get("birth_date") or "") if ch.isdigit())
+        sex = data.get("sex_digit") or ""
+        if len(text) == 6 and sex:
+            # 1, 2, 5, 6: born in the 1900s; 3, 4, 7, 8: in the 2000s (the resident number's rule).
+            text = ("19" if sex in "1256" else "20") + text
+        try:
+            day = dt.date(int(text[:4]), int(text[4:6]), int(text[6:8])) if len(text) == 8 else None
+        except ValueError:
+            day = None
+        if day is None or not dt.date(1900, 1, 1) <= day <= dt.date.today():
+            if "birth_date" not in self.errors:
+                self.add_error("birth_date", _("Enter the birth date as YYMMDD or YYYY-MM-DD."))
+        else:
+            data["birth_date"] = day
+        return data
 
 
 class OverrideForm(KeyedForm):
@@ -296,3 +320,20 @@ class AdoptForm(KeyedForm):
         super().__init__(*args, **kw)
         self.fields["version"].choices = [("", "—"), *versions]
         self.fields["parent"].choices = [("", "—"), *parents]
+
+
+class PhaseDatesForm(KeyedForm):
+    """The dates of every phase of a cycle (the same fields as the cycle's setup)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for kind in PhaseKind:
+            self.fields[f"{kind.value}_start"] = DateField(label=_("%(phase)s: starts") % {"phase": kind.label})
+            self.fields[f"{kind.value}_end"] = DateField(label=_("%(phase)s: ends") % {"phase": kind.label})
+
+    def phase_fields(self) -> list[tuple[Any, Any]]:
+        return [(self[f"{k.value}_start"], self[f"{k.value}_end"]) for k in PhaseKind]
+
+    def phases(self) -> dict[str, tuple[dt.date, dt.date]]:
+        d = self.cleaned_data
+        return {k.value: (d[f"{k.value}_start"], d[f"{k.value}_end"]) for k in PhaseKind}

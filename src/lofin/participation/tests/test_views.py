@@ -238,10 +238,12 @@ def test_paper_ballot_replaces_online_and_says_so_then_count_and_override():
         "idempotency_key": "retry-key-0008",
         "channel": "paper",
         "name": person.name,
-        "birth_date": person.birth_date.isoformat(),
+        "birth_date": person.birth_date.strftime("%y%m%d"),
         "sex_digit": person.sex,
         "choices": "2 3",
     }
+    bad_day = clerk.post(f"/g/{g}/participation/{c}/paper/", {**form, "birth_date": "801399"})
+    assert bad_day.status_code == 400 and "id_birth_date_error1" in bad_day.content.decode()
     bad = clerk.post(f"/g/{g}/participation/{c}/paper/", {**form, "choices": "9"})
     assert bad.status_code == 400 and "id_choices_error1" in bad.content.decode()
     done = clerk.post(f"/g/{g}/participation/{c}/paper/", form, follow=True)
@@ -393,3 +395,27 @@ def test_committee_scores_and_shortlist_from_the_page():
     p.refresh_from_db()
     assert (p.status, p.status_reason, p.committee_score) == ("rejected", "예산 초과", 75)
     assert "예산 초과" in Client().get(f"/participation/{pb.gov.code}/proposals/{p.pk}/").content.decode()
+
+
+def test_phase_dates_are_changed_in_order_only():
+    pb = build_pb()
+    manager = client_for(pb.manager)
+    url = f"/g/{pb.gov.code}/participation/{pb.cycle.pk}/phases/"
+    page = manager.get(url)
+    assert page.status_code == 200
+    form = {"idempotency_key": KEY}
+    for phase in Phase.objects.filter(cycle=pb.cycle):
+        form[f"{phase.kind}_start"], form[f"{phase.kind}_end"] = phase.starts_on.isoformat(), phase.ends_on.isoformat()
+    voting_end = Phase.objects.get(cycle=pb.cycle, kind=PhaseKind.VOTING).ends_on
+    backwards = {**form, "voting_end": (voting_end - dt.timedelta(days=30)).isoformat()}
+    refused = manager.post(url, backwards)
+    assert refused.status_code == 400
+    assert Phase.objects.get(cycle=pb.cycle, kind=PhaseKind.VOTING).ends_on == voting_end
+    longer = {
+        **form,
+        "idempotency_key": "retry-key-0018",
+        "voting_end": (voting_end + dt.timedelta(days=3)).isoformat(),
+    }
+    assert manager.post(url, longer).status_code == 302
+    assert Phase.objects.get(cycle=pb.cycle, kind=PhaseKind.VOTING).ends_on == voting_end + dt.timedelta(days=3)
+    assert client_for(pb.users["김민준"]).get(url).status_code in (403, 404)

@@ -16,7 +16,7 @@ from lofin.core.permissions import require
 from .. import actions, adoption, queries
 from ..access import MANAGE
 from ..form_actions import lock_cycle, once
-from ..forms import AdoptForm, SimpleForm
+from ..forms import AdoptForm, PhaseDatesForm, SimpleForm
 from ..models import Cycle, Proposal, ProposalStatus
 from .common import abilities, submit
 
@@ -111,3 +111,39 @@ def progress(request: TenantRequest, gov_code: str, cycle_id: int) -> HttpRespon
         for errors in form.errors.values():
             messages.error(request, " ".join(str(e) for e in errors))
     return redirect("participation_admin:cycle", gov_code, cycle.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def phase_dates(request: TenantRequest, gov_code: str, cycle_id: int) -> HttpResponse:
+    """Move the dates of the phases (the order of the phases stays the law's)."""
+    government = request.government
+    require(request.user, MANAGE, government)
+    cycle = queries.cycle(government, cycle_id)
+    initial = {}
+    for phase in queries.phases(cycle):
+        initial[f"{phase.kind}_start"], initial[f"{phase.kind}_end"] = phase.starts_on, phase.ends_on
+    form = PhaseDatesForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        done = submit(
+            form,
+            lambda d: once(
+                government.pk,
+                actor=request.user,
+                form_key=form.key,
+                kind="phases",
+                values=(cycle.pk, sorted((k, str(a), str(b)) for k, (a, b) in form.phases().items())),
+                lock=lock_cycle(cycle.pk),
+                call=lambda: actions.do_set_phase_dates(cycle, phases=form.phases(), actor=request.user),
+                load=lambda pk: Cycle.objects.get(pk=pk),
+            ),
+            {"phases": "proposal_start"},
+        )
+        if done is not None:
+            messages.success(request, _("The phase dates are changed."))
+            return redirect("participation_admin:cycle", government.code, cycle.pk)
+    return render(
+        request,
+        "participation/admin/phases.html",
+        {"government": government, **abilities(request, government), "cycle": cycle, "form": form},
+        status=400 if form.is_bound else 200,
+    )
