@@ -21,7 +21,7 @@ import heapq
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
-from itertools import pairwise
+from itertools import chain, pairwise
 from math import gcd, lcm
 from typing import Any
 
@@ -120,30 +120,53 @@ class Prepared:
             for ballot in raw_ballots:
                 key = tuple(sorted({index[p] for p in ballot.approvals}))
                 group_of_raw.append(groups.setdefault(key, len(groups)))
-            costs = self.costs
-            if sat == "cost":
-                self.groups = [tuple((p, costs[p]) for p in key if costs[p] > 0) for key in groups]
-            else:
-                self.groups = [tuple((p, 1) for p in key) for key in groups]
+            self._approval_keys: list[tuple[int, ...]] | None = list(groups)
+            self._groups: list[tuple[tuple[int, int], ...]] | None = None
         else:
             for ballot in raw_ballots:
                 vec = satisfaction_vector(election, ballot, sat, cost_of)
                 key = tuple(sorted((index[p], u) for p, u in vec.items()))
                 group_of_raw.append(groups.setdefault(key, len(groups)))
-            self.groups = list(groups)  # group → ((project index, satisfaction), ...)
+            self._approval_keys = None
+            self._groups = list(groups)
         self._group_of_ballot = np.asarray(group_of_raw, dtype=np.int64)[np.asarray(raw_of_ballot, dtype=np.int64)]
-        self.group_size = np.bincount(self._group_of_ballot, minlength=len(self.groups)).tolist()
+        self.group_size = np.bincount(self._group_of_ballot, minlength=len(groups)).tolist()
         n = len(self.ids)
-        self.total_sat = [0] * n
-        self.supporters = [0] * n
-        for g, vec in enumerate(self.groups):
-            m = self.group_size[g]
-            for p, u in vec:
-                self.total_sat[p] += m * u
-                if u > 0:
-                    self.supporters[p] += m
+        if self._approval_keys is not None:
+            # supporters per project counted with numpy (integers only); u is the cost or 1 for every supporter
+            keys = self._approval_keys
+            flat = np.fromiter(chain.from_iterable(keys), dtype=np.int64)
+            lengths = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
+            weight = np.repeat(np.asarray(self.group_size, dtype=np.int64), lengths)
+            counts = np.bincount(np.repeat(flat, weight), minlength=n).tolist()
+            if sat == "cost":
+                self.supporters = [m if c > 0 else 0 for m, c in zip(counts, self.costs, strict=True)]
+                self.total_sat = [m * c for m, c in zip(self.supporters, self.costs, strict=True)]
+            else:
+                self.supporters = counts
+                self.total_sat = list(counts)
+        else:
+            self.total_sat = [0] * n
+            self.supporters = [0] * n
+            for g, vec in enumerate(self._groups):  # type: ignore[arg-type]
+                m = self.group_size[g]
+                for p, u in vec:
+                    self.total_sat[p] += m * u
+                    if u > 0:
+                        self.supporters[p] += m
         self._buckets: list[list[tuple[int, np.ndarray]]] | None = None
         self._supporters: dict[int, tuple[np.ndarray, np.ndarray, list[int]]] = {}
+
+    @property
+    def groups(self) -> list[tuple[tuple[int, int], ...]]:
+        """group → ((project index, satisfaction), ...); for approval ballots built only when MES needs it."""
+        if self._groups is None:
+            costs, keys = self.costs, self._approval_keys or []
+            if self.sat == "cost":
+                self._groups = [tuple([(p, costs[p]) for p in key if costs[p] > 0]) for key in keys]
+            else:
+                self._groups = [tuple([(p, 1) for p in key]) for key in keys]
+        return self._groups
 
     def supporters_of(self, p: int) -> tuple[np.ndarray, np.ndarray, list[int]]:
         """(every supporter of p, the index of their satisfaction level, the levels) — one array for all levels."""
