@@ -123,12 +123,14 @@ class Prepared:
             self._approval_keys: list[tuple[int, ...]] | None = list(groups)
             self._groups: list[tuple[tuple[int, int], ...]] | None = None
         else:
-            for ballot in raw_ballots:
-                vec = satisfaction_vector(election, ballot, sat, cost_of)
-                key = tuple(sorted((index[p], u) for p, u in vec.items()))
-                group_of_raw.append(groups.setdefault(key, len(groups)))
+            # one group per distinct ballot (equal satisfaction vectors from different ballots stay apart: harmless)
+            self._groups = [
+                tuple([(index[p], u) for p, u in satisfaction_vector(election, ballot, sat, cost_of).items()])
+                for ballot in raw_ballots
+            ]
+            group_of_raw = list(range(len(raw_ballots)))
+            groups = dict.fromkeys(range(len(raw_ballots)))  # type: ignore[arg-type]
             self._approval_keys = None
-            self._groups = list(groups)
         self._group_of_ballot = np.asarray(group_of_raw, dtype=np.int64)[np.asarray(raw_of_ballot, dtype=np.int64)]
         self.group_size = np.bincount(self._group_of_ballot, minlength=len(groups)).tolist()
         n = len(self.ids)
