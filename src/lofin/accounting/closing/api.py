@@ -21,6 +21,7 @@ from lofin.core.schemas import Text
 from lofin.core.tenancy import access_government
 
 from . import actions, calendar, snapshot
+from . import budget_result as results
 from .models import ClosingRun
 
 router = Router(tags=["accounting"])
@@ -56,6 +57,7 @@ class StatementsOut(Schema):
 class BudgetResultOut(Schema):
     government: str
     year: int
+    entity: str
     provisional: bool
     digest: str | None
     expenditure: list[dict[str, Any]]
@@ -155,7 +157,8 @@ def statements(request: AuthedRequest, q: Query[StatementsQuery]) -> dict[str, A
 
 
 @router.get("/accounting/budget-result", response=BudgetResultOut, summary="세입세출결산")
-def budget_result(request: AuthedRequest, q: Query[YearQuery]) -> dict[str, Any]:
+def budget_result(request: AuthedRequest, q: Query[StatementsQuery]) -> dict[str, Any]:
+    """Per budget line and 세입 목; `entity` keeps the 회계 of one accounting entity (consolidated: all)."""
     government = access_government(request.user, q.government, VIEW)
     document, run = document_for(government, q.year)
     return {
@@ -163,7 +166,8 @@ def budget_result(request: AuthedRequest, q: Query[YearQuery]) -> dict[str, Any]
         "year": q.year,
         "provisional": run is None,
         "digest": run.digest if run else None,
-        **document["budget_result"],
+        "entity": q.entity,
+        **results.for_entity(document["budget_result"], q.entity),
     }
 
 

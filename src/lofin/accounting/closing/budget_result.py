@@ -146,3 +146,19 @@ def budget_result(government_id: int, year: int, accounts: list[int] | None = No
         totals["revenue"]["collected"] - totals["expenditure"]["paid"] - totals["expenditure"]["carried"]
     )
     return {"expenditure": expenditure, "revenue": revenue, "totals": totals}
+
+
+def for_entity(result: dict[str, Any], entity: str | None) -> dict[str, Any]:
+    """The rows of one accounting entity's 회계 (all for None or "consolidated"), with their totals."""
+    if entity in (None, "consolidated"):
+        return result
+    expenditure = [r for r in result["expenditure"] if r["entity"] == entity]
+    revenue = [r for r in result["revenue"] if r["entity"] == entity]
+    totals: dict[str, Any] = {
+        "expenditure": _total(expenditure, EXPENDITURE_KEYS),
+        "revenue": _total(revenue, REVENUE_KEYS),
+    }
+    totals["surplus"] = (
+        totals["revenue"]["collected"] - totals["expenditure"]["paid"] - totals["expenditure"]["carried"]
+    )
+    return {"expenditure": expenditure, "revenue": revenue, "totals": totals}

@@ -175,7 +175,9 @@ def _budget_result(r: dict[str, Any]) -> list[Table]:
 
 def tables(document: dict[str, Any], entity: str, statement: str) -> list[Table]:
     if statement == "budget_result":
-        return _budget_result(document["budget_result"])
+        from .budget_result import for_entity
+
+        return _budget_result(for_entity(document["budget_result"], entity))
     if statement == "notes":
         return _notes(document["notes"][entity])
     s = document["statements"][entity]
@@ -185,7 +187,7 @@ def tables(document: dict[str, Any], entity: str, statement: str) -> list[Table]
 def title(document: dict[str, Any], entity: str, statement: str) -> str:
     gov = document["government"]["name"]
     if statement == "budget_result":
-        return f"{gov} {document['year']}회계연도 세입세출결산"
+        return f"{gov} {document['year']}회계연도 세입세출결산 ({ENTITY_KO.get(entity, entity)})"
     return f"{gov} {document['year']}회계연도 {STATEMENT_KO[statement]} ({ENTITY_KO.get(entity, entity)})"
 
 

@@ -22,6 +22,7 @@ from lofin.execution.views.common import submit
 
 from . import actions, calendar, documents
 from .api import document_for
+from .budget_result import for_entity
 from .statements import CONSOLIDATED
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -132,9 +133,11 @@ def statements(request: TenantRequest, gov_code: str, year: int, entity: str) ->
 def budget_result(request: TenantRequest, gov_code: str, year: int) -> HttpResponse:
     context = _base(request, year)
     document, run = document_for(request.government, year)
-    result = document["budget_result"]
+    entity = _entity(request.GET.get("entity"), allow_all=False) or CONSOLIDATED
+    result = for_entity(document["budget_result"], entity)
     page = Paginator(result["expenditure"], PAGE_SIZE).get_page(request.GET.get("page"))
-    context.update(result=result, page=page, run=run)
+    kept = [(e, documents.ENTITY_KO[e]) for e in ENTITIES if e in document["statements"]]
+    context.update(result=result, page=page, run=run, entity=entity, kept=kept)
     return render(request, "accounting/budget_result.html", context)
 
 

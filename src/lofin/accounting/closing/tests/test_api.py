@@ -44,6 +44,9 @@ def test_statements_are_provisional_until_the_closing_then_served_from_the_snaps
     result = client.get(f"/api/v1/accounting/budget-result?government={code}&year={YEAR}").json()
     totals = result["totals"]["expenditure"]
     assert totals["appropriation"] == totals["paid"] + totals["carried"] + totals["lapsed"]
+    fund = client.get(f"/api/v1/accounting/budget-result?government={code}&year={YEAR}&entity=fund").json()
+    assert fund["entity"] == "fund"
+    assert fund["expenditure"] == [] and totals["appropriation"] > 0
     status = client.get(f"/api/v1/accounting/closing?government={code}&year={YEAR}").json()
     assert status["standing"]["status"] == "closed"
     assert [d["key"] for d in status["deadlines"]] == ["cash_closing", "exceptions", "completion", "council"]

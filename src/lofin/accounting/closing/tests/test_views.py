@@ -43,6 +43,9 @@ def test_an_official_reads_the_books_and_closes_the_year(books):
     assert 'data-figure="assets">2,030' in r.content.decode()
     assert c.get(f"{base}/statements/other_special/").status_code == 404
     assert c.get(f"{base}/budget-result/").status_code == 200
+    r = c.get(f"{base}/budget-result/?entity=fund")
+    assert r.status_code == 200 and 'aria-current="page">기금회계' in r.content.decode()
+    assert c.get(f"{base}/budget-result/?entity=nothing").status_code == 404
     r = c.get(f"{base}/closing/")
     assert 'data-status="in_progress"' in r.content.decode()
     key = "a" * 32
