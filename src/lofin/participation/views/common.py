@@ -15,23 +15,9 @@ from lofin.participation.voting.explain import ProjectVerdict
 
 from .. import queries
 from ..access import ENTER_BALLOTS, MANAGE, PARTICIPATE, REVIEW
-from ..models import Cycle, CycleStatus, PhaseKind, Proposal
+from ..models import Cycle, CycleStatus, Proposal
 
 __all__ = ["abilities", "government_or_404", "public_cycle", "public_proposal", "submit", "verdict_message"]
-
-# Refusals whose detail names no field, placed where the person can fix them.
-FIELDS = {
-    "invalid_ballot": "ballot",
-    "already_voted": "ballot",
-    "not_eligible": "ballot",
-    "wrong_phase": None,
-    "Idempotency-Key": None,
-    "scores.necessity": "score_necessity",
-    "scores.feasibility": "score_feasibility",
-    "scores.benefit": "score_benefit",
-    "scores.cost": "score_cost",
-    "district_id": "district",
-}
 
 
 def government_or_404(code: str) -> LocalGovernment:
@@ -84,7 +70,3 @@ def verdict_message(detail: dict[str, Any]) -> str:
         return ProjectVerdict(**fields).message  # type: ignore[arg-type]
     except (KeyError, TypeError, ValueError):
         return str(detail.get("message", ""))
-
-
-def phase_label(phase: str) -> str:
-    return str(PhaseKind(phase).label) if phase else ""
