@@ -168,7 +168,7 @@ def record(
         prev_hash=chain.last_hash,
         hash=digest,
     )
-    AuditChain.objects.filter(pk=chain.pk).update(last_seq=seq, last_hash=digest)
+    AuditChain.objects.filter(pk=chain.pk).update(last_seq=seq, last_hash=digest, prev_hash=chain.last_hash)
     return event
 
 
@@ -179,7 +179,7 @@ INSERT INTO core_auditevent
      prev_hash, hash)
 VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
 """
-MOVE_HEAD = "UPDATE core_auditchain SET last_seq = %s, last_hash = %s WHERE key = %s"
+MOVE_HEAD = "UPDATE core_auditchain SET last_seq = %s, last_hash = %s, prev_hash = last_hash WHERE key = %s"
 
 
 def record_raw(

@@ -49,18 +49,17 @@ WITH line AS (
     SELECT e.id, v.code, v.debit, v.credit
       FROM e, (VALUES ('9210', %(amount)s::bigint, 0::bigint), ('9220', 0::bigint, %(amount)s::bigint))
            AS v(code, debit, credit)
-), old AS (
-    SELECT id, last_seq, last_hash FROM core_auditchain WHERE key = %(chain)s AND EXISTS (SELECT 1 FROM c) FOR UPDATE
 ), head AS (
+    -- Moves the chain head and keeps the hash it replaces (SET sees the old row): one locked update, no locking read.
     UPDATE core_auditchain h
-       SET last_seq = old.last_seq + 1,
+       SET last_seq = h.last_seq + 1,
+           prev_hash = h.last_hash,
            last_hash = encode(hmac(convert_to(
-               %(chain)s || %(sep)s || (old.last_seq + 1)::text || %(sep)s || %(before_object)s
-               || (SELECT id FROM c)::text || %(sep)s || %(data)s || %(sep)s || old.last_hash, 'UTF8'),
+               %(chain)s || %(sep)s || (h.last_seq + 1)::text || %(sep)s || %(before_object)s
+               || (SELECT id FROM c)::text || %(sep)s || %(data)s || %(sep)s || h.last_hash, 'UTF8'),
                convert_to(%(hmac_key)s, 'UTF8'), 'sha256'), 'hex')
-      FROM old
-     WHERE h.id = old.id
-    RETURNING h.last_seq, h.last_hash, old.last_hash AS prev_hash
+     WHERE h.key = %(chain)s AND EXISTS (SELECT 1 FROM c)
+    RETURNING h.last_seq, h.last_hash, h.prev_hash
 ), ev AS (
     INSERT INTO core_auditevent
         (chain_key, seq, government_id, occurred_at, actor_id, actor_label, action, object_type, object_id, data,
@@ -196,7 +195,7 @@ _PARAMS = (
 _POSITIONAL = SQL
 for _number, (_name, _oid) in enumerate(_PARAMS, start=1):
     _POSITIONAL = _POSITIONAL.replace(f"%({_name})s", f"${_number}")
-_STATEMENT_NAME = b"lofin_execution_commit_v1"
+_STATEMENT_NAME = b"lofin_execution_commit_v2"
 # The libpq connections this statement is prepared on (weakly held: a closed connection drops out).
 _prepared_on: weakref.WeakSet[Any] = weakref.WeakSet()
 
