@@ -55,6 +55,12 @@ def pytest_configure(config: pytest.Config) -> None:
 
         codes.load()
         codes.load_policies()
+        from lofin.accounting import chart
+        from lofin.accounting.models import ChartVersion, LedgerAccount, LedgerMapping
+
+        # The chart of accounts and the 자동분개 mapping are reference data too (accounting migration 0004).
+        chart.load(LedgerAccount, ChartVersion, LedgerMapping)
+        chart.clear_cache()
 
     testcases.TransactionTestCase._fixture_teardown = teardown_with_maintenance
 
