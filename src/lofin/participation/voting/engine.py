@@ -193,10 +193,10 @@ class Prepared:
         """Per project: (satisfaction u > 0, the voters who get u from it) — the arrays MES counts with."""
         if self._buckets is None:
             # (group, project, u) entries, then one row per (voter, supported project), sorted by project and u
-            lengths = np.array([sum(1 for _, u in vec if u > 0) for vec in self.groups], dtype=np.int64)
-            flat = [(p, u) for vec in self.groups for p, u in vec if u > 0]
-            entry_p = np.array([p for p, _ in flat], dtype=np.int64)
-            entry_u = np.array([u for _, u in flat], dtype=np.int64)
+            positive = [[pu for pu in vec if pu[1] > 0] for vec in self.groups]
+            lengths = np.fromiter(map(len, positive), dtype=np.int64, count=len(positive))
+            flat = np.array(list(chain.from_iterable(positive)), dtype=np.int64).reshape(-1, 2)
+            entry_p, entry_u = flat[:, 0], flat[:, 1]
             offsets = np.concatenate(([0], np.cumsum(lengths)[:-1])) if len(lengths) else lengths
             per_voter = lengths[self._group_of_ballot]
             voter = np.repeat(np.arange(self.n_voters, dtype=np.int64), per_voter)
