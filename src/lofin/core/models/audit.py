@@ -17,7 +17,7 @@ class AuditChain(models.Model):
     last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
     # The hash before the last event. Kept so that one UPDATE can both move the head and hand the previous hash to the
     # event it writes (RETURNING shows only new values): the commitment statement needs no separate locking read.
-    prev_hash = models.CharField(max_length=64, default="", blank=True)
+    prev_hash = models.CharField(max_length=64, default="", db_default="", blank=True)
 
     def __str__(self) -> str:
         return f"{self.key}#{self.last_seq}"
