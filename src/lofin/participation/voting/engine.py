@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from .add1 import next_step, parametric_run, stop_kind
 from .model import (
     RULES,
     SATISFACTIONS,
@@ -379,35 +380,61 @@ def _mes_projects(prep: Prepared) -> tuple[list[int], list[str]]:
     return buyable, sorted(free)
 
 
+# mes-add1 jumps over steps (see add1.py) when one exact parametric run costs about this many Fraction operations
+# or less; beyond it (tens of thousands of distinct ballots) every step is one fast run, as such elections have
+# shares of few units and need few steps.
+_PARAMETRIC_WORK = 200_000
+
+
 def mes(prep: Prepared, *, add1: bool = False) -> Outcome:
     buyable, free = _mes_projects(prep)
     if prep.n_voters == 0:
         return Outcome([], 0, "mes", prep.sat, budget=prep.budget)
-    endowment = Fraction(prep.budget, prep.n_voters)
-    previous: tuple[list[MesRound], Fraction] | None = None
+    start = Fraction(prep.budget, prep.n_voters)
+    runs: dict[int, list[MesRound]] = {0: _MesRun(prep, start, buyable).run()}
     steps = 0
-    while True:
-        rounds = _MesRun(prep, endowment, buyable).run()
-        if not add1:
-            break
-        spent = sum(prep.costs[prep.index[r.project]] for r in rounds)
-        if spent > prep.budget:
-            assert previous is not None  # the first run spends at most the budget
-            rounds, endowment = previous
-            steps -= 1
-            break
-        bought = {prep.index[r.project] for r in rounds}
-        if all(prep.costs[p] + spent > prep.budget for p in buyable if p not in bought):
-            break
-        previous = (rounds, endowment)
-        endowment += 1
-        steps += 1
+    if add1:
+        steps = _add1_step(prep, buyable, runs)
+        if steps not in runs:
+            runs[steps] = _MesRun(prep, start + steps, buyable).run()
+    rounds = runs[steps]
     winners = free + [r.project for r in rounds]
     total = sum(prep.costs[prep.index[w]] for w in winners)
     return Outcome(
-        winners, total, "mes", prep.sat, budget=prep.budget, endowment=endowment, initial=free, mes_rounds=rounds,
-        add1_steps=steps,
+        winners, total, "mes", prep.sat, budget=prep.budget, endowment=start + steps, initial=free,
+        mes_rounds=rounds, add1_steps=steps,
     )  # fmt: skip
+
+
+def _add1_step(prep: Prepared, buyable: list[int], runs: dict[int, list[MesRound]]) -> int:
+    """The step pabutools' voter_budget_increment=1 ends with: the first exhaustive one, or the one before the first
+    over budget. `runs` holds step 0's rounds and receives those of the steps run here."""
+    start = Fraction(prep.budget, prep.n_voters)
+    bought = [prep.index[r.project] for r in runs[0]]
+    kind = stop_kind(prep, buyable, bought)
+    if kind is not None:
+        return 0  # the first run never spends more than the budget
+    work = (len(runs[0]) + 1) * sum(len(vec) for vec in prep.groups)
+    k, previous = 0, 0
+    if work <= _PARAMETRIC_WORK:
+        while True:
+            bought, delta = parametric_run(prep, buyable, k)
+            kind = stop_kind(prep, buyable, bought)
+            if kind == "over":
+                return previous
+            if kind == "exhaustive":
+                return k
+            # every step in [k, next) decides as k does: the one before next is a valid "previous outcome"
+            nxt = next_step(k, delta)
+            k, previous = nxt, nxt - 1
+    while True:
+        previous, k = k, k + 1
+        runs[k] = _MesRun(prep, start + k, buyable).run()
+        kind = stop_kind(prep, buyable, [prep.index[r.project] for r in runs[k]])
+        if kind == "over":
+            return previous
+        if kind == "exhaustive":
+            return k
 
 
 def solve(election: Election, rule: str, sat: str | None = None) -> Outcome:

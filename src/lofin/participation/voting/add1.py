@@ -1,0 +1,159 @@
+"""`mes-add1` without visiting every step: MES as a function of the per-voter share, exactly.
+
+pabutools' `voter_budget_increment=1` reruns MES with shares e0, e0 + 1, e0 + 2, ... and stops at the first step k
+whose outcome is exhaustive (keep it) or over budget (keep step k − 1). With costs in won and few voters that is
+millions of runs. The step that stops is found here by jumping over the steps at which nothing can change.
+
+Why a jump is exact. Write the share as e0 + t. Along one run of MES, as long as every comparison the run makes keeps
+its sign, each voter's budget and each price ρ is an affine function of t: a price is (cost − Σ budgets of the capped
+supporters) / Σ satisfaction of the others, a payment is ρ·u or the whole budget, and sums and differences of affine
+functions are affine. The decisions of the run are the signs of a finite list of such differences: for every round
+and every remaining project, "its supporters can pay" (Σ budgets − cost), "this supporter is capped" (budget − ρ·u),
+"it is not cheaper than the winner" (ρ − ρ_winner; a zero difference goes to the smaller id). `parametric_run`
+evaluates all of them exactly (`Fraction`) at one integer t0 and returns, with the projects bought, the length Δ of
+the interval [t0, t0 + Δ) on which none of them changes sign: a difference d(t) = d0 + d1·(t − t0) keeps its sign up
+to its root −d0/d1 when that lies ahead, a zero difference with d1 ≠ 0 may change at once (Δ = 0), one with d1 = 0
+never changes. On that interval the signs, so every choice of the run, are the same, hence the projects bought and
+the stop test (which depends on them alone) are the same; so every integer step in [t0, t0 + Δ) behaves as t0, and
+the next step that can differ is max(t0 + 1, ⌈t0 + Δ⌉). When step k stops because of going over budget, step k − 1
+lies in the previous interval, whose outcome did not stop — exactly what plain stepping keeps.
+
+The test `test_pb_add1.py` checks this against `mes_add1_plain` (one run per step) on generated elections.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from math import ceil
+
+_NEVER = None  # Δ unbounded: no difference changes sign for any t ≥ t0
+
+
+class _Bound:
+    """The smallest Δ over the differences recorded so far."""
+
+    def __init__(self) -> None:
+        self.delta: Fraction | None = _NEVER
+
+    def keep(self, d0: Fraction, d1: Fraction) -> None:
+        if d0 == 0:
+            if d1 != 0:
+                self.delta = Fraction(0)
+            return
+        if (d0 > 0) == (d1 > 0) or d1 == 0:
+            return  # moving away from zero
+        root = -d0 / d1
+        if self.delta is None or root < self.delta:
+            self.delta = root
+
+
+def parametric_run(prep, projects: list[int], t0: int) -> tuple[list[int], Fraction | None]:  # type: ignore[no-untyped-def]
+    """MES with share budget/n + t0, group by group: (projects bought in order, Δ as in the module docstring).
+
+    Budgets are pairs (value at t0, slope in t). Voters with equal ballots hold equal budgets, so one pair per group.
+    """
+    groups = prep.groups
+    size = prep.group_size
+    costs, ids = prep.costs, prep.ids
+    start = Fraction(prep.budget, prep.n_voters) + t0
+    value = [start] * len(groups)
+    slope = [Fraction(1)] * len(groups)
+    supporters: dict[int, list[tuple[int, int, int]]] = {p: [] for p in projects}
+    for g, vec in enumerate(groups):
+        for p, u in vec:
+            if u > 0 and p in supporters and size[g]:
+                supporters[p].append((g, u, size[g]))
+    bound = _Bound()
+
+    def price(p: int) -> tuple[Fraction, Fraction] | None:
+        sup = supporters[p]
+        cost = costs[p]
+        total_v = sum((m * value[g] for g, _, m in sup), Fraction(0))
+        total_s = sum((m * slope[g] for g, _, m in sup), Fraction(0))
+        bound.keep(total_v - cost, total_s)
+        if total_v < cost:
+            return None
+        poor_v, poor_s = Fraction(0), Fraction(0)
+        rich_u = sum(m * u for _, u, m in sup)
+        rho_v = rho_s = None
+        for g, u, m in sorted(sup, key=lambda e: value[e[0]] / e[1]):
+            need = cost - poor_v
+            if need * u <= value[g] * rich_u:
+                rho_v, rho_s = need / rich_u, -poor_s / rich_u
+                break
+            poor_v += m * value[g]
+            poor_s += m * slope[g]
+            rich_u -= m * u
+        assert rho_v is not None and rho_s is not None  # affordable: the last supporter always pays in full
+        for g, u, _ in sup:  # who is capped (budget < ρ·u) decides the formula of ρ
+            bound.keep(value[g] - rho_v * u, slope[g] - rho_s * u)
+        return rho_v, rho_s
+
+    remaining = sorted(projects, key=lambda p: ids[p])
+    bought: list[int] = []
+    while remaining:
+        prices = {}
+        for p in list(remaining):
+            rho = price(p)
+            if rho is None:
+                remaining.remove(p)  # budgets only shrink within a run: never affordable again
+            else:
+                prices[p] = rho
+        if not prices:
+            break
+        win = min(prices, key=lambda p: (prices[p][0], ids[p]))
+        wv, ws = prices[win]
+        for p, (v, s) in prices.items():
+            if p != win:
+                bound.keep(v - wv, s - ws)
+        for g, u, _ in supporters[win]:
+            left = value[g] - wv * u
+            if left > 0:
+                value[g], slope[g] = left, slope[g] - ws * u
+            else:
+                value[g], slope[g] = Fraction(0), Fraction(0)
+        bought.append(win)
+        remaining.remove(win)
+    return bought, bound.delta
+
+
+def stop_kind(prep, buyable: list[int], bought: list[int]) -> str | None:  # type: ignore[no-untyped-def]
+    """ "over" (beyond the budget), "exhaustive" (nothing else fits), or None (raise the shares again)."""
+    spent = sum(prep.costs[p] for p in bought)
+    if spent > prep.budget:
+        return "over"
+    chosen = set(bought)
+    if all(prep.costs[p] + spent > prep.budget for p in buyable if p not in chosen):
+        return "exhaustive"
+    return None
+
+
+def next_step(t0: int, delta: Fraction | None) -> int:
+    """The first integer step after t0 at which the outcome can differ from t0's."""
+    if delta is None:  # cannot happen while some project is unbought (its affordability has a root); be safe
+        return t0 + 1
+    return max(t0 + 1, ceil(t0 + delta))
+
+
+def mes_add1_plain(prep, limit: int | None = None) -> tuple[list[str], int] | None:  # type: ignore[no-untyped-def]
+    """The reference: one full MES run per step, as pabutools: (winners in order, steps), None after `limit`
+    steps without stopping. For the tests only."""
+    from .engine import _mes_projects, _MesRun
+
+    buyable, free = _mes_projects(prep)
+    endowment = Fraction(prep.budget, prep.n_voters)
+    previous = None
+    steps = 0
+    while True:
+        rounds = _MesRun(prep, endowment + steps, buyable).run()
+        bought = [prep.index[r.project] for r in rounds]
+        kind = stop_kind(prep, buyable, bought)
+        if kind == "over":
+            assert previous is not None
+            return free + previous, steps - 1
+        if kind == "exhaustive":
+            return free + [r.project for r in rounds], steps
+        previous = [r.project for r in rounds]
+        steps += 1
+        if limit is not None and steps > limit:
+            return None

@@ -1,0 +1,100 @@
+"""mes-add1 by jumps (add1.py) against plain stepping, one MES run per step, as pabutools does it."""
+
+from __future__ import annotations
+
+import time
+from fractions import Fraction
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lofin.participation.voting import Ballot, Election, Project, solve
+from lofin.participation.voting.add1 import mes_add1_plain, stop_kind
+from lofin.participation.voting.engine import Prepared, _mes_projects, _MesRun
+
+from .test_pb_rules import SATS_FOR, small_elections
+
+PLAIN_LIMIT = 3_000  # steps the plain reference may take in a test
+
+
+@st.composite
+def won_elections(draw):
+    """2–5 voters, costs in the millions of won (with odd remainders, so shares are not round numbers)."""
+    vote_type = draw(st.sampled_from(("approval", "cumulative", "ordinal")))
+    n_projects = draw(st.integers(1, 6))
+    unit = draw(st.sampled_from((1, 1_000, 1_000_000)))
+    projects = [
+        Project(id=str(i), cost=draw(st.integers(0, 40)) * unit + draw(st.integers(0, 999)))
+        for i in range(1, n_projects + 1)
+    ]
+    ids = [p.id for p in projects]
+    ballots = []
+    for v in range(draw(st.integers(2, 5))):
+        chosen = draw(st.lists(st.sampled_from(ids), unique=True, max_size=n_projects))
+        if vote_type == "cumulative":
+            ballots.append(Ballot(f"v{v}", points={p: draw(st.integers(1, 4)) for p in chosen}))
+        elif vote_type == "ordinal":
+            ballots.append(Ballot(f"v{v}", ranking=tuple(chosen)))
+        else:
+            ballots.append(Ballot(f"v{v}", approvals=tuple(chosen)))
+    budget = draw(st.integers(0, 100)) * unit + draw(st.integers(0, 999))
+    return Election(budget=budget, projects=projects, ballots=ballots, vote_type=vote_type)
+
+
+def check_against_plain(election: Election, sat: str) -> None:
+    outcome = solve(election, "mes-add1", sat)
+    if not election.ballots:
+        assert outcome.winners == []
+        return
+    prep = Prepared(election, sat)
+    start = Fraction(election.budget, len(election.ballots))
+    assert outcome.endowment == start + outcome.add1_steps
+    assert outcome.total_cost <= election.budget
+    if outcome.add1_steps <= PLAIN_LIMIT:
+        # the whole sequence of steps, one MES run each
+        assert mes_add1_plain(prep, limit=PLAIN_LIMIT + 1) == (outcome.winners, outcome.add1_steps)
+        return
+    # too many steps to run them all here: check the stop where it was found and sampled steps before it
+    buyable, _ = _mes_projects(prep)
+
+    def kind(step: int) -> str | None:
+        rounds = _MesRun(prep, start + step, buyable).run()
+        return stop_kind(prep, buyable, [prep.index[r.project] for r in rounds])
+
+    k = outcome.add1_steps
+    assert kind(k) == "exhaustive" or kind(k + 1) == "over"
+    stride = max(1, k // 200)
+    assert all(kind(j) is None for j in [*range(0, k, stride), k - 1])
+
+
+@settings(max_examples=200, deadline=None)
+@given(won_elections(), st.data())
+def test_add1_by_jumps_equals_plain_stepping_with_costs_in_won(election, data):
+    check_against_plain(election, data.draw(st.sampled_from(SATS_FOR[election.vote_type])))
+
+
+@settings(max_examples=200, deadline=None)
+@given(small_elections(), st.data())
+def test_add1_by_jumps_equals_plain_stepping_on_small_costs(election, data):
+    check_against_plain(election, data.draw(st.sampled_from(SATS_FOR[election.vote_type])))
+
+
+def test_three_voters_and_a_budget_of_a_hundred_million_won_is_fast():
+    election = Election(
+        budget=100_000_000,
+        projects=[Project("1", 60_000_000), Project("2", 45_000_000), Project("3", 30_000_000),
+                  Project("4", 20_000_000)],
+        ballots=[Ballot("a", approvals=("1", "2")), Ballot("b", approvals=("2", "3")), Ballot("c", approvals=("4",))],
+        vote_type="approval",
+    )  # fmt: skip
+    started = time.perf_counter()
+    outcome = solve(election, "mes-add1")
+    assert time.perf_counter() - started < 0.5
+    # plain stepping needs 19,166,667 runs here (each share rises from 33,333,333⅓ won); checked around the stop
+    assert outcome.add1_steps == 19_166_667
+    assert outcome.winners == ["2", "3", "4"]
+    prep = Prepared(election, "cost")
+    buyable, _ = _mes_projects(prep)
+    for step, expected in ((19_166_666, ["2", "4"]), (19_166_667, ["2", "3", "4"])):
+        rounds = _MesRun(prep, outcome.endowment - 19_166_667 + step, buyable).run()
+        assert sorted(r.project for r in rounds) == expected
