@@ -31,6 +31,7 @@ from lofin.core.workdays import add_business_days
 from . import rules
 from .access import MANAGE, PARTICIPATE, REVIEW, VIEW
 from .errors import NotVerified, VerificationFailed, WrongPhase, WrongStatus
+from .follow_actions import announce_answer, announce_status, follow_as_proposer
 from .models import (
     Answer,
     BallotKind,
@@ -456,7 +457,7 @@ def _move(proposal: Proposal, target: str, reason: str, actor: Any, *, record: b
     previous = proposal.status
     Proposal.objects.filter(pk=proposal.pk).update(status=target, status_reason=reason[:500])
     proposal.status, proposal.status_reason = target, reason[:500]
-    StatusEvent.objects.create(
+    event = StatusEvent.objects.create(
         government_id=proposal.government_id,
         proposal=proposal,
         from_status=previous,
@@ -464,6 +465,7 @@ def _move(proposal: Proposal, target: str, reason: str, actor: Any, *, record: b
         reason=reason[:500],
         actor=actor if getattr(actor, "pk", None) else None,
     )
+    announce_status(proposal, event, actor)
     if record:
         audit.record(
             actor,
@@ -518,6 +520,7 @@ def do_submit_proposal(
             proposer=actor,
         )
         StatusEvent.objects.create(government=government, proposal=proposal, to_status=proposal.status, actor=actor)
+        follow_as_proposer(proposal)
         audit.record(actor, "participation.proposal.submit", proposal, data={"number": number, "cost": cost})
     return proposal
 
@@ -747,6 +750,7 @@ def do_answer_question(question: Question, *, body: str, actor: Any) -> Answer:
             department=post.department if post else question.department,
         )
         audit.record(actor, "participation.question.answer", answer, government=question.government)
+        announce_answer(question, body, actor)
     return answer
 
 

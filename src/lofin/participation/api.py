@@ -373,3 +373,7 @@ def get_report(request: AuthedRequest, government: str, year: int) -> list[dict[
     if not 2000 <= year <= 2100:
         raise InvalidInput(_("The fiscal year must be between 2000 and 2100."), field="year")
     return [row.as_dict() for row in report.annual_report(gov, year)]
+
+
+# The officials' steps and following, on the same router (kept apart to keep this module small).
+from . import api_manage  # noqa: E402, F401

@@ -6,3 +6,7 @@ class ParticipationConfig(AppConfig):
     name = "lofin.participation"
     label = "participation"
     verbose_name = _("Resident participation (주민e참여)")
+
+    def ready(self) -> None:
+        # Defines the app's notification events, so they are known wherever notifications are listed or sent.
+        from . import follow_actions  # noqa: F401

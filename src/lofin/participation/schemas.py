@@ -232,3 +232,73 @@ class ParticipationReportOut(Schema):
     turnout_pct: str
     adopted_amount: int
     executed_amount: int
+
+
+# --- the officials' steps (api_manage) and following ------------------------------------------------------------
+
+
+class ReviewStartIn(Schema):
+    department_id: Id | None = None
+
+
+class ReviewIn(Schema):
+    feasible: bool
+    reason: Text(500)  # type: ignore[valid-type]
+    reviewed_cost: Won | None = None
+
+
+class ScoreIn(Schema):
+    """Points per criterion: necessity ≤ 30, feasibility ≤ 30, benefit ≤ 25, cost ≤ 15."""
+
+    scores: dict[Annotated[str, Field(max_length=20)], Annotated[int, Field(ge=0, le=100)]] = Field(max_length=10)
+    comment: Text(500) = ""  # type: ignore[valid-type]
+
+
+class ScoreOut(Schema):
+    proposal_id: int
+    member: str
+    scores: dict[str, int]
+    total: int
+    comment: str
+
+
+class ShortlistIn(Schema):
+    shortlisted: bool
+    reason: Text(500) = ""  # type: ignore[valid-type]
+
+
+class AdvanceIn(Schema):
+    to: Annotated[str, Field(max_length=20)] | None = None
+
+
+class OverrideIn(Schema):
+    proposal_id: Id
+    action: Annotated[str, Field(pattern=r"^(add|remove)$")]
+    reason: Text(500)  # type: ignore[valid-type]
+
+
+class AdoptIn(Schema):
+    version_id: Id
+    parent_id: Id
+    object_code: Annotated[str, Field(min_length=1, max_length=20)]
+
+
+class LinkIn(Schema):
+    project_id: Id
+    amount: Won
+
+
+class FollowOut(Schema):
+    proposal_id: int
+    following: bool
+
+
+class FollowedOut(Schema):
+    proposal_id: int
+    cycle_id: int
+    number: int
+    title: str
+    status: str
+    status_label: str
+    status_reason: str
+    followed_at: dt.datetime

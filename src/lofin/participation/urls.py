@@ -16,6 +16,7 @@ urlpatterns = [
     path("<str:gov>/questions/ask/", resident.ask, name="ask"),
     path("<str:gov>/proposals/<int:proposal_id>/", public.proposal_detail, name="proposal"),
     path("<str:gov>/proposals/<int:proposal_id>/comment/", resident.comment, name="comment"),
+    path("<str:gov>/proposals/<int:proposal_id>/follow/", resident.follow, name="follow"),
     path("<str:gov>/<int:cycle_id>/", public.cycle_home, name="cycle"),
     path("<str:gov>/<int:cycle_id>/proposals/", public.proposals, name="proposals"),
     path("<str:gov>/<int:cycle_id>/propose/", resident.propose, name="propose"),

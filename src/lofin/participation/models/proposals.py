@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .cycle import Cycle, District
@@ -78,6 +80,24 @@ class Proposal(models.Model):
     @property
     def ballot_cost(self) -> int:
         return self.reviewed_cost or self.cost
+
+
+class Follow(models.Model):
+    """A person following a proposal: told of every decision on it and of answers to its questions. The proposer
+    follows their own proposal from the start and may stop like anyone else."""
+
+    government = models.ForeignKey("core.LocalGovernment", on_delete=models.PROTECT, related_name="+", db_index=False)
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="follows")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pb_follows")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["proposal_id", "id"]
+        constraints = [models.UniqueConstraint(fields=["proposal", "user"], name="pb_follow_once")]
+        indexes = [models.Index(fields=["user", "government"], name="pb_follow_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.proposal_id}"
 
 
 class ProposalPhoto(models.Model):
@@ -186,6 +206,15 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_overdue(self) -> bool:
+        """Unanswered after its answer day: shown as overdue to the asker and to the department."""
+        try:
+            self.answer  # noqa: B018 - the reverse one-to-one raises when there is no answer
+        except ObjectDoesNotExist:
+            return self.due_on < timezone.localdate()
+        return False
 
 
 class Answer(models.Model):

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from lofin.core.models import LocalGovernment
 
-from .. import queries
+from .. import follow_actions, queries
 from ..models import Cycle, CycleStatus, District, PhaseKind, Proposal, ProposalStatus
 from ..vote_actions import ON_BALLOT_STATUSES
 from .common import abilities, current_cycle, government_or_404, public_cycle, public_proposal, verdict_message
@@ -136,6 +136,7 @@ def proposal_detail(request: HttpRequest, gov: str, proposal_id: int) -> HttpRes
         comment_form=CommentForm(),
         question_form=QuestionForm(),
         is_proposer=request.user.is_authenticated and proposal.proposer_id == request.user.pk,
+        following=follow_actions.is_following(proposal, request.user),
     )
     return render(request, "participation/proposal.html", ctx)
 

@@ -11,11 +11,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from lofin.core.permissions import require
 
-from .. import actions, queries, verification
+from .. import actions, follow_actions, queries, verification
 from ..access import PARTICIPATE
 from ..form_actions import lock_resident, once
 from ..forms import CommentForm, ProposalForm, QuestionForm, VerifyConfirmForm, VerifyStartForm
-from ..models import Comment, District, PhaseKind, Proposal, Question
+from ..models import Comment, District, Follow, PhaseKind, Proposal, Question
 from .common import abilities, government_or_404, public_cycle, public_proposal, submit
 
 NEXT_SAFE = ("/participation/",)
@@ -172,6 +172,21 @@ def comment(request: HttpRequest, gov: str, proposal_id: int) -> HttpResponse:
     return _with_form(request, gov, proposal_id, comment_form=form)
 
 
+@require_POST
+def follow(request: HttpRequest, gov: str, proposal_id: int) -> HttpResponse:
+    """Follow or stop following (`follow=0`) a proposal; the same answer whatever it was before."""
+    government = government_or_404(gov)
+    require(request.user, PARTICIPATE, government)
+    proposal = public_proposal(government, proposal_id, request)
+    if request.POST.get("follow") == "0":
+        follow_actions.do_unfollow_proposal(proposal, actor=request.user)
+        messages.info(request, _("You no longer follow this proposal."))
+    else:
+        follow_actions.do_follow_proposal(proposal, actor=request.user)
+        messages.success(request, _("You follow this proposal: you will be told of every decision on it."))
+    return redirect("participation:proposal", government.code, proposal.pk)
+
+
 def _with_form(request: HttpRequest, gov: str, proposal_id: int, **forms: object) -> HttpResponse:
     """The proposal page again, with the refused form and its messages."""
     from ..forms import QuestionForm as QF
@@ -192,6 +207,7 @@ def _with_form(request: HttpRequest, gov: str, proposal_id: int, **forms: object
         "comment_form": CommentForm(),
         "question_form": QF(),
         "is_proposer": proposal.proposer_id == request.user.pk,
+        "following": follow_actions.is_following(proposal, request.user),
         **forms,
     }
     return render(request, "participation/proposal.html", ctx, status=400)
@@ -246,9 +262,11 @@ def ask(request: HttpRequest, gov: str) -> HttpResponse:
 
 
 def mine(request: HttpRequest, gov: str) -> HttpResponse:
-    """나의 참여: my verification, my proposals with their status, my questions."""
+    """나의 참여: my verification, my proposals with their status, what I follow, my notifications of this
+    government's participation, my questions (overdue ones marked)."""
     government = government_or_404(gov)
     require(request.user, PARTICIPATE, government)
+    notes = request.user.notifications.filter(government=government, event__startswith="participation.")
     return render(
         request,
         "participation/mine.html",
@@ -260,5 +278,10 @@ def mine(request: HttpRequest, gov: str) -> HttpResponse:
             .select_related("cycle")
             .order_by("-created_at"),
             "questions": queries.questions(government).filter(asker=request.user),
+            "follows": Follow.objects.filter(government=government, user=request.user)
+            .select_related("proposal__cycle")
+            .order_by("-created_at", "-id"),
+            "notifications": notes.order_by("-created_at", "-id")[:20],
+            "unread": notes.filter(read_at__isnull=True).count(),
         },
     )

@@ -1,0 +1,180 @@
+"""Following a proposal, and telling its followers of every decision on it (issue 6: "residents follow status";
+"every decision has a recorded reason visible to the proposer").
+
+A follower is told through the platform's notifications (core.notifications: in-app always, e-mail/SMS by their
+preferences) in the same transaction as the decision, so a refused or rolled-back decision tells nobody. Each
+status change is one StatusEvent and one notification per follower (deduplicated on the event), worded in the
+follower's language and linking to the proposal's public page.
+
+This module imports no other writer of the app: actions._move calls `announce_status`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from lofin.core import audit
+from lofin.core.errors import NotFound
+from lofin.core.notifications.actions import notify
+from lofin.core.notifications.events import Event, define
+from lofin.core.permissions import require
+
+from .access import PARTICIPATE
+from .errors import NotVerified
+from .models import Follow, Proposal, ProposalStatus, Question, Resident, StatusEvent
+
+STATUS_EVENT = "participation.proposal_status"
+ANSWER_EVENT = "participation.question_answered"
+
+define(
+    Event(
+        code=STATUS_EVENT,
+        label=_("A proposal I follow was decided on"),
+        title=_("Proposal no. %(number)s “%(title)s”: %(status)s"),
+        body=_("The proposal no. %(number)s “%(title)s” is now: %(status)s.%(detail)s\nSee it at %(url)s"),
+        short=_("[Lofin] Proposal no. %(number)s: %(status)s"),
+        alimtalk_template="LOFIN_PB_STATUS",
+    )
+)
+define(
+    Event(
+        code=ANSWER_EVENT,
+        label=_("A question I asked or follow was answered"),
+        title=_("Answered: %(title)s"),
+        body=_("The department answered the question “%(title)s”:\n%(answer)s\nSee it at %(url)s"),
+        short=_("[Lofin] Answered: %(title)s"),
+        alimtalk_template="LOFIN_PB_ANSWER",
+    )
+)
+
+
+def proposal_path(proposal: Proposal) -> str:
+    return reverse("participation:proposal", args=[proposal.government.code, proposal.pk])
+
+
+def _absolute(path: str) -> str:
+    return settings.LOFIN_SITE_URL.rstrip("/") + path
+
+
+def followers(proposal_id: int, *, exclude: Any = None) -> list[Any]:
+    qs = Follow.objects.filter(proposal_id=proposal_id).select_related("user").order_by("id")
+    if getattr(exclude, "pk", None):
+        qs = qs.exclude(user_id=exclude.pk)
+    return [f.user for f in qs if f.user.is_active]
+
+
+def is_following(proposal: Proposal, user: Any) -> bool:
+    return bool(user.is_authenticated) and Follow.objects.filter(proposal=proposal, user=user).exists()
+
+
+def _check(proposal: Proposal, actor: Any) -> None:
+    require(actor, PARTICIPATE, proposal.government)
+    if proposal.government_id != proposal.cycle.government_id:  # pragma: no cover - guarded by the schema
+        raise NotFound()
+
+
+def do_follow_proposal(proposal: Proposal, *, actor: Any) -> Follow:
+    """Follow a proposal of the resident's own government. Following it again changes nothing."""
+    _check(proposal, actor)
+    if not Resident.objects.filter(government_id=proposal.government_id, user=actor).exists():
+        raise NotVerified()
+    with transaction.atomic():
+        existing = Follow.objects.filter(proposal=proposal, user=actor).first()
+        if existing is not None:
+            return existing
+        try:
+            with transaction.atomic():
+                follow = Follow.objects.create(government_id=proposal.government_id, proposal=proposal, user=actor)
+        except IntegrityError:
+            # The same person's second request got there first.
+            return Follow.objects.get(proposal=proposal, user=actor)
+        audit.record(actor, "participation.proposal.follow", proposal, government=proposal.government)
+    return follow
+
+
+def do_unfollow_proposal(proposal: Proposal, *, actor: Any) -> bool:
+    """Stop following (the proposer too). Returns whether the person was following."""
+    _check(proposal, actor)
+    with transaction.atomic():
+        deleted, _rows = Follow.objects.filter(proposal=proposal, user=actor).delete()
+        if deleted:
+            audit.record(actor, "participation.proposal.unfollow", proposal, government=proposal.government)
+    return bool(deleted)
+
+
+def follow_as_proposer(proposal: Proposal) -> None:
+    """Within the submission's transaction (its audit record covers this)."""
+    Follow.objects.create(government_id=proposal.government_id, proposal=proposal, user_id=proposal.proposer_id)
+
+
+def _detail(proposal_id: int, target: str, reason: str) -> Any:
+    """The decision's particulars, translated when the notification is written in each follower's language."""
+    parts: list[Any] = []
+    if reason:
+        parts.append(format_lazy(_(" Reason: {}"), reason))
+    score, amount = Proposal.objects.filter(pk=proposal_id).values_list("committee_score", "adopted_amount")[0]
+    if target in (ProposalStatus.SHORTLISTED, ProposalStatus.REJECTED) and score is not None:
+        parts.append(format_lazy(_(" Committee score: {} of 100."), score))
+    if target == ProposalStatus.ADOPTED and amount:
+        parts.append(format_lazy(_(" Amount in the budget: {} won."), f"{amount:,}"))
+    return format_lazy("{}" * len(parts), *parts) if parts else ""
+
+
+def announce_status(proposal: Proposal, event: StatusEvent, actor: Any) -> int:
+    """Tell every follower (but the one who decided) of a status change. Returns how many were told."""
+    people = followers(proposal.pk, exclude=actor)
+    if not people:
+        return 0
+    path = proposal_path(proposal)
+    context = {
+        "number": proposal.number,
+        "title": proposal.title,
+        "status": ProposalStatus(event.to_status).label,
+        "detail": _detail(proposal.pk, event.to_status, event.reason),
+        "url": _absolute(path),
+    }
+    told = 0
+    for person in people:
+        note = notify(
+            person,
+            STATUS_EVENT,
+            context=context,
+            dedup_key=f"{proposal.pk}:{event.pk}",
+            government=proposal.government,
+            url=path,
+        )
+        told += note is not None
+    return told
+
+
+def announce_answer(question: Question, answer_body: str, actor: Any) -> int:
+    """Tell the asker, and the followers of the proposal asked about, that the department answered."""
+    people = {}
+    if question.asker.is_active and question.asker_id != getattr(actor, "pk", None):
+        people[question.asker_id] = question.asker
+    if question.proposal_id is not None:
+        for person in followers(question.proposal_id, exclude=actor):
+            people.setdefault(person.pk, person)
+    if question.proposal_id is not None:
+        path = proposal_path(question.proposal)
+    else:
+        path = reverse("participation:questions", args=[question.government.code])
+    context = {"title": question.title, "answer": answer_body, "url": _absolute(path)}
+    told = 0
+    for person in people.values():
+        note = notify(
+            person,
+            ANSWER_EVENT,
+            context=context,
+            dedup_key=str(question.pk),
+            government=question.government,
+            url=path,
+        )
+        told += note is not None
+    return told
