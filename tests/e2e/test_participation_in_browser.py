@@ -277,3 +277,34 @@ def test_paper_ballots_are_entered_from_the_keyboard_and_replace_online_ones(liv
     replaced = Ballot.objects.get(cycle=pb.cycle, is_active=False)
     assert replaced.channel == "online" and replaced.replaced_by.channel == "paper"
     axe.check(page, "pb-paper-entered")
+
+
+def test_a_resident_follows_a_proposal_and_reads_what_was_decided(live_server, page, axe):
+    """Follow from the proposal page, be told of the department's decision on 나의 참여, see an overdue question."""
+    import datetime as dt
+
+    from lofin.participation import actions
+    from lofin.participation.models import Follow
+
+    pb = build_pb(phase=PhaseKind.PROPOSAL, prefix="f")
+    g, first = pb.gov.code, pb.proposals[0]
+    han = pb.users["한지민"]
+    actions.do_ask_question(
+        pb.gov, title="착공 시기", body="언제?", proposal=first, actor=han, today=pb.today - dt.timedelta(days=40)
+    )
+    ui = Walk(page, live_server.url, axe)
+    ui.log_in(han.username)
+    ui.go(f"/participation/{g}/proposals/{first.pk}/", "pb-proposal-not-followed")
+    page.click("form.pb-follow button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert Follow.objects.filter(proposal=first, user=han).exists()
+    assert page.locator("form.pb-follow input[name=follow][value='0']").count() == 1
+    axe.check(page, "pb-proposal-followed")
+    actions.do_start_review(first, department=pb.department, actor=pb.manager)
+    ui.go(f"/participation/{g}/mine/", "pb-mine-following")
+    assert page.locator(".pb-notifications li.unread a").count() == 1
+    assert page.locator(f".pb-notifications a[href$='/proposals/{first.pk}/']").count() == 1
+    assert page.locator(".status.overdue").count() == 1
+    page.click(".pb-notifications li.unread a")
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith(f"/participation/{g}/proposals/{first.pk}/")
