@@ -18,11 +18,11 @@ lower bound on ρ (ρ never falls as budgets shrink) could beat the best one are
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterator
+import operator
 from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import chain, pairwise
-from math import gcd, lcm
+from math import gcd
 from typing import Any
 
 import numpy as np
@@ -96,6 +96,114 @@ class Prepared:
         self.index = {pid: i for i, pid in enumerate(self.ids)}
         self.budget = election.budget
         self.n_voters = len(election.ballots)
+        self._buckets: list[list[tuple[int, np.ndarray]]] | None = None
+        self._supporters: dict[int, tuple[np.ndarray, np.ndarray, list[int]]] = {}
+        self._levels: dict[int, np.ndarray] = {}
+        self._flat: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        vote_type = election.vote_type
+        if (
+            (sat == "points" and vote_type in ("cumulative", "scoring"))
+            or (sat == "borda" and vote_type == "ordinal")
+            or (sat in ("cost", "cardinality") and vote_type == "approval")
+        ):
+            self._init_flat()
+        else:
+            self._init_grouped()
+
+    def _init_flat(self) -> None:
+        """Points and Borda ballots are rarely equal to each other: skip grouping them (built only if `groups` is
+        asked for) and go straight to one (voter, project, satisfaction) row per mention, in numpy."""
+        ballots, n = self.election.ballots, self.n_voters
+        if self.sat == "points":
+            mentions = [b.points or {} for b in ballots]
+            lengths = np.fromiter(map(len, mentions), dtype=np.int64, count=n)
+            proj = np.fromiter(map(self.index.__getitem__, chain.from_iterable(mentions)), dtype=np.int64)
+            sat = np.fromiter(chain.from_iterable(m.values() for m in mentions), dtype=np.int64, count=len(proj))
+        elif self.sat in ("cost", "cardinality"):
+            approvals = [b.approvals for b in ballots]
+            lengths = np.fromiter(map(len, approvals), dtype=np.int64, count=n)
+            proj = np.fromiter(map(self.index.__getitem__, chain.from_iterable(approvals)), dtype=np.int64)
+            if self.sat == "cost":
+                sat = np.array(self.costs, dtype=np.int64)[proj] if len(proj) else proj
+            else:
+                sat = np.ones(len(proj), dtype=np.int64)
+        else:
+            rankings = [b.ranking for b in ballots]
+            lengths = np.fromiter(map(len, rankings), dtype=np.int64, count=n)
+            proj = np.fromiter(map(self.index.__getitem__, chain.from_iterable(rankings)), dtype=np.int64)
+            # Borda: position 0 of a ranking of length L scores L − 1
+            first = np.repeat(np.cumsum(lengths) - lengths, lengths)
+            sat = np.repeat(lengths, lengths) - (np.arange(len(proj)) - first) - 1
+        voter = np.repeat(np.arange(n, dtype=np.int64), lengths)
+        if self.sat != "points" and len(proj):
+            # a project named twice counts once, at its first position (pabutools: a set of approvals; list.index
+            # for rankings): drop the later mentions. Points ballots are dicts, without repeats.
+            seen = np.sort(voter * len(self.ids) + proj)
+            if (seen[1:] == seen[:-1]).any():
+                order = np.lexsort((np.arange(len(proj)), proj, voter))
+                dup = np.zeros(len(proj), dtype=bool)
+                dup[order[1:]] = (voter[order[1:]] == voter[order[:-1]]) & (proj[order[1:]] == proj[order[:-1]])
+                voter, proj, sat = voter[~dup], proj[~dup], sat[~dup]
+        total = np.zeros(len(self.ids), dtype=np.int64)
+        np.add.at(total, proj, sat)
+        self.total_sat = total.tolist()
+        positive = sat > 0
+        self.supporters = np.bincount(proj[positive], minlength=len(self.ids)).tolist()
+        self._flat = (voter[positive], proj[positive], sat[positive])
+        self._groups = None
+        self._approval_keys = None
+        self._group_size: list[int] | None = None
+
+    def _group_flat(self) -> None:
+        """The ballot groups of a flat-built election, for the few users that need them (add1 jumps, explain)."""
+        cost_of = dict(zip(self.ids, self.costs, strict=True))
+        raw: dict[Any, int] = {}
+        groups: list[tuple[tuple[int, int], ...]] = []
+        of_ballot = []
+        index, election = self.index, self.election
+        for ballot in election.ballots:
+            if election.vote_type == "approval":
+                key: Any = ballot.approvals
+            elif election.vote_type == "ordinal":
+                key = ballot.ranking
+            else:
+                key = tuple((ballot.points or {}).items())
+            g = raw.get(key)
+            if g is None:
+                g = raw[key] = len(groups)
+                vec = satisfaction_vector(election, ballot, self.sat, cost_of)
+                groups.append(tuple([(index[p], u) for p, u in vec.items()]))
+            of_ballot.append(g)
+        self._groups = groups
+        self._group_of_ballot = np.asarray(of_ballot, dtype=np.int64)
+        self._group_size = np.bincount(self._group_of_ballot, minlength=len(groups)).tolist()
+
+    @property
+    def group_size(self) -> list[int]:
+        if self._group_size is None:
+            self._group_flat()
+        return self._group_size  # type: ignore[return-value]
+
+    def distinct_entries(self) -> int:
+        """Σ over distinct ballots of their length: the size of one parametric add1 run. For flat-built elections
+        an estimate from a hash of each ballot (a collision only lowers it; it chooses a method, never a result)."""
+        if self._flat is None or self._groups is not None:
+            return sum(len(vec) for vec in self.groups)
+        voter, proj, sat = self._flat
+        if not len(voter):
+            return 0
+        mix = (proj.astype(np.uint64) << np.uint64(32)) + sat.astype(np.uint64)  # splitmix64 of (project, u)
+        mix = (mix ^ (mix >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        mix = (mix ^ (mix >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        mix ^= mix >> np.uint64(31)
+        h = np.zeros(self.n_voters, dtype=np.uint64)
+        np.add.at(h, voter, mix)
+        _, first = np.unique(h, return_index=True)
+        lengths = np.bincount(voter, minlength=self.n_voters)
+        return int(lengths[first].sum())
+
+    def _init_grouped(self) -> None:
+        election, sat = self.election, self.sat
         cost_of = dict(zip(self.ids, self.costs, strict=True))
         vote_type = election.vote_type
         raw: dict[Any, int] = {}
@@ -133,7 +241,7 @@ class Prepared:
             groups = dict.fromkeys(range(len(raw_ballots)))  # type: ignore[arg-type]
             self._approval_keys = None
         self._group_of_ballot = np.asarray(group_of_raw, dtype=np.int64)[np.asarray(raw_of_ballot, dtype=np.int64)]
-        self.group_size = np.bincount(self._group_of_ballot, minlength=len(groups)).tolist()
+        self._group_size = np.bincount(self._group_of_ballot, minlength=len(groups)).tolist()
         n = len(self.ids)
         if self._approval_keys is not None:
             # supporters per project counted with numpy (integers only); u is the cost or 1 for every supporter
@@ -157,12 +265,12 @@ class Prepared:
                     self.total_sat[p] += m * u
                     if u > 0:
                         self.supporters[p] += m
-        self._buckets: list[list[tuple[int, np.ndarray]]] | None = None
-        self._supporters: dict[int, tuple[np.ndarray, np.ndarray, list[int]]] = {}
 
     @property
     def groups(self) -> list[tuple[tuple[int, int], ...]]:
         """group → ((project index, satisfaction), ...); for approval ballots built only when MES needs it."""
+        if self._groups is None and self._flat is not None:
+            self._group_flat()
         if self._groups is None:
             costs, keys = self.costs, self._approval_keys or []
             if self.sat == "cost":
@@ -181,10 +289,15 @@ class Prepared:
             cached = self._supporters[p] = (voters, level, [u for u, _ in buckets])
         return cached
 
-    def level_lcm(self, p: int) -> int:
-        return lcm(*(u for u, _ in self.buckets()[p]))
+    def levels_of(self, p: int) -> np.ndarray:
+        """p's satisfaction levels as an int64 array, indexed like the levels of `supporters_of`."""
+        cached = self._levels.get(p)
+        if cached is None:
+            cached = self._levels[p] = np.array(self.supporters_of(p)[2], dtype=np.int64)
+        return cached
 
     def group_of(self, voter_id: str) -> int:
+        self.group_size  # noqa: B018 - builds the groups of a flat-built election
         for i, ballot in enumerate(self.election.ballots):
             if ballot.voter_id == voter_id:
                 return int(self._group_of_ballot[i])
@@ -192,6 +305,9 @@ class Prepared:
 
     def buckets(self) -> list[list[tuple[int, np.ndarray]]]:
         """Per project: (satisfaction u > 0, the voters who get u from it) — the arrays MES counts with."""
+        if self._buckets is None and self._flat is not None:
+            voter, proj, level = self._flat
+            self._buckets = self._split(proj, level, voter)
         if self._buckets is None:
             # (group, project, u) entries, then one row per (voter, supported project), sorted by project and u
             positive = [[pu for pu in vec if pu[1] > 0] for vec in self.groups]
@@ -204,16 +320,19 @@ class Prepared:
             start = np.repeat(np.cumsum(per_voter) - per_voter, per_voter)
             entry = np.repeat(offsets[self._group_of_ballot], per_voter) + (np.arange(len(voter)) - start)
             proj, level = entry_p[entry], entry_u[entry]
-            order = np.lexsort((voter, level, proj))
-            proj, level, voter = proj[order], level[order], voter[order]
-            cut = np.flatnonzero((proj[1:] != proj[:-1]) | (level[1:] != level[:-1])) + 1
-            edges = [0, *cut.tolist(), len(proj)]
-            buckets: list[list[tuple[int, np.ndarray]]] = [[] for _ in self.ids]
-            for a, b in pairwise(edges):
-                if b > a:
-                    buckets[int(proj[a])].append((int(level[a]), voter[a:b]))
-            self._buckets = buckets
+            self._buckets = self._split(proj, level, voter)
         return self._buckets
+
+    def _split(self, proj: np.ndarray, level: np.ndarray, voter: np.ndarray) -> list[list[tuple[int, np.ndarray]]]:
+        order = np.lexsort((voter, level, proj))
+        proj, level, voter = proj[order], level[order], voter[order]
+        cut = np.flatnonzero((proj[1:] != proj[:-1]) | (level[1:] != level[:-1])) + 1
+        edges = [0, *cut.tolist(), len(proj)]
+        buckets: list[list[tuple[int, np.ndarray]]] = [[] for _ in self.ids]
+        for a, b in pairwise(edges):
+            if b > a:
+                buckets[int(proj[a])].append((int(level[a]), voter[a:b]))
+        return buckets
 
 
 def greedy(prep: Prepared, chosen: list[str] | None = None) -> tuple[list[str], list[str]]:
@@ -244,9 +363,9 @@ class _MesRun:
     """One run of MES with a given starting budget per voter.
 
     Budgets are exact: class c holds `nums[c] / D` with one common denominator D (a Python int that grows when a
-    price needs it), so comparing and summing budgets is integer arithmetic. After every purchase the classes are
-    renumbered in increasing budget order (equal budgets merged, empty classes dropped), which lets `price` walk a
-    project's supporters from the poorest up without sorting.
+    price needs it), so comparing and summing budgets is integer arithmetic. Each class also keeps `fl[c]`, the
+    float nearest to its budget; floats only *locate* a price (sort the supporters, guess who is capped) and the
+    price is then computed and checked with integers (`price`), so no float ever decides a comparison.
     """
 
     def __init__(self, prep: Prepared, endowment: Fraction, projects: list[int]) -> None:
@@ -254,55 +373,83 @@ class _MesRun:
         self.buckets = prep.buckets()
         self.D = endowment.denominator
         self.nums = np.array([endowment.numerator], dtype=object)
+        self.fl = np.array([float(endowment)], dtype=np.float64)  # correctly rounded, as Fraction.__float__
         self.cls = np.zeros(prep.n_voters, dtype=np.int64)
         self.projects = projects
 
-    def price(self, p: int) -> Fraction | None:
-        """ρ for project p, or None when its supporters together cannot pay its cost."""
-        buckets = self.buckets[p]
-        cost_d = self.prep.costs[p] * self.D
-        nums, cls = self.nums, self.cls
-        if len(buckets) == 1:
-            u, voters = buckets[0]
-            counts = np.bincount(cls[voters])
+    def _pairs(self, p: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """p's supporters as (budget class, satisfaction, how many voters) triples, one per class and level."""
+        voters, level, pays = self.prep.supporters_of(p)
+        us = self.prep.levels_of(p)
+        levels = len(pays)
+        combo = self.cls[voters] * levels + level if levels > 1 else self.cls[voters]
+        if len(self.nums) * levels <= 4 * len(voters):
+            counts = np.bincount(combo)
             live = np.flatnonzero(counts)
-            rich = len(voters)
-            poor = 0
-            # Walk up from the poorest class; most projects stop after a few classes, so convert in chunks.
-            for start in range(0, len(live), 64):
-                chunk = live[start : start + 64]
-                for c, n in zip(chunk.tolist(), counts[chunk].tolist(), strict=True):
-                    need = cost_d - poor
-                    if need <= nums[c] * rich:
-                        return Fraction(need, rich * self.D * u)
-                    poor += nums[c] * n
-                    rich -= n
-            return None
-        # several satisfaction levels: walk each level's classes (already in budget order) merged by budget per unit
-        # of satisfaction, an exact integer key num · (L / u) with L the lcm of the levels
-        scale = self.prep.level_lcm(p)
-        streams = []
-        for u, voters in buckets:
-            counts = np.bincount(cls[voters])
-            live = np.flatnonzero(counts)
-            streams.append(self._stream(live, counts, u, scale // u))
-        rich_u = sum(u * len(voters) for u, voters in buckets)
-        poor = 0
-        for _, num, u, n in heapq.merge(*streams):
-            need = cost_d - poor
-            if need * u <= num * rich_u:
-                return Fraction(need, rich_u * self.D)
-            poor += num * n
-            rich_u -= u * n
-        return None
+            counts = counts[live]
+        else:  # many classes (points, Borda): sorting the supporters beats a count over every class
+            live, counts = np.unique(combo, return_counts=True)
+        if levels == 1:
+            return live, np.full(len(live), pays[0], dtype=np.int64), counts
+        return live // levels, us[live % levels], counts
 
-    def _stream(self, live: np.ndarray, counts: np.ndarray, u: int, factor: int) -> Iterator[tuple[int, int, int, int]]:
-        nums = self.nums
-        for start in range(0, len(live), 64):
-            chunk = live[start : start + 64]
-            for c, n in zip(chunk.tolist(), counts[chunk].tolist(), strict=True):
-                num = nums[c]
-                yield num * factor, num, u, n
+    def price(self, p: int) -> Fraction | None:
+        """ρ for project p, or None when its supporters together cannot pay its cost.
+
+        ρ is the one value with Σ min(budget, ρ·u) = cost over p's supporters. Sorted by budget/u, the capped
+        supporters (budget ≤ ρ·u) are a prefix P, and ρ = (cost − Σ_P budget) / Σ_{not P} u. Floats (sort keys and
+        running sums) guess P; ρ is then computed from P exactly and accepted only if every supporter in P has
+        budget ≤ ρ·u and every other one budget ≥ ρ·u, checked with integers. The float key fl(budget)/u never
+        reverses the exact order (rounding is monotone), so only the supporters whose keys equal the keys at the
+        boundary need the check. A rejected guess (float error near a tie) falls back to the exact walk.
+        """
+        c, u, n = self._pairs(p)
+        if len(c) == 0:
+            return None
+        cost = self.prep.costs[p]
+        fb = self.fl[c]
+        key = fb / u
+        order = np.argsort(key, kind="stable")
+        c, u, n, fb, key = c[order], u[order], n[order], fb[order], key[order]
+        nu = n * u
+        rich = int(nu.sum()) - np.concatenate(([0], np.cumsum(nu)[:-1]))  # exact int64: voters × points
+        paid = np.concatenate(([0.0], np.cumsum(n * fb)[:-1]))
+        ok = (cost - paid) <= key * rich
+        i = int(np.argmax(ok))
+        nums, D = self.nums, self.D
+        if not ok[i]:
+            total = sum(map(operator.mul, nums[c].tolist(), n.tolist()))
+            return None if total < cost * D else self._price_exact(c, u, n, cost)
+        poor = sum(map(operator.mul, nums[c[:i]].tolist(), n[:i].tolist()))
+        need, rich_i = cost * D - poor, int(rich[i])
+        if need <= 0:
+            return self._price_exact(c, u, n, cost)
+        # capped: nums/D ≤ need·u/(rich·D), i.e. nums·rich ≤ need·u; the others ≥
+        j = i - 1
+        while j >= 0 and key[j] == key[i - 1]:
+            if nums[c[j]] * rich_i > need * int(u[j]):
+                return self._price_exact(c, u, n, cost)
+            j -= 1
+        j = i
+        while j < len(c) and key[j] == key[i]:
+            if nums[c[j]] * rich_i < need * int(u[j]):
+                return self._price_exact(c, u, n, cost)
+            j += 1
+        return Fraction(need, rich_i * D)
+
+    def _price_exact(self, c: np.ndarray, u: np.ndarray, n: np.ndarray, cost: int) -> Fraction | None:
+        """The exact walk from the poorest (by budget per unit of satisfaction) up, all in Fractions."""
+        nums, D = self.nums, self.D
+        entries = sorted(zip(c.tolist(), u.tolist(), n.tolist(), strict=True), key=lambda e: Fraction(nums[e[0]], e[1]))
+        rich_u = sum(uu * nn for _, uu, nn in entries)
+        poor = 0
+        for cc, uu, nn in entries:
+            need = cost * D - poor
+            if need * uu <= nums[cc] * rich_u:
+                return Fraction(need, rich_u * D)
+            poor += nums[cc] * nn
+            rich_u -= uu * nn
+        return None
 
     def buy(self, p: int, rho: Fraction) -> None:
         # nums is a numpy array of Python ints (dtype=object): exact, and the loops over classes run in C
@@ -313,35 +460,37 @@ class _MesRun:
                 self.D *= scale
                 self.nums = self.nums * scale
         cls, D = self.cls, self.D
-        parts = [self.nums]
         size = len(self.nums)
         voters, level, pays = self.prep.supporters_of(p)
         pay_nums = np.array([(rho * u).numerator * (D // (rho * u).denominator) for u in pays], dtype=object)
         current = cls[voters]
         # one new class per (old class, satisfaction level) present among the supporters
         combo = current * len(pays) + level if len(pays) > 1 else current
-        present = np.zeros(size * len(pays), dtype=bool)
-        present[combo] = True
-        pairs = np.flatnonzero(present)  # ascending: by old class (so by budget), then by level
-        old = pairs // len(pays)
-        budgets = self.nums[old]
+        if size * len(pays) <= 4 * len(voters):
+            present = np.zeros(size * len(pays), dtype=bool)
+            present[combo] = True
+            pairs = np.flatnonzero(present)
+            cls[voters] = (np.cumsum(present) - 1 + size)[combo]
+        else:
+            pairs, inverse = np.unique(combo, return_inverse=True)
+            cls[voters] = inverse + size
+        budgets = self.nums[pairs // len(pays)]
         pay = pay_nums[pairs % len(pays)] if len(pays) > 1 else pay_nums[0]
-        parts.append(np.where(budgets > pay, budgets - pay, 0).astype(object))
-        cls[voters] = (np.cumsum(present) - 1 + size)[combo]
-        size += len(pairs)
-        nums = np.concatenate(parts)
-        counts = np.bincount(cls, minlength=size)
-        # renumber: live classes only, by increasing budget, equal budgets merged
-        live = np.flatnonzero(counts)
-        ordered = live[np.argsort(nums[live], kind="stable")]
-        values = nums[ordered]
-        step = np.empty(len(values), dtype=np.int64)
-        step[0] = 0
-        step[1:] = values[1:] != values[:-1]
-        rank = np.zeros(size, dtype=np.int64)
-        rank[ordered] = np.cumsum(step)
-        self.nums = values[np.concatenate(([0], np.flatnonzero(step[1:]) + 1))]
-        self.cls = rank[cls]
+        left = np.where(budgets > pay, budgets - pay, 0).astype(object)
+        nums = np.concatenate((self.nums, left))
+        fl = np.concatenate((self.fl, (left / D).astype(np.float64)))  # int / int: correctly rounded
+        # drop the classes nobody holds any more; everyone at zero shares one class
+        counts = np.bincount(cls, minlength=len(nums))
+        live = counts > 0
+        zero = np.flatnonzero(live & (fl == 0.0))
+        zero = zero[nums[zero] == 0] if len(zero) else zero
+        rank = np.cumsum(live) - 1
+        if len(zero) > 1:
+            live[zero[1:]] = False
+            rank = np.cumsum(live) - 1
+            rank[zero[1:]] = rank[zero[0]]
+        keep = np.flatnonzero(live)
+        self.nums, self.fl, self.cls = nums[keep], fl[keep], rank[cls]
 
     def run(self) -> list[MesRound]:
         heap: list[tuple[Fraction, str, int, int]] = []
@@ -367,6 +516,49 @@ class _MesRun:
                 heapq.heapreplace(heap, (exact, ids[p], p, version))
         return rounds
 
+    def follow(self, base: list[MesRound]) -> list[MesRound] | None:
+        """This run (share e1) forced along `base`, the rounds of a run with a smaller share e0 — or None when it
+        cannot be shown that every share in [e0, e1] buys the same projects in the same order.
+
+        Along a fixed order of purchases every budget is a non-decreasing function of the share (round 1: e; then
+        max(0, budget − ρ·u) with ρ non-increasing, as more money never raises a price), so every price is
+        non-increasing. Hence if at e1 every other unbought project q has (ρ_q(e1), id_q) > (ρ_w(e0), id_w) for the
+        round's winner w, then for every share e in between ρ_q(e) ≥ ρ_q(e1) and ρ_w(e) ≤ ρ_w(e0): w wins the round
+        at e too (an unaffordable q at e1 is unaffordable at every smaller share). If after the last round nothing
+        is affordable at e1, nothing is at any e ≤ e1, so every run in between stops there as well.
+        """
+        ids = self.prep.ids
+        heap = [(Fraction(self.prep.costs[p], self.prep.total_sat[p]), ids[p], p, -1) for p in self.projects]
+        heapq.heapify(heap)
+        bought: set[int] = set()
+        rounds: list[MesRound] = []
+        for version, r in enumerate(base):
+            w = self.prep.index[r.project]
+            bar = (r.rho, r.project)
+            while heap:
+                rho, pid, p, seen = heap[0]
+                if p in bought or p == w:
+                    heapq.heappop(heap)
+                    continue
+                if (rho, pid) > bar:
+                    break
+                if seen == version:
+                    return None  # an exact price at e1 at or below the winner's at e0: no conclusion
+                exact = self.price(p)
+                if exact is None:
+                    heapq.heappop(heap)  # unaffordable at e1, so at every smaller share and in every later round
+                else:
+                    heapq.heapreplace(heap, (exact, pid, p, version))
+            rho_w = self.price(w)
+            if rho_w is None:
+                return None
+            self.buy(w, rho_w)
+            bought.add(w)
+            rounds.append(MesRound(r.project, rho_w))
+        if any(p not in bought and self.price(p) is not None for _, _, p, _ in heap):
+            return None
+        return rounds
+
 
 def _mes_projects(prep: Prepared) -> tuple[list[int], list[str]]:
     """(projects MES can buy, zero-cost projects it takes at once) — as pabutools, by total satisfaction."""
@@ -383,7 +575,8 @@ def _mes_projects(prep: Prepared) -> tuple[list[int], list[str]]:
 # mes-add1 jumps over steps (see add1.py) when one exact parametric run costs about this many Fraction operations
 # or less; beyond it (tens of thousands of distinct ballots) every step is one fast run, as such elections have
 # shares of few units and need few steps.
-_PARAMETRIC_WORK = 200_000
+_PARAMETRIC_WORK = 2_000
+_PLAIN_STEPS = 4  # steps run one by one before galloping
 
 
 def mes(prep: Prepared, *, add1: bool = False) -> Outcome:
@@ -414,7 +607,7 @@ def _add1_step(prep: Prepared, buyable: list[int], runs: dict[int, list[MesRound
     kind = stop_kind(prep, buyable, bought)
     if kind is not None:
         return 0  # the first run never spends more than the budget
-    work = (len(runs[0]) + 1) * sum(len(vec) for vec in prep.groups)
+    work = (len(runs[0]) + 1) * prep.distinct_entries()
     k, previous = 0, 0
     if work <= _PARAMETRIC_WORK:
         while True:
@@ -427,7 +620,23 @@ def _add1_step(prep: Prepared, buyable: list[int], runs: dict[int, list[MesRound
             # every step in [k, next) decides as k does: the one before next is a valid "previous outcome"
             nxt = next_step(k, delta)
             k, previous = nxt, nxt - 1
+    # One run per step for the first steps (large elections stop within a few), then gallop: a run at k + s that
+    # follows k's purchases in a provable way (`_MesRun.follow`) covers every step in between.
+    plain, s = 0, 1
     while True:
+        if plain < _PLAIN_STEPS:
+            plain += 1
+        else:
+            followed = _MesRun(prep, start + k + s, buyable).follow(runs[k])
+            if followed is not None:
+                runs.pop(k)
+                k += s
+                runs[k] = followed
+                s *= 2
+                continue
+            if s > 1:
+                s //= 2
+                continue
         previous, k = k, k + 1
         runs[k] = _MesRun(prep, start + k, buyable).run()
         kind = stop_kind(prep, buyable, [prep.index[r.project] for r in runs[k]])

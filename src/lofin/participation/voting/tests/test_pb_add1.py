@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import random
 import time
+from contextlib import contextmanager
 from fractions import Fraction
+from unittest.mock import patch
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lofin.participation.voting import Ballot, Election, Project, solve
+from lofin.participation.voting import Ballot, Election, Project, engine, solve
 from lofin.participation.voting.add1 import mes_add1_plain, stop_kind
 from lofin.participation.voting.engine import Prepared, _mes_projects, _MesRun
 
@@ -98,3 +102,79 @@ def test_three_voters_and_a_budget_of_a_hundred_million_won_is_fast():
     for step, expected in ((19_166_666, ["2", "4"]), (19_166_667, ["2", "3", "4"])):
         rounds = _MesRun(prep, outcome.endowment - 19_166_667 + step, buyable).run()
         assert sorted(r.project for r in rounds) == expected
+
+
+@contextmanager
+def galloping_only():
+    """mes-add1 by galloping (`_MesRun.follow`) from the first step, whatever the election's size."""
+    with patch.object(engine, "_PARAMETRIC_WORK", -1), patch.object(engine, "_PLAIN_STEPS", 0):
+        yield
+
+
+@settings(max_examples=200, deadline=None)
+@given(won_elections(), st.data())
+def test_add1_by_galloping_equals_plain_stepping_with_costs_in_won(election, data):
+    with galloping_only():
+        check_against_plain(election, data.draw(st.sampled_from(SATS_FOR[election.vote_type])))
+
+
+@settings(max_examples=200, deadline=None)
+@given(small_elections(), st.data())
+def test_add1_by_galloping_equals_plain_stepping_on_small_costs(election, data):
+    with galloping_only():
+        check_against_plain(election, data.draw(st.sampled_from(SATS_FOR[election.vote_type])))
+
+
+def won_cycle(n_voters: int, seed: int = 1, vote_type: str = "approval") -> Election:
+    """A district's vote as the web tally sees it: ~30 proposals of 5–100 million won, a budget of 500 million."""
+    rng = random.Random(seed)
+    projects = [Project(str(i + 1), rng.randrange(5_000_000, 100_000_001, 1_000)) for i in range(30)]
+    ids = [p.id for p in projects]
+    weights = [1 / (rank + 1) for rank in range(30)]
+    rng.shuffle(weights)
+    ballots = []
+    for v in range(n_voters):
+        chosen: list[str] = []
+        for _ in range(rng.randint(1, 5)):
+            p = rng.choices(ids, weights)[0]
+            if p not in chosen:
+                chosen.append(p)
+        if vote_type == "cumulative":
+            ballots.append(Ballot(f"v{v}", points={p: rng.randint(1, 5) for p in chosen}))
+        else:
+            ballots.append(Ballot(f"v{v}", approvals=tuple(chosen)))
+    return Election(budget=500_000_000, projects=projects, ballots=ballots, vote_type=vote_type)
+
+
+@pytest.mark.parametrize(("n_voters", "vote_type"), [(40, "approval"), (60, "approval"), (40, "cumulative")])
+def test_galloping_equals_the_parametric_jumps_on_a_cycle_in_won(n_voters, vote_type):
+    # hundreds of thousands of add1 steps of 1 won: both exact methods must stop at the same step
+    election = won_cycle(n_voters, seed=n_voters, vote_type=vote_type)
+    with patch.object(engine, "_PARAMETRIC_WORK", 10**9):
+        jumps = solve(election, "mes-add1")
+    with galloping_only():
+        gallop = solve(election, "mes-add1")
+    assert jumps.add1_steps > 10_000
+    assert (gallop.winners, gallop.add1_steps, gallop.endowment) == (jumps.winners, jumps.add1_steps, jumps.endowment)
+    assert [r.as_dict() for r in gallop.mes_rounds] == [r.as_dict() for r in jumps.mes_rounds]
+
+
+def test_a_cycle_of_a_thousand_voters_in_won_is_fast():
+    # the web tally's case: 1 won per add1 step on shares of half a million won (was 160 s by parametric jumps)
+    election = won_cycle(1_000)
+    started = time.perf_counter()
+    outcome = solve(election, "mes-add1")
+    assert time.perf_counter() - started < 15
+    assert outcome.total_cost <= election.budget
+    prep = Prepared(election, "cost")
+    buyable, _ = _mes_projects(prep)
+    k = outcome.add1_steps
+    before = _MesRun(prep, outcome.endowment - 1, buyable).run()
+    stop = _MesRun(prep, outcome.endowment, buyable).run()
+    assert stop_kind(prep, buyable, [prep.index[r.project] for r in before]) is None
+    assert [r.project for r in stop] == outcome.winners
+    assert stop_kind(prep, buyable, [prep.index[r.project] for r in stop]) == "exhaustive" or (
+        stop_kind(prep, buyable, [prep.index[r.project] for r in _MesRun(prep, outcome.endowment + 1, buyable).run()])
+        == "over"
+    )
+    assert k > 100_000
