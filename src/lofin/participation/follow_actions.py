@@ -20,7 +20,6 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from lofin.core import audit
-from lofin.core.errors import NotFound
 from lofin.core.notifications.actions import notify
 from lofin.core.notifications.events import Event, define
 from lofin.core.permissions import require
@@ -73,15 +72,9 @@ def is_following(proposal: Proposal, user: Any) -> bool:
     return bool(user.is_authenticated) and Follow.objects.filter(proposal=proposal, user=user).exists()
 
 
-def _check(proposal: Proposal, actor: Any) -> None:
-    require(actor, PARTICIPATE, proposal.government)
-    if proposal.government_id != proposal.cycle.government_id:  # pragma: no cover - guarded by the schema
-        raise NotFound()
-
-
 def do_follow_proposal(proposal: Proposal, *, actor: Any) -> Follow:
     """Follow a proposal of the resident's own government. Following it again changes nothing."""
-    _check(proposal, actor)
+    require(actor, PARTICIPATE, proposal.government)
     if not Resident.objects.filter(government_id=proposal.government_id, user=actor).exists():
         raise NotVerified()
     with transaction.atomic():
@@ -100,7 +93,7 @@ def do_follow_proposal(proposal: Proposal, *, actor: Any) -> Follow:
 
 def do_unfollow_proposal(proposal: Proposal, *, actor: Any) -> bool:
     """Stop following (the proposer too). Returns whether the person was following."""
-    _check(proposal, actor)
+    require(actor, PARTICIPATE, proposal.government)
     with transaction.atomic():
         deleted, _rows = Follow.objects.filter(proposal=proposal, user=actor).delete()
         if deleted:

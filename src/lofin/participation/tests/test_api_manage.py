@@ -58,6 +58,9 @@ def test_officials_run_a_cycle_through_the_api_and_followers_are_told():
     assert (early.status_code, early.json()["code"]) == (409, "wrong_phase")
     skip = post(manager, f"{cyc}/advance", {"to": "voting"})
     assert (skip.status_code, skip.json()["code"]) == (409, "wrong_phase")
+    english = manager.post(f"{cyc}/advance", '{"to": "voting"}', "application/json", HTTP_ACCEPT_LANGUAGE="en")
+    assert english.json()["message"].startswith("The next phase is department review")
+    assert english.json()["message"] != skip.json()["message"]  # Korean by default
     assert post(manager, f"{cyc}/advance").json()["phase"] == "department_review"
     no_reason = post(reviewer, f"{base}/proposals/{one.pk}/review", {"feasible": True, "reason": " "})
     assert (no_reason.status_code, no_reason.json()["detail"]["field"]) == (422, "reason")
