@@ -115,3 +115,17 @@ def test_follow_and_unfollow_on_the_proposal_page():
     client.force_login(pb.manager)
     assert client.post(url, {"follow": "1"}).status_code == 403
     assert not Follow.objects.filter(proposal=first, user=pb.manager).exists()
+
+
+def test_the_migration_makes_the_proposers_of_earlier_proposals_follow_them():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    pb = build_pb(phase=PhaseKind.PROPOSAL)
+    Follow.objects.all().delete()
+    migration = import_module("lofin.participation.migrations.0002_follow")
+    migration.proposers_follow(apps, None)
+    migration.proposers_follow(apps, None)  # again: nothing doubles
+    expected = sorted((p.pk, p.proposer_id) for p in pb.proposals)
+    assert sorted(Follow.objects.values_list("proposal_id", "user_id")) == expected
