@@ -373,6 +373,10 @@ class _MesRun:
         self.buckets = prep.buckets()
         self.D = endowment.denominator
         self.nums = np.array([endowment.numerator], dtype=object)
+        # D grows at almost every purchase; rather than rescale every class, a class keeps the numerator of the
+        # epoch it was made in, and mult[epoch] turns it into a numerator over the current D
+        self.epoch = np.zeros(1, dtype=np.int64)
+        self.mult = np.array([1], dtype=object)
         self.fl = np.array([float(endowment)], dtype=np.float64)  # correctly rounded, as Fraction.__float__
         self.cls = np.zeros(prep.n_voters, dtype=np.int64)
         self.projects = projects
@@ -383,7 +387,7 @@ class _MesRun:
         us = self.prep.levels_of(p)
         levels = len(pays)
         combo = self.cls[voters] * levels + level if levels > 1 else self.cls[voters]
-        if len(self.nums) * levels <= 4 * len(voters):
+        if len(self.nums) * levels <= 8 * len(voters):
             counts = np.bincount(combo)
             live = np.flatnonzero(counts)
             counts = counts[live]
@@ -416,38 +420,41 @@ class _MesRun:
         paid = np.concatenate(([0.0], np.cumsum(n * fb)[:-1]))
         ok = (cost - paid) <= key * rich
         i = int(np.argmax(ok))
-        nums, D = self.nums, self.D
+        D = self.D
         if not ok[i]:
-            total = sum(map(operator.mul, nums[c].tolist(), n.tolist()))
+            total = sum(map(operator.mul, self.exact(c).tolist(), n.tolist()))
             return None if total < cost * D else self._price_exact(c, u, n, cost)
-        poor = sum(map(operator.mul, nums[c[:i]].tolist(), n[:i].tolist()))
+        poor = sum(map(operator.mul, self.exact(c[:i]).tolist(), n[:i].tolist()))
+        nums, epoch, mult = self.nums, self.epoch, self.mult
         need, rich_i = cost * D - poor, int(rich[i])
         if need <= 0:
             return self._price_exact(c, u, n, cost)
         # capped: nums/D ≤ need·u/(rich·D), i.e. nums·rich ≤ need·u; the others ≥
         j = i - 1
         while j >= 0 and key[j] == key[i - 1]:
-            if nums[c[j]] * rich_i > need * int(u[j]):
+            if nums[c[j]] * mult[epoch[c[j]]] * rich_i > need * int(u[j]):
                 return self._price_exact(c, u, n, cost)
             j -= 1
         j = i
         while j < len(c) and key[j] == key[i]:
-            if nums[c[j]] * rich_i < need * int(u[j]):
+            if nums[c[j]] * mult[epoch[c[j]]] * rich_i < need * int(u[j]):
                 return self._price_exact(c, u, n, cost)
             j += 1
         return Fraction(need, rich_i * D)
 
     def _price_exact(self, c: np.ndarray, u: np.ndarray, n: np.ndarray, cost: int) -> Fraction | None:
         """The exact walk from the poorest (by budget per unit of satisfaction) up, all in Fractions."""
-        nums, D = self.nums, self.D
-        entries = sorted(zip(c.tolist(), u.tolist(), n.tolist(), strict=True), key=lambda e: Fraction(nums[e[0]], e[1]))
+        D = self.D
+        exact = dict(zip(c.tolist(), self.exact(c).tolist(), strict=True))
+        nums = exact.__getitem__
+        entries = sorted(zip(c.tolist(), u.tolist(), n.tolist(), strict=True), key=lambda e: Fraction(nums(e[0]), e[1]))
         rich_u = sum(uu * nn for _, uu, nn in entries)
         poor = 0
         for cc, uu, nn in entries:
             need = cost * D - poor
-            if need * uu <= nums[cc] * rich_u:
+            if need * uu <= nums(cc) * rich_u:
                 return Fraction(need, rich_u * D)
-            poor += nums[cc] * nn
+            poor += nums(cc) * nn
             rich_u -= uu * nn
         return None
 
@@ -458,7 +465,9 @@ class _MesRun:
             scale = pay.denominator // gcd(self.D, pay.denominator)
             if scale > 1:
                 self.D *= scale
-                self.nums = self.nums * scale
+                self.mult = self.mult * scale
+        if self.mult[-1] != 1:  # classes made now are numerators over the current D
+            self.mult = np.append(self.mult, np.array([1], dtype=object))
         cls, D = self.cls, self.D
         size = len(self.nums)
         voters, level, pays = self.prep.supporters_of(p)
@@ -474,14 +483,18 @@ class _MesRun:
         else:
             pairs, inverse = np.unique(combo, return_inverse=True)
             cls[voters] = inverse + size
-        budgets = self.nums[pairs // len(pays)]
+        budgets = self.exact(pairs // len(pays))
         pay = pay_nums[pairs % len(pays)] if len(pays) > 1 else pay_nums[0]
         left = np.where(budgets > pay, budgets - pay, 0).astype(object)
         nums = np.concatenate((self.nums, left))
         fl = np.concatenate((self.fl, (left / D).astype(np.float64)))  # int / int: correctly rounded
-        # drop the classes nobody holds any more; everyone at zero shares one class
+        epoch = np.concatenate((self.epoch, np.full(len(left), len(self.mult) - 1, dtype=np.int64)))
+        # drop the classes nobody holds any more (when they are many); everyone at zero shares one class
         counts = np.bincount(cls, minlength=len(nums))
         live = counts > 0
+        if len(nums) < 64 + 2 * int(np.count_nonzero(live)):
+            self.nums, self.fl, self.epoch = nums, fl, epoch
+            return
         zero = np.flatnonzero(live & (fl == 0.0))
         zero = zero[nums[zero] == 0] if len(zero) else zero
         rank = np.cumsum(live) - 1
@@ -490,10 +503,28 @@ class _MesRun:
             rank = np.cumsum(live) - 1
             rank[zero[1:]] = rank[zero[0]]
         keep = np.flatnonzero(live)
-        self.nums, self.fl, self.cls = nums[keep], fl[keep], rank[cls]
+        self.nums, self.fl, self.epoch, self.cls = nums[keep], fl[keep], epoch[keep], rank[cls]
 
-    def run(self) -> list[MesRound]:
+    def exact(self, classes: np.ndarray) -> np.ndarray:
+        """The budgets of these classes as numerators over the current D (Python ints in an object array)."""
+        return self.nums[classes] * self.mult[self.epoch[classes]]
+
+    def budget(self, voter: int) -> Fraction:
+        c = int(self.cls[voter])
+        return Fraction(self.nums[c] * self.mult[self.epoch[c]], self.D)
+
+    def money(self, p: int) -> Fraction:
+        """What p's supporters hold together."""
+        voters, _, _ = self.prep.supporters_of(p)
+        counts = np.bincount(self.cls[voters])
+        live = np.flatnonzero(counts)
+        return Fraction(sum(map(operator.mul, self.exact(live).tolist(), counts[live].tolist())), self.D)
+
+    def run(self, over: int | None = None) -> list[MesRound]:
+        """The rounds of MES; with `over`, stop as soon as the purchases cost more than it (add1 only needs to know
+        that this step is over the budget, which no later purchase can undo)."""
         heap: list[tuple[Fraction, str, int, int]] = []
+        spent = 0
         ids = self.prep.ids
         for p in self.projects:
             # cost / total satisfaction is a lower bound on ρ; -1 marks it as not yet computed
@@ -505,8 +536,11 @@ class _MesRun:
             rho, _, p, seen = heap[0]
             if seen == version:
                 heapq.heappop(heap)
-                self.buy(p, rho)
                 rounds.append(MesRound(ids[p], rho))
+                spent += self.prep.costs[p]
+                if over is not None and spent > over:
+                    return rounds
+                self.buy(p, rho)
                 version += 1
                 continue
             exact = self.price(p)
@@ -638,7 +672,7 @@ def _add1_step(prep: Prepared, buyable: list[int], runs: dict[int, list[MesRound
                 s //= 2
                 continue
         previous, k = k, k + 1
-        runs[k] = _MesRun(prep, start + k, buyable).run()
+        runs[k] = _MesRun(prep, start + k, buyable).run(over=prep.budget)
         kind = stop_kind(prep, buyable, [prep.index[r.project] for r in runs[k]])
         if kind == "over":
             return previous

@@ -11,8 +11,6 @@ from dataclasses import asdict, dataclass, field
 from fractions import Fraction
 from typing import Any
 
-import numpy as np
-
 from .engine import Outcome, Prepared, _MesRun
 from .model import Election, gettext_noop, translate
 
@@ -105,12 +103,12 @@ class _Replay:
         for p in watch:
             self.money_before[p] = self._money(run, p)
         if voter is not None:
-            self.voter_budget.append(Fraction(run.nums[int(run.cls[voter])], run.D))
+            self.voter_budget.append(run.budget(voter))
         for k, r in enumerate(outcome.mes_rounds, start=1):
-            before = None if voter is None else Fraction(run.nums[int(run.cls[voter])], run.D)
+            before = None if voter is None else run.budget(voter)
             run.buy(prep.index[r.project], r.rho)
             if voter is not None:
-                after = Fraction(run.nums[int(run.cls[voter])], run.D)
+                after = run.budget(voter)
                 if after != before:
                     self.paid[r.project] = before - after  # type: ignore[operator]
                 self.voter_budget.append(after)
@@ -122,12 +120,7 @@ class _Replay:
 
     @staticmethod
     def _money(run: _MesRun, p: int) -> Fraction:
-        total = 0
-        for _, voters in run.buckets[p]:
-            counts = np.bincount(run.cls[voters])
-            live = np.flatnonzero(counts)
-            total += sum(run.nums[c] * n for c, n in zip(live.tolist(), counts[live].tolist(), strict=True))
-        return Fraction(total, run.D)
+        return run.money(p)
 
 
 def _verdicts(prep: Prepared, outcome: Outcome, projects: list[int], voter: int | None) -> tuple[list, _Replay]:
