@@ -460,18 +460,19 @@ class _MesRun:
 
     def buy(self, p: int, rho: Fraction) -> None:
         # nums is a numpy array of Python ints (dtype=object): exact, and the loops over classes run in C
-        for u, _ in self.buckets[p]:
-            pay = rho * u
-            scale = pay.denominator // gcd(self.D, pay.denominator)
-            if scale > 1:
-                self.D *= scale
-                self.mult = self.mult * scale
+        # ρ·u = a·u/b for every level u: a D divisible by b makes every payment a whole numerator over D
+        a, b = rho.numerator, rho.denominator
+        scale = b // gcd(self.D, b)
+        if scale > 1:
+            self.D *= scale
+            self.mult = self.mult * scale
         if self.mult[-1] != 1:  # classes made now are numerators over the current D
             self.mult = np.append(self.mult, np.array([1], dtype=object))
         cls, D = self.cls, self.D
         size = len(self.nums)
         voters, level, pays = self.prep.supporters_of(p)
-        pay_nums = np.array([(rho * u).numerator * (D // (rho * u).denominator) for u in pays], dtype=object)
+        per_unit = a * (D // b)
+        pay_nums = np.array([per_unit * u for u in pays], dtype=object)
         current = cls[voters]
         # one new class per (old class, satisfaction level) present among the supporters
         combo = current * len(pays) + level if len(pays) > 1 else current
