@@ -143,7 +143,7 @@ def main() -> None:
         mes_ratio = None
         repeat = 3 if len(election.ballots) <= 20_000 else 1  # both sides alike
         if theirs_rules == ["won"]:
-            rows.append(won_row(label, election, args.limit))
+            rows.append(won_row(label, election, args.limit, have_pabutools))
             print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
             continue
         for rule in RULES:
@@ -185,7 +185,7 @@ def main() -> None:
     (RESULTS / f"pb-rules-{stamp}.json").write_text(json.dumps({"meta": meta, "rows": rows}, indent=1))
 
 
-def won_row(label: str, election: Election, limit: float) -> dict[str, Any]:
+def won_row(label: str, election: Election, limit: float, have_pabutools: bool) -> dict[str, Any]:
     ours_s, outcome = timed(lambda: solve(election, "mes-add1", "cost"))
     row: dict[str, Any] = {
         "election": label, "voters": len(election.ballots), "projects": len(election.projects), "rule": "mes-add1",
@@ -196,6 +196,13 @@ def won_row(label: str, election: Election, limit: float) -> dict[str, Any]:
         row.update(previous_over_s=limit)
     else:
         row.update(previous_s=round(got[0], 2), previous_equal=got[1].winners == outcome.winners)
+    if have_pabutools:
+        # pabutools' add1 would run MES once per step: estimated from one run of it on the same election
+        from lofin.participation.voting.reference import pabutools_winners, to_pabutools
+
+        instance, profile = to_pabutools(election)
+        one, _ = timed(lambda: pabutools_winners(instance, profile, "mes", "cost"), 3)
+        row.update(pabutools_mes_s=round(one, 3), pabutools_estimate_s=round(one * (outcome.add1_steps + 1)))
     return row
 
 
@@ -207,7 +214,14 @@ def print_table(rows: list[dict[str, Any]]) -> None:
         if "previous_s" in r or "previous_over_s" in r:
             before = f"{r['previous_s']:.2f} s" if "previous_s" in r else f"> {r['previous_over_s']:.0f} s (stopped)"
             same = "yes" if r.get("previous_equal") else ("NO" if "previous_s" in r else "")
-            print(f"| {r['election']} | {rule} | {r['lofin_s']:.3f} s | previous method: {before} | | {same} |")
+            theirs = (
+                f"≈{r['pabutools_estimate_s']:,} s (estimated: steps × one MES run of {r['pabutools_mes_s']} s)"
+                if "pabutools_estimate_s" in r
+                else "not run"
+            )
+            print(
+                f"| {r['election']} | {rule} | {r['lofin_s']:.3f} s | {theirs}; previous method: {before} | | {same} |"
+            )
             continue
         if "pabutools_over_s" in r:
             theirs = f"> {r['pabutools_over_s']:.0f} s (stopped)"
