@@ -104,6 +104,10 @@ class Prepared:
         self._supporters: dict[int, tuple[np.ndarray, np.ndarray, list[int]]] = {}
         self._levels: dict[int, np.ndarray] = {}
         self._flat: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._groups: list[tuple[tuple[int, int], ...]] | None = None
+        self._approval_keys: list[tuple[int, ...]] | None = None
+        self._group_size: list[int] | None = None
+        self._group_of_ballot = np.zeros(0, dtype=np.int64)
         vote_type = election.vote_type
         if (
             (sat == "points" and vote_type in ("cumulative", "scoring"))
@@ -154,9 +158,6 @@ class Prepared:
         positive = sat > 0
         self.supporters = np.bincount(proj[positive], minlength=len(self.ids)).tolist()
         self._flat = (voter[positive], proj[positive], sat[positive])
-        self._groups = None
-        self._approval_keys = None
-        self._group_size: list[int] | None = None
 
     def _group_flat(self) -> None:
         """The ballot groups of a flat-built election, for the few users that need them (add1 jumps, explain)."""
@@ -233,8 +234,7 @@ class Prepared:
             for ballot in raw_ballots:
                 key = tuple(sorted({index[p] for p in ballot.approvals}))
                 group_of_raw.append(groups.setdefault(key, len(groups)))
-            self._approval_keys: list[tuple[int, ...]] | None = list(groups)
-            self._groups: list[tuple[tuple[int, int], ...]] | None = None
+            self._approval_keys = list(groups)
         else:
             # one group per distinct ballot (equal satisfaction vectors from different ballots stay apart: harmless)
             self._groups = [
@@ -242,7 +242,7 @@ class Prepared:
                 for ballot in raw_ballots
             ]
             group_of_raw = list(range(len(raw_ballots)))
-            groups = dict.fromkeys(range(len(raw_ballots)))  # type: ignore[arg-type]
+            groups = dict.fromkeys(range(len(raw_ballots)))  # type: ignore[arg-type,assignment]
             self._approval_keys = None
         self._group_of_ballot = np.asarray(group_of_raw, dtype=np.int64)[np.asarray(raw_of_ballot, dtype=np.int64)]
         self._group_size = np.bincount(self._group_of_ballot, minlength=len(groups)).tolist()
