@@ -30,7 +30,7 @@ from lofin.core.models import Department, LocalGovernment, Membership, User
 from lofin.core.roles import Role
 from lofin.demo.budgets.write import BulkWriter
 from lofin.demo.people import FEATURED, governments_for, korean_name, slug
-from lofin.demo.registry import Context, loader
+from lofin.demo.registry import Context, loader, refresh_statistics
 from lofin.participation import actions, rules, tally
 from lofin.participation.models import (
     Ballot,
@@ -431,6 +431,8 @@ def load_government(gov: LocalGovernment, row: dict[str, str], ctx: Context) -> 
         counts["proposals"] = Proposal.objects.filter(government=gov).count()
         audit.record(manager, "demo.participation.load", gov, data={"size": ctx.size, **counts})
     last.refresh_from_db()
+    # The ballots were just bulk-written: without statistics PostgreSQL counts them with a plan for empty tables.
+    refresh_statistics("participation_ballot", "participation_ballotchoice")
     tally.do_compute_result(last, actor=manager)
     with transaction.atomic():
         _adopt(gov, last, manager, rng)

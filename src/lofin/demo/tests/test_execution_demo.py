@@ -5,13 +5,11 @@ deterministic, and the real actions carry on from the loaded data."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import random
-import re
 from collections import defaultdict
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import F
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -21,6 +19,7 @@ from lofin.core.models import AuditEvent, LocalGovernment, User
 from lofin.demo import registry
 from lofin.demo.execution import AS_OF, YEARS, calendar, plan
 from lofin.demo.people import FEATURED
+from lofin.demo.testing import tiny_once
 from lofin.execution import actions
 from lofin.execution.models import (
     Allocation,
@@ -38,14 +37,11 @@ from lofin.execution.models import (
 LOADER = "execution.execution"
 
 
+tiny_loaded = tiny_once()
+
+
 @pytest.fixture
-def tiny(db):
-    registry.run("tiny")
-    if connection.vendor == "postgresql":
-        # The rows are not committed yet, so autovacuum has no statistics: without them the checks' joins run for
-        # minutes instead of milliseconds.
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE " + ", ".join(TABLES))
+def tiny(tiny_loaded, db):
     return list(LocalGovernment.objects.filter(code__in=FEATURED).order_by("code"))
 
 
@@ -400,77 +396,6 @@ def test_the_real_actions_carry_on_from_the_demo_data(tiny):
     line.refresh_from_db()
     assert line.paid <= line.committed <= line.allocated <= line.appropriation
     assert not [report for report in audit.verify(gov.code) if report.broken]
-
-
-KEY = re.compile(r"^\d+:\d+:(?=demo-)")
-TABLES = (
-    "execution_budgetline",
-    "execution_allocation",
-    "execution_commitment",
-    "execution_paymentorder",
-    "execution_assessment",
-    "execution_receipt",
-    "accounting_journalentry",
-    "accounting_journalline",
-    "budget_project",
-)
-
-
-def digest() -> str:
-    """The execution data by natural keys (ids differ between databases), in a stable order."""
-    statements = [
-        """SELECT g.code, b.year, p.code, b.object_code, b.appropriation, b.allocated, b.committed, b.paid
-           FROM execution_budgetline b JOIN core_localgovernment g ON g.id = b.government_id
-           JOIN budget_project p ON p.id = b.project_id""",
-        """SELECT g.code, b.year, p.code, b.object_code, a.kind, a.period, a.amount, a.created_at
-           FROM execution_allocation a JOIN execution_budgetline b ON b.id = a.line_id
-           JOIN core_localgovernment g ON g.id = b.government_id JOIN budget_project p ON p.id = b.project_id""",
-        """SELECT g.code, c.idempotency_key, p.code, b.object_code, c.amount, c.paid_amount, c.creditor,
-                  c.creditor_number, c.purpose, c.kind, c.committed_on
-           FROM execution_commitment c JOIN execution_budgetline b ON b.id = c.line_id
-           JOIN core_localgovernment g ON g.id = c.government_id JOIN budget_project p ON p.id = b.project_id""",
-        """SELECT g.code, o.number, c.idempotency_key, o.amount, o.withholding_amount, o.payee_name, o.payee_bank,
-                  o.payee_account, o.status, o.is_advance, o.claimed_on, o.issued_on
-           FROM execution_paymentorder o JOIN execution_commitment c ON c.id = o.commitment_id
-           JOIN core_localgovernment g ON g.id = o.government_id""",
-        """SELECT g.code, a.idempotency_key, a.year, a.revenue_code, a.payer_name, a.amount, a.collected_amount,
-                  a.status, a.assessed_on, a.notice_on, a.due_on
-           FROM execution_assessment a JOIN core_localgovernment g ON g.id = a.government_id""",
-        """SELECT g.code, r.idempotency_key, a.idempotency_key, r.amount, r.received_on
-           FROM execution_receipt r JOIN execution_assessment a ON a.id = r.assessment_id
-           JOIN core_localgovernment g ON g.id = r.government_id""",
-        """SELECT g.code, e.source_type, e.posted_on, e.description, l.ledger_code, l.debit, l.credit
-           FROM accounting_journalline l JOIN accounting_journalentry e ON e.id = l.entry_id
-           JOIN core_localgovernment g ON g.id = e.government_id""",
-    ]
-    hasher = hashlib.sha256()
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # The rows are not committed yet, so autovacuum has no statistics: without them the joins run for minutes.
-            cursor.execute("ANALYZE " + ", ".join(TABLES))
-        for sql in statements:
-            cursor.execute(sql)
-            # Idempotency keys start with the ids of the government and the actor; user ids differ between loads
-            # on PostgreSQL, whose sequences do not roll back.
-            found = [tuple(KEY.sub("", v) if isinstance(v, str) else v for v in row) for row in cursor.fetchall()]
-            for row in sorted(found, key=repr):
-                hasher.update(repr(row).encode())
-    return hasher.hexdigest()
-
-
-def load_and_digest(seed: int) -> str:
-    """Load tiny into what is, for these tables, a fresh database, then roll it all back."""
-    with transaction.atomic():
-        assert not BudgetLine.objects.exists()
-        registry.run("tiny", seed=seed)
-        result = digest()
-        transaction.set_rollback(True)
-    return result
-
-
-def test_the_same_seed_gives_the_same_data(db):
-    first = load_and_digest(registry.SEED)
-    assert load_and_digest(registry.SEED) == first
 
 
 # --- the planner on its own: any budget, any seed ---------------------------------------------------------------

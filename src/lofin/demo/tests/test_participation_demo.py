@@ -6,6 +6,7 @@ import pytest
 from lofin.core.models import AuditEvent, LocalGovernment, User
 from lofin.demo import registry
 from lofin.demo.people import FEATURED, demo_users
+from lofin.demo.testing import tiny_once
 from lofin.participation import queries, report, tally, voting
 from lofin.participation import vote_actions as va
 from lofin.participation.models import Ballot, Cycle, Proposal, Resident, Result
@@ -13,9 +14,11 @@ from lofin.participation.models import Ballot, Cycle, Proposal, Resident, Result
 LOADERS = ["core.people", "participation.participation"]
 
 
+tiny_loaded = tiny_once(LOADERS)
+
+
 @pytest.fixture
-def tiny(db):
-    registry.run("tiny", only=LOADERS)
+def tiny(tiny_loaded, db):
     return list(LocalGovernment.objects.filter(code__in=FEATURED).order_by("code"))
 
 
