@@ -45,6 +45,7 @@ from lofin.participation.models import (
     DepartmentReview,
     District,
     DistrictKind,
+    Follow,
     Phase,
     PhaseKind,
     Proposal,
@@ -436,6 +437,15 @@ def load_government(gov: LocalGovernment, row: dict[str, str], ctx: Context) -> 
     tally.do_compute_result(last, actor=manager)
     with transaction.atomic():
         _adopt(gov, last, manager, rng)
+        # Proposers follow their own proposals, as the app does on submission. Written after the count so that the
+        # demo load does not queue a message to every demo proposer.
+        Follow.objects.bulk_create(
+            [
+                Follow(government=gov, proposal=p, user_id=p.proposer_id)
+                for p in Proposal.objects.filter(government=gov)
+            ],
+            ignore_conflicts=True,
+        )
     return counts
 
 

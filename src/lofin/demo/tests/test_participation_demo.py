@@ -3,13 +3,13 @@ are the engine's, one vote per person holds, the demo residents can vote, and lo
 
 import pytest
 
-from lofin.core.models import AuditEvent, LocalGovernment, User
+from lofin.core.models import AuditEvent, LocalGovernment, Notification, User
 from lofin.demo import registry
 from lofin.demo.people import FEATURED, demo_users
 from lofin.demo.testing import tiny_once
 from lofin.participation import queries, report, tally, voting
 from lofin.participation import vote_actions as va
-from lofin.participation.models import Ballot, Cycle, Proposal, Resident, Result
+from lofin.participation.models import Ballot, Cycle, Follow, Proposal, Resident, Result
 
 LOADERS = ["core.people", "participation.participation"]
 
@@ -55,6 +55,15 @@ def test_demo_residents_are_verified_and_can_vote(tiny):
     on_ballot = list(Proposal.objects.filter(cycle=cycle, status="on_ballot").order_by("number"))
     ballot = va.do_cast_ballot(cycle, approvals=[on_ballot[0].pk], actor=user)
     assert ballot.channel == "online"
+
+
+def test_demo_proposers_follow_their_proposals_without_a_message_queued_at_load(tiny):
+    proposals = Proposal.objects.filter(government__in=tiny)
+    assert proposals.exists()
+    assert set(Follow.objects.filter(government__in=tiny).values_list("proposal_id", "user_id")) == set(
+        proposals.values_list("pk", "proposer_id")
+    )
+    assert not Notification.objects.filter(event__startswith="participation.").exists()
 
 
 def test_each_government_load_is_audited_and_loading_again_adds_nothing(tiny):
