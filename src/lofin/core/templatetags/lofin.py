@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any, cast
 
 from django import template
@@ -37,3 +38,13 @@ def thousands(amount: Any) -> str:
     if amount is None or amount == "":
         return ""
     return format_won(int(amount), "천원", with_unit=False)
+
+
+@register.filter
+def approx_won(amount: Any) -> str:
+    """An exact amount kept as a fraction string ("1234567/8") in won, rounded for reading: "≈154,321원"."""
+    if amount is None or amount == "":
+        return ""
+    value = Fraction(str(amount))
+    text = won(round(value))
+    return text if value.denominator == 1 else "≈" + text

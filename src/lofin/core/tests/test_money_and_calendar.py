@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from lofin.core import fiscal, money, workdays
 from lofin.core.fiscal import ClosingException
-from lofin.core.templatetags.lofin import won
+from lofin.core.templatetags.lofin import approx_won, won
 
 D = dt.date
 
@@ -86,6 +86,13 @@ def test_the_won_filter_speaks_the_readers_language():
         assert won(8_500_000, "천원") == "8,500천원"
     with translation.override("en"):
         assert won(8_500_000) == "₩8,500,000"
+
+
+def test_exact_shares_are_rounded_for_reading():
+    with translation.override("ko"):
+        assert approx_won("1234567/8") == "≈154,321원"
+        assert approx_won("300000") == "300,000원"
+        assert approx_won("") == ""
 
 
 # --- fiscal year ------------------------------------------------------------------------------------

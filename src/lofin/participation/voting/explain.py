@@ -1,8 +1,9 @@
 """Why each project won or lost — per voter (주민 개인별 설명) and per project (results page).
 
 Explanations replay the outcome (the MES rounds with their prices, the greedy order) instead of re-deciding, so they
-always describe exactly the outcome that was published. Amounts are exact fractions of the currency unit, given as
-strings ("1234/7") with a rounded integer next to them for display.
+always describe exactly the outcome that was published. The messages give amounts with thousands separators, rounded
+to the unit with "≈" where the exact amount is a fraction; the voter's share, spending and payments stay exact strings
+("1234/7") for the record, and the screens round them the same way (the `approx_won` filter).
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ MEASURES = {
 
 def _money(x: Fraction | int) -> str:
     x = Fraction(x)
-    return str(x.numerator) if x.denominator == 1 else f"{x} (≈{round(x):,})"
+    return f"{x.numerator:,}" if x.denominator == 1 else f"≈{round(x):,}"
 
 
 @dataclass
