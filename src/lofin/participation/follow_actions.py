@@ -20,7 +20,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from lofin.core import audit
-from lofin.core.notifications.actions import notify
+from lofin.core.notifications.actions import notify_many
 from lofin.core.notifications.events import Event, define
 from lofin.core.permissions import require
 
@@ -132,18 +132,14 @@ def announce_status(proposal: Proposal, event: StatusEvent, actor: Any) -> int:
         "detail": _detail(proposal.pk, event.to_status, event.reason),
         "url": _absolute(path),
     }
-    told = 0
-    for person in people:
-        note = notify(
-            person,
-            STATUS_EVENT,
-            context=context,
-            dedup_key=f"{proposal.pk}:{event.pk}",
-            government=proposal.government,
-            url=path,
-        )
-        told += note is not None
-    return told
+    return notify_many(
+        people,
+        STATUS_EVENT,
+        context=context,
+        dedup_key=f"{proposal.pk}:{event.pk}",
+        government=proposal.government,
+        url=path,
+    )
 
 
 def announce_answer(question: Question, answer_body: str, actor: Any) -> int:
@@ -159,15 +155,11 @@ def announce_answer(question: Question, answer_body: str, actor: Any) -> int:
     else:
         path = reverse("participation:questions", args=[question.government.code])
     context = {"title": question.title, "answer": answer_body, "url": _absolute(path)}
-    told = 0
-    for person in people.values():
-        note = notify(
-            person,
-            ANSWER_EVENT,
-            context=context,
-            dedup_key=str(question.pk),
-            government=question.government,
-            url=path,
-        )
-        told += note is not None
-    return told
+    return notify_many(
+        people.values(),
+        ANSWER_EVENT,
+        context=context,
+        dedup_key=str(question.pk),
+        government=question.government,
+        url=path,
+    )

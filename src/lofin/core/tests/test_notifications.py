@@ -17,12 +17,13 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from django.db import connections, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from lofin.core import testing
 from lofin.core.models import MessageStatus, Notification, NotificationPreference, OutboundMessage
 from lofin.core.notifications import delivery
-from lofin.core.notifications.actions import do_set_preference, notify
+from lofin.core.notifications.actions import do_set_preference, notify, notify_many
 from lofin.core.notifications.delivery import MAX_ATTEMPTS, backoff, deliver, process_due
 from lofin.core.notifications.events import EVENTS
 from lofin.core.roles import Role
@@ -579,3 +580,52 @@ class TestProcessDue:
 
 def test_backoff_doubles_from_thirty_seconds_up_to_one_hour():
     assert [backoff(n).total_seconds() for n in range(1, 10)] == [30, 60, 120, 240, 480, 960, 1920, 3600, 3600]
+
+
+# --- many recipients at once -----------------------------------------------------------------------
+
+
+def _rows(users: list[Any]) -> tuple[list[tuple], list[tuple]]:
+    notes = sorted(
+        Notification.objects.filter(recipient__in=users).values_list("recipient_id", "event", "title", "body", "url")
+    )
+    messages = sorted(
+        OutboundMessage.objects.filter(recipient__in=users).values_list(
+            "recipient_id", "channel", "address", "subject", "body", "template_code", "idempotency_key"
+        )
+    )
+    return notes, messages
+
+
+@pytest.mark.django_db
+def test_notify_many_writes_what_notify_writes_for_each_person_and_only_once(korean_catalog, kim, lee, park):
+    do_set_preference(park, event="*", email=False, sms=True, alimtalk=False)
+    people = [kim, lee, park]
+    with transaction.atomic():
+        for person in people:
+            request_approval(person)
+        one_by_one = _rows(people)
+        transaction.set_rollback(True)
+
+    assert notify_many(people, "approval.requested", context=CONTEXT, dedup_key="7:1", url="/approvals/7/") == 3
+    assert _rows(people) == one_by_one
+    # The same fact again tells nobody; a person told already is skipped among new ones.
+    assert notify_many(people, "approval.requested", context=CONTEXT, dedup_key="7:1", url="/approvals/7/") == 0
+    assert Notification.objects.filter(recipient__in=people).count() == 3
+    assert notify_many([], "approval.requested", context=CONTEXT, dedup_key="7:2") == 0
+
+
+@pytest.mark.django_db
+def test_notify_many_takes_a_few_queries_for_ten_or_a_hundred_people(seoul):
+    crowd = [
+        testing.official(seoul, Role.BUDGET_OFFICER, username=f"crowd{n}", email=f"crowd{n}@seoul.go.kr")
+        for n in range(100)
+    ]
+    counts = []
+    for dedup_key, people in (("9", crowd[:10]), ("10", crowd)):
+        with CaptureQueriesContext(connections["default"]) as queries:
+            assert notify_many(people, "approval.requested", context=CONTEXT, dedup_key=dedup_key) == len(people)
+        counts.append(len(queries))
+    # A few statements, not one per person (SQLite may split a bulk insert in two for its parameter limit).
+    assert max(counts) <= 10
+    assert OutboundMessage.objects.filter(idempotency_key__startswith="approval.requested:").count() == 110
