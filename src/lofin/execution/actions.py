@@ -691,7 +691,7 @@ def do_issue_payment(
             if resolution is not None:
                 resolution_hook.link(resolution, payment)
             entry_lines = [
-                (rules.expense_ledger(line.object_code), amount, 0),
+                (rules.expense_ledger(line.object_code, line.year), amount, 0),
                 (CASH_LEDGER, 0, amount - withheld),
                 (ENCUMBRANCE_RESERVE, amount, 0),
                 (ENCUMBRANCE, 0, amount),
@@ -792,7 +792,7 @@ def do_record_refund(
             recorded_by=actor,
             idempotency_key=stored_key,
         )
-        ledger = rules.expense_ledger(line.object_code) if restores else OTHER_REVENUE
+        ledger = rules.expense_ledger(line.object_code, line.year) if restores else OTHER_REVENUE
         lines = [(CASH_LEDGER, amount, 0), (ledger, 0, amount)]
         if restores:
             # The commitment is open again for the amount that came back.

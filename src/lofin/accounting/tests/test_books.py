@@ -317,6 +317,18 @@ def test_the_operator_changes_the_mapping_and_later_postings_follow(ex):
     assert ("5200", 1_000_000, 0) in lines_of("execution.payment", p.pk)
 
 
+def test_postings_follow_the_chart_in_force_in_the_lines_year(ex):
+    """A chart revised for next year does not change how this year's payments are booked."""
+    operator = testing.bootstrap_operator()
+    ChartVersion.objects.create(effective_year=YEAR + 1, name="개정 계정과목")
+    actions.do_update_mapping(side="expense", code="307-02", debit_code="5200", effective_year=YEAR + 1, actor=operator)
+    chart.clear_cache()
+    assert chart.expense_rule("307-02").debit == "5200"  # the newest chart
+    funded(ex)
+    p = pay(ex, commit(ex, 1_000_000), 1_000_000)
+    assert ("5300", 1_000_000, 0) in lines_of("execution.payment", p.pk)  # this year's chart
+
+
 # --- immutability ------------------------------------------------------------------------------------------------
 
 
