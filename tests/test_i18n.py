@@ -35,3 +35,17 @@ def test_every_message_is_translated_into_korean_with_the_same_placeholders(mess
 
 def test_english_and_korean_catalogues_have_the_same_messages():
     assert {m.id for m in messages("ko")} == {m.id for m in messages("en")}
+
+
+def test_one_english_word_takes_the_korean_word_of_its_screen():
+    """A proposal is 철회 by its resident, an approval request 회수 by its drafter: contexts keep them apart."""
+    from django.utils import translation
+    from django.utils.translation import pgettext
+
+    from lofin.core.models.approvals import RequestStatus
+    from lofin.participation.models import ProposalStatus
+
+    with translation.override("ko"):
+        assert (str(ProposalStatus.WITHDRAWN.label), str(RequestStatus.WITHDRAWN.label)) == ("철회", "회수")
+        assert str(ProposalStatus.SUBMITTED.label) == "접수"
+        assert (pgettext("assets", "Cost"), translation.gettext("Cost")) == ("취득원가", "사업비")

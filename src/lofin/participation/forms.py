@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lofin.execution.forms import DateField, KeyedForm, WonField
 
@@ -262,7 +263,9 @@ class PaperVoterForm(KeyedForm):
 
 class OverrideForm(KeyedForm):
     proposal = forms.ChoiceField(label=_("Project"))
-    action = forms.ChoiceField(label=_("Change"), choices=OverrideAction.choices, widget=forms.RadioSelect)
+    action = forms.ChoiceField(
+        label=pgettext_lazy("override", "Change"), choices=OverrideAction.choices, widget=forms.RadioSelect
+    )
     reason = forms.CharField(
         label=_("Reason (published with the result)"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -8,12 +8,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .cycle import Cycle, District
 
 
 class ProposalStatus(models.TextChoices):
-    SUBMITTED = "submitted", _("submitted")  # 접수
+    SUBMITTED = "submitted", pgettext_lazy("proposal", "submitted")  # 접수
     UNDER_REVIEW = "under_review", _("under department review")  # 부서검토 중
     FEASIBLE = "feasible", _("feasible")  # 사업가능
     INFEASIBLE = "infeasible", _("not feasible")  # 사업불가
@@ -24,7 +25,7 @@ class ProposalStatus(models.TextChoices):
     NOT_SELECTED = "not_selected", _("not selected")  # 미선정
     ADOPTED = "adopted", _("adopted into the budget")  # 예산반영
     IN_EXECUTION = "in_execution", _("being carried out")  # 사업추진
-    WITHDRAWN = "withdrawn", _("withdrawn")  # 철회
+    WITHDRAWN = "withdrawn", pgettext_lazy("proposal", "withdrawn")  # 철회
 
 
 class Proposal(models.Model):
