@@ -31,7 +31,7 @@ from lofin.core.workdays import add_business_days
 from . import rules
 from .access import MANAGE, PARTICIPATE, REVIEW, VIEW
 from .errors import NotVerified, VerificationFailed, WrongPhase, WrongStatus
-from .follow_actions import announce_answer, announce_status, follow_as_proposer
+from .follow_actions import announce_answer, announce_comment, announce_status, follow_as_proposer
 from .models import (
     Answer,
     BallotKind,
@@ -597,6 +597,7 @@ def do_comment(proposal: Proposal, *, body: str, actor: Any) -> Comment:
     with transaction.atomic():
         comment = Comment.objects.create(government=government, proposal=proposal, author=actor, body=body)
         audit.record(actor, "participation.comment.create", comment, government=government)
+        announce_comment(comment)
     return comment
 
 

@@ -26,10 +26,11 @@ from lofin.core.permissions import require
 
 from .access import PARTICIPATE
 from .errors import NotVerified
-from .models import Follow, Proposal, ProposalStatus, Question, Resident, StatusEvent
+from .models import Comment, Follow, Proposal, ProposalStatus, Question, Resident, StatusEvent
 
 STATUS_EVENT = "participation.proposal_status"
 ANSWER_EVENT = "participation.question_answered"
+COMMENT_EVENT = "participation.proposal_comment"
 
 define(
     Event(
@@ -49,6 +50,18 @@ define(
         body=_("The department answered the question “%(title)s”:\n%(answer)s\nSee it at %(url)s"),
         short=_("[Lofin] Answered: %(title)s"),
         alimtalk_template="LOFIN_PB_ANSWER",
+    )
+)
+define(
+    Event(
+        code=COMMENT_EVENT,
+        label=_("Someone commented on a proposal I follow"),
+        title=_("New comment on proposal no. %(number)s “%(title)s”"),
+        body=_("%(author)s commented on the proposal no. %(number)s “%(title)s”:\n%(comment)s\nSee it at %(url)s"),
+        short=_("[Lofin] New comment on proposal no. %(number)s"),
+        alimtalk_template="LOFIN_PB_COMMENT",
+        # Comments come more often than decisions: in the app only, unless the person asks for more.
+        default_email=False,
     )
 )
 
@@ -161,5 +174,26 @@ def announce_answer(question: Question, answer_body: str, actor: Any) -> int:
         context=context,
         dedup_key=str(question.pk),
         government=question.government,
+        url=path,
+    )
+
+
+def announce_comment(comment: Comment) -> int:
+    """Tell the followers of a proposal (but the author) that someone commented on it: the comment is public."""
+    proposal = comment.proposal
+    path = proposal_path(proposal)
+    context = {
+        "number": proposal.number,
+        "title": proposal.title,
+        "author": getattr(comment.author, "display_name", "") or comment.author.get_username(),  # as the page shows it
+        "comment": comment.body[:500],
+        "url": _absolute(path),
+    }
+    return notify_many(
+        followers(proposal.pk, exclude=comment.author),
+        COMMENT_EVENT,
+        context=context,
+        dedup_key=str(comment.pk),
+        government=proposal.government,
         url=path,
     )

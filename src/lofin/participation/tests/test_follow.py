@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from lofin.core import testing
 from lofin.core.errors import InvalidInput, NotFound, PermissionDenied
-from lofin.core.models import AuditEvent, Notification
+from lofin.core.models import AuditEvent, Notification, OutboundMessage
 from lofin.core.roles import AccountType
 from lofin.participation import actions, follow_actions
 from lofin.participation.errors import NotVerified
@@ -96,6 +96,25 @@ def test_an_answer_reaches_asker_and_followers_and_overdue_questions_show():
     assert 'class="status overdue"' not in mine
     assert note.title in mine  # her notifications
     assert reverse("participation:proposal", args=[GOV, pb.proposals[1].pk]) in mine  # what she follows: her own
+
+
+def test_followers_see_new_comments_in_the_app_and_the_author_is_not_told():
+    pb = build_pb(phase=PhaseKind.PROPOSAL)
+    first = pb.proposals[0]
+    kim, han = pb.users["김민준"], pb.users["한지민"]  # the proposer follows; 한지민 comments
+    with pytest.raises(InvalidInput):
+        actions.do_comment(first, body="  ", actor=han)
+    assert not Notification.objects.filter(event=follow_actions.COMMENT_EVENT).exists()
+    actions.do_comment(first, body="저도 필요하다고 생각합니다.", actor=han)
+    (note,) = Notification.objects.filter(event=follow_actions.COMMENT_EVENT)
+    assert note.recipient_id == kim.pk and "저도 필요하다고 생각합니다." in note.body
+    assert note.url == reverse("participation:proposal", args=[GOV, first.pk])
+    # In the app only by default: no e-mail for every comment.
+    assert not OutboundMessage.objects.filter(idempotency_key__startswith=follow_actions.COMMENT_EVENT).exists()
+    follow_actions.do_follow_proposal(first, actor=han)
+    actions.do_comment(first, body="감사합니다.", actor=kim)
+    assert Notification.objects.filter(event=follow_actions.COMMENT_EVENT, recipient=han).count() == 1
+    assert Notification.objects.filter(event=follow_actions.COMMENT_EVENT, recipient=kim).count() == 1
 
 
 def test_follow_and_unfollow_on_the_proposal_page():
