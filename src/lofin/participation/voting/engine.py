@@ -12,8 +12,8 @@ Speed comes from keeping the arithmetic exact but the bookkeeping in numpy. Ball
 (voter, project, satisfaction) (`Prepared`, built straight from the ballots for approval, points and Borda). During one
 MES run every voter's budget is one of few values: voters sit in *budget classes* (an index into an array of Python
 ints over one denominator), a project's supporters are counted per class with `np.bincount` / `np.unique`, and its
-price ρ is located with floats and then computed and checked with integers (`_MesRun.price`: the float keys are
-monotone in the exact budgets, so a guess is either proven or replaced by the exact walk; no float decides). Only
+price ρ is located with floats and then computed and checked with integers against every supporter
+(`_MesRun.price`: a guess is either proven or replaced by the exact walk; no float decides). Only
 projects whose lower bound on ρ (ρ never falls as budgets shrink) could beat the best one are recomputed in a round.
 mes-add1 runs a few steps one by one and then gallops over steps with a certificate (`_MesRun.follow`), or, for tiny
 elections, jumps with the parametric run of add1.py.
@@ -407,9 +407,9 @@ class _MesRun:
         ρ is the one value with Σ min(budget, ρ·u) = cost over p's supporters. Sorted by budget/u, the capped
         supporters (budget ≤ ρ·u) are a prefix P, and ρ = (cost − Σ_P budget) / Σ_{not P} u. Floats (sort keys and
         running sums) guess P; ρ is then computed from P exactly and accepted only if every supporter in P has
-        budget ≤ ρ·u and every other one budget ≥ ρ·u, checked with integers. The float key fl(budget)/u never
-        reverses the exact order (rounding is monotone), so only the supporters whose keys equal the keys at the
-        boundary need the check. A rejected guess (float error near a tie) falls back to the exact walk.
+        budget ≤ ρ·u and every other one budget ≥ ρ·u, checked with integers for every supporter: with several
+        satisfaction levels the float key fl(budget)/u can order two nearly equal budget/u the wrong way, so no
+        supporter is assumed to be on the right side. A rejected guess falls back to the exact walk.
         """
         c, u, n = self._pairs(p)
         if len(c) == 0:
@@ -428,22 +428,17 @@ class _MesRun:
         if not ok[i]:
             total = sum(map(operator.mul, self.exact(c).tolist(), n.tolist()))
             return None if total < cost * D else self._price_exact(c, u, n, cost)
-        poor = sum(map(operator.mul, self.exact(c[:i]).tolist(), n[:i].tolist()))
-        nums, epoch, mult = self.nums, self.epoch, self.mult
+        ex = self.exact(c)
+        poor = sum(map(operator.mul, ex[:i].tolist(), n[:i].tolist()))
         need, rich_i = cost * D - poor, int(rich[i])
         if need <= 0:
             return self._price_exact(c, u, n, cost)
-        # capped: nums/D ≤ need·u/(rich·D), i.e. nums·rich ≤ need·u; the others ≥
-        j = i - 1
-        while j >= 0 and key[j] == key[i - 1]:
-            if nums[c[j]] * mult[epoch[c[j]]] * rich_i > need * int(u[j]):
-                return self._price_exact(c, u, n, cost)
-            j -= 1
-        j = i
-        while j < len(c) and key[j] == key[i]:
-            if nums[c[j]] * mult[epoch[c[j]]] * rich_i < need * int(u[j]):
-                return self._price_exact(c, u, n, cost)
-            j += 1
+        # Every supporter is checked with integers: capped ones budget ≤ ρ·u, i.e. num·rich ≤ need·u, the others ≥.
+        # (The float keys may order two nearly equal budget/u the wrong way when satisfaction levels differ.)
+        lhs = ex * rich_i
+        rhs = u.astype(object) * need
+        if not (lhs[:i] <= rhs[:i]).all() or not (lhs[i:] >= rhs[i:]).all():
+            return self._price_exact(c, u, n, cost)
         return Fraction(need, rich_i * D)
 
     def _price_exact(self, c: np.ndarray, u: np.ndarray, n: np.ndarray, cost: int) -> Fraction | None:
