@@ -20,6 +20,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from lofin.core import audit
+from lofin.core.errors import PermissionDenied
 from lofin.core.notifications.actions import notify_many
 from lofin.core.notifications.events import Event, define
 from lofin.core.permissions import require
@@ -105,8 +106,10 @@ def do_follow_proposal(proposal: Proposal, *, actor: Any) -> Follow:
 
 
 def do_unfollow_proposal(proposal: Proposal, *, actor: Any) -> bool:
-    """Stop following (the proposer too). Returns whether the person was following."""
-    require(actor, PARTICIPATE, proposal.government)
+    """Stop following (the proposer too). Returns whether the person was following. Anyone signed in may stop
+    following, also someone who is no longer a resident of the government: it only removes their own follow."""
+    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        raise PermissionDenied()
     with transaction.atomic():
         deleted, _rows = Follow.objects.filter(proposal=proposal, user=actor).delete()
         if deleted:
@@ -124,9 +127,8 @@ def _detail(proposal_id: int, target: str, reason: str) -> Any:
     parts: list[Any] = []
     if reason:
         parts.append(format_lazy(_(" Reason: {}"), reason))
-    score, amount = Proposal.objects.filter(pk=proposal_id).values_list("committee_score", "adopted_amount")[0]
-    if target in (ProposalStatus.SHORTLISTED, ProposalStatus.REJECTED) and score is not None:
-        parts.append(format_lazy(_(" Committee score: {} of 100."), score))
+    # Not the committee's score: the public pages do not show it, so followers are not sent it either.
+    amount = Proposal.objects.filter(pk=proposal_id).values_list("adopted_amount", flat=True)[0]
     if target == ProposalStatus.ADOPTED and amount:
         parts.append(format_lazy(_(" Amount in the budget: {} won."), f"{amount:,}"))
     return format_lazy("{}" * len(parts), *parts) if parts else ""

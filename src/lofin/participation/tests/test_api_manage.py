@@ -152,7 +152,7 @@ def test_officials_run_a_cycle_through_the_api_and_followers_are_told():
         "selected",
         "adopted into the budget",
     ]
-    assert "Committee score: 70 of 100." in hers[2]
+    assert "of 100" not in hers[2]  # the committee's score is not public, so it is not sent either
     assert "Reason: 안전 시급" in hers[5]
     assert "Amount in the budget: 50,000,000 won." in hers[6]
     assert AuditEvent.objects.filter(action="participation.result.override").count() == 1

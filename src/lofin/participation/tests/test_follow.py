@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from lofin.core import testing
 from lofin.core.errors import InvalidInput, NotFound, PermissionDenied
-from lofin.core.models import AuditEvent, Notification, OutboundMessage
+from lofin.core.models import AuditEvent, Membership, Notification, OutboundMessage
 from lofin.core.roles import AccountType
 from lofin.participation import actions, follow_actions
 from lofin.participation.errors import NotVerified
@@ -115,6 +115,16 @@ def test_followers_see_new_comments_in_the_app_and_the_author_is_not_told():
     actions.do_comment(first, body="감사합니다.", actor=kim)
     assert Notification.objects.filter(event=follow_actions.COMMENT_EVENT, recipient=han).count() == 1
     assert Notification.objects.filter(event=follow_actions.COMMENT_EVENT, recipient=kim).count() == 1
+
+
+def test_someone_who_is_no_longer_a_resident_can_still_stop_following():
+    pb = build_pb(phase=PhaseKind.PROPOSAL)
+    first = pb.proposals[0]
+    han = pb.users["한지민"]
+    follow_actions.do_follow_proposal(first, actor=han)
+    Membership.objects.filter(user=han).update(valid_until=dt.date(2000, 1, 1))
+    assert follow_actions.do_unfollow_proposal(first, actor=han) is True
+    assert not Follow.objects.filter(proposal=first, user=han).exists()
 
 
 def test_follow_and_unfollow_on_the_proposal_page():
