@@ -41,6 +41,56 @@ def channels_for(user: Any, event: Event, prefs: dict[str, Any] | None = None) -
     return {str(ch) for ch, on in wanted.items() if on and addresses[ch]}
 
 
+def _key(event_code: str, recipient_pk: Any, dedup_key: str) -> str:
+    return f"{event_code}:{recipient_pk}:{dedup_key}"[:160]
+
+
+def _texts(event: Event, context: dict[str, Any], language: str) -> tuple[str, str, str]:
+    """(title, body, short) in the recipient's language."""
+    with translation.override(language):
+        # The title is also the e-mail subject: a line break in it (from a document title, say) would
+        # make every send fail with BadHeaderError, so it becomes one line here.
+        title = " ".join(_render(event.title, context).split())
+        return title, _render(event.body, context), _render(event.short, context)
+
+
+def _rows(
+    recipient: Any,
+    event: Event,
+    key: str,
+    texts: tuple[str, str, str],
+    channels: set[str],
+    government: LocalGovernment | None,
+    url: str,
+) -> tuple[Notification, list[OutboundMessage]]:
+    """The notification and its outside messages, not yet saved."""
+    title, body, short = texts
+    note = Notification(
+        recipient=recipient,
+        government=government,
+        event=event.code,
+        title=title[:200],
+        body=body,
+        url=url,
+        dedup_key=key,
+    )
+    now = timezone.now()
+    messages = [
+        OutboundMessage(
+            channel=channel,
+            recipient=recipient,
+            address=recipient.email if channel == Channel.EMAIL else recipient.phone,
+            subject=title[:200] if channel == Channel.EMAIL else "",
+            body=body if channel == Channel.EMAIL else short,
+            template_code=event.alimtalk_template if channel == Channel.ALIMTALK else "",
+            idempotency_key=f"{key}:{channel}"[:200],
+            next_attempt_at=now,
+        )
+        for channel in sorted(channels)
+    ]
+    return note, messages
+
+
 def notify(
     recipient: Any,
     event_code: str,
@@ -52,45 +102,21 @@ def notify(
 ) -> Notification | None:
     """Record a notification and queue its outside messages. Returns None if it was already recorded."""
     event = EVENTS[event_code]
-    key = f"{event_code}:{recipient.pk}:{dedup_key}"[:160]
+    key = _key(event_code, recipient.pk, dedup_key)
     with transaction.atomic():
         if Notification.objects.filter(dedup_key=key).exists():
             return None
-        with translation.override(recipient.preferred_language or "ko"):
-            # The title is also the e-mail subject: a line break in it (from a document title, say) would
-            # make every send fail with BadHeaderError, so it becomes one line here.
-            title = " ".join(_render(event.title, context).split())
-            body = _render(event.body, context)
-            short = _render(event.short, context)
+        texts = _texts(event, context, recipient.preferred_language or "ko")
+        note, messages = _rows(recipient, event, key, texts, channels_for(recipient, event), government, url)
         try:
             with transaction.atomic():
-                note = Notification.objects.create(
-                    recipient=recipient,
-                    government=government,
-                    event=event_code,
-                    title=title[:200],
-                    body=body,
-                    url=url,
-                    dedup_key=key,
-                )
+                note.save(force_insert=True)
         except IntegrityError:
             # A concurrent call recorded the same fact first.
             return None
-        now = timezone.now()
-        ids = []
-        for channel in sorted(channels_for(recipient, event)):
-            address = recipient.email if channel == Channel.EMAIL else recipient.phone
-            message = OutboundMessage.objects.create(
-                channel=channel,
-                recipient=recipient,
-                address=address,
-                subject=title[:200] if channel == Channel.EMAIL else "",
-                body=body if channel == Channel.EMAIL else short,
-                template_code=event.alimtalk_template if channel == Channel.ALIMTALK else "",
-                idempotency_key=f"{key}:{channel}"[:200],
-                next_attempt_at=now,
-            )
-            ids.append(message.pk)
+        for message in messages:
+            message.save(force_insert=True)
+        ids = [m.pk for m in messages]
         if ids:
             transaction.on_commit(lambda: _enqueue(ids))
     return note
@@ -111,52 +137,25 @@ def notify_many(
     people = {person.pk: person for person in recipients}
     if not people:
         return 0
-    keys = {pk: f"{event_code}:{pk}:{dedup_key}"[:160] for pk in people}
+    keys = {pk: _key(event_code, pk, dedup_key) for pk in people}
     with transaction.atomic():
         told = set(Notification.objects.filter(dedup_key__in=keys.values()).values_list("dedup_key", flat=True))
         prefs: dict[int, dict[str, Any]] = defaultdict(dict)
         for pref in NotificationPreference.objects.filter(user_id__in=people, event__in=[event.code, "*"]):
             prefs[pref.user_id][pref.event] = pref
         texts: dict[str, tuple[str, str, str]] = {}
-        notes, messages = [], []
-        now = timezone.now()
+        notes: list[Notification] = []
+        messages: list[OutboundMessage] = []
         for pk, person in people.items():
-            key = keys[pk]
-            if key in told:
+            if keys[pk] in told:
                 continue
             language = person.preferred_language or "ko"
             if language not in texts:
-                with translation.override(language):
-                    texts[language] = (
-                        " ".join(_render(event.title, context).split()),
-                        _render(event.body, context),
-                        _render(event.short, context),
-                    )
-            title, body, short = texts[language]
-            notes.append(
-                Notification(
-                    recipient=person,
-                    government=government,
-                    event=event_code,
-                    title=title[:200],
-                    body=body,
-                    url=url,
-                    dedup_key=key,
-                )
-            )
-            for channel in sorted(channels_for(person, event, prefs[pk])):
-                messages.append(
-                    OutboundMessage(
-                        channel=channel,
-                        recipient=person,
-                        address=person.email if channel == Channel.EMAIL else person.phone,
-                        subject=title[:200] if channel == Channel.EMAIL else "",
-                        body=body if channel == Channel.EMAIL else short,
-                        template_code=event.alimtalk_template if channel == Channel.ALIMTALK else "",
-                        idempotency_key=f"{key}:{channel}"[:200],
-                        next_attempt_at=now,
-                    )
-                )
+                texts[language] = _texts(event, context, language)
+            channels = channels_for(person, event, prefs[pk])
+            note, outbound = _rows(person, event, keys[pk], texts[language], channels, government, url)
+            notes.append(note)
+            messages += outbound
         try:
             with transaction.atomic():
                 Notification.objects.bulk_create(notes, batch_size=500)
