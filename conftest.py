@@ -6,7 +6,10 @@ which keeps only the tests that touch the database, since the others already ran
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -70,3 +73,16 @@ def _fresh_caches() -> None:
     from lofin.core import workdays
 
     workdays.clear_cache()
+
+
+@pytest.fixture
+def travel(time_machine: Any) -> Any:
+    """Move the one clock (`lofin.core.clock`, and with it Django's and Python's) to a day or a moment; time runs
+    on from there. A day means its noon in Seoul, so the government's today is that day whatever the host's zone."""
+
+    def to(moment: dt.date | dt.datetime) -> None:
+        if not isinstance(moment, dt.datetime):
+            moment = dt.datetime.combine(moment, dt.time(12), tzinfo=ZoneInfo("Asia/Seoul"))
+        time_machine.move_to(moment)
+
+    return to

@@ -14,8 +14,8 @@ from lofin.core.errors import InvalidInput, NotFound
 from lofin.core.http import AuthedRequest
 from lofin.core.models import Department, User
 from lofin.core.permissions import has_permission
-from lofin.core.schemas import Id
 from lofin.core.tenancy import access_government, government_by_code
+from lofin.core.types import Id
 
 from . import actions, queries, rules
 from .access import VIEW

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lofin.core import audit, rules
+from lofin.core import audit, rules, types
 from lofin.core.errors import Conflict, InvalidInput, NotFound
 from lofin.core.models import ApiToken, Department, LocalGovernment, Membership, Official, User
 from lofin.core.permissions import forget_roles, require_operator
@@ -30,17 +30,6 @@ SIGNUP_ROLE = {
     AccountType.SUPPLIER: Role.SUPPLIER,
     AccountType.SUBSIDY_OPERATOR: Role.SUBSIDY_OPERATOR,
 }
-
-
-def business_number_is_valid(number: str) -> bool:
-    """사업자등록번호 check digit (국세청 rule): weights 1,3,7,1,3,7,1,3,5 over the first nine digits."""
-    if not re.fullmatch(r"\d{10}", number):
-        return False
-    digits = [int(c) for c in number]
-    weights = [1, 3, 7, 1, 3, 7, 1, 3, 5]
-    total = sum(d * w for d, w in zip(digits[:9], weights, strict=True))
-    total += digits[8] * 5 // 10
-    return (10 - total % 10) % 10 == digits[9]
 
 
 def _clean_phone(phone: str) -> str:
@@ -99,10 +88,14 @@ def do_register(
     display_name = (display_name or "").strip()
     if not display_name:
         raise InvalidInput(_("Enter your name."), field="display_name")
-    business_number = re.sub(r"\D", "", business_number or "")
-    if account in (AccountType.SUPPLIER, AccountType.SUBSIDY_OPERATOR):
-        if not business_number_is_valid(business_number):
-            raise InvalidInput(_("Enter a valid 10-digit business registration number."), field="business_number")
+    if account not in (AccountType.SUPPLIER, AccountType.SUBSIDY_OPERATOR):
+        # A resident has no business number to keep.
+        business_number = ""
+    else:
+        try:
+            business_number = types.parse_business_number(business_number)
+        except ValueError as error:
+            raise InvalidInput(str(error), field="business_number") from None
         if not organisation.strip():
             raise InvalidInput(_("Enter the name of your business or organisation."), field="organisation")
     user = User(

@@ -68,6 +68,16 @@ class Conflict(LofinError):
     default_message = _("The request conflicts with the current state.")
 
 
+class KeyReused(Conflict):
+    """The one refusal for a retry key used again with a different request (core.idempotency)."""
+
+    code = "idempotency_key_reused"
+    default_message = _(
+        "This key was already used for a different request, so nothing was changed. To make a new request, use a new"
+        " Idempotency-Key (on a screen: open the form again)."
+    )
+
+
 class UnknownGovernment(NotFound):
     code = "unknown_government"
     default_message = _("There is no local government with this code.")

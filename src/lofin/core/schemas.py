@@ -4,21 +4,9 @@ import datetime as dt
 from typing import Annotated
 
 from ninja import Schema
-from pydantic import AfterValidator, Field
+from pydantic import Field
 
-# Database ids are positive 64-bit integers; anything else is bad input, not a server error.
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
-
-
-def _no_nul(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    return value
-
-
-def Text(max_length: int) -> type[str]:
-    """Free text from people: bounded, and without NUL characters (PostgreSQL cannot store them)."""
-    return Annotated[str, Field(max_length=max_length), AfterValidator(_no_nul)]  # type: ignore[return-value]
+from lofin.core.types import Id, Text
 
 
 class GovernmentOut(Schema):
@@ -80,6 +68,17 @@ class InboxItemOut(Schema):
     step: int
     kind: str
     acting_for: str | None
+
+
+class LineStepIn(Schema):
+    """One step of an approval line after the drafter, by user name."""
+
+    kind: Annotated[str, Field(pattern="^(review|cooperate|approve)$")]
+    username: Text(150)  # type: ignore[valid-type]
+
+
+# The steps after the drafter: reviews and cooperations, then the final approval.
+ApprovalLine = Annotated[list[LineStepIn], Field(min_length=1, max_length=10)]
 
 
 class DecisionIn(Schema):

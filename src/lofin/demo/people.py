@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from lofin.core import audit, governments
+from lofin.core import audit, governments, types
 from lofin.core.approvals import actions as approval_actions
 from lofin.core.approvals import queries as approval_queries
 from lofin.core.models import ApprovalRequest, Department, LocalGovernment, Membership, Official, User
@@ -234,11 +234,9 @@ def _load_government(
 
 
 def _business_number(rng: Any) -> str:
-    from lofin.core.actions import business_number_is_valid
-
     while True:
         candidate = f"{rng.randint(100, 999)}{rng.randint(10, 99)}{rng.randint(10000, 99999)}"
-        if business_number_is_valid(candidate):
+        if types.business_number_is_valid(candidate):
             return candidate
 
 

@@ -11,8 +11,8 @@ from lofin.core.errors import InvalidInput, NotFound
 from lofin.core.http import AuthedRequest
 from lofin.core.models import LocalGovernment
 from lofin.core.permissions import require
-from lofin.core.schemas import Id
 from lofin.core.tenancy import access_government
+from lofin.core.types import Id
 
 from . import actions, queries
 from .access import VIEW

@@ -3,20 +3,18 @@ choices); every rule is checked again by the action, whose refusal the view puts
 
 from __future__ import annotations
 
-import re
-import uuid
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from lofin.core.fields import DateField, WonField
+from lofin.core.submit import KeyedForm
 
 from .models import AllocationKind, CarryOverKind, CommitmentKind, OfficeKind, ReceiptChannel, TransferKind
 from .rules import IMPREST_CAPS
 
-MAX_WON = 10**15
-KEY_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 WITHHOLDING_ROWS = 3
 
 # 원천징수 kinds as stored on the payment order (the action keeps the kind as given, at most 20 characters).
@@ -29,64 +27,6 @@ WITHHOLDING_KINDS = [
     ("employment_insurance", _("employment insurance (고용보험)")),
     ("other", _("other deduction")),
 ]
-
-
-class WonField(forms.CharField):
-    """Whole won as officials type them: "1,000,000", "1000000원". Never a float."""
-
-    def __init__(self, *, min_value: int = 1, **kwargs: Any) -> None:
-        self.min_value = min_value
-        kwargs.setdefault("max_length", 30)
-        kwargs.setdefault(
-            "widget", forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "class": "won"})
-        )
-        super().__init__(**kwargs)
-
-    def to_python(self, value: Any) -> int | None:  # type: ignore[override]
-        text = (super().to_python(value) or "").replace(",", "").replace("원", "").replace(" ", "")
-        if not text:
-            return None
-        if not text.isdigit():
-            raise ValidationError(_("Enter a whole number of won, for example 1,000,000."), code="invalid")
-        amount = int(text)
-        if amount < self.min_value:
-            raise ValidationError(
-                _("Enter an amount of at least %(min)s won.") % {"min": f"{self.min_value:,}"}, code="min_value"
-            )
-        if amount > MAX_WON:
-            raise ValidationError(_("The amount is too large."), code="max_value")
-        return amount
-
-    def validate(self, value: Any) -> None:
-        if value is None and self.required:
-            raise ValidationError(self.error_messages["required"], code="required")
-
-    def run_validators(self, value: Any) -> None:
-        # CharField's length validators expect text; the amount is already an int here.
-        return None
-
-
-class DateField(forms.DateField):
-    """Dates as the API bounds them: the calendar rules (due dates rolled past holidays, interest periods) are
-    defined for real years, and year 9999 would overflow them."""
-
-    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-    def validate(self, value: Any) -> None:
-        super().validate(value)
-        if value is not None and not 2000 <= value.year <= 2100:
-            raise ValidationError(_("Enter a date between 2000 and 2100."), code="out_of_range")
-
-
-class KeyedForm(forms.Form):
-    """A form that carries its own retry key (a hidden input, a fresh one per rendering). A second submission of
-    the same rendering (double click, reload, back and submit) reaches the action with the same key and gets the
-    first result instead of a second write."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        posted = str(self.data.get("idempotency_key", "")) if self.is_bound else ""
-        self.key = posted if KEY_RE.fullmatch(posted) else uuid.uuid4().hex
 
 
 class AllocateForm(KeyedForm):

@@ -18,8 +18,8 @@ from pydantic import Field
 from lofin.core.errors import InvalidInput, NotFound
 from lofin.core.http import AuthedRequest
 from lofin.core.models import LocalGovernment, User
-from lofin.core.schemas import Id, Text
 from lofin.core.tenancy import access_government
+from lofin.core.types import Id, Text
 
 from . import queries
 from . import resolution_actions as resolutions

@@ -19,8 +19,8 @@ from lofin.budget.models import Account
 from lofin.core import fiscal
 from lofin.core.errors import NotFound
 from lofin.core.http import AuthedRequest
-from lofin.core.schemas import Id, Text
 from lofin.core.tenancy import access_government
+from lofin.core.types import Id, Text
 
 from . import revenue_actions as revenue
 from . import revenue_queries, revenue_yearend

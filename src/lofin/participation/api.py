@@ -14,8 +14,8 @@ from ninja import Header, Router, Status
 from lofin.core.errors import InvalidInput, NotFound
 from lofin.core.http import AuthedRequest
 from lofin.core.models import LocalGovernment
-from lofin.core.schemas import Id
 from lofin.core.tenancy import access_government, get_for_tenant
+from lofin.core.types import Id
 
 from . import actions, queries, report, tally, verification
 from . import vote_actions as va

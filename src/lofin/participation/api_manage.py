@@ -17,8 +17,8 @@ from lofin.budget.models import BudgetVersion, Project
 from lofin.core.errors import InvalidInput
 from lofin.core.http import AuthedRequest
 from lofin.core.models import Department
-from lofin.core.schemas import Id
 from lofin.core.tenancy import get_for_tenant
+from lofin.core.types import Id
 
 from . import actions, adoption, follow_actions, queries, tally
 from .api import PREFIX, _cycle, _cycle_out, _gov, _proposal_out, get_results, router

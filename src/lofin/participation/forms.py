@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from lofin.execution.forms import DateField, KeyedForm, WonField
+from lofin.core.fields import DateField, WonField
+from lofin.core.submit import KeyedForm
 
 from .actions import COMMITTEE_CRITERIA
 from .models import BallotChannel, BallotKind, OverrideAction, PhaseKind, Rule, Satisfaction

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from ninja import Schema
 from pydantic import Field
 
-from lofin.core.schemas import Id, Text
+from lofin.core.types import Id, Text
 
 Won = Annotated[int, Field(ge=1, le=10**15)]
 Points = Annotated[int, Field(ge=1, le=10**6)]

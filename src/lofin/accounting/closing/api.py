@@ -17,8 +17,8 @@ from pydantic import Field
 from lofin.accounting.access import POST, VIEW
 from lofin.core.http import AuthedRequest
 from lofin.core.permissions import require_operator
-from lofin.core.schemas import Text
 from lofin.core.tenancy import access_government
+from lofin.core.types import Text
 
 from . import actions, calendar, snapshot
 from . import budget_result as results

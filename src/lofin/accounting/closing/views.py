@@ -17,8 +17,7 @@ from lofin.accounting.access import POST, VIEW
 from lofin.accounting.models import Entity, LedgerAccount
 from lofin.core.http import TenantRequest
 from lofin.core.permissions import has_permission, require, require_operator
-from lofin.execution.forms import KeyedForm
-from lofin.execution.views.common import submit
+from lofin.core.submit import KeyedForm, submit
 
 from . import actions, calendar, documents
 from .api import document_for

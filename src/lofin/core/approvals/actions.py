@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lofin.core import audit
+from lofin.core import audit, idempotency
 from lofin.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from lofin.core.models import (
     ApprovalPolicy,
@@ -37,10 +35,6 @@ from . import queries, registry, rules
 
 def _url(request: ApprovalRequest) -> str:
     return settings.LOFIN_SITE_URL.rstrip("/") + reverse("core:approval_detail", args=[request.pk])
-
-
-def _fingerprint(*parts: Any) -> str:
-    return hashlib.sha256(json.dumps(parts, ensure_ascii=False, default=str).encode()).hexdigest()
 
 
 def _official_people(government: LocalGovernment, people: Sequence[Any]) -> dict[int, int]:
@@ -75,19 +69,18 @@ def do_submit_for_approval(
         raise InvalidInput(_("Give the document a title."), field="title")
     if amount is not None and amount < 0:
         raise InvalidInput(_("The amount cannot be negative."), field="amount")
-    if not idempotency_key or len(idempotency_key) > 100:
-        raise InvalidInput(_("A request key of 1 to 100 characters is required."), field="idempotency_key")
-    stored_key = f"{government.pk}:{actor.pk}:{idempotency_key}"
-    fingerprint = _fingerprint(
-        kind.code, subject_type, str(subject_id), title, amount, [(k, getattr(u, "pk", u)) for k, u in line]
+    stored_key = idempotency.scoped_key(government.pk, actor, idempotency_key)
+    fingerprint = idempotency.fingerprint(
+        kind.code,
+        subject_type=subject_type,
+        subject_id=str(subject_id),
+        title=title,
+        amount=amount,
+        line=[(k, getattr(u, "pk", u)) for k, u in line],
     )
     with transaction.atomic():
         if done := ApprovalRequest.objects.filter(idempotency_key=stored_key).first():
-            if done.fingerprint != fingerprint:
-                raise Conflict(
-                    _("This request key was already used for a different document."), code_detail="key_reused"
-                )
-            return done
+            return idempotency.replay(done, fingerprint, recorded=done.fingerprint)
         people = [actor, *[user for _kind, user in line]]
         positions = _official_people(government, people)
         for person in people:
@@ -101,7 +94,7 @@ def do_submit_for_approval(
         required = queries.required_position_for(government, kind.code, amount)
         rules.check_line(planned, drafter_id=actor.pk, required=required)
         try:
-            with transaction.atomic():
+            with idempotency.unique_insert():
                 request = ApprovalRequest.objects.create(
                     government=government,
                     doc_kind=kind.code,
@@ -115,9 +108,10 @@ def do_submit_for_approval(
                     idempotency_key=stored_key,
                     fingerprint=fingerprint,
                 )
-        except IntegrityError:
+        except idempotency.Duplicate:
             # The same submission arrived twice at once; the first one stands.
-            return ApprovalRequest.objects.get(idempotency_key=stored_key)
+            done = ApprovalRequest.objects.get(idempotency_key=stored_key)
+            return idempotency.replay(done, fingerprint, recorded=done.fingerprint)
         now = timezone.now()
         ApprovalStep.objects.bulk_create(
             [

@@ -7,8 +7,9 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from lofin.core.errors import NotFound
+from lofin.core.errors import InvalidInput, NotFound
 from lofin.core.models import (
     ApprovalPolicy,
     ApprovalRequest,
@@ -18,6 +19,7 @@ from lofin.core.models import (
     Official,
     StepKind,
     StepStatus,
+    User,
 )
 from lofin.core.permissions import VIEW_AUDIT_TRAIL, has_permission, roles_by_government
 from lofin.core.roles import Position
@@ -25,6 +27,17 @@ from lofin.core.roles import Position
 from .rules import Band, PlannedStep, required_position
 
 WILDCARD = "*"
+
+
+def people_on_line(steps: list[Any]) -> list[tuple[str, User]]:
+    """An approval line sent by user name (`core.schemas.LineStepIn`) as (step kind, person) pairs."""
+    people = {u.username: u for u in User.objects.filter(username__in=[s.username for s in steps])}
+    line = []
+    for step in steps:
+        if step.username not in people:
+            raise InvalidInput(_("Unknown user %(name)s on the approval line.") % {"name": step.username})
+        line.append((step.kind, people[step.username]))
+    return line
 
 
 def bands_for(government: LocalGovernment, doc_kind: str) -> list[Band]:

@@ -55,31 +55,6 @@ def test_a_unit_rounding_is_within_half_a_unit(amount):
         assert abs(money.in_unit(amount, unit) * size - amount) <= Decimal(size) / 2
 
 
-@pytest.mark.parametrize(
-    ("amount", "words"),
-    [
-        (0, "영원"),
-        (1_234_500, "일백이십삼만사천오백원"),
-        (100_000_000, "일억원"),
-        (110_000_000, "일억일천만원"),
-        (52_387_838_215_000, "오십이조삼천팔백칠십팔억삼천팔백이십일만오천원"),
-    ],
-)
-def test_amounts_in_hangul_words_for_payment_documents(amount, words):
-    assert money.won_in_words(amount) == words
-
-
-@pytest.mark.parametrize("bad", [1.5, "12.5", "abc", True, None, Decimal("0.1"), 10**18])
-def test_only_whole_won_are_money(bad):
-    with pytest.raises(ValueError):
-        money.ensure_won(bad)
-
-
-def test_money_from_text_accepts_thousands_separators():
-    assert money.ensure_won("1,234,000") == 1_234_000
-    assert money.ensure_won(Decimal("500")) == 500
-
-
 def test_the_won_filter_speaks_the_readers_language():
     with translation.override("ko"):
         assert won(8_500_000) == "8,500,000원"

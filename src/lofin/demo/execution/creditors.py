@@ -6,6 +6,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from lofin.core import types
+
 BANKS = (
     "NH농협은행",
     "KB국민은행",
@@ -103,10 +105,9 @@ class Creditor:
 
 
 def business_number(rng: random.Random) -> str:
-    """A 사업자등록번호 with a valid check digit (weights 1,3,7,1,3,7,1,3,5, 국세청 rule)."""
-    digits = [rng.randint(1, 9)] + [rng.randint(0, 9) for _ in range(8)]
-    total = sum(d * w for d, w in zip(digits, (1, 3, 7, 1, 3, 7, 1, 3, 5), strict=True)) + digits[8] * 5 // 10
-    return "".join(map(str, digits)) + str((10 - total % 10) % 10)
+    """A 사업자등록번호 with a valid check digit."""
+    first_nine = "".join(map(str, [rng.randint(1, 9)] + [rng.randint(0, 9) for _ in range(8)]))
+    return first_nine + types.brn_check_digit(first_nine)
 
 
 def account_number(rng: random.Random) -> str:

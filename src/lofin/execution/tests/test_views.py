@@ -587,7 +587,7 @@ def test_the_same_allocation_form_sent_eight_times_at_once_allocates_once():
 
     from django.db import connections
 
-    from lofin.execution.form_actions import FORM_OBJECT
+    FORM_OBJECT = "execution.form"
     from lofin.execution.testing import build_execution
 
     ex = build_execution()

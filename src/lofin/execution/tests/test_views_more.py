@@ -17,7 +17,7 @@ from lofin.core.models import AuditEvent
 from lofin.core.roles import Role
 from lofin.execution import actions, resolution_actions, revenue_actions, transfer_actions, yearend_actions
 from lofin.execution import approvals as execution_approvals
-from lofin.execution.form_actions import FORM_OBJECT
+FORM_OBJECT = "execution.form"
 from lofin.execution.models import (
     Assessment,
     BudgetLine,

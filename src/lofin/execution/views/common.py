@@ -8,9 +8,10 @@ from typing import Any, TypeVar
 
 from django import forms
 
-from lofin.core.errors import LofinError, NotFound
+from lofin.core.errors import NotFound
 from lofin.core.http import TenantRequest
 from lofin.core.permissions import has_permission
+from lofin.core.submit import submit as core_submit
 
 from ..access import ALLOCATE, CASH, CASHIER, COMMIT, PAY, REVENUE, TRANSFER, VIEW
 from ..models import Assessment, BudgetLine, Commitment, ImprestAdvance, PaymentOrder, Receipt, Transfer
@@ -28,12 +29,6 @@ CODE_FIELDS = {
     "payee_mismatch": "payee_name",
     "transfer_not_allowed": "to_line",
 }
-
-
-def year_or_404(year: int) -> int:
-    if not 2000 <= year <= 2100:
-        raise NotFound()
-    return year
 
 
 def line_or_404(request: TenantRequest, line_id: int) -> BudgetLine:
@@ -132,18 +127,5 @@ def abilities(request: TenantRequest) -> dict[str, bool]:
 
 
 def submit(form: forms.Form, call: Callable[[dict[str, Any]], T], fields: dict[str, str] | None = None) -> T | None:
-    """Validate the form and call the action. A business refusal is shown next to the field it concerns (the
-    error's own `field`, else the field its code is about), or above the form; nothing was written. Absent or
-    another government's objects stay a 404."""
-    if not form.is_valid():
-        return None
-    try:
-        return call(form.cleaned_data)
-    except LofinError as error:
-        if error.status == 404:
-            raise
-        names = {**CODE_FIELDS, **(fields or {})}
-        field = error.detail.get("field") or names.get(error.code)
-        field = names.get(field, field) if field not in form.fields else field
-        form.add_error(field if field in form.fields else None, str(error.message))
-        return None
+    """`core.submit.submit` with the fields execution's refusal codes are about."""
+    return core_submit(form, call, {**CODE_FIELDS, **(fields or {})})

@@ -13,12 +13,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from lofin.core.errors import NotFound
 from lofin.core.http import TenantRequest
 from lofin.core.permissions import require
+from lofin.core.types import year_or_404
 
 from .. import form_actions, transfer_actions, transfer_queries
 from ..access import TRANSFER, VIEW
 from ..forms import WithdrawForm
 from ..models import TransferStatus
-from .common import submit, transfer_or_404, year_or_404
+from .common import submit, transfer_or_404
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -16,13 +16,14 @@ from lofin.core.http import TenantRequest
 from lofin.core.models import LocalGovernment, Membership, User
 from lofin.core.permissions import require
 from lofin.core.roles import Role
+from lofin.core.types import year_or_404
 
 from .. import dashboard as table
 from .. import queries, rules, yearend_actions, yearend_queries
 from ..access import PAY, VIEW
 from ..forms import IMPREST_LABELS, ImprestForm, SettleForm
 from ..models import Commitment, CommitmentStatus, OfficeKind
-from .common import abilities, commitment_or_404, imprest_or_404, submit, year_or_404
+from .common import abilities, commitment_or_404, imprest_or_404, submit
 from .spending import _office, _office_choices
 
 

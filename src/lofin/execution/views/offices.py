@@ -10,13 +10,14 @@ from django.views.decorators.http import require_http_methods
 
 from lofin.core.http import TenantRequest
 from lofin.core.permissions import require
+from lofin.core.types import year_or_404
 
 from .. import dashboard as table
 from .. import form_actions, queries
 from ..access import ALLOCATE, CASH
 from ..forms import OfficeForm, SubAllocateForm
 from ..models import Office, OfficeKind
-from .common import line_or_404, submit, year_or_404
+from .common import line_or_404, submit
 
 
 @require_http_methods(["GET", "POST"])

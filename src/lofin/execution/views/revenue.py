@@ -13,12 +13,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from lofin.budget.models import Account, CodeKind, NationalCode
 from lofin.core.http import TenantRequest
 from lofin.core.permissions import has_permission, require
+from lofin.core.types import year_or_404
 
 from .. import revenue_actions
 from ..access import CASHIER, REVENUE, VIEW
 from ..forms import AssessForm, ReceiptForm
 from ..models import Assessment, AssessmentStatus
-from .common import abilities, assessment_or_404, submit, year_or_404
+from .common import abilities, assessment_or_404, submit
 
 PAGE_SIZE = 100
 

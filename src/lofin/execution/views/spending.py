@@ -20,13 +20,14 @@ from lofin.core.errors import NotFound
 from lofin.core.http import TenantRequest
 from lofin.core.models import Department
 from lofin.core.permissions import require
+from lofin.core.types import year_or_404
 
 from .. import actions, form_actions, queries
 from .. import dashboard as table
 from ..access import ALLOCATE, CASH, COMMIT, PAY, VIEW
 from ..forms import WITHHOLDING_KINDS, AllocateForm, CancelForm, CashForm, CommitForm, PaymentForm
 from ..models import CommitmentStatus, ExpenditureResolution, Office, OfficeKind, PaymentOrder, Transfer
-from .common import abilities, commitment_or_404, line_or_404, submit, year_or_404
+from .common import abilities, commitment_or_404, line_or_404, submit
 from .resolutions import open_resolutions, resolution_choices
 
 PAGE_SIZE = 100

@@ -15,13 +15,14 @@ from lofin.core.errors import InvalidInput
 from lofin.core.http import TenantRequest
 from lofin.core.models import User
 from lofin.core.permissions import require
+from lofin.core.types import year_or_404
 
 from .. import dashboard as table
 from .. import queries, transfer_actions, transfer_queries
 from ..access import TRANSFER, VIEW
 from ..forms import TransferForm
 from ..models import BudgetLine
-from .common import abilities, line_or_404, submit, year_or_404
+from .common import abilities, line_or_404, submit
 
 # Suggestions for the target line's code; a government with more lines types the code.
 MAX_SUGGESTIONS = 2000

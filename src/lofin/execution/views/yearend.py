@@ -21,13 +21,14 @@ from lofin.core.errors import NotFound
 from lofin.core.http import TenantRequest
 from lofin.core.models import AuditEvent
 from lofin.core.permissions import require
+from lofin.core.types import year_or_404
 
 from .. import dashboard as table
 from .. import form_actions, queries, yearend_actions, yearend_queries
 from ..access import ALLOCATE, VIEW
 from ..forms import CarryOverForm, CloseYearForm
 from ..models import BudgetLine, CarryOver, CarryOverKind, Commitment, CommitmentStatus
-from .common import abilities, line_or_404, submit, year_or_404
+from .common import abilities, line_or_404, submit
 
 PAGE_SIZE = 100
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

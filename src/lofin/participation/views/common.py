@@ -1,5 +1,5 @@
 """What every 주민e참여 screen shares: the government and cycle a public URL names, what the person may do there,
-and the one place where an action's refusal becomes a message next to the field (execution's `submit`)."""
+and `core.submit`, which puts an action's refusal next to the field it concerns."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from lofin.core.errors import NotFound
 from lofin.core.models import LocalGovernment
 from lofin.core.permissions import has_permission
-from lofin.execution.views.common import submit
+from lofin.core.submit import submit
 from lofin.participation.voting.explain import ProjectVerdict
 
 from .. import queries
