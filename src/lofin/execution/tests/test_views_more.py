@@ -17,7 +17,6 @@ from lofin.core.models import AuditEvent
 from lofin.core.roles import Role
 from lofin.execution import actions, resolution_actions, revenue_actions, transfer_actions, yearend_actions
 from lofin.execution import approvals as execution_approvals
-FORM_OBJECT = "execution.form"
 from lofin.execution.models import (
     Assessment,
     BudgetLine,
@@ -41,6 +40,8 @@ from lofin.execution.models import (
 from lofin.execution.testing import YEAR, build_execution
 
 pytestmark = pytest.mark.django_db
+
+FORM_OBJECT = "execution.form"
 
 TODAY = dt.date(YEAR, 11, 26)
 AFTER = dt.date(YEAR + 1, 1, 10)
