@@ -26,6 +26,13 @@ def test_openapi_document_matches_the_committed_snapshot():
     assert SNAPSHOT.read_text(encoding="utf-8") == current, "API changed: update tests/openapi/openapi.json"
 
 
+def test_every_operation_has_its_own_id_that_names_no_python_module():
+    document = api.get_openapi_schema()
+    ids = [op["operationId"] for path in document["paths"].values() for op in path.values()]
+    assert len(ids) == len(set(ids))
+    assert not [i for i in ids if "_api_" in i or i.startswith("lofin_") and i != "lofin_root"]
+
+
 def test_openapi_is_version_3_1_and_served(db):
     body = Client().get("/api/v1/openapi.json").json()
     assert body["openapi"].startswith("3.1")

@@ -406,6 +406,6 @@ def list_assessments(request: AuthedRequest, filters: Query[AssessmentFilter]) -
     description="Per revenue code: decided, collected, refunded and written off in the month, and outstanding at "
     "its end; due on the 15th of the next month (지방회계법 시행령 §30).",
 )
-def report(request: AuthedRequest, filters: Query[ReportQuery]) -> dict[str, Any]:
+def revenue_report(request: AuthedRequest, filters: Query[ReportQuery]) -> dict[str, Any]:
     gov = access_government(request.user, filters.government, VIEW)
     return revenue_queries.revenue_report(gov, filters.year, filters.month)

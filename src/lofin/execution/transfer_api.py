@@ -156,7 +156,7 @@ def _report(request: AuthedRequest, government: str, year: int, quarter: int) ->
     description="Approved 전용 and 예비비 사용 of the quarter (by approval date) and the report's due date: the last "
     "day of the month after the quarter (지방재정법 §49).",
 )
-def report(request: AuthedRequest, government: str, year: int, quarter: int) -> dict[str, Any]:
+def transfer_report(request: AuthedRequest, government: str, year: int, quarter: int) -> dict[str, Any]:
     result = _report(request, government, year, quarter)
     return {
         "government": result.government.code,
@@ -180,7 +180,7 @@ def report(request: AuthedRequest, government: str, year: int, quarter: int) -> 
         }
     },
 )
-def report_xlsx(request: AuthedRequest, government: str, year: int, quarter: int) -> HttpResponse:
+def transfer_report_xlsx(request: AuthedRequest, government: str, year: int, quarter: int) -> HttpResponse:
     result = _report(request, government, year, quarter)
     response = HttpResponse(transfer_queries.report_xlsx(result), content_type=XLSX)
     response["Content-Disposition"] = (
