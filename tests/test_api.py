@@ -30,7 +30,7 @@ def test_every_operation_has_its_own_id_that_names_no_python_module():
     document = api.get_openapi_schema()
     ids = [op["operationId"] for path in document["paths"].values() for op in path.values()]
     assert len(ids) == len(set(ids))
-    assert not [i for i in ids if "_api_" in i or i.startswith("lofin_") and i != "lofin_root"]
+    assert not [i for i in ids if "_api_" in i or (i.startswith("lofin_") and i != "lofin_root")]
 
 
 def test_openapi_is_version_3_1_and_served(db):
