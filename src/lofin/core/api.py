@@ -22,7 +22,6 @@ from lofin.core.schemas import (
     CountOut,
     DecisionIn,
     GovernmentOut,
-    Id,
     InboxItemOut,
     MeOut,
     NotificationOut,
@@ -30,6 +29,7 @@ from lofin.core.schemas import (
     RejectIn,
 )
 from lofin.core.tenancy import government_by_code
+from lofin.core.types import IdParam
 
 router = Router(tags=["core"])
 
@@ -124,17 +124,17 @@ def inbox(request: AuthedRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/approvals/{request_id}", response=ApprovalOut, summary="One document on an approval line")
-def get_approval(request: AuthedRequest, request_id: Id) -> dict[str, Any]:
+def get_approval(request: AuthedRequest, request_id: IdParam) -> dict[str, Any]:
     return _approval(approval_queries.visible_request(request.user, request_id))
 
 
 @router.post("/approvals/{request_id}/approve", response=ApprovalOut, summary="Approve the step waiting for me")
-def approve(request: AuthedRequest, request_id: Id, payload: DecisionIn) -> dict[str, Any]:
+def approve(request: AuthedRequest, request_id: IdParam, payload: DecisionIn) -> dict[str, Any]:
     return _approval(approval_actions.do_approve(request_id, actor=request.user, comment=payload.comment))
 
 
 @router.post("/approvals/{request_id}/reject", response=ApprovalOut, summary="Return the document (반려)")
-def reject(request: AuthedRequest, request_id: Id, payload: RejectIn) -> dict[str, Any]:
+def reject(request: AuthedRequest, request_id: IdParam, payload: RejectIn) -> dict[str, Any]:
     return _approval(approval_actions.do_reject(request_id, actor=request.user, reason=payload.reason))
 
 

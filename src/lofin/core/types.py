@@ -121,6 +121,15 @@ def _iso_day(value: Any) -> dt.date:
     raise ValueError(_("Enter the date as YYYY-MM-DD."))
 
 
+def _digits_text(value: Any) -> Any:
+    # An address or a query string is text: "42" is the number 42 there, but "true", "4.0" and "٤٢" are not.
+    if isinstance(value, str) and is_ascii_digits(value) and len(value) <= 20:
+        return int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise ValueError(_("Enter a whole number in digits."))
+
+
 # Database ids are positive 64-bit integers; anything else is bad input, not a server error.
 Id = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
 # An amount in whole won that may be zero (a deduction, what is returned) ...
@@ -128,6 +137,9 @@ Won = Annotated[StrictInt, Field(ge=0, le=MAX_WON)]
 # ... and one that must be at least one won (what is committed, paid, allocated, asked for).
 PositiveWon = Annotated[StrictInt, Field(ge=1, le=MAX_WON)]
 Year = Annotated[StrictInt, Field(ge=MIN_YEAR, le=MAX_YEAR)]
+# The same values in an address (/lines/{line_id}) or a query string (?year=2026), where they arrive as text.
+IdParam = Annotated[int, Field(ge=1, le=MAX_ID), BeforeValidator(_digits_text)]
+YearParam = Annotated[int, Field(ge=MIN_YEAR, le=MAX_YEAR), BeforeValidator(_digits_text)]
 Day = Annotated[dt.date, BeforeValidator(_iso_day), AfterValidator(check_day)]
 AccountNumber = Annotated[StrictStr, Field(max_length=40), AfterValidator(parse_account_number)]
 BusinessNumber = Annotated[StrictStr, Field(max_length=20), AfterValidator(parse_business_number)]

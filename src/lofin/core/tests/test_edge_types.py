@@ -142,3 +142,22 @@ def test_screens_read_what_people_type_with_the_same_bounds():
 )
 def test_screens_refuse_at_the_field(field, value):
     assert list(screen(**{field: value}).errors) == [field]
+
+
+class Address(Schema):
+    line_id: types.IdParam
+    year: types.YearParam = 2026
+
+
+@pytest.mark.parametrize(("text", "value"), [("42", 42), ("9223372036854775807", 2**63 - 1)])
+def test_an_id_in_an_address_is_read_from_its_digits(text, value):
+    assert Address.model_validate({"line_id": text}).line_id == value
+
+
+@pytest.mark.parametrize(
+    ("field", "text"),
+    [("line_id", "0"), ("line_id", "4.0"), ("line_id", "٤٢"), ("line_id", "true"), ("line_id", "-1"), ("year", "1999")],
+)
+def test_an_address_or_query_takes_ascii_digits_within_the_bounds(field, text):
+    with pytest.raises(ValidationError):
+        Address.model_validate({"line_id": "1", field: text})
