@@ -11,7 +11,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin_site.urls),
     path("g/<str:gov_code>/budget/", include("lofin.budget.urls")),
-    path("g/<str:gov_code>/budget/", include("lofin.budget.book_urls")),
+    path("g/<str:gov_code>/budget/", include("lofin.budget.book.urls")),
     path("g/<str:gov_code>/execution/", include("lofin.execution.urls")),
     path("g/<str:gov_code>/accounting/", include("lofin.accounting.closing.urls")),
     path("closing/", include("lofin.accounting.closing.operator_urls")),

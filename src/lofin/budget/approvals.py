@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lofin.core import audit
+from lofin.core import audit, clock
 from lofin.core.approvals.registry import DocumentKind, register
 
 from .models import BudgetVersion, DepartmentSubmission, SubmissionStatus, VersionStatus
@@ -20,7 +19,7 @@ def _submission(request: Any) -> DepartmentSubmission:
 def _request_approved(request: Any, actor: Any) -> None:
     submission = _submission(request)
     DepartmentSubmission.objects.filter(pk=submission.pk).update(
-        status=SubmissionStatus.SUBMITTED, submitted_at=timezone.now()
+        status=SubmissionStatus.SUBMITTED, submitted_at=clock.now()
     )
     audit.record(actor, "budget.request.approved", submission, data={"approval": request.pk})
 
@@ -34,7 +33,7 @@ def _request_rejected(request: Any, actor: Any) -> None:
 def _bill_approved(request: Any, actor: Any) -> None:
     version = BudgetVersion.objects.select_for_update().get(pk=int(request.subject_id))
     BudgetVersion.objects.filter(pk=version.pk, status=VersionStatus.SUBMITTING).update(
-        status=VersionStatus.SUBMITTED, submitted_at=timezone.now()
+        status=VersionStatus.SUBMITTED, submitted_at=clock.now()
     )
     audit.record(actor, "budget.version.submitted", version, data={"approval": request.pk})
 

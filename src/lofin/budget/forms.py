@@ -7,9 +7,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .actions import BasisIn
+from lofin.core.fields import DateField
+from lofin.core.types import MAX_WON, MAX_YEAR, MIN_YEAR, is_ascii_digits
 
-MAX_WON = 10**15
+from .actions.requests import BasisIn
+from .models import AccountKind, ProjectLevel
+
 BASIS_ROWS = 8
 
 
@@ -99,13 +102,13 @@ def parse_pasted(text: str) -> list[BasisIn]:
             continue
         cells = [c.strip() for c in raw.split("\t")]
         description = cells[0]
-        try:
-            numbers = [int(c.replace(",", "").replace("원", "").strip() or "0") for c in cells[1:4]]
-        except ValueError:
+        texts = [c.replace(",", "").replace("원", "").strip() or "0" for c in cells[1:4]]
+        if not all(is_ascii_digits(t) for t in texts):
             raise forms.ValidationError(
                 _("Pasted row %(n)s: unit price, quantity and times must be whole numbers.") % {"n": number}
-            ) from None
-        if any(n < 0 or n > MAX_WON for n in numbers):
+            )
+        numbers = [int(t) for t in texts]
+        if any(n > MAX_WON for n in numbers):
             raise forms.ValidationError(_("Pasted row %(n)s: a number is out of range.") % {"n": number})
         while len(numbers) < 3:
             numbers.append(1)
@@ -134,11 +137,11 @@ class AmountForm(forms.Form):
 
 
 class VoteForm(forms.Form):
-    voted_on = forms.DateField(label=_("Date of the council vote"), widget=forms.DateInput(attrs={"type": "date"}))
+    voted_on = DateField(label=_("Date of the council vote"))
 
 
 class YearForm(forms.Form):
-    year = forms.IntegerField(label=_("Fiscal year"), min_value=2000, max_value=2100)
+    year = forms.IntegerField(label=_("Fiscal year"), min_value=MIN_YEAR, max_value=MAX_YEAR)
 
 
 class AccountForm(forms.Form):
@@ -147,8 +150,6 @@ class AccountForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from .models import AccountKind
-
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = AccountKind.choices
 
@@ -174,8 +175,6 @@ class ProjectForm(forms.Form):
         sectors: list[tuple[str, str]],
         **kwargs: Any,
     ) -> None:
-        from .models import ProjectLevel
-
         super().__init__(*args, **kwargs)
         self.fields["level"].choices = ProjectLevel.choices
         self.fields["account"].choices = accounts

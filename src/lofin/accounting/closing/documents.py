@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lofin.budget.book.pdf import pdf_fonts
-from lofin.budget.book.xlsx import _Sheet
+from lofin.budget.book.xlsx import Sheet
 
 ENTITY_KO = {
     "general": "일반회계",
@@ -216,7 +216,7 @@ def xlsx_bytes(document: dict[str, Any], entity: str, statement: str) -> bytes:
     workbook.properties.modified = FIXED
     workbook.properties.title = title(document, entity, statement)
     for i, table in enumerate(tables(document, entity, statement), start=1):
-        sheet = _Sheet(workbook, f"{i} {table.title}"[:31], table.widths, table.amounts)
+        sheet = Sheet(workbook, f"{i} {table.title}"[:31], table.widths, table.amounts)
         sheet.plain([title(document, entity, statement)])
         sheet.plain([table.title, None, UNIT])
         sheet.row(table.headers, bold=True)

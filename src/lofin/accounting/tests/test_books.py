@@ -18,7 +18,7 @@ from lofin.accounting.models import (
     ManualEntry,
     ManualStatus,
 )
-from lofin.budget import actions as budget
+from lofin.budget.actions import setup
 from lofin.core import testing
 from lofin.core.approvals import actions as approvals
 from lofin.core.errors import Conflict, PermissionDenied
@@ -264,7 +264,7 @@ def test_bad_adjusting_entries_are_refused_with_nothing_written(ex, lines, code)
 def test_an_entry_for_another_governments_account_is_refused(ex):
     other = testing.government("2600000")
     officer = testing.official(other, Role.BUDGET_OFFICER, username="busan-officer")
-    account = budget.do_create_account(other, code="100", name="일반회계", kind="general", actor=officer)
+    account = setup.do_create_account(other, code="100", name="일반회계", kind="general", actor=officer)
     before = written()
     with pytest.raises(actions.OtherGovernment):
         propose(ex, [("5600", 1, 0), ("2310", 0, 1)], account=account)
@@ -354,7 +354,7 @@ def test_transfers_between_accounts_are_internal_on_both_sides(ex):
     line = funded(ex, capital_line(ex, "701-01"))
     p = pay(ex, commit(ex, 7_000_000, line=line), 7_000_000)
     assert ("5350", 7_000_000, 0) in lines_of("execution.payment", p.pk)
-    fund = budget.do_create_account(ex.s.gov, code="300", name="재난관리기금", kind="fund", actor=ex.s.officer)
+    fund = setup.do_create_account(ex.s.gov, code="300", name="재난관리기금", kind="fund", actor=ex.s.officer)
     collector = testing.official(ex.s.gov, Role.REVENUE_OFFICER, username="jingsu")
     a = revenue_actions.do_assess(
         fund,

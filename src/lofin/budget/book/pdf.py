@@ -11,6 +11,7 @@ from typing import Any
 from django.utils import timezone
 
 from lofin.budget.models import AccountKind, BudgetVersion, VersionStatus
+from lofin.core import clock
 
 from .tables import (
     KIND_KO,
@@ -76,7 +77,7 @@ class _Column:
     right: bool = False
 
 
-class _Pdf:
+class PdfDocument:
     """A4 pages of ruled tables drawn straight on the canvas: platypus tables are far too slow for a book of
     tens of thousands of rows. Each page carries the document title, the unit note and its number."""
 
@@ -238,7 +239,7 @@ def write_pdf(version: BudgetVersion, out: Any) -> None:
     sup = book.supplementary
     government = version.government
     with_basis = basis_count(version) <= PDF_BASIS_LIMIT
-    pdf = _Pdf(out, document_title(version))
+    pdf = PdfDocument(out, document_title(version))
 
     def figures(figure: Figure) -> list[str]:
         if sup:
@@ -252,7 +253,7 @@ def write_pdf(version: BudgetVersion, out: Any) -> None:
             ("회계연도", f"{version.year}년"),
             ("예산", version_label_ko(version)),
             ("상태", STATUS_KO.get(VersionStatus(version.status), version.status)),
-            ("작성일시", timezone.localtime().strftime("%Y-%m-%d %H:%M")),
+            ("작성일시", timezone.localtime(clock.now()).strftime("%Y-%m-%d %H:%M")),
             ("단위", UNIT_NOTE_KO),
         ],
         ["1. 세입·세출 총괄", "2. 회계별 세입·세출", "3. 분야·부문별 세출", "4. 성질별 세출", "5. 사업별 세출"],

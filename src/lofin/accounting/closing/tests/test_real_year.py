@@ -10,7 +10,7 @@ from lofin.accounting import queries
 from lofin.accounting.closing import actions, snapshot
 from lofin.accounting.tests.helpers import DAY, capital_line, commit, funded, pay
 from lofin.accounting.tests.test_beancount import demo_like_year
-from lofin.budget import actions as budget
+from lofin.budget.actions import setup
 from lofin.core import testing
 from lofin.core.roles import Role
 from lofin.execution import revenue_actions, yearend_actions
@@ -26,7 +26,7 @@ def test_a_year_from_execution_closes_with_balanced_statements(db, monkeypatch):
     pension = funded(ex, ex.pension, amount=50_000_000)
     transfer_line = funded(ex, capital_line(ex, "701-01"), amount=7_000_000)
     pay(ex, commit(ex, 7_000_000, key="t1", line=transfer_line), 7_000_000, key="t1")
-    fund = budget.do_create_account(ex.s.gov, code="300", name="재난관리기금", kind="fund", actor=ex.s.officer)
+    fund = setup.do_create_account(ex.s.gov, code="300", name="재난관리기금", kind="fund", actor=ex.s.officer)
     collector = testing.official(ex.s.gov, Role.REVENUE_OFFICER, username="jingsu2")
     revenue_actions.do_assess(
         fund, revenue_code="721-02", payer_name="일반회계", amount=7_000_000, actor=collector,

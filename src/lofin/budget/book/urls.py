@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import book_views
+from . import views as book_views
 
 app_name = "budget_book"
 

@@ -1,6 +1,6 @@
 """Pages of the budget book (예산서): the book of a version, one department's 사업별 detail, XLSX and PDF.
 
-Thin: parse, authorise, build with lofin.budget.book, render. The URL names a government, so TenantMiddleware
+Thin: parse, authorise, build with the book's tables, render. The URL names a government, so TenantMiddleware
 has already turned away everyone who is not a member of it (404). Confirmed versions are open to every member;
 versions still being prepared are shown only to the government's officials, and to anyone else they look
 absent (queries.version_for raises NotFound), so a resident cannot even learn that a draft exists.
@@ -16,14 +16,16 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from lofin.core import types
 from lofin.core.errors import NotFound
 from lofin.core.http import TenantRequest
 from lofin.core.models import Department
 from lofin.core.permissions import has_permission
 
-from . import book, queries
-from .access import VIEW
-from .models import BudgetVersion, VersionKind, VersionStatus
+from ..access import VIEW
+from ..models import BudgetVersion, VersionKind, VersionStatus
+from ..queries import versions as queries
+from . import pdf, tables, xlsx
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -38,9 +40,9 @@ LEVEL_LABELS = {
 
 def _version(request: TenantRequest, year: int) -> BudgetVersion:
     raw = request.GET.get("version", "")
-    if raw and not raw.isdigit():
+    if raw and not (types.is_ascii_digits(raw) and len(raw) < 6):
         raise NotFound()
-    return queries.version_for(request.user, request.government, year, int(raw) if raw else None)
+    return queries.version_for(request.user, request.government, types.year_or_404(year), int(raw) if raw else None)
 
 
 def _visible_versions(request: TenantRequest, year: int) -> list[BudgetVersion]:
@@ -64,7 +66,7 @@ def book_view(request: TenantRequest, gov_code: str, year: int) -> HttpResponse:
         "year": year,
         "version": version,
         "versions": _visible_versions(request, year),
-        "book": book.build(version),
+        "book": tables.build(version),
         "query": f"?version={version.number}",
     }
     return _private(render(request, "budget/book.html", context))
@@ -85,7 +87,7 @@ def department_view(request: TenantRequest, gov_code: str, year: int, department
         "version": version,
         "department": department,
         "supplementary": version.kind == VersionKind.SUPPLEMENTARY,
-        "rows": [(LEVEL_LABELS[row.level], row) for row in book.project_rows(version, department_id)],
+        "rows": [(LEVEL_LABELS[row.level], row) for row in tables.project_rows(version, department_id)],
         "query": f"?version={version.number}",
     }
     template = "budget/book_department.html"
@@ -107,7 +109,7 @@ def _download(version: BudgetVersion, body: bytes, content_type: str, extension:
 def xlsx_view(request: TenantRequest, gov_code: str, year: int) -> HttpResponse:
     version = _version(request, year)
     started = time.perf_counter()
-    response = _download(version, book.xlsx_bytes(version), XLSX_TYPE, "xlsx")
+    response = _download(version, xlsx.xlsx_bytes(version), XLSX_TYPE, "xlsx")
     response["Server-Timing"] = f"book;dur={(time.perf_counter() - started) * 1000:.0f}"
     return response
 
@@ -116,6 +118,6 @@ def xlsx_view(request: TenantRequest, gov_code: str, year: int) -> HttpResponse:
 def pdf_view(request: TenantRequest, gov_code: str, year: int) -> HttpResponse:
     version = _version(request, year)
     started = time.perf_counter()
-    response = _download(version, book.pdf_bytes(version), "application/pdf", "pdf")
+    response = _download(version, pdf.pdf_bytes(version), "application/pdf", "pdf")
     response["Server-Timing"] = f"book;dur={(time.perf_counter() - started) * 1000:.0f}"
     return response
