@@ -7,9 +7,9 @@ import datetime as dt
 
 import pytest
 
-from lofin.accounting.closing import actions as closing
-from lofin.accounting.closing.models import ClosingRun
-from lofin.accounting.closing.tests.books import build_books
+from lofin.closing import actions as closing
+from lofin.closing.models import ClosingRun
+from lofin.closing.tests.books import build_books
 from lofin.execution import actions
 from lofin.execution.testing import YEAR
 from tests.e2e.walk import Walk, ko

@@ -19,6 +19,7 @@ from lofin.accounting.models import (
     ManualStatus,
 )
 from lofin.budget.actions import setup
+from lofin.closing import queries as closing_queries
 from lofin.core import testing
 from lofin.core.approvals import actions as approvals
 from lofin.core.errors import Conflict, PermissionDenied
@@ -178,7 +179,7 @@ def test_cash_paid_in_execution_equals_cash_credited_in_the_books(ex):
     c = commit(ex, 30_000_000)
     pay(ex, c, 20_000_000, withholdings=[("income_tax", 660_000)])
     pay(ex, c, 5_000_000, key="p2", on=dt.date(YEAR, 7, 1))
-    assert queries.cash_reconciliation(ex.s.gov.pk, YEAR) == []
+    assert closing_queries.cash_reconciliation(ex.s.gov.pk, YEAR) == []
     # A cash line posted outside execution shows up as a difference for its month.
     with transaction.atomic():
         journal.post(
@@ -191,7 +192,7 @@ def test_cash_paid_in_execution_equals_cash_credited_in_the_books(ex):
             description="stray",
             lines=[("5200", 1, 0), ("1110", 0, 1)],
         )
-    assert queries.cash_reconciliation(ex.s.gov.pk, YEAR) == [
+    assert closing_queries.cash_reconciliation(ex.s.gov.pk, YEAR) == [
         {"account_id": ex.s.general.pk, "month": 7, "paid": 5_000_000, "booked": 5_000_001}
     ]
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from lofin.accounting import beancount_export, queries
-from lofin.accounting.closing import cli as closing_cli
+from lofin.closing import cli as closing_cli
 from lofin.core.models import LocalGovernment
 
 

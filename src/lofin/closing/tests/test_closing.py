@@ -7,23 +7,27 @@ import json
 import pytest
 
 from lofin.accounting import journal
-from lofin.accounting.closing import actions, calendar, documents, snapshot
-from lofin.accounting.closing.models import ClosingRun, RunStatus
 from lofin.accounting.models import ClosedPeriod, JournalEntry, JournalLine
+from lofin.closing import actions, calendar, documents, snapshot
+from lofin.closing.models import ClosingRun, RunStatus
 from lofin.core import testing
 from lofin.core.errors import Conflict, NotFound
 from lofin.core.models import AuditEvent
 from lofin.core.roles import Role
 from lofin.execution.testing import YEAR
+from lofin.execution.yearend_actions import YearNotEnded
 
 from .books import build_books, post
+from .conftest import AFTER_THE_YEAR
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def books(db):
-    return build_books()
+def books(db, travel):
+    books = build_books()
+    travel(AFTER_THE_YEAR)
+    return books
 
 
 def amounts(groups):
@@ -149,12 +153,12 @@ def test_the_closed_year_refuses_postings_and_corrections_go_into_the_open_year(
     assert JournalEntry.objects.count() == count + 1
 
 
-def test_closing_is_refused_before_the_year_ends_and_for_others(books, monkeypatch):
+def test_closing_is_refused_before_the_year_ends_and_for_others(books, travel):
     gov = books.ex.s.gov
-    monkeypatch.setattr(actions, "_today", lambda: dt.date(YEAR, 12, 31))
-    with pytest.raises(actions.YearNotEnded):
+    travel(dt.date(YEAR, 12, 31))
+    with pytest.raises(YearNotEnded):
         actions.do_close_books(gov, YEAR, actor=books.ex.finance)
-    monkeypatch.setattr(actions, "_today", lambda: dt.date(YEAR + 1, 2, 5))
+    travel(AFTER_THE_YEAR)
     other = testing.government("2600000")
     outsider = testing.official(other, Role.FINANCE_OFFICER, username="outsider")
     with pytest.raises(NotFound):

@@ -8,31 +8,33 @@ are `not_found`."""
 from __future__ import annotations
 
 import datetime as dt
-import json
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from lofin.accounting.access import POST, VIEW
+from lofin.accounting.schemas import QueryYear
+from lofin.core import clock
+from lofin.core.errors import NotFound
 from lofin.core.http import AuthedRequest
 from lofin.core.permissions import require_operator
 from lofin.core.tenancy import access_government
-from lofin.core.types import Text
+from lofin.core.types import Text, Year
 
-from . import actions, calendar, snapshot
+from . import actions, calendar
 from . import budget_result as results
 from .models import ClosingRun
+from .queries import document_for
 
 router = Router(tags=["accounting"])
 
-Year = Annotated[int, Field(ge=2000, le=2100)]
 EntityOrAll = Literal["general", "other_special", "fund", "enterprise_special", "consolidated"]
 
 
 class YearQuery(Schema):
     government: Text(7)  # type: ignore[valid-type]
-    year: Year
+    year: QueryYear
 
 
 class StatementsQuery(YearQuery):
@@ -71,8 +73,8 @@ class CloseIn(Schema):
 
 
 class RunOut(Schema):
-    government: str
-    year: int
+    government: str = Field(alias="government.code")
+    year: int = Field(alias="fiscal_year")
     status: str
     digest: str
     closing_entries: int
@@ -87,7 +89,7 @@ class DeadlineOut(Schema):
 
 
 class StandingOut(Schema):
-    government: str
+    government: str = Field(alias="code")
     name: str
     year: int
     status: str
@@ -101,46 +103,12 @@ class CalendarOut(Schema):
     standing: StandingOut
 
 
-def document_for(government: Any, year: int) -> tuple[dict[str, Any], ClosingRun | None]:
-    """The stored snapshot of a closed year, or the statements of the books as they are."""
-    run = ClosingRun.objects.filter(government=government, fiscal_year=year).first()
-    if run is not None:
-        return json.loads(run.snapshot), run
-    return snapshot.compute(government, year), None
-
-
-def _run_out(run: ClosingRun) -> dict[str, Any]:
-    return {
-        "government": run.government.code,
-        "year": run.fiscal_year,
-        "status": run.status,
-        "digest": run.digest,
-        "closing_entries": run.closing_entries,
-        "closed_at": run.closed_at,
-        "submitted_on": run.submitted_on,
-    }
-
-
-def _standing_out(s: calendar.Standing) -> dict[str, Any]:
-    return {
-        "government": s.code,
-        "name": s.name,
-        "year": s.year,
-        "status": s.status,
-        "overdue": s.overdue,
-        "closed_at": s.closed_at,
-        "submitted_on": s.submitted_on,
-    }
-
-
 @router.get("/accounting/statements", response=StatementsOut, summary="Financial statements (재무제표)")
 def statements(request: AuthedRequest, q: Query[StatementsQuery]) -> dict[str, Any]:
     government = access_government(request.user, q.government, VIEW)
     document, run = document_for(government, q.year)
     found = document["statements"].get(q.entity)
     if found is None:
-        from lofin.core.errors import NotFound
-
         raise NotFound(entity=q.entity)
     return {
         "government": government.code,
@@ -172,25 +140,24 @@ def budget_result(request: AuthedRequest, q: Query[StatementsQuery]) -> dict[str
 
 
 @router.post("/accounting/closing", response=RunOut, summary="Close the books of a year (결산)")
-def close(request: AuthedRequest, body: CloseIn) -> dict[str, Any]:
+def close(request: AuthedRequest, body: CloseIn) -> ClosingRun:
     """Closing entries, the statements stored with their digest, the year locked. Again on a closed year: the
     stored run, nothing written. Refusals: `year_not_ended`, `closed_without_closing`, `permission_denied`."""
     government = access_government(request.user, body.government, POST)
-    return _run_out(actions.do_close_books(government, body.year, actor=request.user))
+    return actions.do_close_books(government, body.year, actor=request.user)
 
 
 @router.get("/accounting/closing", response=CalendarOut, summary="결산 calendar and status of a government")
 def closing_status(request: AuthedRequest, q: Query[YearQuery]) -> dict[str, Any]:
     government = access_government(request.user, q.government, VIEW)
-    today = actions._today()
     return {
         "deadlines": [{**d, "label": str(d["label"])} for d in calendar.deadlines(q.year)],
-        "standing": _standing_out(calendar.standing(government, q.year, today=today)),
+        "standing": calendar.standing(government, q.year, today=clock.today()),
     }
 
 
 @router.get("/accounting/closing/overview", response=list[StandingOut], summary="결산 status of every government")
-def overview(request: AuthedRequest, year: Year) -> list[dict[str, Any]]:
+def overview(request: AuthedRequest, year: QueryYear) -> list[calendar.Standing]:
     """For the system operator: where each government stands in the year's 결산."""
     require_operator(request.user)
-    return [_standing_out(s) for s in calendar.overview(year, today=actions._today())]
+    return calendar.overview(year, today=clock.today())

@@ -10,10 +10,10 @@ from collections import defaultdict
 
 from django.db.models import Sum
 
+from lofin.accounting.chart import GENERAL_NET_ASSETS
 from lofin.accounting.models import BalanceMark, JournalEntry, JournalLine, LedgerAccount, LedgerBalance
 
 SOURCE_CLOSING = "accounting.closing"
-GENERAL_NET_ASSETS = "3100"
 Key = tuple[int, str]  # (budget account id, ledger code)
 
 

@@ -4,13 +4,14 @@ another government's books are not found."""
 import pytest
 from django.test import Client
 
-from lofin.accounting.closing.models import ClosingRun
+from lofin.closing.models import ClosingRun
 from lofin.core import testing
 from lofin.core.actions import do_create_token
 from lofin.core.roles import Role
 from lofin.execution.testing import YEAR
 
 from .books import build_books
+from .conftest import AFTER_THE_YEAR
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +22,10 @@ def bearer(user):
 
 
 @pytest.fixture
-def books(db):
-    return build_books()
+def books(db, travel):
+    books = build_books()
+    travel(AFTER_THE_YEAR)
+    return books
 
 
 def test_statements_are_provisional_until_the_closing_then_served_from_the_snapshot(books):

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -15,25 +15,22 @@ from django.views.decorators.http import require_GET, require_http_methods
 from lofin.accounting import queries, sources
 from lofin.accounting.access import POST, VIEW
 from lofin.accounting.models import Entity, LedgerAccount
+from lofin.core import clock
 from lofin.core.http import TenantRequest
 from lofin.core.permissions import has_permission, require, require_operator
 from lofin.core.submit import KeyedForm, submit
+from lofin.core.types import is_ascii_digits, year_or_404
 
 from . import actions, calendar, documents
-from .api import document_for
 from .budget_result import for_entity
+from .models import ClosingRun
+from .queries import document_for
 from .statements import CONSOLIDATED
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ENTITIES = [*Entity.values, CONSOLIDATED]
 STATEMENTS = ("position", "performance", "changes", "notes", "budget_result")
 PAGE_SIZE = 100
-
-
-def _year(year: int) -> int:
-    if not 2000 <= year <= 2100:
-        raise Http404()
-    return year
 
 
 def _entity(value: str | None, allow_all: bool = True) -> str | None:
@@ -48,24 +45,22 @@ def _base(request: TenantRequest, year: int) -> dict[str, Any]:
     require(request.user, VIEW, request.government)
     return {
         "government": request.government,
-        "year": _year(year),
+        "year": year_or_404(year),
         "entities": [(e, documents.ENTITY_KO[e]) for e in ENTITIES],
         "can_close": has_permission(request.user, POST, request.government),
     }
 
 
 def _month(value: str | None, default: int) -> int:
-    try:
-        month = int(value or default)
-    except ValueError:
+    if not value or not is_ascii_digits(value) or len(value) > 2:
         return default
-    return min(max(month, 1), 14)
+    return min(max(int(value), 1), 14)
 
 
 @require_GET
 def home(request: TenantRequest, gov_code: str) -> HttpResponse:
     require(request.user, VIEW, request.government)
-    return redirect("accounting:closing", gov_code, actions._today().year - 1)
+    return redirect("accounting:closing", gov_code, clock.today().year - 1)
 
 
 @require_GET
@@ -87,10 +82,8 @@ def ledger(request: TenantRequest, gov_code: str, year: int, code: str) -> HttpR
     if account is None:
         raise Http404()
     entity = _entity(request.GET.get("entity"))
-    try:
-        page_number = max(int(request.GET.get("page") or 1), 1)
-    except ValueError:
-        page_number = 1
+    page = request.GET.get("page") or ""
+    page_number = max(int(page), 1) if is_ascii_digits(page) and len(page) < 9 else 1
     rows = queries.ledger(
         request.government.pk, year, code, entity=entity, limit=PAGE_SIZE + 1, offset=(page_number - 1) * PAGE_SIZE
     )
@@ -175,10 +168,8 @@ def closing(request: TenantRequest, gov_code: str, year: int) -> HttpResponse:
                 % {"year": year, "entries": run.closing_entries},
             )
             return redirect("accounting:closing", gov_code, year)
-    today = actions._today()
+    today = clock.today()
     standing = calendar.standing(government, year, today=today)
-    from .models import ClosingRun
-
     context.update(
         form=form,
         today=today,
@@ -190,11 +181,11 @@ def closing(request: TenantRequest, gov_code: str, year: int) -> HttpResponse:
 
 
 @require_GET
-def overview(request: Any, year: int) -> HttpResponse:
+def overview(request: HttpRequest, year: int) -> HttpResponse:
     """The operator's view of the year's 결산 across every government: status, closing day, submission."""
     require_operator(request.user)
-    today = actions._today()
-    rows = calendar.overview(_year(year), today=today)
+    today = clock.today()
+    rows = calendar.overview(year_or_404(year), today=today)
     counts = {key: sum(1 for r in rows if r.status == key) for key in calendar.STATUS_LABELS}
     context = {
         "year": year,

@@ -10,6 +10,8 @@ from django.core.management.base import CommandError, CommandParser
 from lofin.core.models import LocalGovernment, Membership, User
 from lofin.core.roles import Role
 
+from . import actions
+
 
 def add_parser(sub: Any) -> CommandParser:
     close = sub.add_parser("close", help="결산: closing entries, statements stored with their digest, the year locked")
@@ -38,7 +40,6 @@ def _actor(government: LocalGovernment, username: str | None) -> User:
 
 
 def close(government: LocalGovernment, options: dict[str, Any], write: Any) -> None:
-    from . import actions
 
     started = time.perf_counter()
     run = actions.do_close_books(government, options["year"], actor=_actor(government, options.get("username")))

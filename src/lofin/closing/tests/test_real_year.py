@@ -7,10 +7,11 @@ import datetime as dt
 import pytest
 
 from lofin.accounting import queries
-from lofin.accounting.closing import actions, snapshot
 from lofin.accounting.tests.helpers import DAY, capital_line, commit, funded, pay
 from lofin.accounting.tests.test_beancount import demo_like_year
 from lofin.budget.actions import setup
+from lofin.closing import actions, snapshot
+from lofin.closing import queries as closing_queries
 from lofin.core import testing
 from lofin.core.roles import Role
 from lofin.execution import revenue_actions, yearend_actions
@@ -20,7 +21,7 @@ from lofin.execution.testing import YEAR, build_execution
 pytestmark = pytest.mark.django_db
 
 
-def test_a_year_from_execution_closes_with_balanced_statements(db, monkeypatch):
+def test_a_year_from_execution_closes_with_balanced_statements(db, travel):
     ex = build_execution()
     demo_like_year(ex)
     pension = funded(ex, ex.pension, amount=50_000_000)
@@ -32,7 +33,7 @@ def test_a_year_from_execution_closes_with_balanced_statements(db, monkeypatch):
         fund, revenue_code="721-02", payer_name="일반회계", amount=7_000_000, actor=collector,
         idempotency_key="t", assessed_on=DAY,
     )  # fmt: skip
-    monkeypatch.setattr(yearend_actions, "_today", lambda: dt.date(YEAR + 1, 1, 10))
+    travel(dt.date(YEAR + 1, 1, 10))
     yearend_actions.do_carry_over(
         "explicit", from_line=pension, amount=5_000_000, reason="명시이월 의결", actor=ex.s.officer,
         idempotency_key="carry",
@@ -62,4 +63,4 @@ def test_a_year_from_execution_closes_with_balanced_statements(db, monkeypatch):
     tb = queries.trial_balance(ex.s.gov, YEAR)
     assert tb.total_debit == tb.total_credit
     assert all(r.balance == 0 for r in tb.rows if r.category in ("revenue", "expense"))
-    assert queries.cash_reconciliation(ex.s.gov.pk, YEAR) == []
+    assert closing_queries.cash_reconciliation(ex.s.gov.pk, YEAR) == []

@@ -4,19 +4,22 @@ closing runs from its form once, downloads are the stored bytes, another governm
 import pytest
 from django.test import Client
 
-from lofin.accounting.closing.models import ClosingRun
+from lofin.closing.models import ClosingRun
 from lofin.core import testing
 from lofin.core.roles import Role
 from lofin.execution.testing import YEAR
 
 from .books import build_books
+from .conftest import AFTER_THE_YEAR
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def books(db):
-    return build_books()
+def books(db, travel):
+    books = build_books()
+    travel(AFTER_THE_YEAR)
+    return books
 
 
 def client_for(user):
@@ -74,7 +77,7 @@ def test_another_government_gets_not_found_and_readers_cannot_close(books):
 
 
 def test_the_operator_sees_every_government_in_the_calendar(books):
-    from lofin.accounting.closing import actions
+    from lofin.closing import actions
 
     actions.do_close_books(books.ex.s.gov, YEAR, actor=books.ex.finance)
     c = client_for(testing.bootstrap_operator())

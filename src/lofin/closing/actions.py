@@ -10,72 +10,35 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections import defaultdict
-from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lofin.accounting import actions as books
 from lofin.accounting import journal, queries
 from lofin.accounting.access import POST
-from lofin.core import audit, fiscal
-from lofin.core.errors import Conflict, InvalidInput
-from lofin.core.models import LocalGovernment
+from lofin.core import audit, clock, fiscal
+from lofin.core.errors import InvalidInput
+from lofin.core.models import LocalGovernment, User
 from lofin.core.permissions import require
+from lofin.core.types import checked_year
+from lofin.execution.yearend_actions import YearNotEnded
 
-from . import snapshot
-from .balances import GENERAL_NET_ASSETS, SOURCE_CLOSING, categories, year_balances
+from . import rules, snapshot
+from .balances import SOURCE_CLOSING, categories, year_balances
+from .errors import ClosedWithoutRun, NotClosed
 from .models import ClosingRun, RunStatus
 
 
-class YearNotEnded(Conflict):
-    code = "year_not_ended"
-    default_message = _("The books of a year are closed after its 출납폐쇄 (31 December).")
-
-
-class ClosedWithoutRun(Conflict):
-    code = "closed_without_closing"
-    default_message = _("The books of this year were locked without a closing run: the statements cannot be made.")
-
-
-class NotClosed(Conflict):
-    code = "not_closed"
-    default_message = _("Close the books of the year before submitting the 결산 to the council.")
-
-
-def _today() -> dt.date:
-    return timezone.localdate()
-
-
-def closing_lines(balances: dict[tuple[int, str], int], cats: dict[str, str]) -> dict[int, list[journal.Line]]:
-    """Per budget account, the lines that empty its revenue and expense accounts into 일반순자산."""
-    per_account: dict[int, list[journal.Line]] = defaultdict(list)
-    for (account_id, code), amount in sorted(balances.items()):
-        if cats.get(code) in ("revenue", "expense") and amount:
-            per_account[account_id].append((code, max(-amount, 0), max(amount, 0)))
-    out = {}
-    for account_id, lines in per_account.items():
-        rest = sum(d for _c, d, _k in lines) - sum(k for _c, _d, k in lines)
-        if rest > 0:
-            lines.append((GENERAL_NET_ASSETS, 0, rest))
-        elif rest < 0:
-            lines.append((GENERAL_NET_ASSETS, -rest, 0))
-        out[account_id] = lines
-    return out
-
-
-def do_close_books(government: LocalGovernment, year: int, *, actor: Any) -> ClosingRun:
+def do_close_books(government: LocalGovernment, year: int, *, actor: User) -> ClosingRun:
     """결산: closing entries, statements as a snapshot with its digest, then the year locked."""
     require(actor, POST, government)
-    if not 2000 <= year <= 2100:
-        raise InvalidInput(field="year")
+    checked_year(year)
     done = ClosingRun.objects.filter(government=government, fiscal_year=year).first()
     if done is not None:
         return done
-    if _today() <= fiscal.cash_closing_date(year):
-        raise YearNotEnded(year=year)
+    if clock.today() <= fiscal.cash_closing_date(year):
+        raise YearNotEnded(_("The books of a year are closed after its 출납폐쇄 (31 December)."), year=year)
     if journal.is_closed(government.pk, year):
         raise ClosedWithoutRun(year=year)
     started = time.perf_counter()
@@ -97,7 +60,7 @@ def do_close_books(government: LocalGovernment, year: int, *, actor: Any) -> Clo
         )
         cats = categories()
         posted = 0
-        for account_id, lines in closing_lines(year_balances(government.pk, year), cats).items():
+        for account_id, lines in rules.closing_lines(year_balances(government.pk, year), cats).items():
             journal.post(
                 government_id=government.pk,
                 account_id=account_id,
@@ -124,7 +87,7 @@ def do_close_books(government: LocalGovernment, year: int, *, actor: Any) -> Clo
     return run
 
 
-def do_submit_to_council(government: LocalGovernment, year: int, *, on: dt.date, actor: Any) -> ClosingRun:
+def do_submit_to_council(government: LocalGovernment, year: int, *, on: dt.date, actor: User) -> ClosingRun:
     """Record that the 결산서 went to the council (by 31 May of the next year, 지방회계법 시행령 §10)."""
     require(actor, POST, government)
     with transaction.atomic():
@@ -133,7 +96,7 @@ def do_submit_to_council(government: LocalGovernment, year: int, *, on: dt.date,
             raise NotClosed(year=year)
         if run.status == RunStatus.SUBMITTED:
             return run
-        if on < fiscal.cash_closing_date(year) or on > _today():
+        if on < fiscal.cash_closing_date(year) or on > clock.today():
             raise InvalidInput(_("The submission date is after the year's end and not in the future."), field="on")
         run.status = RunStatus.SUBMITTED
         run.submitted_on = on

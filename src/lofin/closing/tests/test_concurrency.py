@@ -1,28 +1,28 @@
 """Two officials close the same year at the same moment: one closing run, one set of closing entries."""
 
-import datetime as dt
 import threading
 
 import pytest
 from django.db import connection, connections
 
-from lofin.accounting.closing import actions
-from lofin.accounting.closing.models import ClosingRun
 from lofin.accounting.models import ClosedPeriod, JournalEntry
+from lofin.closing import actions
+from lofin.closing.models import ClosingRun
 from lofin.core import audit, testing
 from lofin.core.roles import Role
 from lofin.execution.testing import YEAR
 
 from .books import build_books
+from .conftest import AFTER_THE_YEAR
 
 CLIENTS = 4
 
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_closings_make_one_run(monkeypatch):
-    monkeypatch.setattr(actions, "_today", lambda: dt.date(YEAR + 1, 2, 5))
+def test_concurrent_closings_make_one_run(travel):
     books = build_books()
+    travel(AFTER_THE_YEAR)
     gov = books.ex.s.gov
     people = [books.ex.finance, books.ex.disburser] + [
         testing.official(gov, Role.FINANCE_OFFICER, username=f"jaemu{i}") for i in range(CLIENTS - 2)

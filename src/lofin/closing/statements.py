@@ -14,14 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.utils.translation import gettext_lazy as _
 
 from lofin.accounting.models import Entity, JournalEntry, JournalLine, LedgerAccount
 from lofin.budget.models import Account, NationalCode, Project
-from lofin.core.errors import Conflict
 from lofin.execution.models import BudgetLine, Commitment, PaymentOrder
 
 from .balances import Key
+from .errors import StatementsUnbalanced
 
 ASSET_GROUPS = ("유동자산", "투자자산", "일반유형자산", "주민편의시설", "사회기반시설", "기타비유동자산")
 LIABILITY_GROUPS = ("유동부채", "장기차입부채", "기타비유동부채")
@@ -33,11 +32,6 @@ UNALLOCATED_SECTIONS = ("비배분비용",)
 REVENUE_SECTIONS = ("자체조달수익", "정부간이전수익", "기타수익")
 INTERNAL = "내부거래"
 CONSOLIDATED = "consolidated"
-
-
-class StatementsUnbalanced(Conflict):
-    code = "statements_unbalanced"
-    default_message = _("The statements do not balance: the books hold an entry that breaks the accounting identity.")
 
 
 @dataclass(frozen=True)
