@@ -18,17 +18,17 @@ if TYPE_CHECKING:
 
 VersionCallback = Callable[..., Any]
 
-_CONFIRMED: list[VersionCallback] = []
+CONFIRMED_CALLBACKS: list[VersionCallback] = []
 
 
 def on_version_confirmed(callback: VersionCallback) -> VersionCallback:
     """Register `callback(version, *, actor)`; registering the same callback twice keeps one."""
-    if callback not in _CONFIRMED:
-        _CONFIRMED.append(callback)
+    if callback not in CONFIRMED_CALLBACKS:
+        CONFIRMED_CALLBACKS.append(callback)
     return callback
 
 
 def version_confirmed(version: BudgetVersion, *, actor: User) -> None:
     """Run every registered callback, in registration order, inside the caller's transaction."""
-    for callback in list(_CONFIRMED):
+    for callback in list(CONFIRMED_CALLBACKS):
         callback(version, actor=actor)

@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lofin.budget.errors import BudgetRuleViolation
+from lofin.budget.rules import adjustment as adjustment_rules
 from lofin.budget.rules import confirmation as confirmation_rules
 from lofin.budget.rules import council as council_rules
 from lofin.budget.rules import requests as requests_rules
@@ -102,3 +103,103 @@ def test_diff_lists_changed_added_and_removed_lines():
         (("b",), 5, 0, -5),
         (("c",), 0, 3, 3),
     ]
+
+
+@given(st.integers(0, 10**12), st.integers(0, 10**12), st.integers(0, 10**12))
+def test_the_state_and_province_shares_fit_in_the_line(state, province, amount):
+    if state + province <= amount:
+        requests_rules.check_subsidy_shares(state_amount=state, province_amount=province, amount=amount)
+    else:
+        with pytest.raises(InvalidInput) as err:
+            requests_rules.check_subsidy_shares(state_amount=state, province_amount=province, amount=amount)
+        assert err.value.detail["field"] == "amount"
+
+
+@given(st.integers(0, 10**6), st.integers(0, 10**3), st.integers(0, 10**3))
+def test_a_basis_row_is_its_product_and_a_lump_sum_keeps_its_amount(price, quantity, times):
+    product = price * quantity * times
+    assert requests_rules.check_basis_row(1, unit_price=price, quantity=quantity, times=times, given=None) == product
+    if price:
+        with pytest.raises(InvalidInput):
+            requests_rules.check_basis_row(2, unit_price=price, quantity=quantity, times=times, given=product + 1)
+    else:
+        assert requests_rules.check_basis_row(3, unit_price=0, quantity=quantity, times=times, given=77) == 77
+
+
+def test_an_adjustment_away_from_the_request_says_why():
+    assert adjustment_rules.check_adjustment_reason(requested=5, adjusted=5, reason="  ") == ""
+    assert adjustment_rules.check_adjustment_reason(requested=5, adjusted=4, reason=" 감액 ") == "감액"
+    with pytest.raises(InvalidInput):
+        adjustment_rules.check_adjustment_reason(requested=5, adjusted=4, reason=" ")
+
+
+def test_the_council_records_its_reason_and_votes_after_the_bill():
+    assert council_rules.check_amendment_reason(" 삭감 ") == "삭감"
+    with pytest.raises(InvalidInput):
+        council_rules.check_amendment_reason("")
+    council_rules.check_vote_date(dt.date(2026, 12, 10), None)
+    council_rules.check_vote_date(dt.date(2026, 12, 10), dt.date(2026, 12, 10))
+    with pytest.raises(InvalidInput):
+        council_rules.check_vote_date(dt.date(2026, 12, 9), dt.date(2026, 12, 10))
+
+
+def test_the_project_hierarchy_the_state_share_and_copying_forward():
+    setup_rules.check_project_parent("policy", None)
+    setup_rules.check_project_parent("unit", "policy")
+    setup_rules.check_project_parent("detail", "unit")
+    for level, parent in (("detail", "policy"), ("unit", None), ("policy", "policy")):
+        with pytest.raises(InvalidInput):
+            setup_rules.check_project_parent(level, parent)
+    setup_rules.check_state_share(1)
+    setup_rules.check_state_share(10_000)
+    for bad in (0, 10_001):
+        with pytest.raises(InvalidInput):
+            setup_rules.check_state_share(bad)
+    setup_rules.check_copy_years(2026, 2027)
+    with pytest.raises(InvalidInput):
+        setup_rules.check_copy_years(2027, 2027)
+
+
+@given(st.integers(1, 10**9), st.integers(1, 10_000), st.integers(0, 10**9))
+def test_matching_funds_are_what_the_share_leaves_to_the_government(state, share, local):
+    project = confirmation_rules.SubsidisedProject("사업", state, state + local, share)
+    required = confirmation_rules.required_matching(state, share)
+    if local >= required:
+        assert confirmation_rules.matching_shortfall(project) is None
+        confirmation_rules.check_matching(project)
+    else:
+        assert confirmation_rules.matching_shortfall(project) == (local, required)
+        with pytest.raises(BudgetRuleViolation) as err:
+            confirmation_rules.check_matching(project)
+        assert err.value.detail["rule"] == "matching"
+
+
+def figures(code, kind, revenue, expenditure, reserve=0):
+    return confirmation_rules.AccountFigures(code, f"회계 {code}", kind, revenue, expenditure, reserve)
+
+
+@pytest.mark.parametrize(
+    ("accounts", "blocked", "rule"),
+    [
+        ([figures("100", "general", 1_000, 1_000, 10)], [], None),
+        ([figures("200", "fund", 1_000, 1_000)], [], "R-BP-3"),
+        ([figures("100", "general", 1_000, 1_000, 0)], [], "R-BP-3"),
+        ([figures("100", "general", 1_000, 1_000, 11)], [], "R-BP-3"),
+        ([figures("100", "general", 999, 1_000, 10)], [], "balance"),
+        ([figures("100", "general", 1_000, 1_000, 10)], [("도로", "reconsider")], "investment_review"),
+    ],
+    ids=["valid", "no-general-account", "no-reserve", "reserve-over-1%", "unbalanced", "blocked-project"],
+)
+def test_check_version_applies_every_rule_of_a_bill(accounts, blocked, rule):
+    if rule is None:
+        confirmation_rules.check_version(accounts, blocked=blocked)
+        return
+    with pytest.raises(BudgetRuleViolation) as err:
+        confirmation_rules.check_version(accounts, blocked=blocked)
+    assert err.value.detail["rule"] == rule
+
+
+def test_an_unbalanced_version_names_every_unbalanced_account():
+    with pytest.raises(BudgetRuleViolation) as err:
+        confirmation_rules.check_balance([figures("100", "general", 1, 2), figures("300", "fund", 5, 5)])
+    assert err.value.detail["accounts"] == ["100"]
