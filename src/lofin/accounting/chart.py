@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import SummaryLedger, UnknownLedger, UnmappedCode
+from .models import LedgerAccount, LedgerMapping
 
 DATA = Path(__file__).resolve().parent / "data"
 CHART_CSV = DATA / "chart.csv"
@@ -108,7 +109,6 @@ def clear_cache() -> None:
 def _load() -> _Cache:
     if _cache.rules is not None and time.monotonic() - _cache.loaded_at < TTL:
         return _cache
-    from .models import LedgerAccount, LedgerMapping
 
     accounts = list(LedgerAccount.objects.values_list("code", "is_summary"))
     rules: dict[tuple[str, int], dict[str, Rule]] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -14,6 +15,13 @@ from .actions.requests import BasisIn
 from .models import AccountKind, ProjectLevel
 
 BASIS_ROWS = 8
+
+
+def choices(form: forms.Form, name: str, options: Sequence[tuple[str, Any]]) -> None:
+    """Set the options of one of the form's choice fields."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = options
 
 
 class LineForm(forms.Form):
@@ -37,8 +45,8 @@ class LineForm(forms.Form):
 
     def __init__(self, *args: Any, projects: list[tuple[str, str]], objects: list[tuple[str, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["project"].choices = projects
-        self.fields["object_code"].choices = objects
+        choices(self, "project", projects)
+        choices(self, "object_code", objects)
         for i in range(BASIS_ROWS):
             self.fields[f"basis-{i}-description"] = forms.CharField(
                 label=_("Basis %(n)s: description") % {"n": i + 1}, max_length=200, required=False
@@ -78,12 +86,14 @@ class LineForm(forms.Form):
             description = (data.get(f"basis-{i}-description") or "").strip()
             if not description:
                 continue
+            quantity: int | None = data.get(f"basis-{i}-quantity")
+            times: int | None = data.get(f"basis-{i}-times")
             rows.append(
                 BasisIn(
                     description,
                     data.get(f"basis-{i}-unit_price") or 0,
-                    data.get(f"basis-{i}-quantity") if data.get(f"basis-{i}-quantity") is not None else 1,
-                    data.get(f"basis-{i}-times") if data.get(f"basis-{i}-times") is not None else 1,
+                    1 if quantity is None else quantity,
+                    1 if times is None else times,
                 )
             )
         return rows
@@ -126,8 +136,8 @@ class RevenueForm(forms.Form):
 
     def __init__(self, *args: Any, accounts: list[tuple[str, str]], codes: list[tuple[str, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["account"].choices = accounts
-        self.fields["revenue_code"].choices = codes
+        choices(self, "account", accounts)
+        choices(self, "revenue_code", codes)
 
 
 class AmountForm(forms.Form):
@@ -151,7 +161,7 @@ class AccountForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = AccountKind.choices
+        choices(self, "kind", AccountKind.choices)
 
 
 class ProjectForm(forms.Form):
@@ -176,10 +186,10 @@ class ProjectForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["level"].choices = ProjectLevel.choices
-        self.fields["account"].choices = accounts
-        self.fields["department"].choices = [("", "—"), *departments]
-        self.fields["function_code"].choices = [("", "—"), *sectors]
+        choices(self, "level", ProjectLevel.choices)
+        choices(self, "account", accounts)
+        choices(self, "department", [("", "—"), *departments])
+        choices(self, "function_code", [("", "—"), *sectors])
 
 
 class AttachmentForm(forms.Form):

@@ -16,6 +16,8 @@ from typing import Any
 from lofin.budget.book.pdf import pdf_fonts
 from lofin.budget.book.xlsx import Sheet
 
+from .budget_result import for_entity
+
 ENTITY_KO = {
     "general": "일반회계",
     "other_special": "기타특별회계",
@@ -175,8 +177,6 @@ def _budget_result(r: dict[str, Any]) -> list[Table]:
 
 def tables(document: dict[str, Any], entity: str, statement: str) -> list[Table]:
     if statement == "budget_result":
-        from .budget_result import for_entity
-
         return _budget_result(for_entity(document["budget_result"], entity))
     if statement == "notes":
         return _notes(document["notes"][entity])
@@ -208,7 +208,8 @@ def _fixed_zip(data: bytes) -> bytes:
 
 
 def xlsx_bytes(document: dict[str, Any], entity: str, statement: str) -> bytes:
-    from openpyxl import Workbook
+    # Openpyxl loads only when a spreadsheet is made.
+    from openpyxl import Workbook  # noqa: PLC0415
 
     workbook = Workbook(write_only=True)
     workbook.properties.creator = "Lofin"
@@ -236,8 +237,9 @@ def _shown(value: Any) -> str:
 
 
 def pdf_bytes(document: dict[str, Any], entity: str, statement: str) -> bytes:
-    from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.pdfgen import canvas
+    # Reportlab loads only when a PDF is made.
+    from reportlab.lib.pagesizes import A4, landscape  # noqa: PLC0415
+    from reportlab.pdfgen import canvas  # noqa: PLC0415
 
     heading = title(document, entity, statement)
     found = tables(document, entity, statement)

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 from django.db import DatabaseError, IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
 
 from lofin.accounting import actions, assets, chart, journal, queries, sources
 from lofin.accounting.models import (
@@ -26,6 +26,7 @@ from lofin.core.errors import Conflict, PermissionDenied
 from lofin.core.models import AuditEvent
 from lofin.core.roles import Role
 from lofin.execution import actions as execution
+from lofin.execution import revenue_actions
 from lofin.execution.testing import YEAR
 
 from .helpers import DAY, capital_line, commit, funded, pay
@@ -154,8 +155,6 @@ def test_every_entry_balances_and_the_trial_balance_totals_are_equal(ex):
 
 
 def models_f(name):
-    from django.db.models import F
-
     return F(name)
 
 
@@ -350,7 +349,6 @@ def test_journal_rows_cannot_be_changed_or_deleted(ex):
 
 def test_transfers_between_accounts_are_internal_on_both_sides(ex):
     """전출금 paid from one account and 전입금 decided in the receiving one: both flagged for elimination."""
-    from lofin.execution import revenue_actions
 
     line = funded(ex, capital_line(ex, "701-01"))
     p = pay(ex, commit(ex, 7_000_000, line=line), 7_000_000)

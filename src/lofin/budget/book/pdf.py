@@ -43,10 +43,12 @@ PDF_BASIS_LIMIT = 100_000
 
 def pdf_fonts() -> tuple[str, str]:
     """(regular, bold) font names, registered with reportlab once per process."""
-    from reportlab.pdfbase import pdfmetrics
+    # Reportlab loads only when a PDF is made.
+    from reportlab.pdfbase import pdfmetrics  # noqa: PLC0415
 
     if os.path.exists(NANUM_GOTHIC):
-        from reportlab.pdfbase.ttfonts import TTFont
+        # Reportlab loads only when a PDF is made.
+        from reportlab.pdfbase.ttfonts import TTFont  # noqa: PLC0415
 
         registered = set(pdfmetrics.getRegisteredFontNames())
         if "NanumGothic" not in registered:
@@ -57,7 +59,8 @@ def pdf_fonts() -> tuple[str, str]:
                 pdfmetrics.registerFont(TTFont("NanumGothicBold", NANUM_GOTHIC_BOLD))
             bold = "NanumGothicBold"
         return "NanumGothic", bold
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    # Reportlab loads only when a PDF is made.
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont  # noqa: PLC0415
 
     if CID_FALLBACK not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(UnicodeCIDFont(CID_FALLBACK))
@@ -86,9 +89,10 @@ class PdfDocument:
     MARGIN = 36.0
 
     def __init__(self, out: Any, title: str) -> None:
-        from reportlab.lib.pagesizes import A4
-        from reportlab.pdfbase.pdfmetrics import stringWidth
-        from reportlab.pdfgen import canvas
+        # Reportlab loads only when a PDF is made.
+        from reportlab.lib.pagesizes import A4  # noqa: PLC0415
+        from reportlab.pdfbase.pdfmetrics import stringWidth  # noqa: PLC0415
+        from reportlab.pdfgen import canvas  # noqa: PLC0415
 
         self.width, self.height = A4
         self.canvas = canvas.Canvas(out, pagesize=A4, pageCompression=1)

@@ -44,8 +44,9 @@ class Sheet:
         amount_columns: Iterable[int],
         freeze: str | None = None,
     ) -> None:
-        from openpyxl.styles import Font
-        from openpyxl.utils import get_column_letter
+        # Openpyxl loads only when a spreadsheet is made.
+        from openpyxl.styles import Font  # noqa: PLC0415
+        from openpyxl.utils import get_column_letter  # noqa: PLC0415
 
         self.ws = workbook.create_sheet(title)
         if freeze:
@@ -57,7 +58,8 @@ class Sheet:
         self.bold = Font(bold=True)
 
     def _cell(self, value: Any, column: int, bold: bool) -> Any:
-        from openpyxl.cell import WriteOnlyCell
+        # Openpyxl loads only when a spreadsheet is made.
+        from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415
 
         if value is None or (not bold and column not in self.amount_columns):
             return value
@@ -78,7 +80,8 @@ class Sheet:
 
 def write_xlsx(version: BudgetVersion, out: Any) -> None:
     """The whole book as an XLSX workbook: a cover sheet, then one sheet per table, amounts in 천원 as numbers."""
-    from openpyxl import Workbook
+    # Openpyxl loads only when a spreadsheet is made.
+    from openpyxl import Workbook  # noqa: PLC0415
 
     book = build(version)
     sup = book.supplementary

@@ -11,7 +11,7 @@ from lofin.budget.actions import setup as budget_setup
 from lofin.budget.actions import supplementary as budget_supplementary
 from lofin.budget.actions.requests import BasisIn
 from lofin.budget.errors import BudgetRuleViolation, UnknownCode, VersionLocked, WrongStage
-from lofin.budget.models import BudgetVersion, CalcBasis, ExpenditureLine, SubmissionStatus, VersionStatus
+from lofin.budget.models import BudgetVersion, CalcBasis, ExpenditureLine, Project, SubmissionStatus, VersionStatus
 from lofin.budget.queries import confirmation as confirmation_queries
 from lofin.budget.queries import supplementary as supplementary_queries
 from lofin.budget.queries import versions as versions_queries
@@ -363,7 +363,6 @@ def test_the_summary_of_the_cli_and_the_api(setup):
 def test_projects_are_carried_into_the_next_year(setup):
     created = budget_setup.do_copy_projects(setup.gov, from_year=YEAR, to_year=YEAR + 1, actor=setup.officer)
     assert created == 7
-    from lofin.budget.models import Project
 
     copied = Project.objects.get(government=setup.gov, year=YEAR + 1, code="D112")
     assert (copied.parent.code, copied.parent.parent.code, copied.function_code) == ("U110", "P100", "085")

@@ -3,11 +3,12 @@
 import datetime as dt
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from lofin.budget.actions import adjustment
 from lofin.budget.actions import setup as budget_setup
-from lofin.budget.models import BudgetVersion, ExpenditureLine, VersionStatus
+from lofin.budget.models import Attachment, BudgetVersion, ExpenditureLine, Project, VersionStatus
 from lofin.core import testing
 from lofin.core.approvals import actions as approvals
 from lofin.core.roles import AccountType, Role
@@ -141,7 +142,6 @@ def test_the_set_up_page_adds_projects_and_records_reviews(setup):
         },
     )
     assert response.status_code == 302
-    from lofin.budget.models import Project
 
     added = Project.objects.get(government=s.gov, year=YEAR, code="D113")
     assert (added.parent.code, added.gender_sensitive) == ("U110", True)
@@ -152,8 +152,6 @@ def test_the_set_up_page_adds_projects_and_records_reviews(setup):
 
 
 def test_attachments_are_kept_with_the_budget_and_served_to_members_only(setup, settings, tmp_path):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}},
@@ -169,7 +167,6 @@ def test_attachments_are_kept_with_the_budget_and_served_to_members_only(setup, 
         base(s) + f"/{YEAR}/v0/attach/", {"file": SimpleUploadedFile("run.exe", b"MZ", "application/octet-stream")}
     )
     assert refused.status_code == 302
-    from lofin.budget.models import Attachment
 
     attachment = Attachment.objects.get()
     assert attachment.name == "경로당 현황"

@@ -42,7 +42,7 @@ def attach(request: TenantRequest, gov_code: str, year: int, number: int) -> Htt
     return redirect(request.POST.get("next") or version_url(version))
 
 
-def attachment_download(request: TenantRequest, gov_code: str, attachment_id: int) -> HttpResponse:
+def attachment_download(request: TenantRequest, gov_code: str, attachment_id: int) -> FileResponse:
     attachment = (
         Attachment.objects.filter(pk=attachment_id, government=request.government).select_related("version").first()
     )

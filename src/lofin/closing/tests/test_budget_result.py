@@ -3,7 +3,7 @@
 import pytest
 
 from lofin.accounting.tests.helpers import commit, funded, pay
-from lofin.closing import budget_result
+from lofin.closing import budget_result, snapshot
 from lofin.execution.testing import YEAR, build_execution
 
 pytestmark = pytest.mark.django_db
@@ -25,8 +25,6 @@ def test_expenditure_lines_add_up_and_the_paid_line_shows_its_payment(db):
 
 
 def test_programme_costs_are_split_by_the_function_of_the_project_paid_from(db):
-    from lofin.closing import snapshot
-
     ex = build_execution()
     line = funded(ex)
     pay(ex, commit(ex, 50_000_000, line=line), 30_000_000)

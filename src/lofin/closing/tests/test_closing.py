@@ -3,9 +3,12 @@ closing run is idempotent with byte-identical documents, and the closed year ref
 
 import datetime as dt
 import json
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 
+from lofin.accounting import actions as ledger
 from lofin.accounting import journal
 from lofin.accounting.models import ClosedPeriod, JournalEntry, JournalLine
 from lofin.closing import actions, calendar, documents, snapshot
@@ -168,8 +171,6 @@ def test_closing_is_refused_before_the_year_ends_and_for_others(books, travel):
 
 
 def test_a_year_locked_without_a_closing_run_is_refused(books):
-    from lofin.accounting import actions as ledger
-
     ledger.do_close_books(books.ex.s.gov, YEAR, actor=books.ex.finance)
     with pytest.raises(Conflict):
         actions.do_close_books(books.ex.s.gov, YEAR, actor=books.ex.finance)
@@ -200,9 +201,6 @@ def test_the_calendar_follows_the_closing(books):
 
 
 def test_the_command_line_closes_the_year(books):
-    from io import StringIO
-
-    from django.core.management import call_command
 
     out = StringIO()
     call_command("accounting", "close", "--government", books.ex.s.gov.code, "--year", str(YEAR), stdout=out)

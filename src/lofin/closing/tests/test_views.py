@@ -4,6 +4,7 @@ closing runs from its form once, downloads are the stored bytes, another governm
 import pytest
 from django.test import Client
 
+from lofin.closing import actions
 from lofin.closing.models import ClosingRun
 from lofin.core import testing
 from lofin.core.roles import Role
@@ -77,8 +78,6 @@ def test_another_government_gets_not_found_and_readers_cannot_close(books):
 
 
 def test_the_operator_sees_every_government_in_the_calendar(books):
-    from lofin.closing import actions
-
     actions.do_close_books(books.ex.s.gov, YEAR, actor=books.ex.finance)
     c = client_for(testing.bootstrap_operator())
     r = c.get(f"/closing/{YEAR}/")
