@@ -58,7 +58,7 @@ def _ensure_urls() -> None:
     if any(getattr(p, "namespace", None) == "budget_book" for p in urls.urlpatterns):
         return
     global urlpatterns
-    urlpatterns = [*urls.urlpatterns, path("g/<str:gov_code>/budget/", include("lofin.budget.book_urls"))]
+    urlpatterns = [*urls.urlpatterns, path("g/<str:gov_code>/budget/", include("lofin.budget.book.urls"))]
     settings.ROOT_URLCONF = __name__
     clear_url_caches()
 

@@ -83,7 +83,7 @@ INSTALLED_APPS = [
     "lofin.execution",
     "lofin.participation",
     "lofin.accounting",
-    "lofin.accounting.closing",
+    "lofin.closing",
     "lofin.gateway",
     "lofin.demo",
 ]

@@ -11,10 +11,10 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin_site.urls),
     path("g/<str:gov_code>/budget/", include("lofin.budget.urls")),
-    path("g/<str:gov_code>/budget/", include("lofin.budget.book_urls")),
+    path("g/<str:gov_code>/budget/", include("lofin.budget.book.urls")),
     path("g/<str:gov_code>/execution/", include("lofin.execution.urls")),
-    path("g/<str:gov_code>/accounting/", include("lofin.accounting.closing.urls")),
-    path("closing/", include("lofin.accounting.closing.operator_urls")),
+    path("g/<str:gov_code>/accounting/", include("lofin.closing.urls")),
+    path("closing/", include("lofin.closing.operator_urls")),
     path("g/<str:gov_code>/participation/", include("lofin.participation.admin_urls")),
     # The built 주민e참여 takes over its service entry (/participation/) from the portal's placeholder.
     path("participation/", include("lofin.participation.urls")),

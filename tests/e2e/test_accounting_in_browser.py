@@ -1,26 +1,24 @@
 """The books and the 결산 walked in Korean in a real browser: an accountant (재무관) reads the trial balance of the
 year, drills into the cash ledger, reads the statements of an entity and the consolidated ones, the 세입세출결산,
-then closes the books from the calendar page (the closing's "today" moved into the 정리기간, in this process, which
-also serves the pages) and downloads the stored statements. axe-core checks every screen on the way."""
+then closes the books from the calendar page (the clock moved into the 정리기간, in this process, which also
+serves the pages) and downloads the stored statements. axe-core checks every screen on the way."""
 
 import datetime as dt
 
 import pytest
 
-from lofin.accounting.closing import actions as closing
-from lofin.accounting.closing.models import ClosingRun
-from lofin.accounting.closing.tests.books import build_books
-from lofin.execution import actions
+from lofin.closing.models import ClosingRun
+from lofin.closing.tests.books import build_books
 from lofin.execution.testing import YEAR
 from tests.e2e.walk import Walk, ko
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_an_accountant_reads_the_books_and_closes_the_year_in_korean(live_server, page, axe, monkeypatch):
-    monkeypatch.setattr(actions, "_today", lambda: dt.date(YEAR, 11, 26))
-    monkeypatch.setattr(closing, "_today", lambda: dt.date(YEAR + 1, 2, 5))
+def test_an_accountant_reads_the_books_and_closes_the_year_in_korean(live_server, page, axe, travel):
+    travel(dt.date(YEAR, 11, 26))
     books = build_books()
+    travel(dt.date(YEAR + 1, 2, 5))
     ui = Walk(page, live_server.url, axe)
     base = f"/g/{books.ex.s.gov.code}/accounting/{YEAR}"
     ui.log_in("jaemu")

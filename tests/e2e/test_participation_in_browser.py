@@ -76,11 +76,11 @@ def test_public_resident_and_official_pages_pass_axe(live_server, page, axe):
     page.wait_for_load_state("networkidle")
     axe.check(page, "pb-admin-counted")
     ui.go(f"/g/{g}/participation/{c}/override/", "pb-admin-override")
-    from lofin.budget import actions as budget_actions
+    from lofin.budget.actions import setup as budget_setup
     from lofin.budget.testing import build_setup
 
     setup = build_setup(g, year=pb.cycle.year)
-    budget_actions.do_open_original(pb.gov, year=pb.cycle.year, actor=setup.officer)
+    budget_setup.do_open_original(pb.gov, year=pb.cycle.year, actor=setup.officer)
     ui.go(f"/g/{g}/participation/{c}/adopt/", "pb-admin-adopt")
     ui.go(f"/participation/{g}/{c}/results/", "pb-results")
     assert page.locator(".pb-explain tbody tr").count() == 3

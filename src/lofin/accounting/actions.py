@@ -11,26 +11,23 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from lofin.budget.models import Account
-from lofin.core import audit
+from lofin.core import audit, idempotency
 from lofin.core.approvals import actions as approvals
 from lofin.core.errors import Conflict, InvalidInput, NotFound
-from lofin.core.models import LocalGovernment
+from lofin.core.models import ApprovalRequest, LocalGovernment, User
 from lofin.core.permissions import require, require_operator
 
 from . import chart, journal
 from .access import POST
-from .models import ClosedPeriod, LedgerAccount, LedgerMapping, ManualEntry, ManualKind, ManualStatus, MappingSide
+from .errors import OtherGovernment
+from .models import ChartVersion, ClosedPeriod, LedgerMapping, ManualEntry, ManualKind, ManualStatus, MappingSide
 
 DOC_KIND = "accounting.manual_entry"
 SOURCE_MANUAL = "accounting.manual"
 
 
-class OtherGovernment(InvalidInput):
-    code = "other_government"
-    default_message = _("The account (회계) belongs to another government: an entry stays within one government.")
-
-
-def _parse_lines(lines: Sequence[Any]) -> list[journal.Line]:
+def parse_lines(lines: Sequence[Any]) -> list[journal.Line]:
+    """(ledger code, debit, credit) of each line as sent."""
     parsed: list[journal.Line] = []
     for raw in lines:
         try:
@@ -49,36 +46,42 @@ def do_propose_manual_entry(
     kind: str,
     description: str,
     lines: Sequence[Any],
-    approval_line: Sequence[tuple[str, Any]],
-    actor: Any,
+    approval_line: Sequence[tuple[str, User]],
+    actor: User,
     idempotency_key: str,
 ) -> ManualEntry:
     """Draft a 결산정리분개 and send it up its approval line; it is posted when the line ends in approval.
 
     Refused, with nothing written: an unbalanced entry, an unknown or summary account, a date in a closed year,
-    a 회계 of another government."""
+    a 회계 of another government. A retry with the same key gets the first draft; the same key with any other value
+    (account, date, kind, description, lines, approval line) is `KeyReused`."""
     require(actor, POST, government)
     if account.government_id != government.pk:
         raise OtherGovernment(account=account.pk)
     if kind not in ManualKind.values:
         raise InvalidInput(_("Unknown kind of adjusting entry."), field="kind")
+    parsed = parse_lines(lines)
+    stored_key = idempotency.scoped_key(government.pk, actor, idempotency_key)
+    request = idempotency.fingerprint(
+        DOC_KIND,
+        account=account,
+        posted_on=posted_on,
+        kind=kind,
+        description=description,
+        lines=[list(x) for x in parsed],
+        approval_line=[(step, user) for step, user in approval_line],
+    )
+    if done := ManualEntry.objects.filter(idempotency_key=stored_key).first():
+        return idempotency.replay(done, request)
     description = (description or "").strip()
     if not description:
         raise InvalidInput(_("Say what the entry is for."), field="description")
-    parsed = _parse_lines(lines)
     journal.check_balanced(parsed)
     journal.check_open(government.pk, posted_on.year, posted_on)
-    if not idempotency_key or len(idempotency_key) > 100:
-        raise InvalidInput(_("A request key of 1 to 100 characters is required."), field="idempotency_key")
-    stored_key = f"{government.pk}:{actor.pk}:{idempotency_key}"
     total = sum(d for _c, d, _k in parsed)
-    with transaction.atomic():
-        if done := ManualEntry.objects.filter(idempotency_key=stored_key).first():
-            if (done.account_id, done.posted_on, [list(x) for x in parsed]) != (account.pk, posted_on, done.lines):
-                raise Conflict(_("This request key was already used for a different entry."), reason="key_reused")
-            return done
-        try:
-            with transaction.atomic():
+    try:
+        with transaction.atomic():
+            with idempotency.unique_insert():
                 entry = ManualEntry.objects.create(
                     government=government,
                     account=account,
@@ -90,32 +93,38 @@ def do_propose_manual_entry(
                     created_by=actor,
                     idempotency_key=stored_key,
                 )
-        except IntegrityError:
-            return ManualEntry.objects.get(idempotency_key=stored_key)
-        request = approvals.do_submit_for_approval(
-            government=government,
-            doc_kind=DOC_KIND,
-            subject_type="accounting.manualentry",
-            subject_id=entry.pk,
-            title=f"결산정리분개 {description}"[:200],
-            amount=total,
-            line=approval_line,
-            actor=actor,
-            idempotency_key=f"manual-{entry.pk}",
-        )
-        ManualEntry.objects.filter(pk=entry.pk).update(approval=request)
-        entry.approval = request
-        audit.record(
-            actor,
-            "accounting.manual.propose",
-            entry,
-            government=government,
-            data={"kind": kind, "total": total, "lines": entry.lines, "approval": request.pk},
-        )
+            approval = approvals.do_submit_for_approval(
+                government=government,
+                doc_kind=DOC_KIND,
+                subject_type="accounting.manualentry",
+                subject_id=entry.pk,
+                title=f"결산정리분개 {description}"[:200],
+                amount=total,
+                line=approval_line,
+                actor=actor,
+                idempotency_key=f"manual-{entry.pk}",
+            )
+            ManualEntry.objects.filter(pk=entry.pk).update(approval=approval)
+            entry.approval = approval
+            audit.record(
+                actor,
+                "accounting.manual.propose",
+                entry,
+                government=government,
+                data={
+                    "kind": kind,
+                    "total": total,
+                    "lines": entry.lines,
+                    "approval": approval.pk,
+                    "fingerprint": request,
+                },
+            )
+    except idempotency.Duplicate:
+        return idempotency.replay(ManualEntry.objects.get(idempotency_key=stored_key), request)
     return entry
 
 
-def _manual(request: Any) -> ManualEntry:
+def _manual(request: ApprovalRequest) -> ManualEntry:
     entry = ManualEntry.objects.select_for_update().filter(pk=int(request.subject_id)).first()
     if entry is None:
         raise NotFound()
@@ -124,7 +133,7 @@ def _manual(request: Any) -> ManualEntry:
     return entry
 
 
-def apply_approval(request: Any, actor: Any) -> None:
+def apply_approval(request: ApprovalRequest, actor: User) -> None:
     """The final approver approved: post the entry. Runs in the decision's transaction; a year closed meanwhile
     refuses it (the approver returns it and the accountant drafts it in the open year)."""
     entry = _manual(request)
@@ -143,7 +152,7 @@ def apply_approval(request: Any, actor: Any) -> None:
     audit.record(actor, "accounting.manual.post", entry, data={"entry": posted.pk, "approval": request.pk})
 
 
-def apply_rejection(request: Any, actor: Any) -> None:
+def apply_rejection(request: ApprovalRequest, actor: User) -> None:
     entry = _manual(request)
     ManualEntry.objects.filter(pk=entry.pk).update(status=ManualStatus.REJECTED)
     audit.record(actor, "accounting.manual.reject", entry, data={"approval": request.pk})
@@ -159,7 +168,7 @@ def do_update_mapping(
     is_internal: bool = False,
     asset_class: str = "",
     useful_life: int = 0,
-    actor: Any,
+    actor: User,
 ) -> LedgerMapping:
     """The system operator changes (or adds) one 자동분개 rule of a chart version (the latest by default).
     Later postings use it; entries already posted stay as they are (corrections are entries)."""
@@ -173,8 +182,6 @@ def do_update_mapping(
         chart.check_postable(ledger)
     if useful_life < 0:
         raise InvalidInput(_("The useful life cannot be negative."), field="useful_life")
-    from .models import ChartVersion
-
     versions = ChartVersion.objects.order_by("-effective_year")
     if effective_year is not None:
         versions = versions.filter(effective_year=effective_year)
@@ -214,7 +221,7 @@ def do_update_mapping(
     return mapping
 
 
-def do_close_books(government: LocalGovernment, year: int, *, actor: Any) -> ClosedPeriod:
+def do_close_books(government: LocalGovernment, year: int, *, actor: User) -> ClosedPeriod:
     """Lock a year of the books: from now on nothing is posted in or dated in it (결산 calls this when done)."""
     require(actor, POST, government)
     with transaction.atomic():
@@ -225,7 +232,3 @@ def do_close_books(government: LocalGovernment, year: int, *, actor: Any) -> Clo
             raise Conflict(_("The books of this year are already closed."), year=year) from None
         audit.record(actor, "accounting.close", closed, government=government, data={"year": year})
     return closed
-
-
-def leaf_accounts() -> list[LedgerAccount]:
-    return list(LedgerAccount.objects.filter(is_summary=False))

@@ -8,4 +8,5 @@ class AccountingConfig(AppConfig):
     verbose_name = _("Accounting")
 
     def ready(self) -> None:
-        from lofin.accounting import approvals  # noqa: F401 - registers 결산정리분개 with the approval lines
+        # The document kinds register once the app registry is ready.
+        from lofin.accounting import approvals  # noqa: PLC0415, F401 - registers 결산정리분개 with the approval lines

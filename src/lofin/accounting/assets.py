@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -14,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lofin.core import audit
 from lofin.core.errors import Conflict
-from lofin.core.models import LocalGovernment
+from lofin.core.models import LocalGovernment, User
 from lofin.core.permissions import require
 
 from . import chart, journal
@@ -71,7 +70,7 @@ def yearly_charge(cost: int, depreciated: int, useful_life: int) -> int:
     return min(cost - depreciated, -(-cost // useful_life))
 
 
-def do_post_depreciation(government: LocalGovernment, year: int, *, actor: Any) -> DepreciationRun:
+def do_post_depreciation(government: LocalGovernment, year: int, *, actor: User) -> DepreciationRun:
     """감가상각 of a year: one entry per budget account (회계), Dr 감가상각비 / Cr 감가상각누계액, dated 31 December,
     tracing to the run; each asset's accumulated depreciation moves in the same transaction. Once per year."""
     require(actor, POST, government)

@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
-
-from lofin.core.errors import InvalidInput
+from .errors import SummaryLedger, UnknownLedger, UnmappedCode
+from .models import LedgerAccount, LedgerMapping
 
 DATA = Path(__file__).resolve().parent / "data"
 CHART_CSV = DATA / "chart.csv"
@@ -32,21 +31,7 @@ OTHER_REVENUE = "4400"
 OTHER_EXPENSE = "5900"
 DEPRECIATION_EXPENSE = "5500"
 ACCUMULATED_DEPRECIATION = "1330"
-
-
-class UnknownLedger(InvalidInput):
-    code = "unknown_ledger"
-    default_message = _("There is no such ledger account in the chart.")
-
-
-class SummaryLedger(InvalidInput):
-    code = "summary_ledger"
-    default_message = _("A summary account groups others and takes no postings: choose one of its accounts.")
-
-
-class UnmappedCode(InvalidInput):
-    code = "unmapped_code"
-    default_message = _("No ledger account is mapped to this budget code (자동분개 mapping).")
+GENERAL_NET_ASSETS = "3100"  # 일반순자산: where the closing entries move a year's result
 
 
 @dataclass(frozen=True)
@@ -124,7 +109,6 @@ def clear_cache() -> None:
 def _load() -> _Cache:
     if _cache.rules is not None and time.monotonic() - _cache.loaded_at < TTL:
         return _cache
-    from .models import LedgerAccount, LedgerMapping
 
     accounts = list(LedgerAccount.objects.values_list("code", "is_summary"))
     rules: dict[tuple[str, int], dict[str, Rule]] = {}

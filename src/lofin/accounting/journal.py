@@ -5,28 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from lofin.core.errors import Conflict, InvalidInput
+from lofin.core.models import User
 
 from . import chart
+from .errors import PeriodClosed, UnbalancedEntry
 from .models import ClosedPeriod, JournalEntry, JournalLine
 
 Line = tuple[str, int, int]  # (ledger code, debit, credit)
-
-
-class UnbalancedEntry(InvalidInput):
-    code = "unbalanced_entry"
-    default_message = _("The entry does not balance: debits and credits differ.")
-
-
-class PeriodClosed(Conflict):
-    code = "period_closed"
-    default_message = _(
-        "The books of this fiscal year are closed: post the correction as a dated entry in the open year."
-    )
 
 
 def is_closed(government_id: int, year: int) -> bool:
@@ -67,7 +55,7 @@ def post(
     source_id: int,
     description: str,
     lines: Sequence[Line],
-    actor: Any = None,
+    actor: User | None = None,
     reverses_id: int | None = None,
 ) -> JournalEntry:
     """Insert one balanced entry with its lines. Must run inside the caller's transaction.

@@ -1,5 +1,4 @@
-"""Reading the books: trial balance (시산표), general ledger (총계정원장), one entry with its source, and the
-reconciliation of the budget's cash with the books.
+"""Reading the books: trial balance (시산표), general ledger (총계정원장), one entry with its source.
 
 The trial balance of a large government reads monthly sums (LedgerBalance) kept up to an entry id (BalanceMark)
 plus the entries posted after it, so it does not add up millions of lines at each request. The sums are rebuilt
@@ -18,12 +17,13 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth, ExtractYear
-from django.utils import timezone
 
 from lofin.budget.models import Account
+from lofin.core import clock
+from lofin.core.errors import InvalidInput
 from lofin.core.models import LocalGovernment
 
-from .models import BalanceMark, Entity, JournalEntry, JournalLine, LedgerAccount, LedgerBalance
+from .models import BalanceMark, Entity, JournalEntry, JournalLine, LedgerAccount, LedgerBalance, ManualEntry
 
 MARGIN = dt.timedelta(minutes=10)
 
@@ -52,6 +52,7 @@ class TrialBalance:
     month_from: int
     month_to: int
     rows: list[TrialBalanceRow] = field(default_factory=list)
+    government_code: str = ""
 
     @property
     def total_debit(self) -> int:
@@ -104,8 +105,6 @@ def trial_balance(
     the 출납정리기한), for one accounting entity or all."""
     government_id = government if isinstance(government, int) else government.pk
     if entity is not None and entity not in Entity.values:
-        from lofin.core.errors import InvalidInput
-
         raise InvalidInput(field="entity")
     accounts = account_ids(government_id, entity)
     months = _in_months(month_from, month_to)
@@ -132,6 +131,8 @@ def trial_balance(
         sums[code][1] += c or 0
     chart = {a.code: a for a in LedgerAccount.objects.filter(code__in=list(sums))}
     tb = TrialBalance(government_id, year, entity, month_from, month_to)
+    if isinstance(government, LocalGovernment):
+        tb.government_code = government.code
     for code in sorted(sums):
         a = chart.get(code)
         tb.rows.append(
@@ -150,7 +151,7 @@ def trial_balance(
 
 def refresh_balances(government_id: int, year: int, *, now: dt.datetime | None = None) -> BalanceMark:
     """Rebuild the monthly sums of a government's year up to the newest entry older than MARGIN."""
-    cutoff = (now or timezone.now()) - MARGIN
+    cutoff = (now or clock.now()) - MARGIN
     through = (
         JournalEntry.objects.filter(created_at__lt=cutoff).order_by("-pk").values_list("pk", flat=True).first() or 0
     )
@@ -158,7 +159,7 @@ def refresh_balances(government_id: int, year: int, *, now: dt.datetime | None =
         mark, _created = BalanceMark.objects.select_for_update().get_or_create(
             government_id=government_id,
             fiscal_year=year,
-            defaults={"through_entry_id": 0, "refreshed_at": timezone.now()},
+            defaults={"through_entry_id": 0, "refreshed_at": clock.now()},
         )
         LedgerBalance.objects.filter(government_id=government_id, fiscal_year=year).delete()
         rows = (
@@ -185,7 +186,7 @@ def refresh_balances(government_id: int, year: int, *, now: dt.datetime | None =
             batch_size=1000,
         )
         mark.through_entry_id = through
-        mark.refreshed_at = timezone.now()
+        mark.refreshed_at = clock.now()
         mark.save(update_fields=["through_entry_id", "refreshed_at"])
     return mark
 
@@ -218,37 +219,6 @@ def entries_of(source_type: str, source_id: int) -> QuerySet[JournalEntry]:
     return JournalEntry.objects.filter(source_type=source_type, source_id=source_id).order_by("pk")
 
 
-def cash_reconciliation(government_id: int, year: int) -> list[dict[str, Any]]:
-    """The budget side and the books agree on the cash paid out (R-AC reconciliation): per budget account and month,
-    the net cash of the payment orders issued (amount less 원천징수) against the cash credited by their entries.
-    Returns the differing (account, month) pairs; empty when they reconcile."""
-    from lofin.execution.models import PaymentOrder
-
-    paid: dict[tuple[int, int], int] = defaultdict(int)
-    for account_id, on, amount, withheld in PaymentOrder.objects.filter(
-        government_id=government_id, fiscal_year=year
-    ).values_list("commitment__line__account_id", "issued_on", "amount", "withholding_amount"):
-        paid[(account_id, on.month)] += amount - withheld
-    booked: dict[tuple[int, int], int] = defaultdict(int)
-    from .chart import CASH
-
-    for account_id, month, credit in (
-        _lines(government_id, year, None)
-        .filter(entry__source_type="execution.payment", ledger_code=CASH)
-        .annotate(m=ExtractMonth("entry__posted_on"))
-        .values("entry__account_id", "m")
-        .annotate(c=Sum("credit"))
-        .values_list("entry__account_id", "m", "c")
-    ):
-        booked[(account_id, month)] += credit or 0
-    return [
-        {"account_id": k[0], "month": k[1], "paid": paid.get(k, 0), "booked": booked.get(k, 0)}
-        for k in sorted(set(paid) | set(booked))
-        if paid.get(k, 0) != booked.get(k, 0)
-    ]
-
-
-def manual_entry_by_key(government_id: int, user_id: int, key: str) -> bool:
-    from .models import ManualEntry
-
-    return ManualEntry.objects.filter(idempotency_key=f"{government_id}:{user_id}:{key}").exists()
+def manual_entry_exists(stored_key: str) -> bool:
+    """Whether a 결산정리분개 was drafted with this key (`core.idempotency.scoped_key`)."""
+    return ManualEntry.objects.filter(idempotency_key=stored_key).exists()

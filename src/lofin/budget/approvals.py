@@ -2,44 +2,42 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lofin.core import audit
+from lofin.core import audit, clock
 from lofin.core.approvals.registry import DocumentKind, register
+from lofin.core.models import ApprovalRequest, User
 
 from .models import BudgetVersion, DepartmentSubmission, SubmissionStatus, VersionStatus
 
 
-def _submission(request: Any) -> DepartmentSubmission:
+def _submission(request: ApprovalRequest) -> DepartmentSubmission:
     return DepartmentSubmission.objects.select_for_update().get(pk=int(request.subject_id))
 
 
-def _request_approved(request: Any, actor: Any) -> None:
+def _request_approved(request: ApprovalRequest, actor: User) -> None:
     submission = _submission(request)
     DepartmentSubmission.objects.filter(pk=submission.pk).update(
-        status=SubmissionStatus.SUBMITTED, submitted_at=timezone.now()
+        status=SubmissionStatus.SUBMITTED, submitted_at=clock.now()
     )
     audit.record(actor, "budget.request.approved", submission, data={"approval": request.pk})
 
 
-def _request_rejected(request: Any, actor: Any) -> None:
+def _request_rejected(request: ApprovalRequest, actor: User) -> None:
     submission = _submission(request)
     DepartmentSubmission.objects.filter(pk=submission.pk).update(status=SubmissionStatus.RETURNED)
     audit.record(actor, "budget.request.returned", submission, data={"approval": request.pk})
 
 
-def _bill_approved(request: Any, actor: Any) -> None:
+def _bill_approved(request: ApprovalRequest, actor: User) -> None:
     version = BudgetVersion.objects.select_for_update().get(pk=int(request.subject_id))
     BudgetVersion.objects.filter(pk=version.pk, status=VersionStatus.SUBMITTING).update(
-        status=VersionStatus.SUBMITTED, submitted_at=timezone.now()
+        status=VersionStatus.SUBMITTED, submitted_at=clock.now()
     )
     audit.record(actor, "budget.version.submitted", version, data={"approval": request.pk})
 
 
-def _bill_rejected(request: Any, actor: Any) -> None:
+def _bill_rejected(request: ApprovalRequest, actor: User) -> None:
     version = BudgetVersion.objects.select_for_update().get(pk=int(request.subject_id))
     BudgetVersion.objects.filter(pk=version.pk, status=VersionStatus.SUBMITTING).update(
         status=VersionStatus.ADJUSTING, bill_approval=None

@@ -8,4 +8,5 @@ class BudgetConfig(AppConfig):
     verbose_name = _("Budget formulation")
 
     def ready(self) -> None:
-        from lofin.budget import approvals  # noqa: F401 - registers the budget document kinds
+        # The document kinds register once the app registry is ready.
+        from lofin.budget import approvals  # noqa: PLC0415, F401 - registers the budget document kinds

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .actions import BasisIn
+from lofin.core.fields import DateField
+from lofin.core.types import MAX_WON, MAX_YEAR, MIN_YEAR, is_ascii_digits
 
-MAX_WON = 10**15
+from .actions.requests import BasisIn
+from .models import AccountKind, ProjectLevel
+
 BASIS_ROWS = 8
+
+
+def choices(form: forms.Form, name: str, options: Sequence[tuple[str, Any]]) -> None:
+    """Set the options of one of the form's choice fields."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = options
 
 
 class LineForm(forms.Form):
@@ -34,8 +45,8 @@ class LineForm(forms.Form):
 
     def __init__(self, *args: Any, projects: list[tuple[str, str]], objects: list[tuple[str, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["project"].choices = projects
-        self.fields["object_code"].choices = objects
+        choices(self, "project", projects)
+        choices(self, "object_code", objects)
         for i in range(BASIS_ROWS):
             self.fields[f"basis-{i}-description"] = forms.CharField(
                 label=_("Basis %(n)s: description") % {"n": i + 1}, max_length=200, required=False
@@ -75,12 +86,14 @@ class LineForm(forms.Form):
             description = (data.get(f"basis-{i}-description") or "").strip()
             if not description:
                 continue
+            quantity: int | None = data.get(f"basis-{i}-quantity")
+            times: int | None = data.get(f"basis-{i}-times")
             rows.append(
                 BasisIn(
                     description,
                     data.get(f"basis-{i}-unit_price") or 0,
-                    data.get(f"basis-{i}-quantity") if data.get(f"basis-{i}-quantity") is not None else 1,
-                    data.get(f"basis-{i}-times") if data.get(f"basis-{i}-times") is not None else 1,
+                    1 if quantity is None else quantity,
+                    1 if times is None else times,
                 )
             )
         return rows
@@ -99,13 +112,13 @@ def parse_pasted(text: str) -> list[BasisIn]:
             continue
         cells = [c.strip() for c in raw.split("\t")]
         description = cells[0]
-        try:
-            numbers = [int(c.replace(",", "").replace("원", "").strip() or "0") for c in cells[1:4]]
-        except ValueError:
+        texts = [c.replace(",", "").replace("원", "").strip() or "0" for c in cells[1:4]]
+        if not all(is_ascii_digits(t) for t in texts):
             raise forms.ValidationError(
                 _("Pasted row %(n)s: unit price, quantity and times must be whole numbers.") % {"n": number}
-            ) from None
-        if any(n < 0 or n > MAX_WON for n in numbers):
+            )
+        numbers = [int(t) for t in texts]
+        if any(n > MAX_WON for n in numbers):
             raise forms.ValidationError(_("Pasted row %(n)s: a number is out of range.") % {"n": number})
         while len(numbers) < 3:
             numbers.append(1)
@@ -123,8 +136,8 @@ class RevenueForm(forms.Form):
 
     def __init__(self, *args: Any, accounts: list[tuple[str, str]], codes: list[tuple[str, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["account"].choices = accounts
-        self.fields["revenue_code"].choices = codes
+        choices(self, "account", accounts)
+        choices(self, "revenue_code", codes)
 
 
 class AmountForm(forms.Form):
@@ -134,11 +147,11 @@ class AmountForm(forms.Form):
 
 
 class VoteForm(forms.Form):
-    voted_on = forms.DateField(label=_("Date of the council vote"), widget=forms.DateInput(attrs={"type": "date"}))
+    voted_on = DateField(label=_("Date of the council vote"))
 
 
 class YearForm(forms.Form):
-    year = forms.IntegerField(label=_("Fiscal year"), min_value=2000, max_value=2100)
+    year = forms.IntegerField(label=_("Fiscal year"), min_value=MIN_YEAR, max_value=MAX_YEAR)
 
 
 class AccountForm(forms.Form):
@@ -147,10 +160,8 @@ class AccountForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from .models import AccountKind
-
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = AccountKind.choices
+        choices(self, "kind", AccountKind.choices)
 
 
 class ProjectForm(forms.Form):
@@ -174,13 +185,11 @@ class ProjectForm(forms.Form):
         sectors: list[tuple[str, str]],
         **kwargs: Any,
     ) -> None:
-        from .models import ProjectLevel
-
         super().__init__(*args, **kwargs)
-        self.fields["level"].choices = ProjectLevel.choices
-        self.fields["account"].choices = accounts
-        self.fields["department"].choices = [("", "—"), *departments]
-        self.fields["function_code"].choices = [("", "—"), *sectors]
+        choices(self, "level", ProjectLevel.choices)
+        choices(self, "account", accounts)
+        choices(self, "department", [("", "—"), *departments])
+        choices(self, "function_code", [("", "—"), *sectors])
 
 
 class AttachmentForm(forms.Form):

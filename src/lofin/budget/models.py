@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -144,8 +145,6 @@ class BudgetVersion(models.Model):
 
     @property
     def label(self) -> str:
-        from django.utils.translation import gettext
-
         if self.number == 0:
             return gettext("original budget")
         return gettext("supplementary budget no. %(n)d") % {"n": self.number}

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lofin.budget import actions
-from lofin.budget.actions import BasisIn
+from lofin.budget.actions import requests, setup
+from lofin.budget.actions import revenue as budget_revenue
+from lofin.budget.actions.requests import BasisIn
 from lofin.budget.models import Account, Project
 from lofin.core import testing
 from lofin.core.models import Department, LocalGovernment, User
@@ -44,10 +45,10 @@ def build_setup(code: str = "1100000", year: int = YEAR) -> Setup:
         gov, Role.OFFICIAL, username="welfare-chief", position=Position.DIVISION_HEAD, dept=welfare
     )
     mayor = testing.official(gov, Role.OFFICIAL, username="mayor", position=Position.HEAD)
-    general = actions.do_create_account(gov, code="100", name="일반회계", kind="general", actor=officer)
+    general = setup.do_create_account(gov, code="100", name="일반회계", kind="general", actor=officer)
 
     def tree(policy_code, function, unit_code, details, department):
-        policy = actions.do_create_project(
+        policy = setup.do_create_project(
             gov,
             year=year,
             level="policy",
@@ -58,7 +59,7 @@ def build_setup(code: str = "1100000", year: int = YEAR) -> Setup:
             function_code=function,
             actor=officer,
         )
-        unit = actions.do_create_project(
+        unit = setup.do_create_project(
             gov,
             year=year,
             level="unit",
@@ -70,7 +71,7 @@ def build_setup(code: str = "1100000", year: int = YEAR) -> Setup:
             actor=officer,
         )
         return [
-            actions.do_create_project(
+            setup.do_create_project(
                 gov,
                 year=year,
                 level="detail",
@@ -111,7 +112,7 @@ def build_setup(code: str = "1100000", year: int = YEAR) -> Setup:
 
 def request_all(s: Setup, version) -> None:
     """Lines that make a valid budget: 990,000,000 won of expenditure, balanced by revenue."""
-    actions.do_save_request_line(
+    requests.do_save_request_line(
         version,
         project=s.pension,
         object_code="301-01",
@@ -119,19 +120,23 @@ def request_all(s: Setup, version) -> None:
         state_amount=420_000_000,
         basis=[BasisIn("기초연금 300,000원 × 2,000명 × 12월", 300_000, 2_000, 1), BasisIn("추가 지급분", 0, amount=0)],
     )
-    actions.do_save_request_line(
+    requests.do_save_request_line(
         version,
         project=s.senior,
         object_code="307-02",
         actor=s.welfare_staff,
         basis=[BasisIn("경로당 운영비 350,000원 × 100개소 × 11월", 350_000, 100, 11)],
     )
-    actions.do_save_request_line(
+    requests.do_save_request_line(
         version,
         project=s.reserve,
         object_code="801-01",
         actor=s.officer,
         basis=[BasisIn("일반예비비", 0, amount=5_000_000)],
     )
-    actions.do_save_revenue_request(version, account=s.general, revenue_code="111", amount=570_000_000, actor=s.officer)
-    actions.do_save_revenue_request(version, account=s.general, revenue_code="511", amount=420_000_000, actor=s.officer)
+    budget_revenue.do_save_revenue_request(
+        version, account=s.general, revenue_code="111", amount=570_000_000, actor=s.officer
+    )
+    budget_revenue.do_save_revenue_request(
+        version, account=s.general, revenue_code="511", amount=420_000_000, actor=s.officer
+    )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from lofin.budget import actions as budget
+from lofin.budget.actions import adjustment, confirmation, council, setup
 from lofin.budget.models import BudgetVersion
 from lofin.budget.testing import Setup, build_setup, request_all
 from lofin.core import testing
@@ -34,15 +34,15 @@ class Execution:
 
 
 def confirm_budget(s: Setup, year: int) -> BudgetVersion:
-    version = budget.do_open_original(s.gov, year=year, actor=s.officer)
+    version = setup.do_open_original(s.gov, year=year, actor=s.officer)
     request_all(s, version)
-    budget.do_close_requests(version, actor=s.officer)
-    budget.do_submit_bill(version, line=[("approve", s.mayor)], actor=s.officer, idempotency_key=f"bill-{year}")
+    adjustment.do_close_requests(version, actor=s.officer)
+    adjustment.do_submit_bill(version, line=[("approve", s.mayor)], actor=s.officer, idempotency_key=f"bill-{year}")
     version.refresh_from_db()
     approvals.do_approve(version.bill_approval_id, actor=s.mayor)
     version.refresh_from_db()
-    budget.do_record_vote(version, voted_on=timezone.localdate(), actor=s.officer)
-    return budget.do_confirm(version, actor=s.officer)
+    council.do_record_vote(version, voted_on=timezone.localdate(), actor=s.officer)
+    return confirmation.do_confirm(version, actor=s.officer)
 
 
 def build_execution(year: int = YEAR) -> Execution:

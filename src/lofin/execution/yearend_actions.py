@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lofin.accounting import journal
-from lofin.budget import actions as budget_actions
+from lofin.budget.actions import setup
 from lofin.budget.models import ContinuingExpenditure, Project
 from lofin.core import audit, fiscal
 from lofin.core.errors import Conflict, InvalidInput, NotFound
@@ -107,7 +107,7 @@ def _next_year_project(project: Project, *, actor: Any) -> Project:
         if found is None:
             try:
                 with transaction.atomic():
-                    found = budget_actions.do_create_project(
+                    found = setup.do_create_project(
                         old.government,
                         year=old.year + 1,
                         level=old.level,

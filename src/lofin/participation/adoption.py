@@ -13,8 +13,8 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from lofin.budget import actions as budget_actions
-from lofin.budget.actions import BasisIn
+from lofin.budget.actions import requests, setup
+from lofin.budget.actions.requests import BasisIn
 from lofin.budget.models import BudgetVersion, Project, ProjectLevel
 from lofin.core import audit
 from lofin.core.errors import InvalidInput, NotFound
@@ -54,7 +54,7 @@ def do_adopt_into_request(
         for proposal in selected:
             proposal = _lock_proposal(proposal.pk)
             amount = proposal.ballot_cost
-            project = budget_actions.do_create_project(
+            project = setup.do_create_project(
                 cycle.government,
                 year=version.year,
                 level=ProjectLevel.DETAIL,
@@ -65,7 +65,7 @@ def do_adopt_into_request(
                 department=proposal.department or parent.department,
                 actor=actor,
             )
-            line = budget_actions.do_save_request_line(
+            line = requests.do_save_request_line(
                 version,
                 project=project,
                 object_code=object_code,

@@ -6,6 +6,7 @@ from django.test import Client
 from lofin.accounting.models import JournalEntry, ManualEntry
 from lofin.core import testing
 from lofin.core.actions import do_create_token
+from lofin.core.models import ApprovalRequest, AuditEvent
 from lofin.core.roles import Role
 from lofin.execution.testing import YEAR
 
@@ -93,3 +94,28 @@ def test_an_adjusting_entry_is_drafted_and_an_unbalanced_one_refused(ex):
     r = client.post("/api/v1/accounting/manual-entries", manual(ex, summary, "k3"), content_type="application/json")
     assert (r.status_code, r.json()["code"]) == (422, "summary_ledger")
     assert ManualEntry.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"posted_on": f"{YEAR}-12-30"},
+        {"kind": "correction"},
+        {"description": "미지급 용역비 (정정)"},
+        {"lines": [{"code": "5200", "debit": 700_001}, {"code": "2120", "credit": 700_001}]},
+        {"approval_line": [{"kind": "review", "username": "mayor"}]},
+    ],
+    ids=["posted_on", "kind", "description", "lines", "approval_line"],
+)
+def test_a_retried_adjusting_entry_replays_and_a_changed_one_is_refused(ex, change):
+    client = bearer(ex.finance)
+    good = [{"code": "5200", "debit": 700_000}, {"code": "2120", "credit": 700_000}]
+    body = manual(ex, good)
+    first = client.post("/api/v1/accounting/manual-entries", body, content_type="application/json")
+    assert first.status_code == 201
+    again = client.post("/api/v1/accounting/manual-entries", body, content_type="application/json")
+    assert (again.status_code, again.json()) == (200, first.json())
+    before = (ManualEntry.objects.count(), AuditEvent.objects.count(), ApprovalRequest.objects.count())
+    r = client.post("/api/v1/accounting/manual-entries", {**body, **change}, content_type="application/json")
+    assert (r.status_code, r.json()["code"]) == (409, "idempotency_key_reused")
+    assert (ManualEntry.objects.count(), AuditEvent.objects.count(), ApprovalRequest.objects.count()) == before

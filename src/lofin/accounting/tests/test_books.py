@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 from django.db import DatabaseError, IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
 
 from lofin.accounting import actions, assets, chart, journal, queries, sources
 from lofin.accounting.models import (
@@ -18,13 +18,15 @@ from lofin.accounting.models import (
     ManualEntry,
     ManualStatus,
 )
-from lofin.budget import actions as budget
+from lofin.budget.actions import setup
+from lofin.closing import queries as closing_queries
 from lofin.core import testing
 from lofin.core.approvals import actions as approvals
 from lofin.core.errors import Conflict, PermissionDenied
 from lofin.core.models import AuditEvent
 from lofin.core.roles import Role
 from lofin.execution import actions as execution
+from lofin.execution import revenue_actions
 from lofin.execution.testing import YEAR
 
 from .helpers import DAY, capital_line, commit, funded, pay
@@ -153,8 +155,6 @@ def test_every_entry_balances_and_the_trial_balance_totals_are_equal(ex):
 
 
 def models_f(name):
-    from django.db.models import F
-
     return F(name)
 
 
@@ -178,7 +178,7 @@ def test_cash_paid_in_execution_equals_cash_credited_in_the_books(ex):
     c = commit(ex, 30_000_000)
     pay(ex, c, 20_000_000, withholdings=[("income_tax", 660_000)])
     pay(ex, c, 5_000_000, key="p2", on=dt.date(YEAR, 7, 1))
-    assert queries.cash_reconciliation(ex.s.gov.pk, YEAR) == []
+    assert closing_queries.cash_reconciliation(ex.s.gov.pk, YEAR) == []
     # A cash line posted outside execution shows up as a difference for its month.
     with transaction.atomic():
         journal.post(
@@ -191,7 +191,7 @@ def test_cash_paid_in_execution_equals_cash_credited_in_the_books(ex):
             description="stray",
             lines=[("5200", 1, 0), ("1110", 0, 1)],
         )
-    assert queries.cash_reconciliation(ex.s.gov.pk, YEAR) == [
+    assert closing_queries.cash_reconciliation(ex.s.gov.pk, YEAR) == [
         {"account_id": ex.s.general.pk, "month": 7, "paid": 5_000_000, "booked": 5_000_001}
     ]
 
@@ -264,7 +264,7 @@ def test_bad_adjusting_entries_are_refused_with_nothing_written(ex, lines, code)
 def test_an_entry_for_another_governments_account_is_refused(ex):
     other = testing.government("2600000")
     officer = testing.official(other, Role.BUDGET_OFFICER, username="busan-officer")
-    account = budget.do_create_account(other, code="100", name="일반회계", kind="general", actor=officer)
+    account = setup.do_create_account(other, code="100", name="일반회계", kind="general", actor=officer)
     before = written()
     with pytest.raises(actions.OtherGovernment):
         propose(ex, [("5600", 1, 0), ("2310", 0, 1)], account=account)
@@ -349,12 +349,11 @@ def test_journal_rows_cannot_be_changed_or_deleted(ex):
 
 def test_transfers_between_accounts_are_internal_on_both_sides(ex):
     """전출금 paid from one account and 전입금 decided in the receiving one: both flagged for elimination."""
-    from lofin.execution import revenue_actions
 
     line = funded(ex, capital_line(ex, "701-01"))
     p = pay(ex, commit(ex, 7_000_000, line=line), 7_000_000)
     assert ("5350", 7_000_000, 0) in lines_of("execution.payment", p.pk)
-    fund = budget.do_create_account(ex.s.gov, code="300", name="재난관리기금", kind="fund", actor=ex.s.officer)
+    fund = setup.do_create_account(ex.s.gov, code="300", name="재난관리기금", kind="fund", actor=ex.s.officer)
     collector = testing.official(ex.s.gov, Role.REVENUE_OFFICER, username="jingsu")
     a = revenue_actions.do_assess(
         fund,

@@ -1,6 +1,6 @@
 """The budget book (예산서): the standard tables (`tables`), as XLSX (`xlsx`) and PDF (`pdf`)."""
 
-from .pdf import PDF_BASIS_LIMIT, _Pdf, pdf_bytes, pdf_fonts, write_pdf
+from .pdf import PDF_BASIS_LIMIT, PdfDocument, pdf_bytes, pdf_fonts, write_pdf
 from .tables import Book, build, department_totals, project_rows, thousand
 from .xlsx import THOUSANDS_FORMAT, write_xlsx, xlsx_bytes
 
@@ -8,7 +8,7 @@ __all__ = [
     "PDF_BASIS_LIMIT",
     "THOUSANDS_FORMAT",
     "Book",
-    "_Pdf",
+    "PdfDocument",
     "build",
     "department_totals",
     "pdf_bytes",

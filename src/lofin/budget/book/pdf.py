@@ -11,6 +11,7 @@ from typing import Any
 from django.utils import timezone
 
 from lofin.budget.models import AccountKind, BudgetVersion, VersionStatus
+from lofin.core import clock
 
 from .tables import (
     KIND_KO,
@@ -42,10 +43,12 @@ PDF_BASIS_LIMIT = 100_000
 
 def pdf_fonts() -> tuple[str, str]:
     """(regular, bold) font names, registered with reportlab once per process."""
-    from reportlab.pdfbase import pdfmetrics
+    # Reportlab loads only when a PDF is made.
+    from reportlab.pdfbase import pdfmetrics  # noqa: PLC0415
 
     if os.path.exists(NANUM_GOTHIC):
-        from reportlab.pdfbase.ttfonts import TTFont
+        # Reportlab loads only when a PDF is made.
+        from reportlab.pdfbase.ttfonts import TTFont  # noqa: PLC0415
 
         registered = set(pdfmetrics.getRegisteredFontNames())
         if "NanumGothic" not in registered:
@@ -56,7 +59,8 @@ def pdf_fonts() -> tuple[str, str]:
                 pdfmetrics.registerFont(TTFont("NanumGothicBold", NANUM_GOTHIC_BOLD))
             bold = "NanumGothicBold"
         return "NanumGothic", bold
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    # Reportlab loads only when a PDF is made.
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont  # noqa: PLC0415
 
     if CID_FALLBACK not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(UnicodeCIDFont(CID_FALLBACK))
@@ -76,7 +80,7 @@ class _Column:
     right: bool = False
 
 
-class _Pdf:
+class PdfDocument:
     """A4 pages of ruled tables drawn straight on the canvas: platypus tables are far too slow for a book of
     tens of thousands of rows. Each page carries the document title, the unit note and its number."""
 
@@ -85,9 +89,10 @@ class _Pdf:
     MARGIN = 36.0
 
     def __init__(self, out: Any, title: str) -> None:
-        from reportlab.lib.pagesizes import A4
-        from reportlab.pdfbase.pdfmetrics import stringWidth
-        from reportlab.pdfgen import canvas
+        # Reportlab loads only when a PDF is made.
+        from reportlab.lib.pagesizes import A4  # noqa: PLC0415
+        from reportlab.pdfbase.pdfmetrics import stringWidth  # noqa: PLC0415
+        from reportlab.pdfgen import canvas  # noqa: PLC0415
 
         self.width, self.height = A4
         self.canvas = canvas.Canvas(out, pagesize=A4, pageCompression=1)
@@ -238,7 +243,7 @@ def write_pdf(version: BudgetVersion, out: Any) -> None:
     sup = book.supplementary
     government = version.government
     with_basis = basis_count(version) <= PDF_BASIS_LIMIT
-    pdf = _Pdf(out, document_title(version))
+    pdf = PdfDocument(out, document_title(version))
 
     def figures(figure: Figure) -> list[str]:
         if sup:
@@ -252,7 +257,7 @@ def write_pdf(version: BudgetVersion, out: Any) -> None:
             ("회계연도", f"{version.year}년"),
             ("예산", version_label_ko(version)),
             ("상태", STATUS_KO.get(VersionStatus(version.status), version.status)),
-            ("작성일시", timezone.localtime().strftime("%Y-%m-%d %H:%M")),
+            ("작성일시", timezone.localtime(clock.now()).strftime("%Y-%m-%d %H:%M")),
             ("단위", UNIT_NOTE_KO),
         ],
         ["1. 세입·세출 총괄", "2. 회계별 세입·세출", "3. 분야·부문별 세출", "4. 성질별 세출", "5. 사업별 세출"],

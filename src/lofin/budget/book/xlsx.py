@@ -9,6 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 from lofin.budget.models import AccountKind, BudgetVersion, VersionStatus
+from lofin.core import clock
 
 from .tables import (
     KIND_KO,
@@ -32,7 +33,7 @@ from .tables import (
 THOUSANDS_FORMAT = '#,##0;"△"#,##0;0'
 
 
-class _Sheet:
+class Sheet:
     """A write-only worksheet: rows are streamed to the file as they are appended, so memory stays flat."""
 
     def __init__(
@@ -43,8 +44,9 @@ class _Sheet:
         amount_columns: Iterable[int],
         freeze: str | None = None,
     ) -> None:
-        from openpyxl.styles import Font
-        from openpyxl.utils import get_column_letter
+        # Openpyxl loads only when a spreadsheet is made.
+        from openpyxl.styles import Font  # noqa: PLC0415
+        from openpyxl.utils import get_column_letter  # noqa: PLC0415
 
         self.ws = workbook.create_sheet(title)
         if freeze:
@@ -56,7 +58,8 @@ class _Sheet:
         self.bold = Font(bold=True)
 
     def _cell(self, value: Any, column: int, bold: bool) -> Any:
-        from openpyxl.cell import WriteOnlyCell
+        # Openpyxl loads only when a spreadsheet is made.
+        from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415
 
         if value is None or (not bold and column not in self.amount_columns):
             return value
@@ -77,14 +80,15 @@ class _Sheet:
 
 def write_xlsx(version: BudgetVersion, out: Any) -> None:
     """The whole book as an XLSX workbook: a cover sheet, then one sheet per table, amounts in 천원 as numbers."""
-    from openpyxl import Workbook
+    # Openpyxl loads only when a spreadsheet is made.
+    from openpyxl import Workbook  # noqa: PLC0415
 
     book = build(version)
     sup = book.supplementary
     workbook = Workbook(write_only=True)
     government = version.government
 
-    cover = _Sheet(workbook, "표지", [18, 60], [])
+    cover = Sheet(workbook, "표지", [18, 60], [])
     cover.row([document_title(version)], bold=True)
     cover.plain([])
     for label, value in (
@@ -92,7 +96,7 @@ def write_xlsx(version: BudgetVersion, out: Any) -> None:
         ("회계연도", f"{version.year}년"),
         ("예산", version_label_ko(version)),
         ("상태", STATUS_KO.get(VersionStatus(version.status), version.status)),
-        ("작성일시", timezone.localtime().strftime("%Y-%m-%d %H:%M")),
+        ("작성일시", timezone.localtime(clock.now()).strftime("%Y-%m-%d %H:%M")),
         ("단위", UNIT_NOTE_KO),
     ):
         cover.plain([label, value])
@@ -102,7 +106,7 @@ def write_xlsx(version: BudgetVersion, out: Any) -> None:
         cover.plain([name])
 
     n = 3 if sup else 1
-    sheet = _Sheet(workbook, "1 세입·세출 총괄", [36] + [16] * (2 * n), range(1, 1 + 2 * n), "B3")
+    sheet = Sheet(workbook, "1 세입·세출 총괄", [36] + [16] * (2 * n), range(1, 1 + 2 * n), "B3")
     sheet.plain(["세입·세출 총괄", None, UNIT_NOTE_KO])
     sheet.row(["구분", *_figure_headers("세입 ", sup), *_figure_headers("세출 ", sup)], bold=True)
     for s in book.summary:
@@ -111,7 +115,7 @@ def write_xlsx(version: BudgetVersion, out: Any) -> None:
             name = "    " + name
         sheet.row([name, *_figure_values(s.revenue, sup), *_figure_values(s.expenditure, sup)], bold=s.level < 2)
 
-    sheet = _Sheet(workbook, "2 회계별", [10, 10, 36] + [16] * n, range(3, 3 + n))
+    sheet = Sheet(workbook, "2 회계별", [10, 10, 36] + [16] * n, range(3, 3 + n))
     sheet.plain(["회계별 세입·세출", None, UNIT_NOTE_KO])
     for section in book.accounts:
         sheet.plain([])
@@ -131,7 +135,7 @@ def write_xlsx(version: BudgetVersion, out: Any) -> None:
         ("분야·부문별 세출", "3 분야·부문별", book.by_function, ("분야", "부문")),
         ("성질별 세출", "4 성질별", book.by_nature, ("그룹", "편성목")),
     ):
-        sheet = _Sheet(workbook, sheet_title, [10, 10, 30] + [16] * (4 + n - 1), range(3, 3 + 4 + n - 1), "D3")
+        sheet = Sheet(workbook, sheet_title, [10, 10, 30] + [16] * (4 + n - 1), range(3, 3 + 4 + n - 1), "D3")
         sheet.plain([title, None, UNIT_NOTE_KO])
         sheet.row(
             ["구분", "코드", "명칭", "계", "일반회계", "특별회계", "기금", *_figure_headers("", sup)[1:]], bold=True
@@ -150,7 +154,7 @@ def write_xlsx(version: BudgetVersion, out: Any) -> None:
                 bold=r.level < 2,
             )
 
-    sheet = _Sheet(workbook, "5 사업별", [10, 14, 40] + [16] * n + [80], range(3, 3 + n), "D3")
+    sheet = Sheet(workbook, "5 사업별", [10, 14, 40] + [16] * n + [80], range(3, 3 + n), "D3")
     sheet.plain(["사업별 세출 (산출근거 포함)", None, UNIT_NOTE_KO])
     sheet.row(["구분", "코드", "명칭", *_figure_headers("", sup), "산출근거"], bold=True)
     basis_column = 3 + n

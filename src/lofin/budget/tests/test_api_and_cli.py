@@ -7,7 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from lofin.budget import actions
+from lofin.budget.actions import adjustment, confirmation, council
+from lofin.budget.actions import setup as budget_setup
 from lofin.budget.models import ExpenditureLine
 from lofin.core import testing
 from lofin.core.actions import do_create_token
@@ -25,15 +26,15 @@ def bearer(user):
 
 
 def confirmed(s):
-    version = actions.do_open_original(s.gov, year=YEAR, actor=s.officer)
+    version = budget_setup.do_open_original(s.gov, year=YEAR, actor=s.officer)
     request_all(s, version)
-    actions.do_close_requests(version, actor=s.officer)
-    actions.do_submit_bill(version, line=[("approve", s.mayor)], actor=s.officer, idempotency_key="b")
+    adjustment.do_close_requests(version, actor=s.officer)
+    adjustment.do_submit_bill(version, line=[("approve", s.mayor)], actor=s.officer, idempotency_key="b")
     version.refresh_from_db()
     approvals.do_approve(version.bill_approval_id, actor=s.mayor)
     version.refresh_from_db()
-    actions.do_record_vote(version, voted_on=dt.date.today() + dt.timedelta(days=1), actor=s.officer)
-    return actions.do_confirm(version, actor=s.officer)
+    council.do_record_vote(version, voted_on=dt.date.today() + dt.timedelta(days=1), actor=s.officer)
+    return confirmation.do_confirm(version, actor=s.officer)
 
 
 def test_cli_show_prints_the_documented_json(setup, capsys):
@@ -53,7 +54,7 @@ def test_cli_show_prints_the_documented_json(setup, capsys):
 
 
 def test_a_confirmed_budget_is_public_and_a_draft_is_not(setup):
-    version = actions.do_open_original(setup.gov, year=YEAR, actor=setup.officer)
+    version = budget_setup.do_open_original(setup.gov, year=YEAR, actor=setup.officer)
     request_all(setup, version)
     anonymous = Client()
     assert anonymous.get(f"/api/v1/budget/1100000/{YEAR}").status_code == 404

@@ -9,7 +9,8 @@ from django.urls import include, path, reverse
 from openpyxl import load_workbook
 
 from lofin import urls as project_urls
-from lofin.budget import actions, book
+from lofin.budget import book
+from lofin.budget.actions import supplementary as budget_supplementary
 from lofin.budget.models import (
     Account,
     AccountKind,
@@ -136,7 +137,7 @@ def budget(seoul):
 def supplementary(seoul, budget):
     """제1회 추경, still in the departments' requests: 생계급여 rises by 5,500,000 won, matched by 취득세."""
     officer = testing.official(seoul, Role.BUDGET_OFFICER, username="budget-officer")
-    version = actions.do_open_supplementary(seoul, year=YEAR, actor=officer)
+    version = budget_supplementary.do_open_supplementary(seoul, year=YEAR, actor=officer)
     ExpenditureLine.objects.filter(version=version, object_code="301-01").update(amount=55_500_000)
     RevenueLine.objects.filter(version=version, revenue_code="111").update(amount=45_500_000)
     return version
@@ -349,8 +350,10 @@ def test_without_the_nanum_font_the_pdf_falls_back_to_a_cid_font(budget, monkeyp
 def test_a_large_pdf_leaves_out_the_basis_and_says_so(budget, monkeypatch):
     monkeypatch.setattr(book.pdf, "PDF_BASIS_LIMIT", 1)
     seen = []
-    original = book._Pdf.note_row
-    monkeypatch.setattr(book._Pdf, "note_row", lambda self, text, left: seen.append(text) or original(self, text, left))
+    original = book.PdfDocument.note_row
+    monkeypatch.setattr(
+        book.PdfDocument, "note_row", lambda self, text, left: seen.append(text) or original(self, text, left)
+    )
     assert book.pdf_bytes(budget["version"]).startswith(b"%PDF")
     assert len(seen) == 1 and "산출근거" in seen[0] and "XLSX" in seen[0]
 

@@ -4,11 +4,17 @@ import datetime as dt
 
 import pytest
 
-from lofin.budget import actions, queries
-from lofin.budget.access import UnknownCode, VersionLocked, WrongStage
-from lofin.budget.actions import BasisIn
-from lofin.budget.models import BudgetVersion, CalcBasis, ExpenditureLine, SubmissionStatus, VersionStatus
-from lofin.budget.rules import BudgetRuleViolation
+from lofin.budget.actions import adjustment, confirmation, requests
+from lofin.budget.actions import council as budget_council
+from lofin.budget.actions import revenue as budget_revenue
+from lofin.budget.actions import setup as budget_setup
+from lofin.budget.actions import supplementary as budget_supplementary
+from lofin.budget.actions.requests import BasisIn
+from lofin.budget.errors import BudgetRuleViolation, UnknownCode, VersionLocked, WrongStage
+from lofin.budget.models import BudgetVersion, CalcBasis, ExpenditureLine, Project, SubmissionStatus, VersionStatus
+from lofin.budget.queries import confirmation as confirmation_queries
+from lofin.budget.queries import supplementary as supplementary_queries
+from lofin.budget.queries import versions as versions_queries
 from lofin.core import testing
 from lofin.core.approvals import actions as approvals
 from lofin.core.errors import InvalidInput, NotFound, PermissionDenied
@@ -21,14 +27,14 @@ pytestmark = pytest.mark.django_db
 
 
 def open_and_request(s):
-    version = actions.do_open_original(s.gov, year=YEAR, actor=s.officer)
+    version = budget_setup.do_open_original(s.gov, year=YEAR, actor=s.officer)
     request_all(s, version)
     return version
 
 
 def walk_to_council(s, version):
-    actions.do_close_requests(version, actor=s.officer)
-    actions.do_submit_bill(
+    adjustment.do_close_requests(version, actor=s.officer)
+    adjustment.do_submit_bill(
         version, line=[("review", s.chief), ("approve", s.mayor)], actor=s.officer, idempotency_key="bill-1"
     )
     version.refresh_from_db()
@@ -40,8 +46,8 @@ def walk_to_council(s, version):
 
 def walk_to_confirmed(s):
     version = walk_to_council(s, open_and_request(s))
-    actions.do_record_vote(version, voted_on=dt.date.today() + dt.timedelta(days=1), actor=s.officer)
-    return actions.do_confirm(version, actor=s.officer)
+    budget_council.do_record_vote(version, voted_on=dt.date.today() + dt.timedelta(days=1), actor=s.officer)
+    return confirmation.do_confirm(version, actor=s.officer)
 
 
 def test_a_department_request_adds_up_its_calculation_basis(setup):
@@ -56,7 +62,7 @@ def test_a_department_request_adds_up_its_calculation_basis(setup):
 
 def test_requesting_again_replaces_the_line_and_its_basis(setup):
     version = open_and_request(setup)
-    actions.do_save_request_line(
+    requests.do_save_request_line(
         version,
         project=setup.senior,
         object_code="307-02",
@@ -70,7 +76,7 @@ def test_requesting_again_replaces_the_line_and_its_basis(setup):
 def test_the_whole_way_from_request_to_confirmation(setup):
     s = setup
     version = open_and_request(s)
-    submission = actions.do_submit_department(
+    submission = requests.do_submit_department(
         version,
         department=s.welfare,
         line=[("approve", s.welfare_chief)],
@@ -82,13 +88,13 @@ def test_the_whole_way_from_request_to_confirmation(setup):
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.SUBMITTED
 
-    actions.do_close_requests(version, actor=s.officer)
+    adjustment.do_close_requests(version, actor=s.officer)
     senior = ExpenditureLine.objects.get(version=version, project=s.senior)
-    actions.do_adjust_line(senior.pk, amount=350_000_000, reason="단가 조정", actor=s.officer)
+    adjustment.do_adjust_line(senior.pk, amount=350_000_000, reason="단가 조정", actor=s.officer)
     revenue = version.revenue_lines.get(revenue_code="111")
-    actions.do_adjust_revenue(revenue.pk, amount=535_000_000, reason="세입 조정", actor=s.officer)
+    budget_revenue.do_adjust_revenue(revenue.pk, amount=535_000_000, reason="세입 조정", actor=s.officer)
 
-    actions.do_submit_bill(
+    adjustment.do_submit_bill(
         version, line=[("review", s.chief), ("approve", s.mayor)], actor=s.officer, idempotency_key="bill-1"
     )
     version.refresh_from_db()
@@ -99,18 +105,18 @@ def test_the_whole_way_from_request_to_confirmation(setup):
     assert version.status == VersionStatus.SUBMITTED and version.submitted_at is not None
 
     senior.refresh_from_db()
-    actions.do_amend_line(senior.pk, amount=340_000_000, reason="의회 감액", head_consent=False, actor=s.officer)
+    budget_council.do_amend_line(senior.pk, amount=340_000_000, reason="의회 감액", head_consent=False, actor=s.officer)
     revenue.refresh_from_db()
-    actions.do_amend_revenue(revenue.pk, amount=525_000_000, reason="감액에 따른 세입 조정", actor=s.officer)
-    actions.do_record_vote(version, voted_on=dt.date.today() + dt.timedelta(days=1), actor=s.officer)
-    version = actions.do_confirm(version, actor=s.officer)
+    budget_revenue.do_amend_revenue(revenue.pk, amount=525_000_000, reason="감액에 따른 세입 조정", actor=s.officer)
+    budget_council.do_record_vote(version, voted_on=dt.date.today() + dt.timedelta(days=1), actor=s.officer)
+    version = confirmation.do_confirm(version, actor=s.officer)
 
     assert version.status == VersionStatus.CONFIRMED
     assert version.total_amount == 600_000_000 + 340_000_000 + 5_000_000
     line = ExpenditureLine.objects.get(version=version, project=s.senior)
     assert (line.requested_amount, line.proposed_amount, line.amount) == (385_000_000, 350_000_000, 340_000_000)
     assert (line.adjust_reason, line.amend_reason) == ("단가 조정", "의회 감액")
-    assert queries.latest_confirmed(s.gov, YEAR) == version
+    assert versions_queries.latest_confirmed(s.gov, YEAR) == version
     steps = list(
         AuditEvent.objects.filter(object_type="budget.budgetversion", object_id=str(version.pk))
         .order_by("seq")
@@ -131,9 +137,9 @@ def test_a_confirmed_budget_cannot_be_changed(setup):
     version = walk_to_confirmed(setup)
     line = version.expenditure_lines.first()
     for act in (
-        lambda: actions.do_adjust_line(line.pk, amount=1, reason="x", actor=setup.officer),
-        lambda: actions.do_amend_line(line.pk, amount=1, reason="x", head_consent=True, actor=setup.officer),
-        lambda: actions.do_save_request_line(
+        lambda: adjustment.do_adjust_line(line.pk, amount=1, reason="x", actor=setup.officer),
+        lambda: budget_council.do_amend_line(line.pk, amount=1, reason="x", head_consent=True, actor=setup.officer),
+        lambda: requests.do_save_request_line(
             version, project=setup.senior, object_code="307-02", actor=setup.officer, basis=[BasisIn("x", 1)]
         ),
     ):
@@ -146,25 +152,25 @@ def test_a_confirmed_budget_cannot_be_changed(setup):
 def test_a_supplementary_budget_starts_from_the_confirmed_one_and_shows_its_changes(setup):
     s = setup
     base = walk_to_confirmed(s)
-    supp = actions.do_open_supplementary(s.gov, year=YEAR, actor=s.officer)
+    supp = budget_supplementary.do_open_supplementary(s.gov, year=YEAR, actor=s.officer)
     assert (supp.number, supp.kind, supp.based_on_id) == (1, "supplementary", base.pk)
     copied = ExpenditureLine.objects.get(version=supp, project=s.senior)
     assert (copied.previous_amount, copied.amount) == (385_000_000, 385_000_000)
     assert copied.basis.count() == 1
-    actions.do_save_request_line(
+    requests.do_save_request_line(
         supp,
         project=s.senior,
         object_code="307-02",
         actor=s.welfare_staff,
         basis=[BasisIn("경로당 운영비 증액", 400_000, 100, 11)],
     )
-    diff = queries.version_diff(supp)
+    diff = supplementary_queries.version_diff(supp)
     assert diff["lines"] == [
         {"key": "100-D112-307-02", "before": 385_000_000, "after": 440_000_000, "change": 55_000_000}
     ]
     assert diff["totals"]["general"] == {"before": 990_000_000, "after": 1_045_000_000, "change": 55_000_000}
     with pytest.raises(WrongStage):
-        actions.do_open_supplementary(s.gov, year=YEAR, actor=s.officer)
+        budget_supplementary.do_open_supplementary(s.gov, year=YEAR, actor=s.officer)
     assert BudgetVersion.objects.get(pk=base.pk).status == VersionStatus.CONFIRMED
 
 
@@ -172,16 +178,16 @@ def test_the_bill_needs_a_reserve_within_one_percent(setup):
     s = setup
     version = open_and_request(s)
     reserve = ExpenditureLine.objects.get(version=version, project=s.reserve)
-    actions.do_save_request_line(
+    requests.do_save_request_line(
         version,
         project=s.reserve,
         object_code="801-01",
         actor=s.officer,
         basis=[BasisIn("일반예비비", 0, amount=50_000_000)],
     )
-    actions.do_close_requests(version, actor=s.officer)
+    adjustment.do_close_requests(version, actor=s.officer)
     with pytest.raises(BudgetRuleViolation) as err:
-        actions.do_submit_bill(version, line=[("approve", s.mayor)], actor=s.officer, idempotency_key="b")
+        adjustment.do_submit_bill(version, line=[("approve", s.mayor)], actor=s.officer, idempotency_key="b")
     assert err.value.detail["rule"] == "R-BP-3"
     version.refresh_from_db()
     assert version.status == VersionStatus.ADJUSTING and reserve.pk
@@ -190,17 +196,17 @@ def test_the_bill_needs_a_reserve_within_one_percent(setup):
 def test_an_unbalanced_bill_is_refused(setup):
     s = setup
     version = open_and_request(s)
-    actions.do_save_revenue_request(version, account=s.general, revenue_code="111", amount=1, actor=s.officer)
-    actions.do_close_requests(version, actor=s.officer)
+    budget_revenue.do_save_revenue_request(version, account=s.general, revenue_code="111", amount=1, actor=s.officer)
+    adjustment.do_close_requests(version, actor=s.officer)
     with pytest.raises(BudgetRuleViolation) as err:
-        actions.do_submit_bill(version, line=[("approve", s.mayor)], actor=s.officer, idempotency_key="b")
+        adjustment.do_submit_bill(version, line=[("approve", s.mayor)], actor=s.officer, idempotency_key="b")
     assert err.value.detail["rule"] == "balance"
 
 
 def test_missing_matching_funds_block_the_bill(setup):
     s = setup
     version = open_and_request(s)
-    actions.do_save_request_line(
+    requests.do_save_request_line(
         version,
         project=s.pension,
         object_code="301-01",
@@ -208,9 +214,9 @@ def test_missing_matching_funds_block_the_bill(setup):
         state_amount=500_000_000,
         basis=[BasisIn("기초연금", 300_000, 2_000, 1)],
     )
-    actions.do_close_requests(version, actor=s.officer)
+    adjustment.do_close_requests(version, actor=s.officer)
     with pytest.raises(BudgetRuleViolation) as err:
-        actions.do_submit_bill(version, line=[("approve", s.mayor)], actor=s.officer, idempotency_key="b")
+        adjustment.do_submit_bill(version, line=[("approve", s.mayor)], actor=s.officer, idempotency_key="b")
     assert err.value.detail["rule"] == "matching"
 
 
@@ -218,7 +224,7 @@ def test_matching_is_checked_per_project_even_when_two_share_a_name_and_rate(set
     s = setup
     unit = s.pension.parent
     twins = [
-        actions.do_create_project(
+        budget_setup.do_create_project(
             s.gov,
             year=YEAR,
             level="detail",
@@ -232,11 +238,11 @@ def test_matching_is_checked_per_project_even_when_two_share_a_name_and_rate(set
         )
         for code in ("D113", "D114")
     ]
-    version = actions.do_open_original(s.gov, year=YEAR, actor=s.officer)
+    version = budget_setup.do_open_original(s.gov, year=YEAR, actor=s.officer)
     # The first has far more local money than it needs, the second far too little: pooled by name (190,000,000 of
     # State money against 910,000,000 local) the shortfall of the second would not show.
     for project, price, state in ((twins[0], 1_000_000, 100_000_000), (twins[1], 100_000, 90_000_000)):
-        actions.do_save_request_line(
+        requests.do_save_request_line(
             version,
             project=project,
             object_code="307-02",
@@ -245,15 +251,17 @@ def test_matching_is_checked_per_project_even_when_two_share_a_name_and_rate(set
             basis=[BasisIn("돌봄 보조", price, 1_000, 1)],
         )
     # 90,000,000 at a 70 % State share needs 90,000,000 × 30 / 70 = 38,571,428.6, rounded up, of local funds.
-    assert queries.matching_shortfalls(version) == [("노인 돌봄 국고사업", 90_000_000, 10_000_000, 38_571_429)]
+    assert confirmation_queries.matching_shortfalls(version) == [
+        ("노인 돌봄 국고사업", 90_000_000, 10_000_000, 38_571_429)
+    ]
 
 
 def test_a_project_that_failed_investment_review_cannot_be_budgeted(setup):
     s = setup
-    actions.do_record_investment_review(s.senior, outcome="reconsider", actor=s.officer)
-    version = actions.do_open_original(s.gov, year=YEAR, actor=s.officer)
+    budget_setup.do_record_investment_review(s.senior, outcome="reconsider", actor=s.officer)
+    version = budget_setup.do_open_original(s.gov, year=YEAR, actor=s.officer)
     with pytest.raises(BudgetRuleViolation):
-        actions.do_save_request_line(
+        requests.do_save_request_line(
             version, project=s.senior, object_code="307-02", actor=s.welfare_staff, basis=[BasisIn("x", 1_000)]
         )
     assert not ExpenditureLine.objects.filter(version=version).exists()
@@ -264,12 +272,12 @@ def test_the_council_cannot_raise_a_programme_without_the_heads_consent(setup):
     version = walk_to_council(s, open_and_request(s))
     senior = ExpenditureLine.objects.get(version=version, project=s.senior)
     with pytest.raises(BudgetRuleViolation):
-        actions.do_amend_line(senior.pk, amount=400_000_000, reason="증액", head_consent=False, actor=s.officer)
+        budget_council.do_amend_line(senior.pk, amount=400_000_000, reason="증액", head_consent=False, actor=s.officer)
     senior.refresh_from_db()
     assert senior.amount == 385_000_000
-    actions.do_amend_line(senior.pk, amount=400_000_000, reason="증액(동의)", head_consent=True, actor=s.officer)
+    budget_council.do_amend_line(senior.pk, amount=400_000_000, reason="증액(동의)", head_consent=True, actor=s.officer)
     with pytest.raises(BudgetRuleViolation):
-        actions.do_council_add_line(
+        budget_council.do_council_add_line(
             version,
             project=s.senior,
             object_code="201-01",
@@ -282,27 +290,27 @@ def test_the_council_cannot_raise_a_programme_without_the_heads_consent(setup):
 
 def test_only_the_responsible_department_or_the_budget_office_requests(setup):
     s = setup
-    version = actions.do_open_original(s.gov, year=YEAR, actor=s.officer)
+    version = budget_setup.do_open_original(s.gov, year=YEAR, actor=s.officer)
     other = testing.official(s.gov, Role.OFFICIAL, username="other", dept=s.budget_office)
     with pytest.raises(PermissionDenied):
-        actions.do_save_request_line(
+        requests.do_save_request_line(
             version, project=s.senior, object_code="307-02", actor=other, basis=[BasisIn("x", 1_000)]
         )
 
 
 def test_a_department_of_another_government_gets_not_found_and_writes_nothing(setup):
     s = setup
-    version = actions.do_open_original(s.gov, year=YEAR, actor=s.officer)
+    version = budget_setup.do_open_original(s.gov, year=YEAR, actor=s.officer)
     busan = testing.government("2600000")
     outsider = testing.official(busan, Role.BUDGET_OFFICER, username="busan", position=Position.STAFF)
     before = AuditEvent.objects.count()
     with pytest.raises(NotFound):
-        actions.do_save_request_line(
+        requests.do_save_request_line(
             version, project=s.senior, object_code="307-02", actor=outsider, basis=[BasisIn("x", 1_000)]
         )
     foreign_dept = testing.department(busan, "9000", "부산 부서")
     with pytest.raises(NotFound):
-        actions.do_submit_department(version, department=foreign_dept, line=[], actor=s.officer, idempotency_key="x")
+        requests.do_submit_department(version, department=foreign_dept, line=[], actor=s.officer, idempotency_key="x")
     assert AuditEvent.objects.count() == before + 1  # the department created above, nothing else
 
 
@@ -318,9 +326,9 @@ def test_a_department_of_another_government_gets_not_found_and_writes_nothing(se
     ],
 )
 def test_bad_request_lines_are_refused_and_nothing_is_written(setup, object_code, basis, error):
-    version = actions.do_open_original(setup.gov, year=YEAR, actor=setup.officer)
+    version = budget_setup.do_open_original(setup.gov, year=YEAR, actor=setup.officer)
     with pytest.raises(error):
-        actions.do_save_request_line(
+        requests.do_save_request_line(
             version, project=setup.senior, object_code=object_code, actor=setup.welfare_staff, basis=basis
         )
     assert not ExpenditureLine.objects.filter(version=version).exists()
@@ -329,17 +337,17 @@ def test_bad_request_lines_are_refused_and_nothing_is_written(setup, object_code
 
 def test_an_adjustment_needs_a_reason(setup):
     version = open_and_request(setup)
-    actions.do_close_requests(version, actor=setup.officer)
+    adjustment.do_close_requests(version, actor=setup.officer)
     line = ExpenditureLine.objects.get(version=version, project=setup.senior)
     with pytest.raises(InvalidInput):
-        actions.do_adjust_line(line.pk, amount=1, reason=" ", actor=setup.officer)
+        adjustment.do_adjust_line(line.pk, amount=1, reason=" ", actor=setup.officer)
     line.refresh_from_db()
     assert line.amount == 385_000_000
 
 
 def test_the_summary_of_the_cli_and_the_api(setup):
     version = walk_to_confirmed(setup)
-    data = queries.summary(version)
+    data = versions_queries.summary(version)
     assert data["totals"] == {
         "general": 990_000_000,
         "enterprise_special": 0,
@@ -353,18 +361,17 @@ def test_the_summary_of_the_cli_and_the_api(setup):
 
 
 def test_projects_are_carried_into_the_next_year(setup):
-    created = actions.do_copy_projects(setup.gov, from_year=YEAR, to_year=YEAR + 1, actor=setup.officer)
+    created = budget_setup.do_copy_projects(setup.gov, from_year=YEAR, to_year=YEAR + 1, actor=setup.officer)
     assert created == 7
-    from lofin.budget.models import Project
 
     copied = Project.objects.get(government=setup.gov, year=YEAR + 1, code="D112")
     assert (copied.parent.code, copied.parent.parent.code, copied.function_code) == ("U110", "P100", "085")
-    assert actions.do_copy_projects(setup.gov, from_year=YEAR, to_year=YEAR + 1, actor=setup.officer) == 0
+    assert budget_setup.do_copy_projects(setup.gov, from_year=YEAR, to_year=YEAR + 1, actor=setup.officer) == 0
 
 
 def test_continuing_expenditure_is_limited_to_five_years(setup):
-    version = actions.do_open_original(setup.gov, year=YEAR, actor=setup.officer)
-    item = actions.do_register_continuing(
+    version = budget_setup.do_open_original(setup.gov, year=YEAR, actor=setup.officer)
+    item = budget_setup.do_register_continuing(
         version,
         project_code="D112",
         name="복지관 건립",
@@ -376,7 +383,7 @@ def test_continuing_expenditure_is_limited_to_five_years(setup):
     )
     assert item.total_amount == 9_000_000_000
     with pytest.raises(BudgetRuleViolation):
-        actions.do_register_continuing(
+        budget_setup.do_register_continuing(
             version,
             project_code="D112",
             name="장기 사업",

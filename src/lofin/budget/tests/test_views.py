@@ -3,10 +3,12 @@
 import datetime as dt
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from lofin.budget import actions
-from lofin.budget.models import BudgetVersion, ExpenditureLine, VersionStatus
+from lofin.budget.actions import adjustment
+from lofin.budget.actions import setup as budget_setup
+from lofin.budget.models import Attachment, BudgetVersion, ExpenditureLine, Project, VersionStatus
 from lofin.core import testing
 from lofin.core.approvals import actions as approvals
 from lofin.core.roles import AccountType, Role
@@ -28,19 +30,19 @@ def base(s):
 
 def test_every_screen_renders_for_the_budget_office(setup):
     s = setup
-    version = actions.do_open_original(s.gov, year=YEAR, actor=s.officer)
+    version = budget_setup.do_open_original(s.gov, year=YEAR, actor=s.officer)
     request_all(s, version)
     officer = client(s.officer)
     for path in ("/", f"/{YEAR}/v0/", f"/{YEAR}/v0/request/", f"/{YEAR}/v0/revenue/"):
         response = officer.get(base(s) + path)
         assert response.status_code == 200, path
-    actions.do_close_requests(version, actor=s.officer)
+    adjustment.do_close_requests(version, actor=s.officer)
     assert officer.get(base(s) + f"/{YEAR}/v0/adjust/").status_code == 200
 
 
 def test_a_department_saves_a_line_from_pasted_spreadsheet_rows(setup):
     s = setup
-    actions.do_open_original(s.gov, year=YEAR, actor=s.officer)
+    budget_setup.do_open_original(s.gov, year=YEAR, actor=s.officer)
     response = client(s.welfare_staff).post(
         base(s) + f"/{YEAR}/v0/request/",
         {
@@ -60,7 +62,7 @@ def test_a_department_saves_a_line_from_pasted_spreadsheet_rows(setup):
 
 def test_a_pasted_row_with_a_word_for_a_number_is_refused(setup):
     s = setup
-    actions.do_open_original(s.gov, year=YEAR, actor=s.officer)
+    budget_setup.do_open_original(s.gov, year=YEAR, actor=s.officer)
     response = client(s.welfare_staff).post(
         base(s) + f"/{YEAR}/v0/request/",
         {
@@ -78,9 +80,9 @@ def test_a_pasted_row_with_a_word_for_a_number_is_refused(setup):
 
 def test_adjusting_a_line_with_htmx_returns_the_row(setup):
     s = setup
-    version = actions.do_open_original(s.gov, year=YEAR, actor=s.officer)
+    version = budget_setup.do_open_original(s.gov, year=YEAR, actor=s.officer)
     request_all(s, version)
-    actions.do_close_requests(version, actor=s.officer)
+    adjustment.do_close_requests(version, actor=s.officer)
     line = ExpenditureLine.objects.get(project=s.senior)
     response = client(s.officer).post(
         base(s) + f"/lines/{line.pk}/adjust/", {"amount": "300000000", "reason": "단가 조정"}, HTTP_HX_REQUEST="true"
@@ -92,7 +94,7 @@ def test_adjusting_a_line_with_htmx_returns_the_row(setup):
 
 def test_the_stages_through_the_screens(setup):
     s = setup
-    version = actions.do_open_original(s.gov, year=YEAR, actor=s.officer)
+    version = budget_setup.do_open_original(s.gov, year=YEAR, actor=s.officer)
     request_all(s, version)
     officer = client(s.officer)
     officer.post(base(s) + f"/{YEAR}/v0/close/")
@@ -111,7 +113,7 @@ def test_the_stages_through_the_screens(setup):
 
 def test_residents_see_confirmed_budgets_only_and_outsiders_nothing(setup):
     s = setup
-    actions.do_open_original(s.gov, year=YEAR, actor=s.officer)
+    budget_setup.do_open_original(s.gov, year=YEAR, actor=s.officer)
     resident = testing.person(s.gov, AccountType.RESIDENT, username="resident")
     assert client(resident).get(base(s) + f"/{YEAR}/v0/").status_code == 404
     assert client(resident).get(base(s) + "/").status_code == 200
@@ -140,7 +142,6 @@ def test_the_set_up_page_adds_projects_and_records_reviews(setup):
         },
     )
     assert response.status_code == 302
-    from lofin.budget.models import Project
 
     added = Project.objects.get(government=s.gov, year=YEAR, code="D113")
     assert (added.parent.code, added.gender_sensitive) == ("U110", True)
@@ -151,14 +152,12 @@ def test_the_set_up_page_adds_projects_and_records_reviews(setup):
 
 
 def test_attachments_are_kept_with_the_budget_and_served_to_members_only(setup, settings, tmp_path):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}},
     }
     s = setup
-    actions.do_open_original(s.gov, year=YEAR, actor=s.officer)
+    budget_setup.do_open_original(s.gov, year=YEAR, actor=s.officer)
     welfare = client(s.welfare_staff)
     welfare.post(
         base(s) + f"/{YEAR}/v0/attach/",
@@ -168,7 +167,6 @@ def test_attachments_are_kept_with_the_budget_and_served_to_members_only(setup, 
         base(s) + f"/{YEAR}/v0/attach/", {"file": SimpleUploadedFile("run.exe", b"MZ", "application/octet-stream")}
     )
     assert refused.status_code == 302
-    from lofin.budget.models import Attachment
 
     attachment = Attachment.objects.get()
     assert attachment.name == "경로당 현황"

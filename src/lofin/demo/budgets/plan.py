@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from lofin.budget import rules
 from lofin.budget.models import AccountKind, ProjectLevel, VersionKind
+from lofin.budget.rules import council as council_rules
 
 from .amounts import Budget, YearPlanner
 from .basis import basis_rows
@@ -408,7 +408,7 @@ class Planner:
 
     def _original_version(self, year: int, rng: random.Random) -> VersionPlan:
         """본예산 dates within 지방자치법 §142: the bill by the statutory day, the vote before its deadline."""
-        due = rules.deadlines(self.info.level, year)
+        due = council_rules.deadlines(self.info.level, year)
         submitted = _weekday_on_or_before(due.bill_due - dt.timedelta(days=rng.randrange(6)))
         voted = _weekday_on_or_before(due.vote_due - dt.timedelta(days=rng.randrange(4)))
         confirmed = _weekday_on_or_after(voted + dt.timedelta(days=1 + rng.randrange(3)))

@@ -25,8 +25,8 @@ from collections import Counter
 
 from django.db import transaction
 
-from lofin.budget import queries as budget_queries
 from lofin.budget.models import Account, ExpenditureLine, NationalCode, RevenueLine
+from lofin.budget.queries import versions as versions_queries
 from lofin.core import audit, governments, workdays
 from lofin.core.models import LocalGovernment, User
 from lofin.execution.models import BudgetLine, Office
@@ -136,7 +136,7 @@ def load_government(
     bulk = Bulk()
     done = []
     for year in years:
-        version = budget_queries.latest_confirmed(gov, year)
+        version = versions_queries.latest_confirmed(gov, year)
         if version is None:
             continue
         cal = calendars[year]

@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 from django.db.models import F
 
-from lofin.budget import actions, queries, rules
+from lofin.budget.actions import confirmation
 from lofin.budget.models import (
     Account,
     BudgetVersion,
@@ -24,6 +24,11 @@ from lofin.budget.models import (
     VersionKind,
     VersionStatus,
 )
+from lofin.budget.queries import confirmation as confirmation_queries
+from lofin.budget.queries import supplementary as supplementary_queries
+from lofin.budget.queries import versions as versions_queries
+from lofin.budget.rules import confirmation as confirmation_rules
+from lofin.budget.rules import council as council_rules
 from lofin.core import governments
 from lofin.core.models import AuditEvent, Department, LocalGovernment
 from lofin.demo import budgets, registry
@@ -66,13 +71,13 @@ def original(gov: LocalGovernment, year: int) -> BudgetVersion:
 def test_2023_totals_equal_the_published_budgets_to_the_won(tiny):
     for gov in tiny:
         version = original(gov, 2023)
-        assert queries.kind_totals(version) == published(gov.code)
+        assert versions_queries.kind_totals(version) == published(gov.code)
         assert version.total_amount == published(gov.code)["total"]
 
 
 def test_the_budget_summary_shows_the_published_2023_totals(tiny):
     for gov in tiny:
-        summary = queries.summary(queries.version_for(None, gov, 2023))
+        summary = versions_queries.summary(versions_queries.version_for(None, gov, 2023))
         assert summary["totals"] == published(gov.code)
         assert sum(line["amount"] for line in summary["lines"]) == published(gov.code)["total"]
         assert sum(field["amount"] for field in summary["by_field"].values()) == published(gov.code)["total"]
@@ -84,18 +89,18 @@ def test_later_years_grow_every_kind_by_the_documented_rate(tiny):
         for year in (2024, 2025, 2026):
             expected = {key: grown(amount, year) for key, amount in expected.items() if key != "total"}
             expected["total"] = sum(expected.values())
-            assert queries.kind_totals(original(gov, year)) == expected, (gov.code, year)
+            assert versions_queries.kind_totals(original(gov, year)) == expected, (gov.code, year)
 
 
 def test_every_loaded_version_passes_the_budget_rules(tiny):
     versions = list(BudgetVersion.objects.filter(government__in=tiny).select_related("government"))
     assert len(versions) == len(tiny) * 5
     for version in versions:
-        actions.check_version(version)  # balance per account, 예비비, 투자심사, 지방비 matching
+        confirmation.check_version(version)  # balance per account, 예비비, 투자심사, 지방비 matching
         assert version.status == VersionStatus.CONFIRMED
         assert version.total_amount == sum(version.expenditure_lines.values_list("amount", flat=True))
         general = Account.objects.get(government=version.government, code="100")
-        reserve = queries.reserve_total(version, general.pk)
+        reserve = confirmation_queries.reserve_total(version, general.pk)
         general_total = sum(
             ExpenditureLine.objects.filter(version=version, account=general).values_list("amount", flat=True)
         )
@@ -104,7 +109,7 @@ def test_every_loaded_version_passes_the_budget_rules(tiny):
 
 def test_original_budgets_keep_the_statutory_calendar(tiny):
     for version in BudgetVersion.objects.filter(government__in=tiny, number=0).select_related("government"):
-        due = rules.deadlines(version.government.level, version.year)
+        due = council_rules.deadlines(version.government.level, version.year)
         assert version.submitted_at.date() <= due.bill_due
         assert version.submitted_at.date() <= version.voted_on <= due.vote_due
         assert version.voted_on <= version.confirmed_at.date() < dt.date(version.year, 1, 1)
@@ -118,7 +123,7 @@ def test_state_subsidised_projects_are_matched_and_some_are_gender_budgeted(tiny
             version=version, project__state_share_bp__isnull=False, state_amount__gt=0
         )
         assert subsidised.exists()
-        assert queries.matching_shortfalls(version) == []
+        assert confirmation_queries.matching_shortfalls(version) == []
         assert not ExpenditureLine.objects.filter(version=version, state_amount__gt=0).exclude(
             project__state_share_bp__isnull=False
         )
@@ -207,7 +212,7 @@ def test_the_2025_supplementary_budget_amends_the_original(tiny):
         base = original(gov, 2025)
         amended = BudgetVersion.objects.get(government=gov, year=2025, number=1)
         assert amended.kind == VersionKind.SUPPLEMENTARY and amended.based_on_id == base.pk
-        assert queries.latest_confirmed(gov, 2025) == amended
+        assert versions_queries.latest_confirmed(gov, 2025) == amended
         assert base.confirmed_at < amended.submitted_at
         before = {
             (line.project_id, line.object_code): line.amount for line in ExpenditureLine.objects.filter(version=base)
@@ -224,7 +229,7 @@ def test_the_2025_supplementary_budget_amends_the_original(tiny):
         }
         for line in RevenueLine.objects.filter(version=amended):
             assert line.previous_amount == base_revenue.get((line.account_id, line.revenue_code), 0)
-        assert queries.version_diff(amended)["lines"]
+        assert supplementary_queries.version_diff(amended)["lines"]
 
 
 def test_each_government_load_is_one_audit_record(tiny):
@@ -272,7 +277,9 @@ def test_the_small_plan_is_exact_and_lawful_for_every_government():
                     if v == position:
                         by_kind[{"fund": "funds"}.get(kind_of[account], kind_of[account])] += amount
                 assert by_kind == {k: v for k, v in published(code).items() if k != "total"}, code
-            reserve = sum(line[5] for line in plan.lines if line[0] == position and line[3] in rules.RESERVE_CODES)
+            reserve = sum(
+                line[5] for line in plan.lines if line[0] == position and line[3] in confirmation_rules.RESERVE_CODES
+            )
             assert 0 < reserve * 100 <= expenditure[position, "100"], code
         details_2023 = sum(1 for project in plan.projects if project[0] == 2023 and project[1] == "detail")
         assert 25 <= details_2023 <= 400, (code, details_2023)

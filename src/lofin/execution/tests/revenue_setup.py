@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lofin.budget import actions as budget
+from lofin.budget.actions import setup
 from lofin.budget.models import Account
 from lofin.core import testing
 from lofin.core.models import LocalGovernment, User
@@ -28,7 +28,7 @@ def _government(code: str, prefix: str) -> tuple[LocalGovernment, Account, User]
     gov = testing.government(code)
     office = testing.department(gov, "1200", "세정과")
     officer = testing.official(gov, Role.BUDGET_OFFICER, username=f"{prefix}-budget", dept=office)
-    account = budget.do_create_account(gov, code="100", name="일반회계", kind="general", actor=officer)
+    account = setup.do_create_account(gov, code="100", name="일반회계", kind="general", actor=officer)
     collector = testing.official(gov, Role.REVENUE_OFFICER, username=f"{prefix}-jingsu", dept=office)
     return gov, account, collector
 

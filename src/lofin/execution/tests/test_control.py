@@ -444,27 +444,27 @@ def test_the_database_itself_refuses_an_overdrawn_line(ex):
 
 
 def test_a_supplementary_budget_cannot_cut_below_the_allocation(ex):
-    from lofin.budget import actions as budget
-    from lofin.budget.actions import BasisIn
+    from lofin.budget.actions import adjustment, confirmation, council, requests, revenue, supplementary
+    from lofin.budget.actions.requests import BasisIn
     from lofin.core.approvals import actions as approvals
 
     funded(ex, 300_000_000)
     s = ex.s
-    supp = budget.do_open_supplementary(s.gov, year=YEAR, actor=s.officer)
-    budget.do_save_request_line(
+    supp = supplementary.do_open_supplementary(s.gov, year=YEAR, actor=s.officer)
+    requests.do_save_request_line(
         supp, project=s.senior, object_code="307-02", actor=s.welfare_staff, basis=[BasisIn("감액", 1_000, 1, 1)]
     )
-    budget.do_save_revenue_request(
+    revenue.do_save_revenue_request(
         supp, account=s.general, revenue_code="111", amount=570_000_000 - 384_999_000, actor=s.officer
     )
-    budget.do_close_requests(supp, actor=s.officer)
-    budget.do_submit_bill(supp, line=[("approve", s.mayor)], actor=s.officer, idempotency_key="supp")
+    adjustment.do_close_requests(supp, actor=s.officer)
+    adjustment.do_submit_bill(supp, line=[("approve", s.mayor)], actor=s.officer, idempotency_key="supp")
     supp.refresh_from_db()
     approvals.do_approve(supp.bill_approval_id, actor=s.mayor)
     supp.refresh_from_db()
-    budget.do_record_vote(supp, voted_on=dt.date.today(), actor=s.officer)
+    council.do_record_vote(supp, voted_on=dt.date.today(), actor=s.officer)
     with pytest.raises(rules.OverAppropriation):
-        budget.do_confirm(supp, actor=s.officer)
+        confirmation.do_confirm(supp, actor=s.officer)
     supp.refresh_from_db()
     assert supp.status == "voted"
     ex.senior.refresh_from_db()

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lofin.accounting.models import JournalEntry
-from lofin.budget import actions as budget_actions
+from lofin.budget.actions import setup
 from lofin.budget.models import ContinuingExpenditure, Project
 from lofin.core import audit, testing
 from lofin.core.actions import do_create_token
@@ -224,7 +224,7 @@ def test_carry_over_into_a_next_year_line_that_has_a_budget_adds_to_it(year):
     budget + carried-in, and the carried part is allocated at once (지방재정법 §50)."""
     projects = {}
     for old in (year.s.senior.parent.parent, year.s.senior.parent, year.s.senior):
-        projects[old.level] = budget_actions.do_create_project(
+        projects[old.level] = setup.do_create_project(
             year.s.gov,
             year=YEAR + 1,
             level=old.level,

@@ -7,7 +7,7 @@ import json
 import pytest
 from django.test import Client
 
-from lofin.budget import actions as budget_actions
+from lofin.budget.actions import setup as budget_setup
 from lofin.budget.models import Project
 from lofin.budget.testing import build_setup
 from lofin.core import testing
@@ -113,7 +113,7 @@ def test_officials_run_a_cycle_through_the_api_and_followers_are_told():
     assert status_of(two) == "selected"
 
     setup = build_setup(GOV, year=pb.cycle.year)
-    version = budget_actions.do_open_original(pb.gov, year=pb.cycle.year, actor=setup.officer)
+    version = budget_setup.do_open_original(pb.gov, year=pb.cycle.year, actor=setup.officer)
     unit = Project.objects.get(government=pb.gov, year=pb.cycle.year, code="U110")
     linked = post(manager, f"{base}/proposals/{two.pk}/link", {"project_id": setup.senior.pk, "amount": 50_000_000})
     assert (linked.status_code, linked.json()["status"]) == (200, "adopted")

@@ -6,7 +6,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from lofin.budget import actions as budget_actions
+from lofin.budget.actions import setup as budget_setup
 from lofin.budget.models import ExpenditureLine, Project
 from lofin.budget.testing import build_setup
 from lofin.core import testing
@@ -48,7 +48,7 @@ def test_selected_projects_become_requests_in_the_next_budget_and_are_tracked():
     # Votes: 1 → 1, 2 → 3, 3 → 2. Greedy: 2 (40) and 3 (50) fit in 100; 1 (30) does not.
     assert set(Proposal.objects.filter(status="selected").values_list("pk", flat=True)) == {two, three}
     setup = build_setup("1133000", year=pb.cycle.year)
-    version = budget_actions.do_open_original(pb.gov, year=pb.cycle.year, actor=setup.officer)
+    version = budget_setup.do_open_original(pb.gov, year=pb.cycle.year, actor=setup.officer)
     unit = Project.objects.get(government=pb.gov, year=pb.cycle.year, code="U110")
     with pytest.raises(InvalidInput):
         adoption.do_adopt_into_request(
@@ -128,10 +128,10 @@ def test_link_to_an_existing_project_and_tenancy():
     assert Proposal.objects.get(pk=two).budget_project == setup.senior
     other_gov = testing.government("1134000")
     other_officer = testing.official(other_gov, "budget_officer", username="other-officer")
-    account = budget_actions.do_create_account(
+    account = budget_setup.do_create_account(
         other_gov, code="100", name="일반회계", kind="general", actor=other_officer
     )
-    foreign = budget_actions.do_create_project(
+    foreign = budget_setup.do_create_project(
         other_gov,
         year=pb.cycle.year,
         level="policy",

@@ -278,7 +278,7 @@ def test_report_and_election_downloads_for_officials():
 
 
 def test_adopt_into_the_budget_start_execution_and_close():
-    from lofin.budget import actions as budget_actions
+    from lofin.budget.actions import setup as budget_setup
     from lofin.budget.models import Project
     from lofin.budget.testing import build_setup
 
@@ -292,7 +292,7 @@ def test_adopt_into_the_budget_start_execution_and_close():
     manager = client_for(pb.manager)
     manager.post(f"/g/{g}/participation/{c}/count/", {"idempotency_key": KEY})
     setup = build_setup(g, year=pb.cycle.year)
-    version = budget_actions.do_open_original(pb.gov, year=pb.cycle.year, actor=setup.officer)
+    version = budget_setup.do_open_original(pb.gov, year=pb.cycle.year, actor=setup.officer)
     unit = Project.objects.get(government=pb.gov, year=pb.cycle.year, code="U110")
     url = f"/g/{g}/participation/{c}/adopt/"
     assert manager.get(url).status_code == 200

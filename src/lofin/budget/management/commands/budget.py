@@ -5,8 +5,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from lofin.budget import codes, queries, rules
+from lofin.budget import codes
 from lofin.budget.models import BudgetVersion
+from lofin.budget.queries import versions as versions_queries
+from lofin.budget.rules import council as council_rules
 from lofin.core.models import LocalGovernment
 
 
@@ -36,14 +38,14 @@ class Command(BaseCommand):
         if government is None:
             raise CommandError(f"unknown government code: {options['government']}")
         if action == "deadlines":
-            due = rules.deadlines(government.level, options["year"])
+            due = council_rules.deadlines(government.level, options["year"])
             self.stdout.write(json.dumps({"bill_due": str(due.bill_due), "vote_due": str(due.vote_due)}))
             return
         number = options["version"] if options["version"] is not None else 0
         version = BudgetVersion.objects.filter(government=government, year=options["year"], number=number).first()
         if version is None:
             raise CommandError(f"no budget version {number} of {options['year']} for {government.code}")
-        data = queries.summary(version)
+        data = versions_queries.summary(version)
         if options["json"]:
             self.stdout.write(json.dumps(data, ensure_ascii=False))
             return

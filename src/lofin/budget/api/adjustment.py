@@ -1,0 +1,42 @@
+"""The budget office's adjustment (조정): requests closed, lines adjusted, the bill sent to the head (결재)."""
+
+from __future__ import annotations
+
+from ninja import Header, Router
+
+from lofin.core.approvals.queries import people_on_line
+from lofin.core.http import AuthedRequest
+from lofin.core.types import Id
+
+from ..actions import adjustment
+from ..models import BudgetVersion, ExpenditureLine
+from ..schemas.adjustment import AdjustIn
+from ..schemas.requests import ApprovalLineIn, LineOut
+from ..schemas.versions import VersionOut
+from .common import writable_line, writable_version
+
+router = Router()
+
+
+@router.post("/budget/versions/{version_id}/close-requests", response=VersionOut, summary="요구 마감")
+def close_requests(request: AuthedRequest, version_id: Id) -> BudgetVersion:
+    return adjustment.do_close_requests(writable_version(request, version_id), actor=request.user)
+
+
+@router.post("/budget/lines/{line_id}/adjust", response=LineOut, summary="조정 by the budget office")
+def adjust(request: AuthedRequest, line_id: Id, payload: AdjustIn) -> ExpenditureLine:
+    line = writable_line(request, ExpenditureLine, line_id)
+    return adjustment.do_adjust_line(line.pk, amount=payload.amount, reason=payload.reason, actor=request.user)
+
+
+@router.post("/budget/versions/{version_id}/submit-bill", response=VersionOut, summary="Send the bill to the head")
+def submit_bill(
+    request: AuthedRequest,
+    version_id: Id,
+    payload: ApprovalLineIn,
+    idempotency_key: str = Header(..., alias="Idempotency-Key"),
+) -> BudgetVersion:
+    version = writable_version(request, version_id)
+    return adjustment.do_submit_bill(
+        version, line=people_on_line(payload.line), actor=request.user, idempotency_key=idempotency_key
+    )

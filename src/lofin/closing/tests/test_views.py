@@ -1,0 +1,94 @@
+"""The workspace screens of the books and the 결산: every page answers for an official of the government, the
+closing runs from its form once, downloads are the stored bytes, another government's official gets 404."""
+
+import pytest
+from django.test import Client
+
+from lofin.closing import actions
+from lofin.closing.models import ClosingRun
+from lofin.core import testing
+from lofin.core.roles import Role
+from lofin.execution.testing import YEAR
+
+from .books import build_books
+from .conftest import AFTER_THE_YEAR
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def books(db, travel):
+    books = build_books()
+    travel(AFTER_THE_YEAR)
+    return books
+
+
+def client_for(user):
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def test_an_official_reads_the_books_and_closes_the_year(books):
+    code = books.ex.s.gov.code
+    c = client_for(books.ex.finance)
+    base = f"/g/{code}/accounting/{YEAR}"
+    r = c.get(f"{base}/trial-balance/")
+    assert r.status_code == 200
+    assert 'id="tb-1110"' in r.content.decode()
+    r = c.get(f"{base}/trial-balance/?entity=fund&month_from=13&month_to=14")
+    assert r.status_code == 200
+    body = r.content.decode()
+    assert 'id="tb-1110"' in body and 'id="tb-5200"' not in body
+    assert c.get(f"{base}/ledger/1110/").status_code == 200
+    assert c.get(f"{base}/ledger/9999/").status_code == 404
+    r = c.get(f"{base}/statements/general/")
+    assert r.status_code == 200
+    assert 'data-figure="assets">2,030' in r.content.decode()
+    assert c.get(f"{base}/statements/other_special/").status_code == 404
+    assert c.get(f"{base}/budget-result/").status_code == 200
+    r = c.get(f"{base}/budget-result/?entity=fund")
+    assert r.status_code == 200 and 'aria-current="page">기금회계' in r.content.decode()
+    assert c.get(f"{base}/budget-result/?entity=nothing").status_code == 404
+    r = c.get(f"{base}/closing/")
+    assert 'data-status="in_progress"' in r.content.decode()
+    key = "a" * 32
+    r = c.post(f"{base}/closing/", {"idempotency_key": key})
+    assert r.status_code == 302
+    r = c.post(f"{base}/closing/", {"idempotency_key": key})
+    assert r.status_code == 302
+    assert ClosingRun.objects.count() == 1
+    assert 'data-status="closed"' in c.get(f"{base}/closing/").content.decode()
+    first = c.get(f"{base}/statements/consolidated/position.xlsx").content
+    assert c.get(f"{base}/statements/consolidated/position.xlsx").content == first
+    assert c.get(f"{base}/statements/fund/notes.pdf").content.startswith(b"%PDF")
+    assert c.get(f"{base}/statements/consolidated/nothing.pdf").status_code == 404
+
+
+def test_another_government_gets_not_found_and_readers_cannot_close(books):
+    code = books.ex.s.gov.code
+    outsider = testing.official(testing.government("2600000"), Role.FINANCE_OFFICER, username="outsider")
+    c = client_for(outsider)
+    for path in ("trial-balance/", "statements/consolidated/", "budget-result/", "closing/"):
+        assert c.get(f"/g/{code}/accounting/{YEAR}/{path}").status_code == 404
+    reader = client_for(books.ex.s.welfare_staff)
+    assert reader.get(f"/g/{code}/accounting/{YEAR}/closing/").status_code == 200
+    assert reader.post(f"/g/{code}/accounting/{YEAR}/closing/", {"idempotency_key": "b" * 32}).status_code == 403
+    assert not ClosingRun.objects.exists()
+
+
+def test_the_operator_sees_every_government_in_the_calendar(books):
+    actions.do_close_books(books.ex.s.gov, YEAR, actor=books.ex.finance)
+    c = client_for(testing.bootstrap_operator())
+    r = c.get(f"/closing/{YEAR}/")
+    assert r.status_code == 200
+    assert f'id="gov-{books.ex.s.gov.code}" data-status="closed"' in r.content.decode()
+    assert client_for(books.ex.finance).get(f"/closing/{YEAR}/").status_code in (403, 404)
+
+
+def test_the_workspace_leads_officials_to_the_closing_of_last_year(books):
+    c = client_for(books.ex.finance)
+    code = books.ex.s.gov.code
+    assert f'href="/g/{code}/accounting/"' in c.get(f"/g/{code}/").content.decode()
+    r = c.get(f"/g/{code}/accounting/")
+    assert r.status_code == 302 and r["Location"].endswith(f"/accounting/{YEAR}/closing/")
