@@ -42,8 +42,8 @@ def child(lines_wanted: int) -> None:
     call_command("migrate", verbosity=0)
     from bench.accounting_trial_balance import generate, timed
     from lofin.accounting import beancount_export
-    from lofin.closing import actions, documents, snapshot
     from lofin.budget.models import Account
+    from lofin.closing import actions, documents, snapshot
     from lofin.core import testing
     from lofin.core.models import LocalGovernment
     from lofin.core.roles import Role

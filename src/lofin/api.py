@@ -18,8 +18,8 @@ from ninja.renderers import JSONRenderer
 from ninja.security import django_auth
 
 from lofin.accounting.api import router as accounting_router
-from lofin.closing.api import router as closing_router
 from lofin.budget.api import router as budget_router
+from lofin.closing.api import router as closing_router
 from lofin.core.api import router as core_router
 from lofin.core.auth import BearerToken
 from lofin.core.errors import LofinError

@@ -9,20 +9,17 @@ from ninja import Schema
 from pydantic import Field
 
 from lofin.core.schemas import ApprovalLine
-from lofin.core.types import MAX_YEAR, MIN_YEAR, Day, Id, Text, Won
+from lofin.core.types import Day, Id, Text, Won, YearParam
 
 from .models import ManualKind
 
-# A query string is text: the strict `core.types.Year` of JSON bodies would refuse every value, so the bounds are
-# applied to the number it is read as.
-QueryYear = Annotated[int, Field(ge=MIN_YEAR, le=MAX_YEAR)]
 Month = Annotated[int, Field(ge=1, le=14)]
 EntityName = Literal["general", "other_special", "fund", "enterprise_special"]
 
 
 class BooksQuery(Schema):
     government: Text(7)  # type: ignore[valid-type]
-    year: QueryYear
+    year: YearParam
     entity: EntityName | None = Field(None, description="회계실체: general, other_special, fund, enterprise_special")
 
 

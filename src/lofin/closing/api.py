@@ -14,13 +14,12 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from lofin.accounting.access import POST, VIEW
-from lofin.accounting.schemas import QueryYear
 from lofin.core import clock
 from lofin.core.errors import NotFound
 from lofin.core.http import AuthedRequest
 from lofin.core.permissions import require_operator
 from lofin.core.tenancy import access_government
-from lofin.core.types import Text, Year
+from lofin.core.types import Text, Year, YearParam
 
 from . import actions, calendar
 from . import budget_result as results
@@ -34,7 +33,7 @@ EntityOrAll = Literal["general", "other_special", "fund", "enterprise_special", 
 
 class YearQuery(Schema):
     government: Text(7)  # type: ignore[valid-type]
-    year: QueryYear
+    year: YearParam
 
 
 class StatementsQuery(YearQuery):
@@ -157,7 +156,7 @@ def closing_status(request: AuthedRequest, q: Query[YearQuery]) -> dict[str, Any
 
 
 @router.get("/accounting/closing/overview", response=list[StandingOut], summary="결산 status of every government")
-def overview(request: AuthedRequest, year: QueryYear) -> list[calendar.Standing]:
+def overview(request: AuthedRequest, year: YearParam) -> list[calendar.Standing]:
     """For the system operator: where each government stands in the year's 결산."""
     require_operator(request.user)
     return calendar.overview(year, today=clock.today())
