@@ -121,8 +121,16 @@ def _iso_day(value: Any) -> dt.date:
     raise ValueError(_("Enter the date as YYYY-MM-DD."))
 
 
-# Database ids are positive 64-bit integers; anything else is bad input, not a server error.
-Id = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
+def _id_text(value: Any) -> Any:
+    # An id in an address (/approvals/12) arrives as text: its ASCII digits are the number. A bool, a float or other
+    # digits stay what they are, and StrictInt refuses them.
+    if isinstance(value, str) and 0 < len(value) <= len(str(MAX_ID)) and is_ascii_digits(value):
+        return int(value)
+    return value
+
+
+# Database ids are positive 64-bit integers, in a body or an address; anything else is bad input, not a server error.
+Id = Annotated[StrictInt, Field(ge=1, le=MAX_ID), BeforeValidator(_id_text)]
 # An amount in whole won that may be zero (a deduction, what is returned) ...
 Won = Annotated[StrictInt, Field(ge=0, le=MAX_WON)]
 # ... and one that must be at least one won (what is committed, paid, allocated, asked for).

@@ -142,3 +142,18 @@ def test_screens_read_what_people_type_with_the_same_bounds():
 )
 def test_screens_refuse_at_the_field(field, value):
     assert list(screen(**{field: value}).errors) == [field]
+
+
+class Address(Schema):
+    id: types.Id
+
+
+@pytest.mark.parametrize(("value", "expected"), [(12, 12), ("12", 12), ("9223372036854775807", 2**63 - 1)])
+def test_an_id_is_a_positive_integer_in_a_body_or_an_address(value, expected):
+    assert Address.model_validate({"id": value}).id == expected
+
+
+@pytest.mark.parametrize("value", [0, -1, "0", "-1", 2**63, "9223372036854775808", True, 1.0, "1.0", "١٢", " 12", ""])
+def test_anything_else_is_not_an_id(value):
+    with pytest.raises(ValidationError):
+        Address.model_validate({"id": value})
