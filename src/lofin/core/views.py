@@ -18,18 +18,17 @@ from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from lofin.core import actions, audit, permissions
+from lofin.core import actions, audit, clock, permissions
 from lofin.core.approvals import actions as approval_actions
 from lofin.core.approvals import queries as approval_queries
 from lofin.core.errors import LofinError, NotFound, json_error
@@ -44,9 +43,11 @@ from lofin.core.forms import (
     SignupForm,
 )
 from lofin.core.http import AuthedRequest, TenantRequest
+from lofin.core.middleware import is_api
 from lofin.core.models import (
     AuditEvent,
     Delegation,
+    LocalGovernment,
     NotificationPreference,
     Official,
     StepKind,
@@ -67,8 +68,6 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    from lofin.core.middleware import is_api
-
     message = _(
         "Your form could not be accepted because its security token is missing or has expired. "
         "Go back, reload the page and try again."
@@ -84,8 +83,6 @@ def login_locked_out(request: HttpRequest, credentials: Any = None, *args: Any, 
         "Too many failed log-in attempts. For your security this account is locked for %(minutes)s minutes. "
         "Try again later or ask your system operator."
     ) % {"minutes": minutes}
-    from lofin.core.middleware import is_api
-
     if is_api(request):
         return json_error("login_locked", message, 429)
     return render(request, "errors/error.html", {"status": 429, "code": "login_locked", "message": message}, status=429)
@@ -357,7 +354,7 @@ def _form_key(request: HttpRequest) -> str:
     return key if KEY_RE.fullmatch(key) else uuid.uuid4().hex
 
 
-def _officials_of(government: Any) -> Any:
+def _officials_of(government: LocalGovernment) -> QuerySet[User]:
     return (
         User.objects.filter(posts__government=government, is_active=True)
         .select_related()
@@ -466,7 +463,7 @@ def delegations_view(request: TenantRequest, gov_code: str) -> HttpResponse:
             else:
                 messages.success(request, _("Your acting approver is appointed."))
                 return redirect("core:delegations", gov_code=gov_code)
-    now = timezone.now()
+    now = clock.now()
     delegations = (
         Delegation.objects.filter(government=government)
         .filter(Q(delegator=request.user) | Q(substitute=request.user))
@@ -508,6 +505,6 @@ def set_language_view(request: HttpRequest) -> HttpResponse:
     target = _safe_next(request, reverse("portal:home"))
     response: HttpResponse = HttpResponseRedirect(target)
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax", max_age=365 * 86400)
-    if request.user.is_authenticated:
+    if isinstance(request.user, User):
         actions.do_set_language(request.user, language)
     return response

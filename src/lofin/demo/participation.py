@@ -23,14 +23,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
-from lofin.core import audit, governments
+from lofin.budget.models import Project
+from lofin.core import audit, clock, governments
 from lofin.core.models import Department, LocalGovernment, Membership, User
 from lofin.core.roles import Role
 from lofin.demo.budgets.write import BulkWriter
 from lofin.demo.people import FEATURED, governments_for, korean_name, slug
 from lofin.demo.registry import Context, loader, refresh_statistics
+from lofin.execution.models import BudgetLine
 from lofin.participation import actions, rules, tally
 from lofin.participation.models import (
     Ballot,
@@ -54,6 +55,7 @@ from lofin.participation.models import (
     StatusEvent,
     VerificationMethod,
 )
+from lofin.participation.testing import phase_dates
 
 # Ballots per √(budget in 10억 won): the featured governments get the full count in every size.
 FACTOR = {"tiny": 15, "small": 5, "large": 120}
@@ -158,9 +160,7 @@ def _phases_2025() -> dict[str, tuple[dt.date, dt.date]]:
 
 def _phases_now() -> dict[str, tuple[dt.date, dt.date]]:
     # Around the day of loading, so the demo's vote is open whenever it is tried.
-    from lofin.participation.testing import phase_dates
-
-    return phase_dates(timezone.localdate())
+    return phase_dates(clock.today())
 
 
 def _cycle(gov: LocalGovernment, manager: User, rng: Any, year: int, total: int, phases: dict[str, Any]) -> Cycle:
@@ -314,8 +314,9 @@ def _ballots(
             plans.append((voter, channel, chosen, replaced))
     writer = BulkWriter()
     ids = iter(writer.reserve_ids(Ballot, len(plans) + sum(1 for p in plans if p[3])))
-    now = _stamp(writer, timezone.now())
-    ballots, choices = [], []
+    now = _stamp(writer, clock.now())
+    ballots: list[tuple[Any, ...]] = []
+    choices: list[tuple[Any, ...]] = []
     for voter, channel, chosen, replaced in plans:
         online_id = next(ids) if replaced else None
         ballot_id = next(ids)
@@ -339,9 +340,6 @@ def _eligible(entries: list[Voter], day: dt.date) -> list[Voter]:
 
 def _adopt(gov: LocalGovernment, cycle: Cycle, manager: User, rng: Any) -> None:
     """Selected 2025 projects were folded into 2026 세부사업 of the demo budget; those being spent are in execution."""
-    from lofin.budget.models import Project
-    from lofin.execution.models import BudgetLine
-
     projects = list(Project.objects.filter(government=gov, year=cycle.year, level="detail").order_by("code")[:200])
     executed = set(
         BudgetLine.objects.filter(government=gov, year=cycle.year, committed__gt=0).values_list("project_id", flat=True)
@@ -369,7 +367,7 @@ def _adopt(gov: LocalGovernment, cycle: Cycle, manager: User, rng: Any) -> None:
 def _residents(gov: LocalGovernment, census: CensusList, users: list[User]) -> None:
     """The demo resident accounts: verified by phone, on the list, not yet voted this year."""
     key = actions.identity_key()
-    now = timezone.now()
+    now = clock.now()
     for i, user in enumerate(users):
         birth, digit = D(1980 + i, 5, 10), "1" if i % 2 == 0 else "2"
         name = user.display_name or user.username
@@ -425,7 +423,7 @@ def load_government(gov: LocalGovernment, row: dict[str, str], ctx: Context) -> 
         # This year's cycle, for next year's budget: the vote is open.
         current = _cycle(gov, manager, rng, 2027, total, _phases_now())
         on_ballot_now = _proposals(gov, current, rng, proposers, reviewer, dept)
-        today = timezone.localdate()
+        today = clock.today()
         voters_now = rng.sample(_eligible(entries, today), k=min(ballots_for(row, ctx.size, 2027), len(entries)))
         counts["ballots"] += _ballots(gov, current, rng, on_ballot_now, voters_now, clerk, today)
         Cycle.objects.filter(pk=current.pk).update(phase=PhaseKind.VOTING, status=CycleStatus.OPEN)

@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lofin.core import audit, governments, types
 from lofin.core.approvals import actions as approval_actions
@@ -213,7 +214,7 @@ def _load_government(
             # Managers who only approve hold the plain official role: lines need a current official membership.
             roles = post.roles or (Role.OFFICIAL,)
             memberships += [Membership(user=user, government=gov, role=r, granted_by=operator) for r in roles]
-        role_of = {
+        role_of: dict[str, Role] = {
             AccountType.RESIDENT: Role.RESIDENT,
             AccountType.SUPPLIER: Role.SUPPLIER,
             AccountType.SUBSIDY_OPERATOR: Role.SUBSIDY_OPERATOR,
@@ -241,8 +242,6 @@ def _business_number(rng: Any) -> str:
 
 
 def ensure_demo_operator() -> User:
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     operator = bootstrap_operator("operator", password=None, email="operator@lofin.localhost", is_demo=True)
     if not operator.has_usable_password():
         User.objects.filter(pk=operator.pk).update(password=make_password(settings.LOFIN_DEMO_PASSWORD))
@@ -314,10 +313,10 @@ def demo_users() -> list[dict[str, Any]]:
     """The demo accounts with their roles, for `lofin demo users` and the README."""
     rows = []
     memberships: dict[int, list[tuple[str | None, str]]] = {}
-    for user_id, code, role in Membership.objects.filter(user__is_demo=True).values_list(
+    for user_id, gov_code, role in Membership.objects.filter(user__is_demo=True).values_list(
         "user_id", "government__code", "role"
     ):
-        memberships.setdefault(user_id, []).append((code, role))
+        memberships.setdefault(user_id, []).append((gov_code, role))
     posts = dict(Official.objects.filter(user__is_demo=True).values_list("user_id", "title"))
     for user in User.objects.filter(is_demo=True).order_by("username"):
         held = memberships.get(user.pk, [])

@@ -7,6 +7,7 @@ from collections import Counter
 import pytest
 from django.core.management import call_command
 
+from lofin.core import governments
 from lofin.core.governments import as_row, read_governments
 from lofin.core.models import LocalGovernment
 
@@ -89,8 +90,6 @@ def test_cli_lists_243_governments_as_json(capsys):
 
 
 def test_loading_again_changes_nothing():
-    from lofin.core import governments
-
     before = list(LocalGovernment.objects.order_by("code").values())
     assert governments.load() == 0
     assert list(LocalGovernment.objects.order_by("code").values()) == before

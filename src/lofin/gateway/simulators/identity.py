@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import re
 import secrets
 import threading
@@ -19,6 +20,10 @@ import uuid
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+import django
+from django.conf import settings
+from django.utils.module_loading import import_string
 
 from lofin.gateway import identity_protocol as proto
 
@@ -204,15 +209,8 @@ def make_server(
 
 
 def main() -> None:
-    import os
-
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lofin.settings")
-    import django
-
     django.setup()
-    from django.conf import settings
-    from django.utils.module_loading import import_string
-
     parser = argparse.ArgumentParser(description="Local mobile identity-check (본인확인) simulator")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8026)

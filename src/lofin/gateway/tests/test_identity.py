@@ -19,6 +19,9 @@ from lofin.gateway.identity import IdentityClient, IdentityError
 from lofin.gateway.sens import SensClient
 from lofin.gateway.simulators import identity as simulator
 from lofin.gateway.simulators import sens as sens_simulator
+from lofin.participation import actions, verification
+from lofin.participation.errors import VerificationFailed
+from lofin.participation.models import Resident
 
 BIRTH = dt.date(1990, 1, 2)
 
@@ -145,10 +148,6 @@ def test_code_goes_by_sms_through_the_sens_simulator():
 
 @pytest.mark.django_db
 def test_resident_is_verified_through_the_service_and_matched_to_the_list(service, settings):
-    from lofin.participation import actions, verification
-    from lofin.participation.errors import VerificationFailed
-    from lofin.participation.models import Resident
-
     _server, url = service
     settings.LOFIN_IDENTITY_URL = url
     settings.LOFIN_IDENTITY_CLIENT_ID, settings.LOFIN_IDENTITY_SECRET = "site-a", "secret-a"
