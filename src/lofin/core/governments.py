@@ -99,19 +99,3 @@ def load(government_model: Any = None, version_model: Any = None, chain_model: A
 def ensure_loaded() -> None:
     if LocalGovernment.objects.count() < EXPECTED_TOTAL:
         load()
-
-
-def as_row(gov: LocalGovernment, on: dt.date | None = None) -> dict[str, str]:
-    """The public description of a government (as of a date, if given) for the CLI and the API."""
-    state = gov.as_of(on) if on is not None else gov
-    parent_code = state.parent_code
-    return {
-        "code": gov.code,
-        "name": state.name,
-        "short_name": state.short_name,
-        "sido": state.sido,
-        "level": state.level,
-        "kind": state.kind,
-        "parent_code": parent_code,
-        "legal_dong_code": state.legal_dong_code,
-    }

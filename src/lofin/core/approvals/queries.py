@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Protocol
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
@@ -23,14 +24,20 @@ from lofin.core.models import (
 )
 from lofin.core.permissions import VIEW_AUDIT_TRAIL, has_permission, roles_by_government
 from lofin.core.roles import Position
-from lofin.core.schemas import LineStepIn
 
 from .rules import Band, PlannedStep, required_position
 
 WILDCARD = "*"
 
 
-def people_on_line(steps: Sequence[LineStepIn]) -> list[tuple[str, User]]:
+class NamedStep(Protocol):
+    """A step of an approval line naming its person by user name (`core.schemas.LineStepIn`)."""
+
+    kind: str
+    username: str
+
+
+def people_on_line(steps: Sequence[NamedStep]) -> list[tuple[str, User]]:
     """An approval line sent by user name (`core.schemas.LineStepIn`) as (step kind, person) pairs."""
     people = {u.username: u for u in User.objects.filter(username__in=[s.username for s in steps])}
     line = []

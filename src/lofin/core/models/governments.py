@@ -74,8 +74,11 @@ class LocalGovernment(models.Model):
     def parent_code(self) -> str:
         return self.parent.code if self.parent_id and self.parent else ""
 
-    def as_of(self, on: dt.date) -> GovernmentVersion | LocalGovernment:
-        """The government as it was on a date: an earlier version if one covers it, else the current row."""
+    def as_of(self, on: dt.date | None) -> GovernmentVersion | LocalGovernment:
+        """The government as it was on a date: an earlier version if one covers it, else (or with no date) the
+        current row."""
+        if on is None:
+            return self
         for version in self.versions.all():
             if (version.valid_from is None or version.valid_from <= on) and on < version.valid_to:
                 return version

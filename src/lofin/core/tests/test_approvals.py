@@ -11,7 +11,7 @@ from lofin.core import testing
 from lofin.core.actions import do_revoke_membership
 from lofin.core.approvals import actions, queries, registry, rules
 from lofin.core.approvals.rules import Band, InvalidLine, PlannedStep
-from lofin.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, SeparationOfDuties
+from lofin.core.errors import Conflict, InvalidInput, KeyReused, NotFound, PermissionDenied, SeparationOfDuties
 from lofin.core.models import ApprovalRequest, AuditEvent, Membership, Notification, RequestStatus, StepKind, StepStatus
 from lofin.core.permissions import forget_roles
 from lofin.core.roles import Position, Role
@@ -384,9 +384,9 @@ def test_people_without_a_current_official_role_cannot_stand_on_a_line(org, seou
         submit(org, seoul, 1_000, [("approve", org["chief"])])
 
 
-def test_a_reused_key_with_a_different_document_is_a_conflict(org, seoul):
+def test_a_reused_key_with_a_different_document_is_refused(org, seoul):
     submit(org, seoul, 1_000, [("approve", org["chief"])], key="same")
-    with pytest.raises(Conflict):
+    with pytest.raises(KeyReused):
         submit(org, seoul, 2_000, [("approve", org["chief"])], key="same", title="다른 문서")
 
 

@@ -25,6 +25,7 @@ import django
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from lofin.core.types import is_ascii_digits
 from lofin.gateway import identity_protocol as proto
 
 MAX_CLOCK_SKEW_MS = 5 * 60 * 1000
@@ -69,7 +70,7 @@ class Handler(BaseHTTPRequestHandler):
         client_id = self.headers.get("X-Client-Id", "")
         timestamp = self.headers.get("X-Timestamp", "")
         secret = self.state.clients.get(client_id)
-        if secret is None or not timestamp.isdigit():
+        if secret is None or not is_ascii_digits(timestamp):
             return None
         if abs(int(timestamp) - int(time.time() * 1000)) > MAX_CLOCK_SKEW_MS:
             return None

@@ -24,6 +24,7 @@ import django
 from django.conf import settings
 
 from lofin.core.notifications.events import EVENTS
+from lofin.core.types import is_ascii_digits
 from lofin.gateway.sens_protocol import LMS_MAX_BYTES, SMS_MAX_BYTES, euc_kr_length, is_sendable, signature
 
 SMS_PATH = re.compile(r"^/sms/v2/services/(?P<service>[^/]+)/messages$")
@@ -80,7 +81,7 @@ class Handler(BaseHTTPRequestHandler):
         timestamp = self.headers.get("x-ncp-apigw-timestamp", "")
         access_key = self.headers.get("x-ncp-iam-access-key", "")
         given = self.headers.get("x-ncp-apigw-signature-v2", "")
-        if not timestamp.isdigit() or abs(int(timestamp) - int(time.time() * 1000)) > MAX_CLOCK_SKEW_MS:
+        if not is_ascii_digits(timestamp) or abs(int(timestamp) - int(time.time() * 1000)) > MAX_CLOCK_SKEW_MS:
             return False
         if access_key != state.access_key:
             return False
