@@ -17,7 +17,7 @@ from lofin.core import audit, clock, rules, types
 from lofin.core.errors import Conflict, InvalidInput, NotFound
 from lofin.core.models import ApiToken, Department, LocalGovernment, Membership, Official, User
 from lofin.core.permissions import forget_roles, require_operator
-from lofin.core.roles import SELF_SERVICE_ROLES, AccountType, Position, Role
+from lofin.core.roles import AccountType, Position, Role
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.\-]{3,40}$")
 PHONE_RE = re.compile(r"^01[016789]\d{7,8}$")
@@ -340,7 +340,3 @@ def do_set_language(user: User, language: str) -> None:
         User.objects.filter(pk=user.pk).update(preferred_language=language)
         user.preferred_language = language
         audit.record(user, "core.user.set_language", user, data={"language": language})
-
-
-def signup_roles() -> frozenset[str]:
-    return SELF_SERVICE_ROLES

@@ -71,10 +71,6 @@ def roles_in(user: Person, government: LocalGovernment | None) -> set[str]:
     return roles_by_government(user).get(key, set())
 
 
-def is_member(user: Person, government: LocalGovernment) -> bool:
-    return bool(roles_in(user, government))
-
-
 def is_operator(user: Person) -> bool:
     return Role.OPERATOR in roles_in(user, None)
 

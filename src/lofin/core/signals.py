@@ -33,20 +33,6 @@ def on_logout(sender: Any, request: HttpRequest | None, user: User | None, **kwa
             audit.record(user, "core.session.logout", user, data=_client(request))
 
 
-def on_login_failed(
-    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
-) -> None:
-    username = str(credentials.get("username", ""))[:150]
-    with transaction.atomic():
-        audit.record(
-            None,
-            "core.session.login_failed",
-            object_type="core.user",
-            object_id=username,
-            data=_client(request),
-        )
-
-
 def on_holiday_change(**kwargs: Any) -> None:
     workdays.clear_cache()
 

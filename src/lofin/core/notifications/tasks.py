@@ -31,7 +31,7 @@ def send(message_id: int) -> str:
 
 
 def process_due(limit: int = 500) -> dict[str, Any]:
-    """Send every due message (the `lofin notifications send` command and the worker's sweep)."""
+    """Send every due message: the sweeper (`lofin notifications send --loop`, which `lofin serve` runs)."""
     now = clock.now()
     stale = OutboundMessage.objects.filter(status=MessageStatus.SENDING, claimed_at__lt=now - STALE_AFTER).update(
         status=MessageStatus.UNKNOWN
@@ -51,8 +51,3 @@ def process_due(limit: int = 500) -> dict[str, Any]:
 @task()
 def deliver_message(message_id: int) -> str:
     return send(message_id)
-
-
-@task()
-def send_due_messages() -> dict:
-    return process_due()
