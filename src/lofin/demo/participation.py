@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import random
 from dataclasses import dataclass
 from typing import Any
 
@@ -97,7 +98,7 @@ def ballots_for(row: dict[str, str], size: str, cycle_year: int) -> int:
     return n if cycle_year == 2026 else n * 3 // 5  # this year's vote is still open
 
 
-def _birth(rng: Any, voting_day: dt.date) -> tuple[dt.date, str]:
+def _birth(rng: random.Random, voting_day: dt.date) -> tuple[dt.date, str]:
     age = rng.choices(
         [rng.randint(14, 19), rng.randint(20, 39), rng.randint(40, 64), rng.randint(65, 90)], [1, 4, 4, 2]
     )[0]
@@ -122,7 +123,7 @@ def _stamp(writer: BulkWriter, value: dt.datetime) -> Any:
     return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ")
 
 
-def _census(gov: LocalGovernment, manager: User, rng: Any, people: int) -> tuple[CensusList, list[Voter]]:
+def _census(gov: LocalGovernment, manager: User, rng: random.Random, people: int) -> tuple[CensusList, list[Voter]]:
     key = actions.identity_key()
     census = CensusList.objects.create(
         government=gov,
@@ -163,7 +164,9 @@ def _phases_now() -> dict[str, tuple[dt.date, dt.date]]:
     return phase_dates(clock.today())
 
 
-def _cycle(gov: LocalGovernment, manager: User, rng: Any, year: int, total: int, phases: dict[str, Any]) -> Cycle:
+def _cycle(
+    gov: LocalGovernment, manager: User, rng: random.Random, year: int, total: int, phases: dict[str, Any]
+) -> Cycle:
     kind = rng.choice([BallotKind.K_APPROVAL, BallotKind.K_APPROVAL, BallotKind.KNAPSACK, BallotKind.APPROVAL])
     rule = "mes+greedy" if gov.level == "광역" or rng.random() < 0.25 else "greedy"
     cycle = Cycle.objects.create(
@@ -188,7 +191,12 @@ def _cycle(gov: LocalGovernment, manager: User, rng: Any, year: int, total: int,
 
 
 def _proposals(
-    gov: LocalGovernment, cycle: Cycle, rng: Any, proposers: list[User], reviewer: User, dept: Department | None
+    gov: LocalGovernment,
+    cycle: Cycle,
+    rng: random.Random,
+    proposers: list[User],
+    reviewer: User,
+    dept: Department | None,
 ) -> list[Proposal]:
     """Proposals at every stage: a quarter found infeasible or rejected by the committee, the rest on the ballot."""
     districts = list(District.objects.filter(cycle=cycle))
@@ -286,7 +294,7 @@ def _proposals(
 def _ballots(
     gov: LocalGovernment,
     cycle: Cycle,
-    rng: Any,
+    rng: random.Random,
     on_ballot: list[Proposal],
     voters: list[Voter],
     clerk: User,
@@ -338,7 +346,7 @@ def _eligible(entries: list[Voter], day: dt.date) -> list[Voter]:
     return [e for e in entries if rules.age_on(e.birth_date, day) >= 14]
 
 
-def _adopt(gov: LocalGovernment, cycle: Cycle, manager: User, rng: Any) -> None:
+def _adopt(gov: LocalGovernment, cycle: Cycle, manager: User, rng: random.Random) -> None:
     """Selected 2025 projects were folded into 2026 세부사업 of the demo budget; those being spent are in execution."""
     projects = list(Project.objects.filter(government=gov, year=cycle.year, level="detail").order_by("code")[:200])
     executed = set(

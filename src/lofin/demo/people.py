@@ -8,6 +8,7 @@ Bulk inserts keep `small` fast; each government's load is one audited action.
 from __future__ import annotations
 
 import binascii
+import random
 from dataclasses import dataclass
 from typing import Any
 
@@ -123,11 +124,11 @@ def governments_for(size: str) -> list[LocalGovernment]:
     return list(qs)
 
 
-def korean_name(rng: Any) -> str:
+def korean_name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN)
 
 
-def _phone(rng: Any) -> str:
+def _phone(rng: random.Random) -> str:
     return f"010{rng.randint(2000, 9999)}{rng.randint(1000, 9999)}"
 
 
@@ -234,7 +235,7 @@ def _load_government(
     return len(new_users)
 
 
-def _business_number(rng: Any) -> str:
+def _business_number(rng: random.Random) -> str:
     while True:
         candidate = f"{rng.randint(100, 999)}{rng.randint(10, 99)}{rng.randint(10000, 99999)}"
         if types.business_number_is_valid(candidate):
