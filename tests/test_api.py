@@ -10,6 +10,7 @@ from django.test import Client
 
 from lofin.api import api
 from lofin.core import testing
+from lofin.core.approvals.actions import do_submit_for_approval
 from lofin.core.models import ApprovalRequest, AuditEvent
 from lofin.core.roles import Position, Role
 
@@ -89,8 +90,6 @@ def test_a_wrong_token_is_refused():
 
 def test_approving_through_the_api(token_client):
     client, chief, staff = token_client
-    from lofin.core.approvals.actions import do_submit_for_approval
-
     request = do_submit_for_approval(
         government=testing.government("1100000"),
         doc_kind="core.general",
@@ -133,8 +132,6 @@ def test_someone_elses_document_is_a_404(token_client):
     busan = testing.government("2600000")
     other = testing.official(busan, Role.BUDGET_OFFICER, username="b-staff")
     boss = testing.official(busan, Role.AUDITOR, username="b-boss", position=Position.HEAD)
-    from lofin.core.approvals.actions import do_submit_for_approval
-
     request = do_submit_for_approval(
         government=busan,
         doc_kind="core.general",

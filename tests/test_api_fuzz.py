@@ -2,9 +2,13 @@
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
+from lofin.core import actions, testing
+from lofin.core.roles import Role
 from lofin.wsgi import application
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
@@ -14,9 +18,6 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 def token(db):
     """The WSGI app closes old database connections around each request; in a test that connection holds
     the test's transaction, so keep it open, as Django's own test client does."""
-    from django.core.signals import request_finished, request_started
-    from django.db import close_old_connections
-
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
@@ -27,9 +28,6 @@ def token(db):
 
 
 def _token():
-    from lofin.core import actions, testing
-    from lofin.core.roles import Role
-
     official = testing.official(testing.government("1100000"), Role.AUDITOR, username="fuzzer")
     raw, _created = actions.do_create_token(official, actor=official)
     return raw

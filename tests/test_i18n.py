@@ -5,6 +5,11 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from django.utils import translation
+from django.utils.translation import pgettext
+
+from lofin.core.models.approvals import RequestStatus
+from lofin.participation.models import ProposalStatus
 
 LOCALE = Path(__file__).resolve().parents[1] / "src" / "lofin" / "locale"
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|\{\{\s*(\w+)\s*\}\}")
@@ -39,12 +44,6 @@ def test_english_and_korean_catalogues_have_the_same_messages():
 
 def test_one_english_word_takes_the_korean_word_of_its_screen():
     """A proposal is 철회 by its resident, an approval request 회수 by its drafter: contexts keep them apart."""
-    from django.utils import translation
-    from django.utils.translation import pgettext
-
-    from lofin.core.models.approvals import RequestStatus
-    from lofin.participation.models import ProposalStatus
-
     with translation.override("ko"):
         assert (str(ProposalStatus.WITHDRAWN.label), str(RequestStatus.WITHDRAWN.label)) == ("철회", "회수")
         assert str(ProposalStatus.SUBMITTED.label) == "접수"

@@ -6,20 +6,18 @@ import datetime as dt
 import hashlib
 import re
 import secrets
-from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lofin.core import audit, rules, types
+from lofin.core import audit, clock, rules, types
 from lofin.core.errors import Conflict, InvalidInput, NotFound
 from lofin.core.models import ApiToken, Department, LocalGovernment, Membership, Official, User
 from lofin.core.permissions import forget_roles, require_operator
-from lofin.core.roles import SELF_SERVICE_ROLES, AccountType, Position, Role
+from lofin.core.roles import AccountType, Position, Role
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.\-]{3,40}$")
 PHONE_RE = re.compile(r"^01[016789]\d{7,8}$")
@@ -133,7 +131,7 @@ def do_create_user(
     username: str,
     display_name: str,
     account_type: str,
-    actor: Any,
+    actor: User,
     password: str | None = None,
     email: str = "",
     phone: str = "",
@@ -178,7 +176,7 @@ def do_grant_membership(
     *,
     role: str,
     government: LocalGovernment | None,
-    actor: Any,
+    actor: User,
     valid_from: dt.date | None = None,
     valid_until: dt.date | None = None,
 ) -> Membership:
@@ -215,7 +213,7 @@ def do_grant_membership(
     return membership
 
 
-def do_revoke_membership(membership_id: int, *, actor: Any) -> None:
+def do_revoke_membership(membership_id: int, *, actor: User) -> None:
     require_operator(actor)
     with transaction.atomic():
         try:
@@ -246,7 +244,7 @@ def do_set_post(
     *,
     government: LocalGovernment,
     position: int,
-    actor: Any,
+    actor: User,
     department: Department | None = None,
     title: str = "",
 ) -> Official:
@@ -274,7 +272,7 @@ def do_set_post(
 
 
 def do_create_department(
-    government: LocalGovernment, *, code: str, name: str, actor: Any, parent: Department | None = None
+    government: LocalGovernment, *, code: str, name: str, actor: User, parent: Department | None = None
 ) -> Department:
     require_operator(actor)
     code, name = (code or "").strip(), (name or "").strip()
@@ -299,7 +297,7 @@ def _token_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def do_create_token(user: User, *, actor: Any, name: str = "", days: int | None = None) -> tuple[str, ApiToken]:
+def do_create_token(user: User, *, actor: User, name: str = "", days: int | None = None) -> tuple[str, ApiToken]:
     """Create a bearer token for the API. The token itself is returned once and never stored."""
     if actor.pk != user.pk:
         require_operator(actor)
@@ -310,7 +308,7 @@ def do_create_token(user: User, *, actor: Any, name: str = "", days: int | None 
             name=name[:80],
             prefix=raw[: len(TOKEN_PREFIX) + 6],
             key_hash=_token_hash(raw),
-            expires_at=timezone.now() + dt.timedelta(days=days) if days else None,
+            expires_at=clock.now() + dt.timedelta(days=days) if days else None,
         )
         audit.record(actor, "core.token.create", token, data={"user": user.pk, "prefix": token.prefix})
     return raw, token
@@ -324,17 +322,17 @@ def user_for_token(raw: str) -> User | None:
         .filter(key_hash=_token_hash(raw), revoked_at__isnull=True, user__is_active=True)
         .first()
     )
-    if token is None or (token.expires_at is not None and token.expires_at <= timezone.now()):
+    if token is None or (token.expires_at is not None and token.expires_at <= clock.now()):
         return None
     # Recording use at most once a minute keeps reads from turning into a write per request.
-    now = timezone.now()
+    now = clock.now()
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
 
 
-def do_set_language(user: Any, language: str) -> None:
-    if language not in ("ko", "en") or not getattr(user, "is_authenticated", False):
+def do_set_language(user: User, language: str) -> None:
+    if language not in ("ko", "en"):
         return
     if user.preferred_language == language:
         return
@@ -342,7 +340,3 @@ def do_set_language(user: Any, language: str) -> None:
         User.objects.filter(pk=user.pk).update(preferred_language=language)
         user.preferred_language = language
         audit.record(user, "core.user.set_language", user, data={"language": language})
-
-
-def signup_roles() -> frozenset[str]:
-    return SELF_SERVICE_ROLES

@@ -10,11 +10,13 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserCreationForm
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from lofin.core import audit, rules
+from lofin.core import audit, clock, rules
 from lofin.core.models import (
     ApprovalPolicy,
     AuditEvent,
@@ -63,6 +65,14 @@ class LofinAdminSite(admin.AdminSite):
 admin_site = LofinAdminSite(name="admin")
 
 
+def _operator(request: HttpRequest) -> User:
+    """The person behind an admin request (the site lets only logged-in operators in)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
+
+
 def _changes(form: forms.ModelForm | None) -> dict[str, Any]:
     """The changed fields, for the audit record; secrets never go into the (append-only) trail."""
     if form is None:
@@ -99,12 +109,14 @@ class AuditedAdmin(OperatorAdmin):
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         verb = "change" if change else "add"
-        audit.record(request.user, f"admin.{obj._meta.label_lower}.{verb}", obj, data=_changes(form))
+        audit.record(_operator(request), f"admin.{obj._meta.label_lower}.{verb}", obj, data=_changes(form))
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         label, pk, government = obj._meta.label_lower, obj.pk, getattr(obj, "government", None)
         super().delete_model(request, obj)
-        audit.record(request.user, f"admin.{label}.delete", government=government, object_type=label, object_id=pk)
+        audit.record(
+            _operator(request), f"admin.{label}.delete", government=government, object_type=label, object_id=pk
+        )
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         for obj in queryset:
@@ -213,12 +225,14 @@ class UserAdmin(BaseUserAdmin, AuditedAdmin):
             label, pk = obj._meta.label_lower, obj.pk
             government = getattr(obj, "government", None)
             obj.delete()
-            audit.record(request.user, f"admin.{label}.delete", government=government, object_type=label, object_id=pk)
+            audit.record(
+                _operator(request), f"admin.{label}.delete", government=government, object_type=label, object_id=pk
+            )
         for obj in instances:
             if isinstance(obj, Membership) and obj.granted_by_id is None:
                 obj.granted_by_id = request.user.pk
             obj.save()
-            audit.record(request.user, f"admin.{obj._meta.label_lower}.save", obj)
+            audit.record(_operator(request), f"admin.{obj._meta.label_lower}.save", obj)
         formset.save_m2m()
         forget_roles(form.instance)
 
@@ -306,19 +320,16 @@ class OutboundMessageAdmin(OperatorAdmin):
 
     @admin.action(description=_("Send again (only for messages that failed or whose outcome is unknown)"))
     def send_again(self, request: HttpRequest, queryset: Any) -> None:
-        from django.db import transaction
-        from django.utils import timezone
-
         chosen = list(
             queryset.filter(status__in=[MessageStatus.DEAD, MessageStatus.UNKNOWN]).values_list("pk", flat=True)
         )
         with transaction.atomic():
             OutboundMessage.objects.filter(pk__in=chosen).update(
-                status=MessageStatus.PENDING, next_attempt_at=timezone.now()
+                status=MessageStatus.PENDING, next_attempt_at=clock.now()
             )
             for pk in chosen:
                 audit.record(
-                    request.user,
+                    _operator(request),
                     "admin.core.outboundmessage.resend",
                     object_type="core.outboundmessage",
                     object_id=pk,

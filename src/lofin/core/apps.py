@@ -1,5 +1,8 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
+
+from lofin.core import guards
 
 
 class CoreConfig(AppConfig):
@@ -8,9 +11,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from django.db.backends.signals import connection_created
-
-        from lofin.core import guards, signals
+        # The receivers import the models, which exist only once the app registry is ready.
+        from lofin.core import signals  # noqa: PLC0415
 
         connection_created.connect(guards.register_sqlite_functions, dispatch_uid="lofin_sqlite_functions")
         signals.connect()

@@ -20,9 +20,12 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
-from django.utils import timezone
 
-from lofin.core.models import GENESIS_HASH, SYSTEM_CHAIN, AuditChain, AuditEvent, LocalGovernment
+from lofin.core import clock
+from lofin.core.models import GENESIS_HASH, SYSTEM_CHAIN, AuditChain, AuditEvent, LocalGovernment, User
+
+# Who did it: a person, or, for what no person did (a bootstrap, a refused log-in, a job), None ("system") or a label.
+Actor = User | str | None
 
 
 def canonical_json(data: Any) -> str:
@@ -114,8 +117,15 @@ def _lock_chain(key: str) -> AuditChain:
         return AuditChain.objects.select_for_update().get(key=key)
 
 
+def actor_fields(actor: Actor) -> tuple[int | None, str]:
+    """The actor's id and the label the chain keeps for it."""
+    if isinstance(actor, User) and actor.pk is not None:
+        return actor.pk, actor.get_username()
+    return None, str(actor) if actor else "system"
+
+
 def record(
-    actor: Any,
+    actor: Actor,
     action: str,
     obj: Model | None = None,
     *,
@@ -133,11 +143,9 @@ def record(
         object_type = object_type or obj._meta.label_lower
         object_id = obj.pk if object_id is None else object_id
     key = chain_key_for(government)
-    actor_obj = actor if getattr(actor, "pk", None) is not None else None
-    actor_id = actor_obj.pk if actor_obj is not None else None
-    actor_label = actor_obj.get_username() if actor_obj is not None else (str(actor) if actor else "system")
+    actor_id, actor_label = actor_fields(actor)
     payload = _plain(data or {})
-    occurred_at = timezone.now()
+    occurred_at = clock.now()
 
     chain = _lock_chain(key)
     seq = chain.last_seq + 1
@@ -183,7 +191,7 @@ MOVE_HEAD = "UPDATE core_auditchain SET last_seq = %s, last_hash = %s, prev_hash
 
 
 def record_raw(
-    actor: Any,
+    actor: User,
     action: str,
     *,
     government_id: int | None,
@@ -198,8 +206,7 @@ def record_raw(
     if not connection.in_atomic_block or connection.vendor != "sqlite":
         raise RuntimeError("record_raw runs inside a SQLite transaction")
     payload = _plain(data)
-    actor_id = actor.pk if getattr(actor, "pk", None) is not None else None
-    actor_label = actor.get_username() if actor_id is not None else "system"
+    actor_id, actor_label = actor_fields(actor)
     with connection.cursor() as cursor:
         cursor.execute(LOCK_HEAD, [chain_key])
         head = cursor.fetchone()

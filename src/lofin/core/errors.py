@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -91,8 +92,6 @@ class SeparationOfDuties(LofinError):
 
 def json_error(code: str, message: Any, status: int, detail: dict[str, Any] | None = None) -> Any:
     """The JSON body every error has, outside the API's own handlers (CSRF, lockout, 404/500 pages)."""
-    from django.http import JsonResponse
-
     return JsonResponse(
         {"code": code, "message": str(message), "detail": _jsonable(detail or {})},
         status=status,

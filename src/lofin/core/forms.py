@@ -7,8 +7,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lofin.core.models import LocalGovernment, StepKind, User
+from lofin.core.fields import BusinessNumberField, WonField
+from lofin.core.models import LocalGovernment, User
 from lofin.core.roles import AccountType
+from lofin.core.submit import KeyedForm
 
 
 class LoginForm(forms.Form):
@@ -61,9 +63,7 @@ class SignupForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), required=False)
     phone = forms.CharField(label=_("Mobile phone"), max_length=20, required=False)
     organisation = forms.CharField(label=_("Business or organisation"), max_length=100, required=False)
-    business_number = forms.CharField(
-        label=_("Business registration number"), max_length=12, required=False, help_text=_("10 digits")
-    )
+    business_number = BusinessNumberField(label=_("Business registration number"), required=False)
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False, min_length=10)
     password_again = forms.CharField(label=_("Password again"), widget=forms.PasswordInput, strip=False)
 
@@ -78,6 +78,10 @@ class SignupForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if data.get("account_type") == AccountType.RESIDENT:
+            # A resident keeps no business number: whatever was typed there is not checked.
+            self.errors.pop("business_number", None)
+            data["business_number"] = ""
         if data.get("password") and data.get("password") != data.get("password_again"):
             self.add_error("password_again", _("The two passwords differ."))
         return data
@@ -90,23 +94,12 @@ class PreferenceForm(forms.Form):
     alimtalk = forms.BooleanField(label=_("KakaoTalk notification (알림톡)"), required=False)
 
 
-class DraftForm(forms.Form):
-    """A general document (기안문) put on an approval line."""
+class DraftForm(KeyedForm):
+    """A general document (기안문) put on an approval line; its key makes a second submission return the first."""
 
     title = forms.CharField(label=_("Title"), max_length=200)
-    amount = forms.IntegerField(label=_("Amount (won)"), required=False, min_value=0, max_value=10**15)
+    amount = WonField(label=_("Amount (won)"), required=False, min_value=0)
     body = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
-
-
-class LineStepForm(forms.Form):
-    kind = forms.ChoiceField(
-        choices=[
-            (StepKind.REVIEW, StepKind.REVIEW.label),
-            (StepKind.COOPERATE, StepKind.COOPERATE.label),
-            (StepKind.APPROVE, StepKind.APPROVE.label),
-        ]
-    )
-    assignee = forms.ModelChoiceField(queryset=User.objects.none())
 
 
 class DecisionForm(forms.Form):

@@ -14,6 +14,8 @@ from typing import Any
 
 from django.db import transaction
 
+from lofin.core.models import AuditChain, GovernmentVersion, LocalGovernment
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 GOVERNMENTS_CSV = DATA_DIR / "local_governments.csv"
 HISTORY_CSV = DATA_DIR / "government_history.csv"
@@ -44,8 +46,6 @@ def _date(text: str) -> dt.date | None:
 def load(government_model: Any = None, version_model: Any = None, chain_model: Any = None) -> int:
     """Insert or update every government; returns how many rows were created. Models may be historical."""
     if government_model is None:
-        from lofin.core.models import AuditChain, GovernmentVersion, LocalGovernment
-
         government_model, version_model, chain_model = LocalGovernment, GovernmentVersion, AuditChain
     rows = read_governments()
     established = read_established()
@@ -97,23 +97,5 @@ def load(government_model: Any = None, version_model: Any = None, chain_model: A
 
 
 def ensure_loaded() -> None:
-    from lofin.core.models import LocalGovernment
-
     if LocalGovernment.objects.count() < EXPECTED_TOTAL:
         load()
-
-
-def as_row(gov: Any, on: dt.date | None = None) -> dict[str, str]:
-    """The public description of a government (as of a date, if given) for the CLI and the API."""
-    state = gov.as_of(on) if on is not None else gov
-    parent_code = state.parent_code
-    return {
-        "code": gov.code,
-        "name": state.name,
-        "short_name": state.short_name,
-        "sido": state.sido,
-        "level": state.level,
-        "kind": state.kind,
-        "parent_code": parent_code,
-        "legal_dong_code": state.legal_dong_code,
-    }

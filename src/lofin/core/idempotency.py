@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lofin.core import audit
 from lofin.core.errors import InvalidInput, KeyReused
-from lofin.core.models import AuditEvent
+from lofin.core.models import AuditEvent, User
 
 __all__ = [
     "FORM_KEY_RE",
@@ -56,7 +56,7 @@ class Duplicate(Exception):
     """A concurrent request with the same key inserted its row first: roll ours back and replay theirs."""
 
 
-def scoped_key(government_id: int, actor: Any, key: str | None) -> str:
+def scoped_key(government_id: int, actor: User, key: str | None) -> str:
     """The stored form of a caller's key: the same key from another person or government is another request."""
     if not key or len(key) > KEY_MAX_LENGTH or not key.isprintable():
         raise InvalidInput(
@@ -114,7 +114,7 @@ def unique_insert() -> Iterator[None]:
         raise Duplicate() from error
 
 
-def _claim_id(government_id: int, actor: Any, form_key: str) -> str:
+def _claim_id(government_id: int, actor: User, form_key: str) -> str:
     if not FORM_KEY_RE.fullmatch(form_key or ""):
         raise InvalidInput(_("The form has no valid key; open it again."), field="idempotency_key")
     return hashlib.sha256(f"{government_id}:{actor.pk}:{form_key}".encode()).hexdigest()
@@ -124,7 +124,7 @@ def once_per_form(
     *,
     scope: str,
     government_id: int,
-    actor: Any,
+    actor: User,
     form_key: str,
     kind: str,
     values: dict[str, Any],

@@ -12,11 +12,12 @@ from django.contrib.auth.views import redirect_to_login
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
-from lofin.core.errors import LofinError, NotAuthenticated
+from lofin.core.errors import LofinError, NotAuthenticated, json_error
 from lofin.core.metrics import REQUEST_SECONDS, REQUESTS, QueryTimer
 from lofin.core.tenancy import access_government
 
@@ -128,8 +129,6 @@ class TenantMiddleware:
 
 
 def login_redirect(request: HttpRequest) -> HttpResponse:
-    from django.urls import reverse
-
     if getattr(request, "session_expired", False):
         url = reverse(settings.LOGIN_URL) + "?" + urlencode({"expired": "1"})
         return redirect_to_login(request.get_full_path(), url)
@@ -163,8 +162,6 @@ class ErrorMiddleware:
         response = self.get_response(request)
         json_path = request.path.startswith(JSON_PATHS)
         if json_path and response.status_code in (404, 405) and "json" not in response.get("Content-Type", ""):
-            from lofin.core.errors import json_error
-
             if response.status_code == 405:
                 allowed = response.get("Allow", "")
                 error = json_error(

@@ -13,13 +13,17 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext_lazy as _
 
 from lofin.core.errors import NotAuthenticated, NotFound, PermissionDenied
-from lofin.core.models import LocalGovernment, Membership
+from lofin.core.models import LocalGovernment, Membership, User
 from lofin.core.roles import OFFICIAL_ROLES, Role
 
 _CACHE_ATTR = "_lofin_roles"
+
+# Whoever is asking: a person, an anonymous visitor (request.user), or nobody.
+Person = User | AnonymousUser | None
 
 
 @dataclass(frozen=True)
@@ -43,9 +47,9 @@ def define(name: str, roles: set[str] | frozenset[str], label: Any) -> Permissio
     return perm
 
 
-def roles_by_government(user: Any) -> dict[int | None, set[str]]:
+def roles_by_government(user: Person) -> dict[int | None, set[str]]:
     """{government_id (None for global roles): {role, ...}} for the user's current memberships, cached."""
-    if user is None or not getattr(user, "is_authenticated", False):
+    if not isinstance(user, User):
         return {}
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
@@ -57,29 +61,25 @@ def roles_by_government(user: Any) -> dict[int | None, set[str]]:
     return cached
 
 
-def forget_roles(user: Any) -> None:
+def forget_roles(user: Person) -> None:
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
 
 
-def roles_in(user: Any, government: LocalGovernment | None) -> set[str]:
+def roles_in(user: Person, government: LocalGovernment | None) -> set[str]:
     key = government.pk if government is not None else None
     return roles_by_government(user).get(key, set())
 
 
-def is_member(user: Any, government: LocalGovernment) -> bool:
-    return bool(roles_in(user, government))
-
-
-def is_operator(user: Any) -> bool:
+def is_operator(user: Person) -> bool:
     return Role.OPERATOR in roles_in(user, None)
 
 
-def has_permission(user: Any, perm: Permission, government: LocalGovernment) -> bool:
+def has_permission(user: Person, perm: Permission, government: LocalGovernment) -> bool:
     return bool(roles_in(user, government) & perm.roles)
 
 
-def require(user: Any, perm: Permission, government: LocalGovernment) -> None:
+def require(user: Person, perm: Permission, government: LocalGovernment) -> None:
     if user is None or not getattr(user, "is_authenticated", False):
         raise NotAuthenticated()
     held = roles_in(user, government)
@@ -92,7 +92,7 @@ def require(user: Any, perm: Permission, government: LocalGovernment) -> None:
         )
 
 
-def require_operator(user: Any) -> None:
+def require_operator(user: Person) -> None:
     if user is None or not getattr(user, "is_authenticated", False):
         raise NotAuthenticated()
     if not is_operator(user):

@@ -40,9 +40,6 @@ OFFICIAL_ROLES = frozenset(
         Role.OFFICIAL,
     }
 )
-PUBLIC_ROLES = frozenset({Role.RESIDENT, Role.SUBSIDY_OPERATOR, Role.SUPPLIER})
-# Roles a person may give themselves by signing up; every other role is granted by an operator.
-SELF_SERVICE_ROLES = PUBLIC_ROLES
 # Roles that are held without a government.
 GLOBAL_ROLES = frozenset({Role.OPERATOR})
 

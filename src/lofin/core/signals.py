@@ -10,38 +10,27 @@ from typing import Any
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+from django.http import HttpRequest
 
 from lofin.core import audit, workdays
-from lofin.core.models import ExtraHoliday
+from lofin.core.models import ExtraHoliday, User
 
 
-def _client(request: Any) -> dict[str, str]:
+def _client(request: HttpRequest | None) -> dict[str, str]:
     if request is None:
         return {}
     return {"ip": request.META.get("REMOTE_ADDR", ""), "agent": request.headers.get("User-Agent", "")[:200]}
 
 
-def on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def on_login(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
     with transaction.atomic():
         audit.record(user, "core.session.login", user, data=_client(request))
 
 
-def on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def on_logout(sender: Any, request: HttpRequest | None, user: User | None, **kwargs: Any) -> None:
     if user is not None:
         with transaction.atomic():
             audit.record(user, "core.session.logout", user, data=_client(request))
-
-
-def on_login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
-    username = str(credentials.get("username", ""))[:150]
-    with transaction.atomic():
-        audit.record(
-            None,
-            "core.session.login_failed",
-            object_type="core.user",
-            object_id=username,
-            data=_client(request),
-        )
 
 
 def on_holiday_change(**kwargs: Any) -> None:

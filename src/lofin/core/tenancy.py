@@ -13,7 +13,7 @@ from django.db.models import Model, QuerySet
 
 from lofin.core.errors import NotFound, UnknownGovernment
 from lofin.core.models import LocalGovernment
-from lofin.core.permissions import Permission, require, roles_by_government
+from lofin.core.permissions import Permission, Person, require, roles_by_government
 
 M = TypeVar("M", bound=Model)
 
@@ -26,12 +26,12 @@ def government_by_code(code: str) -> LocalGovernment:
         raise UnknownGovernment(code=code) from None
 
 
-def member_governments(user: Any) -> QuerySet[LocalGovernment]:
+def member_governments(user: Person) -> QuerySet[LocalGovernment]:
     ids = [gid for gid in roles_by_government(user) if gid is not None]
     return LocalGovernment.objects.filter(pk__in=ids).order_by("code")
 
 
-def access_government(user: Any, code: str, perm: Permission | None = None) -> LocalGovernment:
+def access_government(user: Person, code: str, perm: Permission | None = None) -> LocalGovernment:
     try:
         government = LocalGovernment.objects.get(code=str(code).strip())
     except LocalGovernment.DoesNotExist:

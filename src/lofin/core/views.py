@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import base64
 import io
-import re
-import uuid
 from typing import Any
 
 import qrcode
@@ -18,18 +16,17 @@ from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from lofin.core import actions, audit, permissions
+from lofin.core import actions, audit, clock, permissions, types
 from lofin.core.approvals import actions as approval_actions
 from lofin.core.approvals import queries as approval_queries
 from lofin.core.errors import LofinError, NotFound, json_error
@@ -44,9 +41,11 @@ from lofin.core.forms import (
     SignupForm,
 )
 from lofin.core.http import AuthedRequest, TenantRequest
+from lofin.core.middleware import is_api
 from lofin.core.models import (
     AuditEvent,
     Delegation,
+    LocalGovernment,
     NotificationPreference,
     Official,
     StepKind,
@@ -54,6 +53,7 @@ from lofin.core.models import (
 )
 from lofin.core.notifications.actions import do_mark_read, do_set_preference
 from lofin.core.roles import AccountType, Position, Role
+from lofin.core.submit import submit
 
 PENDING_OTP_USER = "lofin_pending_otp_user"
 PENDING_OTP_NEXT = "lofin_pending_otp_next"
@@ -67,8 +67,6 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    from lofin.core.middleware import is_api
-
     message = _(
         "Your form could not be accepted because its security token is missing or has expired. "
         "Go back, reload the page and try again."
@@ -84,8 +82,6 @@ def login_locked_out(request: HttpRequest, credentials: Any = None, *args: Any, 
         "Too many failed log-in attempts. For your security this account is locked for %(minutes)s minutes. "
         "Try again later or ask your system operator."
     ) % {"minutes": minutes}
-    from lofin.core.middleware import is_api
-
     if is_api(request):
         return json_error("login_locked", message, 429)
     return render(request, "errors/error.html", {"status": 429, "code": "login_locked", "message": message}, status=429)
@@ -335,7 +331,7 @@ def approval_decide_view(request: AuthedRequest, request_id: int) -> HttpRespons
             messages.success(request, _("Withdrawn."))
         elif decision == "confirm":
             step_id = request.POST.get("step", "")
-            if not step_id.isdigit():
+            if not types.is_ascii_digits(step_id):
                 raise NotFound()
             approval_actions.do_confirm_after(int(step_id), actor=request.user)
             messages.success(request, _("Confirmed."))
@@ -348,21 +344,30 @@ def approval_decide_view(request: AuthedRequest, request_id: int) -> HttpRespons
     return redirect("core:approval_detail", request_id=request_id)
 
 
-KEY_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
-
-
-def _form_key(request: HttpRequest) -> str:
-    """The form's own retry key (a hidden field); anything odd is replaced by a fresh one."""
-    key = request.POST.get("idempotency_key", "")
-    return key if KEY_RE.fullmatch(key) else uuid.uuid4().hex
-
-
-def _officials_of(government: Any) -> Any:
+def _officials_of(government: LocalGovernment) -> QuerySet[User]:
     return (
         User.objects.filter(posts__government=government, is_active=True)
         .select_related()
         .order_by("-posts__position", "display_name")
     )
+
+
+LINE_ROWS = 8
+
+
+def _posted_line(request: TenantRequest, officials: list[User]) -> list[tuple[str, User]] | None:
+    """The approval line chosen in the form's rows (empty rows skipped); None if a row names someone who may not
+    stand on it or an unknown kind of step."""
+    line = []
+    for i in range(LINE_ROWS):
+        kind = request.POST.get(f"step-{i}-kind")
+        person = request.POST.get(f"step-{i}-assignee")
+        if kind and person:
+            chosen = next((u for u in officials if str(u.pk) == person), None)
+            if chosen is None or kind not in (StepKind.REVIEW, StepKind.COOPERATE, StepKind.APPROVE):
+                return None
+            line.append((kind, chosen))
+    return line
 
 
 @require_http_methods(["GET", "POST"])
@@ -377,40 +382,32 @@ def draft_view(request: TenantRequest, gov_code: str) -> HttpResponse:
         amount = form.cleaned_data.get("amount")
     default = approval_queries.default_line(government, request.user, doc_kind="core.general", amount=amount)
     rows = [{"kind": s.kind, "assignee_id": s.assignee_id} for s in default[1:]]
-    key = _form_key(request)
     if request.method == "POST" and request.POST.get("action") == "submit" and form.is_valid():
-        line = []
-        for i in range(8):
-            kind = request.POST.get(f"step-{i}-kind")
-            person = request.POST.get(f"step-{i}-assignee")
-            if kind and person:
-                chosen = next((u for u in officials if str(u.pk) == person), None)
-                if chosen is None or kind not in (StepKind.REVIEW, StepKind.COOPERATE, StepKind.APPROVE):
-                    form.add_error(None, _("Choose people of this government for the approval line."))
-                    break
-                line.append((kind, chosen))
+        line = _posted_line(request, officials)
+        if line is None:
+            form.add_error(None, _("Choose people of this government for the approval line."))
         else:
-            try:
-                approval = approval_actions.do_submit_for_approval(
+            approval = submit(
+                form,
+                lambda data: approval_actions.do_submit_for_approval(
                     government=government,
                     doc_kind="core.general",
                     subject_type="core.general",
-                    subject_id=key,
-                    title=form.cleaned_data["title"],
-                    amount=form.cleaned_data.get("amount"),
+                    subject_id=form.key,
+                    title=data["title"],
+                    amount=data["amount"],
                     line=line,
                     actor=request.user,
-                    idempotency_key=key,
-                )
-            except LofinError as error:
-                form.add_error(None, str(error.message))
-            else:
+                    idempotency_key=form.key,
+                ),
+            )
+            if approval is not None:
                 messages.success(request, _("Submitted for approval."))
                 return redirect("core:approval_detail", request_id=approval.pk)
         rows = [
             {"kind": request.POST.get(f"step-{i}-kind", ""), "assignee_id": int(assignee)}
-            for i in range(8)
-            if (assignee := request.POST.get(f"step-{i}-assignee", "")).isdigit()
+            for i in range(LINE_ROWS)
+            if types.is_ascii_digits(assignee := request.POST.get(f"step-{i}-assignee", ""))
         ]
     while len(rows) < 5:
         rows.append({"kind": "", "assignee_id": 0})
@@ -425,7 +422,6 @@ def draft_view(request: TenantRequest, gov_code: str) -> HttpResponse:
             (StepKind.APPROVE, StepKind.APPROVE.label),
         ],
         "required": Position(required).label,
-        "idempotency_key": key,
     }
     return render(request, "core/draft.html", context)
 
@@ -466,7 +462,7 @@ def delegations_view(request: TenantRequest, gov_code: str) -> HttpResponse:
             else:
                 messages.success(request, _("Your acting approver is appointed."))
                 return redirect("core:delegations", gov_code=gov_code)
-    now = timezone.now()
+    now = clock.now()
     delegations = (
         Delegation.objects.filter(government=government)
         .filter(Q(delegator=request.user) | Q(substitute=request.user))
@@ -508,6 +504,6 @@ def set_language_view(request: HttpRequest) -> HttpResponse:
     target = _safe_next(request, reverse("portal:home"))
     response: HttpResponse = HttpResponseRedirect(target)
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax", max_age=365 * 86400)
-    if request.user.is_authenticated:
+    if isinstance(request.user, User):
         actions.do_set_language(request.user, language)
     return response

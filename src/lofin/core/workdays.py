@@ -14,6 +14,8 @@ from functools import lru_cache
 
 import holidays
 
+from lofin.core.models import ExtraHoliday
+
 _ONE_DAY = dt.timedelta(days=1)
 
 
@@ -23,8 +25,6 @@ def _public_holidays(year: int) -> dict[dt.date, str]:
 
 
 def _extra_days() -> dict[dt.date, tuple[str, bool]]:
-    from lofin.core.models import ExtraHoliday
-
     cached = _extra_cache.get()
     if cached is None:
         cached = _extra_cache.load({h.date: (h.name, h.is_holiday) for h in ExtraHoliday.objects.all()})

@@ -8,5 +8,5 @@ class DemoConfig(AppConfig):
     verbose_name = _("Demo data")
 
     def ready(self) -> None:
-        # Registering the loaders: each module adds its own with @loader.
-        from lofin.demo import budgets, execution, participation, people  # noqa: F401
+        # Registering the loaders (each module adds its own with @loader); they import models, ready only now.
+        from lofin.demo import budgets, execution, participation, people  # noqa: F401, PLC0415

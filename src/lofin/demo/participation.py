@@ -19,18 +19,20 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import random
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
-from lofin.core import audit, governments
+from lofin.budget.models import Project
+from lofin.core import audit, clock, governments
 from lofin.core.models import Department, LocalGovernment, Membership, User
 from lofin.core.roles import Role
 from lofin.demo.budgets.write import BulkWriter
 from lofin.demo.people import FEATURED, governments_for, korean_name, slug
 from lofin.demo.registry import Context, loader, refresh_statistics
+from lofin.execution.models import BudgetLine
 from lofin.participation import actions, rules, tally
 from lofin.participation.models import (
     Ballot,
@@ -54,6 +56,7 @@ from lofin.participation.models import (
     StatusEvent,
     VerificationMethod,
 )
+from lofin.participation.testing import phase_dates
 
 # Ballots per √(budget in 10억 won): the featured governments get the full count in every size.
 FACTOR = {"tiny": 15, "small": 5, "large": 120}
@@ -95,7 +98,7 @@ def ballots_for(row: dict[str, str], size: str, cycle_year: int) -> int:
     return n if cycle_year == 2026 else n * 3 // 5  # this year's vote is still open
 
 
-def _birth(rng: Any, voting_day: dt.date) -> tuple[dt.date, str]:
+def _birth(rng: random.Random, voting_day: dt.date) -> tuple[dt.date, str]:
     age = rng.choices(
         [rng.randint(14, 19), rng.randint(20, 39), rng.randint(40, 64), rng.randint(65, 90)], [1, 4, 4, 2]
     )[0]
@@ -120,7 +123,7 @@ def _stamp(writer: BulkWriter, value: dt.datetime) -> Any:
     return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ")
 
 
-def _census(gov: LocalGovernment, manager: User, rng: Any, people: int) -> tuple[CensusList, list[Voter]]:
+def _census(gov: LocalGovernment, manager: User, rng: random.Random, people: int) -> tuple[CensusList, list[Voter]]:
     key = actions.identity_key()
     census = CensusList.objects.create(
         government=gov,
@@ -158,12 +161,12 @@ def _phases_2025() -> dict[str, tuple[dt.date, dt.date]]:
 
 def _phases_now() -> dict[str, tuple[dt.date, dt.date]]:
     # Around the day of loading, so the demo's vote is open whenever it is tried.
-    from lofin.participation.testing import phase_dates
-
-    return phase_dates(timezone.localdate())
+    return phase_dates(clock.today())
 
 
-def _cycle(gov: LocalGovernment, manager: User, rng: Any, year: int, total: int, phases: dict[str, Any]) -> Cycle:
+def _cycle(
+    gov: LocalGovernment, manager: User, rng: random.Random, year: int, total: int, phases: dict[str, Any]
+) -> Cycle:
     kind = rng.choice([BallotKind.K_APPROVAL, BallotKind.K_APPROVAL, BallotKind.KNAPSACK, BallotKind.APPROVAL])
     rule = "mes+greedy" if gov.level == "광역" or rng.random() < 0.25 else "greedy"
     cycle = Cycle.objects.create(
@@ -188,7 +191,12 @@ def _cycle(gov: LocalGovernment, manager: User, rng: Any, year: int, total: int,
 
 
 def _proposals(
-    gov: LocalGovernment, cycle: Cycle, rng: Any, proposers: list[User], reviewer: User, dept: Department | None
+    gov: LocalGovernment,
+    cycle: Cycle,
+    rng: random.Random,
+    proposers: list[User],
+    reviewer: User,
+    dept: Department | None,
 ) -> list[Proposal]:
     """Proposals at every stage: a quarter found infeasible or rejected by the committee, the rest on the ballot."""
     districts = list(District.objects.filter(cycle=cycle))
@@ -286,7 +294,7 @@ def _proposals(
 def _ballots(
     gov: LocalGovernment,
     cycle: Cycle,
-    rng: Any,
+    rng: random.Random,
     on_ballot: list[Proposal],
     voters: list[Voter],
     clerk: User,
@@ -314,8 +322,9 @@ def _ballots(
             plans.append((voter, channel, chosen, replaced))
     writer = BulkWriter()
     ids = iter(writer.reserve_ids(Ballot, len(plans) + sum(1 for p in plans if p[3])))
-    now = _stamp(writer, timezone.now())
-    ballots, choices = [], []
+    now = _stamp(writer, clock.now())
+    ballots: list[tuple[Any, ...]] = []
+    choices: list[tuple[Any, ...]] = []
     for voter, channel, chosen, replaced in plans:
         online_id = next(ids) if replaced else None
         ballot_id = next(ids)
@@ -337,11 +346,8 @@ def _eligible(entries: list[Voter], day: dt.date) -> list[Voter]:
     return [e for e in entries if rules.age_on(e.birth_date, day) >= 14]
 
 
-def _adopt(gov: LocalGovernment, cycle: Cycle, manager: User, rng: Any) -> None:
+def _adopt(gov: LocalGovernment, cycle: Cycle, manager: User, rng: random.Random) -> None:
     """Selected 2025 projects were folded into 2026 세부사업 of the demo budget; those being spent are in execution."""
-    from lofin.budget.models import Project
-    from lofin.execution.models import BudgetLine
-
     projects = list(Project.objects.filter(government=gov, year=cycle.year, level="detail").order_by("code")[:200])
     executed = set(
         BudgetLine.objects.filter(government=gov, year=cycle.year, committed__gt=0).values_list("project_id", flat=True)
@@ -369,7 +375,7 @@ def _adopt(gov: LocalGovernment, cycle: Cycle, manager: User, rng: Any) -> None:
 def _residents(gov: LocalGovernment, census: CensusList, users: list[User]) -> None:
     """The demo resident accounts: verified by phone, on the list, not yet voted this year."""
     key = actions.identity_key()
-    now = timezone.now()
+    now = clock.now()
     for i, user in enumerate(users):
         birth, digit = D(1980 + i, 5, 10), "1" if i % 2 == 0 else "2"
         name = user.display_name or user.username
@@ -425,7 +431,7 @@ def load_government(gov: LocalGovernment, row: dict[str, str], ctx: Context) -> 
         # This year's cycle, for next year's budget: the vote is open.
         current = _cycle(gov, manager, rng, 2027, total, _phases_now())
         on_ballot_now = _proposals(gov, current, rng, proposers, reviewer, dept)
-        today = timezone.localdate()
+        today = clock.today()
         voters_now = rng.sample(_eligible(entries, today), k=min(ballots_for(row, ctx.size, 2027), len(entries)))
         counts["ballots"] += _ballots(gov, current, rng, on_ballot_now, voters_now, clerk, today)
         Cycle.objects.filter(pk=current.pk).update(phase=PhaseKind.VOTING, status=CycleStatus.OPEN)

@@ -8,12 +8,14 @@ Bulk inserts keep `small` fast; each government's load is one audited action.
 from __future__ import annotations
 
 import binascii
+import random
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lofin.core import audit, governments, types
 from lofin.core.approvals import actions as approval_actions
@@ -122,11 +124,11 @@ def governments_for(size: str) -> list[LocalGovernment]:
     return list(qs)
 
 
-def korean_name(rng: Any) -> str:
+def korean_name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN)
 
 
-def _phone(rng: Any) -> str:
+def _phone(rng: random.Random) -> str:
     return f"010{rng.randint(2000, 9999)}{rng.randint(1000, 9999)}"
 
 
@@ -213,7 +215,7 @@ def _load_government(
             # Managers who only approve hold the plain official role: lines need a current official membership.
             roles = post.roles or (Role.OFFICIAL,)
             memberships += [Membership(user=user, government=gov, role=r, granted_by=operator) for r in roles]
-        role_of = {
+        role_of: dict[str, Role] = {
             AccountType.RESIDENT: Role.RESIDENT,
             AccountType.SUPPLIER: Role.SUPPLIER,
             AccountType.SUBSIDY_OPERATOR: Role.SUBSIDY_OPERATOR,
@@ -233,7 +235,7 @@ def _load_government(
     return len(new_users)
 
 
-def _business_number(rng: Any) -> str:
+def _business_number(rng: random.Random) -> str:
     while True:
         candidate = f"{rng.randint(100, 999)}{rng.randint(10, 99)}{rng.randint(10000, 99999)}"
         if types.business_number_is_valid(candidate):
@@ -241,8 +243,6 @@ def _business_number(rng: Any) -> str:
 
 
 def ensure_demo_operator() -> User:
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     operator = bootstrap_operator("operator", password=None, email="operator@lofin.localhost", is_demo=True)
     if not operator.has_usable_password():
         User.objects.filter(pk=operator.pk).update(password=make_password(settings.LOFIN_DEMO_PASSWORD))
@@ -314,10 +314,10 @@ def demo_users() -> list[dict[str, Any]]:
     """The demo accounts with their roles, for `lofin demo users` and the README."""
     rows = []
     memberships: dict[int, list[tuple[str | None, str]]] = {}
-    for user_id, code, role in Membership.objects.filter(user__is_demo=True).values_list(
+    for user_id, gov_code, role in Membership.objects.filter(user__is_demo=True).values_list(
         "user_id", "government__code", "role"
     ):
-        memberships.setdefault(user_id, []).append((code, role))
+        memberships.setdefault(user_id, []).append((gov_code, role))
     posts = dict(Official.objects.filter(user__is_demo=True).values_list("user_id", "title"))
     for user in User.objects.filter(is_demo=True).order_by("username"):
         held = memberships.get(user.pk, [])

@@ -18,6 +18,8 @@ from typing import Any, TypeVar
 
 from django.db import connection, transaction
 
+from lofin.demo.models import DemoRun
+
 SIZES = ("tiny", "small", "large")
 SEED = 20260101
 
@@ -68,8 +70,6 @@ def loader(
 
 def run(size: str, *, seed: int = SEED, progress: Any = None, only: list[str] | None = None) -> list[str]:
     """Run every registered loader for the size; returns what was done."""
-    from lofin.demo.models import DemoRun
-
     if size not in SIZES:
         raise ValueError(f"size must be one of {', '.join(SIZES)}")
     done: list[str] = []

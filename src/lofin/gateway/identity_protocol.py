@@ -27,6 +27,11 @@ import base64
 import hashlib
 import hmac
 
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.kr import rrn
+
+from lofin.core.types import is_ascii_digits
+
 CARRIERS = ("SKT", "KT", "LGU", "SKM", "KTM", "LGM")  # the three carriers and their 알뜰폰 resellers
 CODE_TTL_SECONDS = 180
 MAX_ATTEMPTS = 5
@@ -51,11 +56,15 @@ def signature(secret: str, method: str, path: str, timestamp: str, client_id: st
 
 def century_matches(birth_date: str, sex_code: str) -> bool:
     """The resident number's sex digit also tells the century: 1,2,5,6 for 1900s births; 3,4,7,8 for 2000s
-    (9 and 0 for the 1800s are not issued to living people)."""
-    if len(birth_date) != 8 or not birth_date.isdigit() or sex_code not in "12345678" or len(sex_code) != 1:
+    (9 and 0 for the 1800s are not issued to living people). The birth date the first seven digits of a 주민등록번호
+    stand for is python-stdnum's `kr.rrn.get_birth_date`."""
+    if len(birth_date) != 8 or not is_ascii_digits(birth_date) or len(sex_code) != 1 or sex_code not in "12345678":
         return False
-    century = 1900 if sex_code in "1256" else 2000
-    return century <= int(birth_date[:4]) < century + 100
+    try:
+        born = rrn.get_birth_date(birth_date[2:] + sex_code)
+    except StdnumError:
+        return False
+    return born.strftime("%Y%m%d") == birth_date
 
 
 def connecting_information(key: str, name: str, birth_date: str, sex_code: str) -> str:

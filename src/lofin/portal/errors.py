@@ -16,6 +16,7 @@ from lofin.core.middleware import is_api
 def _respond(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
     if is_api(request):
         return json_error(code, message, status)
+    body: str
     try:
         body = loader.render_to_string(
             "errors/error.html", {"status": status, "code": code, "message": message}, request=request

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lofin.core import audit, idempotency
+from lofin.core import audit, clock, idempotency
 from lofin.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from lofin.core.models import (
     ApprovalPolicy,
@@ -37,7 +35,7 @@ def _url(request: ApprovalRequest) -> str:
     return settings.LOFIN_SITE_URL.rstrip("/") + reverse("core:approval_detail", args=[request.pk])
 
 
-def _official_people(government: LocalGovernment, people: Sequence[Any]) -> dict[int, int]:
+def _official_people(government: LocalGovernment, people: Sequence[User]) -> dict[int, int]:
     """Positions of the people who may stand on a line: a post in the government and a current official role."""
     positions = queries.positions([p.pk for p in people], government)
     members = set(
@@ -56,8 +54,8 @@ def do_submit_for_approval(
     subject_id: str | int,
     title: str,
     amount: int | None,
-    line: Sequence[tuple[str, Any]],
-    actor: Any,
+    line: Sequence[tuple[str, User]],
+    actor: User,
     idempotency_key: str,
 ) -> ApprovalRequest:
     """Open an approval line. `line` lists (kind, user) after the drafter: reviews/cooperations, then the
@@ -76,7 +74,7 @@ def do_submit_for_approval(
         subject_id=str(subject_id),
         title=title,
         amount=amount,
-        line=[(k, getattr(u, "pk", u)) for k, u in line],
+        line=[(k, u.pk) for k, u in line],
     )
     with transaction.atomic():
         if done := ApprovalRequest.objects.filter(idempotency_key=stored_key).first():
@@ -112,7 +110,7 @@ def do_submit_for_approval(
             # The same submission arrived twice at once; the first one stands.
             done = ApprovalRequest.objects.get(idempotency_key=stored_key)
             return idempotency.replay(done, fingerprint, recorded=done.fingerprint)
-        now = timezone.now()
+        now = clock.now()
         ApprovalStep.objects.bulk_create(
             [
                 ApprovalStep(
@@ -177,7 +175,7 @@ def _lock(request_id: int) -> ApprovalRequest:
         raise NotFound() from None
 
 
-def _authorise_step(request: ApprovalRequest, actor: Any) -> tuple[ApprovalStep, bool]:
+def _authorise_step(request: ApprovalRequest, actor: User) -> tuple[ApprovalStep, bool]:
     """The pending step and whether the actor acts for its absent assignee (대결)."""
     queries.visible_request(actor, request.pk)
     if request.status != RequestStatus.IN_PROGRESS:
@@ -196,7 +194,7 @@ def _authorise_step(request: ApprovalRequest, actor: Any) -> tuple[ApprovalStep,
     raise PermissionDenied(_("This step waits for someone else's decision."))
 
 
-def _run_callback(request: ApprovalRequest, actor: Any, *, approved: bool) -> None:
+def _run_callback(request: ApprovalRequest, actor: User, *, approved: bool) -> None:
     """The document kind's own effect of the final decision, run before the decision's audit event: a callback may
     change money rows (a transfer credits or returns budget lines), and every money path locks those before the
     audit chain head (docs/architecture.md §8.15). The order is request → the callback's rows → chain head."""
@@ -206,7 +204,7 @@ def _run_callback(request: ApprovalRequest, actor: Any, *, approved: bool) -> No
         callback(request, actor)
 
 
-def do_approve(request_id: int, *, actor: Any, comment: str = "") -> ApprovalRequest:
+def do_approve(request_id: int, *, actor: User, comment: str = "") -> ApprovalRequest:
     with transaction.atomic():
         request = _lock(request_id)
         step, acting = _authorise_step(request, actor)
@@ -217,7 +215,7 @@ def do_approve(request_id: int, *, actor: Any, comment: str = "") -> ApprovalReq
                 actor_position=actor_position, required=request.required_position, acting=acting
             )
         mode = rules.acting_mode(step_kind=step.kind, acting_for_someone=acting, actor_position=actor_position)
-        now = timezone.now()
+        now = clock.now()
         ApprovalStep.objects.filter(pk=step.pk).update(
             status=StepStatus.APPROVED, acted_by=actor, mode=mode, comment=comment.strip(), acted_at=now
         )
@@ -264,7 +262,7 @@ def do_approve(request_id: int, *, actor: Any, comment: str = "") -> ApprovalReq
     return request
 
 
-def do_reject(request_id: int, *, actor: Any, reason: str) -> ApprovalRequest:
+def do_reject(request_id: int, *, actor: User, reason: str) -> ApprovalRequest:
     """반려: return the document to its drafter with a reason. The rest of the line is not needed."""
     reason = (reason or "").strip()
     if not reason:
@@ -272,7 +270,7 @@ def do_reject(request_id: int, *, actor: Any, reason: str) -> ApprovalRequest:
     with transaction.atomic():
         request = _lock(request_id)
         step, acting = _authorise_step(request, actor)
-        now = timezone.now()
+        now = clock.now()
         mode = "substitute" if acting else "normal"
         ApprovalStep.objects.filter(pk=step.pk).update(
             status=StepStatus.REJECTED, acted_by=actor, mode=mode, comment=reason, acted_at=now
@@ -298,7 +296,7 @@ def do_reject(request_id: int, *, actor: Any, reason: str) -> ApprovalRequest:
     return request
 
 
-def do_withdraw(request_id: int, *, actor: Any) -> ApprovalRequest:
+def do_withdraw(request_id: int, *, actor: User) -> ApprovalRequest:
     """회수: the drafter takes the document back before anyone after them has decided."""
     with transaction.atomic():
         request = _lock(request_id)
@@ -310,13 +308,13 @@ def do_withdraw(request_id: int, *, actor: Any) -> ApprovalRequest:
         if request.steps.filter(order__gt=1, acted_at__isnull=False).exists():
             raise Conflict(_("Someone has already acted on this document; it can no longer be withdrawn."))
         request.steps.filter(order__gt=1).update(status=StepStatus.SKIPPED)
-        ApprovalRequest.objects.filter(pk=request.pk).update(status=RequestStatus.WITHDRAWN, decided_at=timezone.now())
+        ApprovalRequest.objects.filter(pk=request.pk).update(status=RequestStatus.WITHDRAWN, decided_at=clock.now())
         request.refresh_from_db()
         audit.record(actor, "core.approval.withdraw", request)
     return request
 
 
-def do_confirm_after(step_id: int, *, actor: Any) -> ApprovalStep:
+def do_confirm_after(step_id: int, *, actor: User) -> ApprovalStep:
     """후결: the absent approver confirms what their substitute decided."""
     with transaction.atomic():
         try:
@@ -329,7 +327,7 @@ def do_confirm_after(step_id: int, *, actor: Any) -> ApprovalStep:
             raise NotFound() from None
         if step.post_review_at is not None:
             return step
-        step.post_review_at = timezone.now()
+        step.post_review_at = clock.now()
         step.save(update_fields=["post_review_at"])
         audit.record(actor, "core.approval.confirm_after", step.request, data={"step": step.order})
     return step
@@ -338,12 +336,12 @@ def do_confirm_after(step_id: int, *, actor: Any) -> ApprovalStep:
 def do_appoint_substitute(
     government: LocalGovernment,
     *,
-    delegator: Any,
-    substitute: Any,
+    delegator: User,
+    substitute: User,
     starts_at: dt.datetime,
     ends_at: dt.datetime,
     reason: str,
-    actor: Any,
+    actor: User,
 ) -> Delegation:
     """대결 지정: while the delegator is away, the substitute may decide their pending steps."""
     if actor.pk != delegator.pk and not is_operator(actor):
@@ -384,7 +382,7 @@ def do_appoint_substitute(
     return delegation
 
 
-def do_revoke_substitute(delegation_id: int, *, actor: Any) -> Delegation:
+def do_revoke_substitute(delegation_id: int, *, actor: User) -> Delegation:
     with transaction.atomic():
         try:
             delegation = Delegation.objects.select_for_update().get(pk=delegation_id)
@@ -393,14 +391,14 @@ def do_revoke_substitute(delegation_id: int, *, actor: Any) -> Delegation:
         if actor.pk != delegation.delegator_id and not is_operator(actor):
             raise NotFound()
         if delegation.revoked_at is None:
-            delegation.revoked_at = timezone.now()
+            delegation.revoked_at = clock.now()
             delegation.save(update_fields=["revoked_at"])
             audit.record(actor, "core.delegation.revoke", delegation)
     return delegation
 
 
 def do_set_policy(
-    government: LocalGovernment | None, *, doc_kind: str, bands: Sequence[rules.Band], actor: Any
+    government: LocalGovernment | None, *, doc_kind: str, bands: Sequence[rules.Band], actor: User
 ) -> list[ApprovalPolicy]:
     """Replace the 위임전결 rules of one document kind (for one government, or the national default)."""
     if not is_operator(actor):

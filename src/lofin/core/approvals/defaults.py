@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from lofin.core.models import ApprovalPolicy
+
 DEFAULT_BANDS: list[tuple[int | None, int]] = [(10_000_000, 3), (50_000_000, 4), (300_000_000, 5), (None, 6)]
 
 
-def load(policy_model: Any = None) -> None:
-    if policy_model is None:
-        from lofin.core.models import ApprovalPolicy as policy_model
+def load(policy_model: Any = ApprovalPolicy) -> None:
+    """Insert the national bands (`policy_model` is the migration's historical model, else the live one)."""
     for max_amount, position in DEFAULT_BANDS:
         policy_model.objects.get_or_create(
             government=None, doc_kind="*", max_amount=max_amount, defaults={"final_position": position}

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Sequence
+from typing import Protocol
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lofin.core import clock
 from lofin.core.errors import InvalidInput, NotFound
 from lofin.core.models import (
     ApprovalPolicy,
@@ -29,7 +30,14 @@ from .rules import Band, PlannedStep, required_position
 WILDCARD = "*"
 
 
-def people_on_line(steps: list[Any]) -> list[tuple[str, User]]:
+class NamedStep(Protocol):
+    """A step of an approval line naming its person by user name (`core.schemas.LineStepIn`)."""
+
+    kind: str
+    username: str
+
+
+def people_on_line(steps: Sequence[NamedStep]) -> list[tuple[str, User]]:
     """An approval line sent by user name (`core.schemas.LineStepIn`) as (step kind, person) pairs."""
     people = {u.username: u for u in User.objects.filter(username__in=[s.username for s in steps])}
     line = []
@@ -64,11 +72,11 @@ def required_position_for(government: LocalGovernment, doc_kind: str, amount: in
 
 
 def active_delegations(at: dt.datetime | None = None) -> QuerySet[Delegation]:
-    at = at or timezone.now()
+    at = at or clock.now()
     return Delegation.objects.filter(starts_at__lte=at, ends_at__gt=at, revoked_at__isnull=True)
 
 
-def delegators_of(substitute: Any, at: dt.datetime | None = None) -> list[tuple[int, int]]:
+def delegators_of(substitute: User, at: dt.datetime | None = None) -> list[tuple[int, int]]:
     """(delegator_id, government_id) pairs for which `substitute` may act now."""
     return list(active_delegations(at).filter(substitute=substitute).values_list("delegator_id", "government_id"))
 
@@ -81,11 +89,11 @@ def substitutes_for(user_id: int, government: LocalGovernment, at: dt.datetime |
     )
 
 
-def _current_government_ids(user: Any) -> list[int]:
+def _current_government_ids(user: User) -> list[int]:
     return [gid for gid in roles_by_government(user) if gid is not None]
 
 
-def inbox(user: Any) -> QuerySet[ApprovalStep]:
+def inbox(user: User) -> QuerySet[ApprovalStep]:
     """Steps waiting for this person's decision, in person or as an acting approver (대결), in the governments
     where they hold a current role (someone who left a government no longer sees its documents)."""
     condition = Q(assignee=user)
@@ -100,20 +108,20 @@ def inbox(user: Any) -> QuerySet[ApprovalStep]:
     )
 
 
-def awaiting_post_review(user: Any) -> QuerySet[ApprovalStep]:
+def awaiting_post_review(user: User) -> QuerySet[ApprovalStep]:
     """후결: steps a substitute decided for this person, not yet confirmed by them."""
     return ApprovalStep.objects.filter(assignee=user, mode="substitute", post_review_at__isnull=True).select_related(
         "request", "acted_by"
     )
 
 
-def drafted_by(user: Any) -> QuerySet[ApprovalRequest]:
+def drafted_by(user: User) -> QuerySet[ApprovalRequest]:
     return ApprovalRequest.objects.filter(drafter=user, government_id__in=_current_government_ids(user)).select_related(
         "government"
     )
 
 
-def visible_request(user: Any, request_id: int) -> ApprovalRequest:
+def visible_request(user: User, request_id: int) -> ApprovalRequest:
     """A request is visible to its drafter, everyone on its line, whoever acted on it, and the auditors of its
     government. Anyone else gets NotFound, as if it did not exist."""
     try:
@@ -131,7 +139,7 @@ def visible_request(user: Any, request_id: int) -> ApprovalRequest:
     return request
 
 
-def post_of(user: Any, government: LocalGovernment) -> Official | None:
+def post_of(user: User, government: LocalGovernment) -> Official | None:
     return Official.objects.filter(user=user, government=government).select_related("department").first()
 
 
@@ -139,7 +147,7 @@ def positions(user_ids: list[int], government: LocalGovernment) -> dict[int, int
     return dict(Official.objects.filter(government=government, user_id__in=user_ids).values_list("user_id", "position"))
 
 
-def default_line(government: LocalGovernment, drafter: Any, *, doc_kind: str, amount: int | None) -> list[PlannedStep]:
+def default_line(government: LocalGovernment, drafter: User, *, doc_kind: str, amount: int | None) -> list[PlannedStep]:
     """The usual line from the org chart: the drafter, then one person per higher position up the drafter's
     department chain, ending with the first person whose position may decide this document."""
     required = required_position_for(government, doc_kind, amount)

@@ -14,8 +14,10 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from lofin.core.errors import InvalidInput
+from lofin.core.models import ApprovalRequest, User
 
-Callback = Callable[[Any, Any], None]
+# Called with the decided request and the person who made the final decision, in the decision's transaction.
+Callback = Callable[[ApprovalRequest, User], None]
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ import datetime as dt
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lofin.core import clock
+
 
 class Level(models.TextChoices):
     # The values are the official Korean terms used by the source data and by 지방재정365 exports.
@@ -27,7 +29,7 @@ class Kind(models.TextChoices):
 
 class GovernmentQuerySet(models.QuerySet["LocalGovernment"]):
     def active(self, on: dt.date | None = None) -> GovernmentQuerySet:
-        on = on or dt.date.today()
+        on = on or clock.today()
         return self.filter(
             models.Q(established_on__isnull=True) | models.Q(established_on__lte=on),
             models.Q(abolished_on__isnull=True) | models.Q(abolished_on__gt=on),
@@ -72,8 +74,11 @@ class LocalGovernment(models.Model):
     def parent_code(self) -> str:
         return self.parent.code if self.parent_id and self.parent else ""
 
-    def as_of(self, on: dt.date) -> GovernmentVersion | LocalGovernment:
-        """The government as it was on a date: an earlier version if one covers it, else the current row."""
+    def as_of(self, on: dt.date | None) -> GovernmentVersion | LocalGovernment:
+        """The government as it was on a date: an earlier version if one covers it, else (or with no date) the
+        current row."""
+        if on is None:
+            return self
         for version in self.versions.all():
             if (version.valid_from is None or version.valid_from <= on) and on < version.valid_to:
                 return version

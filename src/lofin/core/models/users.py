@@ -7,9 +7,9 @@ import datetime as dt
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lofin.core import clock
 from lofin.core.roles import AccountType, Position, Role
 
 from .governments import LocalGovernment
@@ -47,7 +47,7 @@ class User(AbstractUser):
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
     def current(self, on: dt.date | None = None) -> MembershipQuerySet:
-        on = on or timezone.localdate()
+        on = on or clock.today()
         return self.filter(
             models.Q(valid_from__isnull=True) | models.Q(valid_from__lte=on),
             models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=on),

@@ -12,11 +12,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import translation
 
-from lofin.core import audit
-from lofin.core.models import Channel, LocalGovernment, Notification, NotificationPreference, OutboundMessage
+from lofin.core import audit, clock
+from lofin.core.models import Channel, LocalGovernment, Notification, NotificationPreference, OutboundMessage, User
 
+from . import tasks
 from .events import EVENTS, Event
 
 
@@ -24,7 +25,7 @@ def _render(text: Any, context: dict[str, Any]) -> str:
     return str(text) % context if context else str(text)
 
 
-def channels_for(user: Any, event: Event, prefs: dict[str, Any] | None = None) -> set[str]:
+def channels_for(user: User, event: Event, prefs: dict[str, Any] | None = None) -> set[str]:
     """The channels besides in-app; `prefs` ({event code or "*": preference}) when the caller read them already."""
     if prefs is None:
         prefs = {p.event: p for p in NotificationPreference.objects.filter(user=user, event__in=[event.code, "*"])}
@@ -41,7 +42,7 @@ def channels_for(user: Any, event: Event, prefs: dict[str, Any] | None = None) -
     return {str(ch) for ch, on in wanted.items() if on and addresses[ch]}
 
 
-def _key(event_code: str, recipient_pk: Any, dedup_key: str) -> str:
+def _key(event_code: str, recipient_pk: int, dedup_key: str) -> str:
     return f"{event_code}:{recipient_pk}:{dedup_key}"[:160]
 
 
@@ -55,7 +56,7 @@ def _texts(event: Event, context: dict[str, Any], language: str) -> tuple[str, s
 
 
 def _rows(
-    recipient: Any,
+    recipient: User,
     event: Event,
     key: str,
     texts: tuple[str, str, str],
@@ -74,7 +75,7 @@ def _rows(
         url=url,
         dedup_key=key,
     )
-    now = timezone.now()
+    now = clock.now()
     messages = [
         OutboundMessage(
             channel=channel,
@@ -92,7 +93,7 @@ def _rows(
 
 
 def notify(
-    recipient: Any,
+    recipient: User,
     event_code: str,
     *,
     context: dict[str, Any],
@@ -118,12 +119,12 @@ def notify(
             message.save(force_insert=True)
         ids = [m.pk for m in messages]
         if ids:
-            transaction.on_commit(lambda: _enqueue(ids))
+            transaction.on_commit(lambda: tasks.enqueue(ids))
     return note
 
 
 def notify_many(
-    recipients: Iterable[Any],
+    recipients: Iterable[User],
     event_code: str,
     *,
     context: dict[str, Any],
@@ -168,28 +169,21 @@ def notify_many(
                 if keys[pk] not in told
             )
         if ids:
-            transaction.on_commit(lambda: _enqueue(ids))
+            transaction.on_commit(lambda: tasks.enqueue(ids))
     return len(notes)
 
 
-def _enqueue(ids: list[int]) -> None:
-    from .tasks import deliver_message
-
-    for message_id in ids:
-        deliver_message.enqueue(message_id)
-
-
-def do_mark_read(user: Any, notification_ids: list[int] | None = None) -> int:
+def do_mark_read(user: User, notification_ids: list[int] | None = None) -> int:
     """Mark the user's own notifications (all, or the given ones) read. Nobody else's are touched."""
     with transaction.atomic():
         qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
         if notification_ids is not None:
             qs = qs.filter(pk__in=notification_ids)
-        count = qs.update(read_at=timezone.now())
+        count = qs.update(read_at=clock.now())
     return count
 
 
-def do_set_preference(user: Any, *, event: str, email: bool, sms: bool, alimtalk: bool) -> NotificationPreference:
+def do_set_preference(user: User, *, event: str, email: bool, sms: bool, alimtalk: bool) -> NotificationPreference:
     with transaction.atomic():
         pref, _created = NotificationPreference.objects.update_or_create(
             user=user, event=event, defaults={"email": email, "sms": sms, "alimtalk": alimtalk}

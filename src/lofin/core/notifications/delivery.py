@@ -1,4 +1,5 @@
-"""Send outbox messages: claim, send, record. Retries with backoff; never sends one message twice.
+"""Send one outbox message: claim, send, record. Never sends one message twice; when to try (after commit, again
+after a backoff, on the sweep) is `tasks`' business.
 
 A message is claimed by one conditional UPDATE (pending → sending); only the claimer sends it. If a
 sender dies between sending and recording, the message stays in "sending"; after STALE_AFTER it moves to
@@ -12,14 +13,14 @@ import datetime as dt
 import hashlib
 import logging
 import smtplib
-from typing import Any, Protocol
+from typing import Protocol
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db.models import F
-from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from lofin.core import clock
 from lofin.core.models import Channel, MessageStatus, OutboundMessage
 
 log = logging.getLogger("lofin.notifications")
@@ -104,8 +105,9 @@ def _send(message: OutboundMessage) -> str:
 
 
 def deliver(message_id: int) -> str:
-    """Try to send one message now. Returns its status afterwards."""
-    now = timezone.now()
+    """Try to send one message now. Returns its status afterwards: `pending` when it failed in a way that may pass
+    (its `next_attempt_at` says when to try again)."""
+    now = clock.now()
     claimed = OutboundMessage.objects.filter(
         pk=message_id, status=MessageStatus.PENDING, next_attempt_at__lte=now
     ).update(status=MessageStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
@@ -127,41 +129,13 @@ def deliver(message_id: int) -> str:
         failed_status = MessageStatus.DEAD if permanent or message.attempts >= MAX_ATTEMPTS else MessageStatus.PENDING
         OutboundMessage.objects.filter(pk=message.pk, status=MessageStatus.SENDING).update(
             status=failed_status,
-            next_attempt_at=timezone.now() + backoff(message.attempts),
+            next_attempt_at=clock.now() + backoff(message.attempts),
             last_error=f"{type(exc).__name__}: {exc}"[:2000],
             claimed_at=None,
         )
         log.warning("notification send failed", extra={"message_id": message.pk, "error": str(exc)})
-        if failed_status == MessageStatus.PENDING:
-            _schedule_retry(message.pk, message.attempts)
         return str(failed_status)
     OutboundMessage.objects.filter(pk=message.pk, status=MessageStatus.SENDING).update(
-        status=MessageStatus.SENT, sent_at=timezone.now(), provider_id=provider_id[:100], last_error=""
+        status=MessageStatus.SENT, sent_at=clock.now(), provider_id=provider_id[:100], last_error=""
     )
     return str(MessageStatus.SENT)
-
-
-def _schedule_retry(message_id: int, attempts: int) -> None:
-    from .tasks import deliver_message
-
-    backend = deliver_message.get_backend()
-    if getattr(backend, "supports_defer", False):
-        deliver_message.using(run_after=timezone.now() + backoff(attempts)).enqueue(message_id)
-
-
-def process_due(limit: int = 500) -> dict[str, Any]:
-    """Send every due message (the `lofin notifications send` command and the worker's sweep)."""
-    now = timezone.now()
-    stale = OutboundMessage.objects.filter(status=MessageStatus.SENDING, claimed_at__lt=now - STALE_AFTER).update(
-        status=MessageStatus.UNKNOWN
-    )
-    outcome: dict[str, Any] = {"unknown": stale}
-    due = list(
-        OutboundMessage.objects.filter(status=MessageStatus.PENDING, next_attempt_at__lte=now)
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[:limit]
-    )
-    for pk in due:
-        status = deliver(pk)
-        outcome[status] = outcome.get(status, 0) + 1
-    return outcome

@@ -8,10 +8,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lofin.core import testing
+from lofin.core.actions import do_revoke_membership
 from lofin.core.approvals import actions, queries, registry, rules
 from lofin.core.approvals.rules import Band, InvalidLine, PlannedStep
-from lofin.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from lofin.core.models import ApprovalRequest, AuditEvent, Notification, RequestStatus, StepKind, StepStatus
+from lofin.core.errors import Conflict, InvalidInput, KeyReused, NotFound, PermissionDenied, SeparationOfDuties
+from lofin.core.models import ApprovalRequest, AuditEvent, Membership, Notification, RequestStatus, StepKind, StepStatus
+from lofin.core.permissions import forget_roles
 from lofin.core.roles import Position, Role
 
 pytestmark = pytest.mark.django_db
@@ -338,8 +340,6 @@ def test_a_drafter_cannot_decide_their_own_document_as_acting_approver(org, seou
         actor=org["mayor"],
     )
     request = submit(org, seoul, 500_000_000, [("approve", org["mayor"])])
-    from lofin.core.errors import SeparationOfDuties
-
     with pytest.raises(SeparationOfDuties):
         actions.do_approve(request.pk, actor=org["staff"])
     request.refresh_from_db()
@@ -378,18 +378,15 @@ def test_the_deputy_may_act_for_the_head(org, seoul):
 
 
 def test_people_without_a_current_official_role_cannot_stand_on_a_line(org, seoul, operator):
-    from lofin.core.actions import do_revoke_membership
-    from lofin.core.models import Membership
-
     for membership in Membership.objects.filter(user=org["chief"]):
         do_revoke_membership(membership.pk, actor=operator)
     with pytest.raises(InvalidInput):
         submit(org, seoul, 1_000, [("approve", org["chief"])])
 
 
-def test_a_reused_key_with_a_different_document_is_a_conflict(org, seoul):
+def test_a_reused_key_with_a_different_document_is_refused(org, seoul):
     submit(org, seoul, 1_000, [("approve", org["chief"])], key="same")
-    with pytest.raises(Conflict):
+    with pytest.raises(KeyReused):
         submit(org, seoul, 2_000, [("approve", org["chief"])], key="same", title="다른 문서")
 
 
@@ -412,10 +409,6 @@ def test_the_same_key_in_another_government_is_another_document(org, seoul, busa
 
 
 def test_someone_who_left_the_government_no_longer_sees_its_documents(org, seoul, operator):
-    from lofin.core.actions import do_revoke_membership
-    from lofin.core.models import Membership
-    from lofin.core.permissions import forget_roles
-
     submit(org, seoul, 1_000, [("review", org["lead"]), ("approve", org["chief"])])
     assert queries.inbox(org["lead"]).count() == 1
     for membership in Membership.objects.filter(user=org["lead"]):

@@ -156,8 +156,22 @@ def test_an_id_in_an_address_is_read_from_its_digits(text, value):
 
 @pytest.mark.parametrize(
     ("field", "text"),
-    [("line_id", "0"), ("line_id", "4.0"), ("line_id", "٤٢"), ("line_id", "true"), ("line_id", "-1"), ("year", "1999")],
+    [
+        *[("line_id", text) for text in ("0", "-1", "9223372036854775808", "1.0", "٤٢", " 12", "", "true")],
+        ("year", "1999"),
+        ("year", "2026.0"),
+    ],
 )
 def test_an_address_or_query_takes_ascii_digits_within_the_bounds(field, text):
     with pytest.raises(ValidationError):
         Address.model_validate({"line_id": "1", field: text})
+
+
+class Body(Schema):
+    id: types.Id
+
+
+@pytest.mark.parametrize("value", [0, -1, 2**63, True, 1.0, "12", "١٢"])
+def test_an_id_in_a_json_body_is_a_positive_integer_not_its_text(value):
+    with pytest.raises(ValidationError):
+        Body.model_validate({"id": value})

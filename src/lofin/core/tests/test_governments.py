@@ -7,7 +7,8 @@ from collections import Counter
 import pytest
 from django.core.management import call_command
 
-from lofin.core.governments import as_row, read_governments
+from lofin.core import governments
+from lofin.core.governments import read_governments
 from lofin.core.models import LocalGovernment
 
 pytestmark = pytest.mark.django_db
@@ -55,19 +56,19 @@ def test_general_districts_of_cities_are_not_tenants():
 
 def test_gunwi_moved_from_gyeongbuk_to_daegu_on_2023_07_01():
     gunwi = LocalGovernment.objects.get(code="4771000")
-    before = as_row(gunwi, dt.date(2023, 6, 30))
-    after = as_row(gunwi, dt.date(2023, 7, 1))
-    assert (before["parent_code"], before["legal_dong_code"], before["name"]) == ("4700000", "47720", "경상북도 군위군")
-    assert (after["parent_code"], after["legal_dong_code"], after["name"]) == ("2700000", "27720", "대구광역시 군위군")
+    before = gunwi.as_of(dt.date(2023, 6, 30))
+    after = gunwi.as_of(dt.date(2023, 7, 1))
+    assert (before.parent_code, before.legal_dong_code, before.name) == ("4700000", "47720", "경상북도 군위군")
+    assert (after.parent_code, after.legal_dong_code, after.name) == ("2700000", "27720", "대구광역시 군위군")
 
 
 def test_gangwon_and_jeonbuk_keep_their_former_names_and_codes():
     gangwon = LocalGovernment.objects.get(code="4200000")
-    assert as_row(gangwon, dt.date(2023, 6, 10))["name"] == "강원도"
-    assert as_row(gangwon, dt.date(2023, 6, 11))["name"] == "강원특별자치도"
+    assert gangwon.as_of(dt.date(2023, 6, 10)).name == "강원도"
+    assert gangwon.as_of(dt.date(2023, 6, 11)).name == "강원특별자치도"
     jeonju = LocalGovernment.objects.get(code="4511000")
-    assert as_row(jeonju, dt.date(2024, 1, 17))["legal_dong_code"] == "45110"
-    assert as_row(jeonju, dt.date(2024, 1, 18))["legal_dong_code"] == "52110"
+    assert jeonju.as_of(dt.date(2024, 1, 17)).legal_dong_code == "45110"
+    assert jeonju.as_of(dt.date(2024, 1, 18)).legal_dong_code == "52110"
 
 
 def test_cli_lists_243_governments_as_json(capsys):
@@ -89,8 +90,6 @@ def test_cli_lists_243_governments_as_json(capsys):
 
 
 def test_loading_again_changes_nothing():
-    from lofin.core import governments
-
     before = list(LocalGovernment.objects.order_by("code").values())
     assert governments.load() == 0
     assert list(LocalGovernment.objects.order_by("code").values()) == before

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from lofin.core import fiscal, money, workdays
 from lofin.core.fiscal import ClosingException
+from lofin.core.models import ExtraHoliday
 from lofin.core.templatetags.lofin import approx_won, won
 
 D = dt.date
@@ -153,8 +154,6 @@ def test_the_next_business_day_is_a_business_day_within_ten_days(day):
 
 @pytest.mark.django_db
 def test_an_operator_declared_holiday_counts(db):
-    from lofin.core.models import ExtraHoliday
-
     assert workdays.is_business_day(D(2026, 11, 27))
     ExtraHoliday.objects.create(date=D(2026, 11, 27), name="임시공휴일")
     assert not workdays.is_business_day(D(2026, 11, 27))

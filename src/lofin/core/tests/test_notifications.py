@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
 from django.db import connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
@@ -24,8 +26,9 @@ from lofin.core import testing
 from lofin.core.models import MessageStatus, Notification, NotificationPreference, OutboundMessage
 from lofin.core.notifications import delivery
 from lofin.core.notifications.actions import do_set_preference, notify, notify_many
-from lofin.core.notifications.delivery import MAX_ATTEMPTS, backoff, deliver, process_due
+from lofin.core.notifications.delivery import MAX_ATTEMPTS, backoff, deliver
 from lofin.core.notifications.events import EVENTS
+from lofin.core.notifications.tasks import process_due
 from lofin.core.roles import Role
 
 CONTEXT = {"title": "2026년 본예산 편성안", "drafter": "박기획", "url": "http://127.0.0.1:8000/approvals/7/"}
@@ -116,9 +119,6 @@ KOREAN = {
 def korean_catalog(settings, tmp_path):
     """A compiled Korean catalog for the approval request, placed ahead of the project's, so the
     language tests do not depend on whether the project's translations are compiled yet."""
-    from babel.messages.catalog import Catalog
-    from babel.messages.mofile import write_mo
-
     catalog = Catalog(locale="ko")
     for source, korean in KOREAN.items():
         catalog.add(source, korean)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from .revenue import (
     NO_ORDINARY_GRANT_ABOVE_TENTHS,
@@ -19,7 +19,7 @@ from .revenue import (
     TRANSFER_MIX,
     revenue_allowed,
 )
-from .specs import AccountPlan, DetailSpec, UnitSpec
+from .specs import AccountPlan, DetailSpec, GovInfo, UnitSpec
 from .templates import (
     STRUCTURAL_PROFILES,
     SUBSIDY_CAP_PERMILLE,
@@ -27,12 +27,21 @@ from .templates import (
     TEMPLATE_BY_CODE,
     TRANSFER_CAP_PERMILLE,
 )
-from .totals import GENERAL_ACCOUNT, SEOUL, split_at_least_one, split_exact
-from .vocabulary import parse_detail
+from .totals import GENERAL_ACCOUNT, SEOUL, RngFactory, split_at_least_one, split_exact
+from .vocabulary import DetailTemplate, parse_detail
 
-if TYPE_CHECKING:
-    # Only for annotations: the planner imports this module.
-    from .plan import Planner
+
+class Planner(Protocol):
+    """What a year's amounts need from the government's plan (`plan.Planner`): its seeds and the 사업 it names."""
+
+    info: GovInfo
+    size: str
+    group: str
+    rng_for: RngFactory
+
+    def detail_name(self, pattern: str) -> str: ...
+
+    def new_detail(self, template: DetailTemplate, name: str, department: str, sector: str) -> DetailSpec: ...
 
 
 @dataclass

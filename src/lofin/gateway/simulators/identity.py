@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import re
 import secrets
 import threading
@@ -20,6 +21,11 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+import django
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from lofin.core.types import is_ascii_digits
 from lofin.gateway import identity_protocol as proto
 
 MAX_CLOCK_SKEW_MS = 5 * 60 * 1000
@@ -64,7 +70,7 @@ class Handler(BaseHTTPRequestHandler):
         client_id = self.headers.get("X-Client-Id", "")
         timestamp = self.headers.get("X-Timestamp", "")
         secret = self.state.clients.get(client_id)
-        if secret is None or not timestamp.isdigit():
+        if secret is None or not is_ascii_digits(timestamp):
             return None
         if abs(int(timestamp) - int(time.time() * 1000)) > MAX_CLOCK_SKEW_MS:
             return None
@@ -204,15 +210,8 @@ def make_server(
 
 
 def main() -> None:
-    import os
-
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lofin.settings")
-    import django
-
     django.setup()
-    from django.conf import settings
-    from django.utils.module_loading import import_string
-
     parser = argparse.ArgumentParser(description="Local mobile identity-check (본인확인) simulator")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8026)

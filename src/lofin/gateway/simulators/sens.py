@@ -12,6 +12,7 @@ import argparse
 import contextlib
 import datetime as dt
 import json
+import os
 import re
 import threading
 import time
@@ -19,6 +20,11 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+import django
+from django.conf import settings
+
+from lofin.core.notifications.events import EVENTS
+from lofin.core.types import is_ascii_digits
 from lofin.gateway.sens_protocol import LMS_MAX_BYTES, SMS_MAX_BYTES, euc_kr_length, is_sendable, signature
 
 SMS_PATH = re.compile(r"^/sms/v2/services/(?P<service>[^/]+)/messages$")
@@ -75,7 +81,7 @@ class Handler(BaseHTTPRequestHandler):
         timestamp = self.headers.get("x-ncp-apigw-timestamp", "")
         access_key = self.headers.get("x-ncp-iam-access-key", "")
         given = self.headers.get("x-ncp-apigw-signature-v2", "")
-        if not timestamp.isdigit() or abs(int(timestamp) - int(time.time() * 1000)) > MAX_CLOCK_SKEW_MS:
+        if not is_ascii_digits(timestamp) or abs(int(timestamp) - int(time.time() * 1000)) > MAX_CLOCK_SKEW_MS:
             return False
         if access_key != state.access_key:
             return False
@@ -230,8 +236,6 @@ def make_server(
     channel: str = "@lofin",
 ) -> ThreadingHTTPServer:
     if templates is None:
-        from lofin.core.notifications.events import EVENTS
-
         templates = {e.alimtalk_template for e in EVENTS.values()}
     state = SensState(access_key, secret, senders or {"0212345678"}, templates, channel)
     handler = type("BoundHandler", (Handler,), {"state": state})
@@ -242,14 +246,8 @@ def make_server(
 
 
 def main() -> None:
-    import os
-
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lofin.settings")
-    import django
-
     django.setup()
-    from django.conf import settings
-
     parser = argparse.ArgumentParser(description="Local SENS (SMS/알림톡) simulator")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8025)

@@ -19,6 +19,9 @@ from lofin.gateway.identity import IdentityClient, IdentityError
 from lofin.gateway.sens import SensClient
 from lofin.gateway.simulators import identity as simulator
 from lofin.gateway.simulators import sens as sens_simulator
+from lofin.participation import actions, verification
+from lofin.participation.errors import VerificationFailed
+from lofin.participation.models import Resident
 
 BIRTH = dt.date(1990, 1, 2)
 
@@ -145,10 +148,6 @@ def test_code_goes_by_sms_through_the_sens_simulator():
 
 @pytest.mark.django_db
 def test_resident_is_verified_through_the_service_and_matched_to_the_list(service, settings):
-    from lofin.participation import actions, verification
-    from lofin.participation.errors import VerificationFailed
-    from lofin.participation.models import Resident
-
     _server, url = service
     settings.LOFIN_IDENTITY_URL = url
     settings.LOFIN_IDENTITY_CLIENT_ID, settings.LOFIN_IDENTITY_SECRET = "site-a", "secret-a"
@@ -181,3 +180,20 @@ def test_resident_is_verified_through_the_service_and_matched_to_the_list(servic
     resident = verification.confirm(gov, user=user, token=started["token"], code=started["test_code"])
     assert (resident.verified_name, resident.basis, resident.method) == ("홍길동", "resident", "phone")
     assert len(resident.ci_hash) == 64
+
+
+@pytest.mark.parametrize(
+    ("birth", "sex", "consistent"),
+    [
+        ("19900102", "1", True),
+        ("19900102", "6", True),
+        ("20010102", "4", True),
+        ("19900102", "3", False),
+        ("20010102", "2", False),
+        ("19900230", "1", False),  # no such day
+        ("19900102", "9", False),  # 1800s: not issued to living people
+        ("١٩٩٠٠١٠٢", "1", False),
+    ],
+)
+def test_the_sex_digit_tells_the_century_of_a_real_birth_date(birth, sex, consistent):
+    assert proto.century_matches(birth, sex) is consistent

@@ -22,8 +22,9 @@ from django.utils import timezone, translation
 from lofin.core import testing
 from lofin.core.models import MessageStatus, NotificationPreference, OutboundMessage
 from lofin.core.notifications.actions import do_set_preference, notify
-from lofin.core.notifications.delivery import PermanentSendError, SendError, deliver, process_due
+from lofin.core.notifications.delivery import AmbiguousSendError, PermanentSendError, SendError, deliver
 from lofin.core.notifications.events import EVENTS
+from lofin.core.notifications.tasks import process_due
 from lofin.core.roles import Role
 from lofin.gateway.sens import SensClient
 from lofin.gateway.sens_protocol import (
@@ -523,16 +524,11 @@ class TestAmbiguousFailures:
         server.close()
 
     def test_a_connection_lost_after_sending_is_ambiguous(self, silent_gateway):
-        from lofin.core.notifications.delivery import AmbiguousSendError
-
         with pytest.raises(AmbiguousSendError):
             SensClient().send_sms(to="01012345678", text="안녕하세요", reference="r")
 
     @pytest.mark.django_db(transaction=True)
     def test_the_message_becomes_unknown_and_is_not_retried(self, silent_gateway, seoul, park):
-        from lofin.core.models import MessageStatus
-        from lofin.core.notifications.delivery import deliver, process_due
-
         NotificationPreference.objects.update_or_create(
             user=park, event="*", defaults={"email": False, "sms": True, "alimtalk": False}
         )

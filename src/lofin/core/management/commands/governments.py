@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from lofin.core import governments
 from lofin.core.models import LocalGovernment
+from lofin.core.schemas import GovernmentOut
 
 
 class Command(BaseCommand):
@@ -27,7 +28,7 @@ class Command(BaseCommand):
             return
         as_of = options.get("as_of")
         qs = LocalGovernment.objects.active(as_of).select_related("parent").prefetch_related("versions")
-        rows = [governments.as_row(g, as_of) for g in qs.order_by("code")]
+        rows = [GovernmentOut.model_validate(g.as_of(as_of)).model_dump() for g in qs.order_by("code")]
         if not rows:
             raise CommandError("the registry is empty: run `lofin migrate` first")
         if options["json"]:

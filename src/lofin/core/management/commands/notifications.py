@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from lofin.core.notifications.delivery import process_due
+from lofin.core.notifications.tasks import process_due
 
 
 class Command(BaseCommand):

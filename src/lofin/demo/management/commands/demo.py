@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django_otp.oath import totp
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -41,8 +42,6 @@ class Command(BaseCommand):
             self.stdout.write(f"{len(rows)} demo accounts; password: {settings.LOFIN_DEMO_PASSWORD}")
             return
         if action == "otp":
-            from django_otp.oath import totp
-
             self.stdout.write(f"{totp(bytes.fromhex(DEMO_OPERATOR_TOTP_HEX)):06d}")
             return
         if not settings.LOFIN_DEMO:
