@@ -31,7 +31,8 @@ from lofin.core.roles import Role
 from lofin.demo.budgets.write import BulkWriter
 from lofin.demo.people import FEATURED, governments_for, korean_name, slug
 from lofin.demo.registry import Context, loader, refresh_statistics
-from lofin.participation import actions, rules, tally
+from lofin.participation.actions import residents as resident_actions
+from lofin.participation.actions import results as result_actions
 from lofin.participation.models import (
     Ballot,
     BallotChannel,
@@ -54,6 +55,7 @@ from lofin.participation.models import (
     StatusEvent,
     VerificationMethod,
 )
+from lofin.participation.rules import residents as rules
 
 # Ballots per √(budget in 10억 won): the featured governments get the full count in every size.
 FACTOR = {"tiny": 15, "small": 5, "large": 120}
@@ -121,7 +123,7 @@ def _stamp(writer: BulkWriter, value: dt.datetime) -> Any:
 
 
 def _census(gov: LocalGovernment, manager: User, rng: Any, people: int) -> tuple[CensusList, list[Voter]]:
-    key = actions.identity_key()
+    key = resident_actions.identity_key()
     census = CensusList.objects.create(
         government=gov,
         name=f"{gov.short_name} 주민참여예산 투표인 명부",
@@ -368,7 +370,7 @@ def _adopt(gov: LocalGovernment, cycle: Cycle, manager: User, rng: Any) -> None:
 
 def _residents(gov: LocalGovernment, census: CensusList, users: list[User]) -> None:
     """The demo resident accounts: verified by phone, on the list, not yet voted this year."""
-    key = actions.identity_key()
+    key = resident_actions.identity_key()
     now = timezone.now()
     for i, user in enumerate(users):
         birth, digit = D(1980 + i, 5, 10), "1" if i % 2 == 0 else "2"
@@ -434,7 +436,7 @@ def load_government(gov: LocalGovernment, row: dict[str, str], ctx: Context) -> 
     last.refresh_from_db()
     # The ballots were just bulk-written: without statistics PostgreSQL counts them with a plan for empty tables.
     refresh_statistics("participation_ballot", "participation_ballotchoice")
-    tally.do_compute_result(last, actor=manager)
+    result_actions.do_compute_result(last, actor=manager)
     with transaction.atomic():
         _adopt(gov, last, manager, rng)
         # Proposers follow their own proposals, as the app does on submission. Written after the count so that the

@@ -11,11 +11,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from lofin.core import clock, types
 from lofin.core.fields import DateField, WonField
 from lofin.core.submit import KeyedForm
 
-from .actions import COMMITTEE_CRITERIA
 from .models import BallotChannel, BallotKind, OverrideAction, PhaseKind, Rule, Satisfaction
+from .rules.residents import ascii_digits
+from .rules.review import COMMITTEE_CRITERIA
 
 SEX_DIGITS = [(str(d), str(d)) for d in range(1, 9)]
 CARRIERS = [
@@ -39,7 +41,7 @@ class BirthDateField(forms.DateField):
 
     def validate(self, value: Any) -> None:
         super().validate(value)
-        if value is not None and not dt.date(1900, 1, 1) <= value <= dt.date.today():
+        if value is not None and not dt.date(1900, 1, 1) <= value <= clock.today():
             raise ValidationError(_("Enter a birth date between 1900 and today."), code="out_of_range")
 
 
@@ -116,7 +118,7 @@ class AnswerForm(KeyedForm):
 
 
 class CycleForm(KeyedForm):
-    year = forms.IntegerField(label=_("Budget year"), min_value=2000, max_value=2100)
+    year = forms.IntegerField(label=_("Budget year"), min_value=types.MIN_YEAR, max_value=types.MAX_YEAR)
     title = forms.CharField(label=_("Title"), max_length=120)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     total_amount = WonField(label=_("Total amount (won)"))
@@ -164,12 +166,16 @@ class CycleForm(KeyedForm):
             kind = (cells[2] if len(cells) > 2 else "") or "district"
             if kind not in ("district", "theme"):
                 raise ValidationError(_("Line %(n)d: the kind is district or theme.") % {"n": number})
-            amount_text = (cells[3] if len(cells) > 3 else "").replace("원", "").replace(" ", "")
-            if amount_text and not amount_text.isdigit():
-                raise ValidationError(_("Line %(n)d: the amount is a whole number of won.") % {"n": number})
-            out.append(
-                {"code": cells[0], "name": cells[1], "kind": kind, "amount": int(amount_text) if amount_text else None}
-            )
+            amount_text = cells[3] if len(cells) > 3 else ""
+            amount = None
+            if amount_text.replace("원", "").strip():
+                try:
+                    amount = types.parse_won(amount_text)
+                except ValueError:
+                    raise ValidationError(
+                        _("Line %(n)d: the amount is a whole number of won.") % {"n": number}
+                    ) from None
+            out.append({"code": cells[0], "name": cells[1], "kind": kind, "amount": amount})
         return out
 
 
@@ -245,7 +251,7 @@ class PaperVoterForm(KeyedForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        text = "".join(ch for ch in str(data.get("birth_date") or "") if ch.isdigit())
+        text = ascii_digits(str(data.get("birth_date") or ""))
         sex = data.get("sex_digit") or ""
         if len(text) == 6 and sex:
             # 1, 2, 5, 6: born in the 1900s; 3, 4, 7, 8: in the 2000s (the resident number's rule).
@@ -254,7 +260,7 @@ class PaperVoterForm(KeyedForm):
             day = dt.date(int(text[:4]), int(text[4:6]), int(text[6:8])) if len(text) == 8 else None
         except ValueError:
             day = None
-        if day is None or not dt.date(1900, 1, 1) <= day <= dt.date.today():
+        if day is None or not dt.date(1900, 1, 1) <= day <= clock.today():
             if "birth_date" not in self.errors:
                 self.add_error("birth_date", _("Enter the birth date as YYMMDD or YYYY-MM-DD."))
         else:
@@ -288,7 +294,7 @@ def parse_ballot(kind: str, data: Any, proposal_ids: list[int]) -> tuple[dict[st
     def ids(name: str) -> list[int] | None:
         out = []
         for value in data.getlist(name):
-            if not str(value).isdigit() or int(value) not in known:
+            if not types.is_ascii_digits(str(value)) or int(value) not in known:
                 return None
             out.append(int(value))
         return out
@@ -299,7 +305,7 @@ def parse_ballot(kind: str, data: Any, proposal_ids: list[int]) -> tuple[dict[st
             text = str(data.get(f"points_{pid}", "") or "").strip()
             if not text:
                 continue
-            if not text.isdigit():
+            if not types.is_ascii_digits(text):
                 return {}, str(_("Give points as whole numbers."))
             if int(text):
                 points[pid] = int(text)

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from ninja import Schema
+from pydantic import Field, StrictInt
+
+from lofin.core.types import MAX_ID, Id, Text
+
+from ..models import Ballot
+
+Points = Annotated[StrictInt, Field(ge=1, le=10**6)]
+# A proposal id as the key of a JSON object, which is always a string: the one place an id is read from text.
+ProposalKey = Annotated[int, Field(ge=1, le=MAX_ID)]
+BirthDate = Annotated[dt.date, Field(ge=dt.date(1900, 1, 1), le=dt.date(2100, 12, 31))]
+SexDigit = Annotated[str, Field(pattern=r"^[1-8]$")]
+
+
+class BallotIn(Schema):
+    approvals: list[Id] = Field(default_factory=list, max_length=500)
+    points: dict[ProposalKey, Points] | None = None
+    ranking: list[Id] = Field(default_factory=list, max_length=500)
+
+
+class PaperBallotIn(BallotIn):
+    name: Text(60)  # type: ignore[valid-type]
+    birth_date: BirthDate
+    sex_digit: SexDigit
+    channel: Annotated[str, Field(pattern=r"^(paper|in_person)$")] = "paper"
+
+
+class BallotOut(Schema):
+    id: int
+    cycle_id: int
+    channel: str
+    cast_on: dt.date
+    choices: list[int]
+
+    @staticmethod
+    def resolve_choices(obj: Ballot) -> list[int]:
+        return list(obj.choices.order_by("rank", "id").values_list("proposal_id", flat=True))
