@@ -36,6 +36,15 @@ CRITERIA_LABELS = {
 }
 
 
+class ChoiceForm(KeyedForm):
+    """A form whose choices are the government's own objects, set when it is made."""
+
+    def choose(self, name: str, choices: list[tuple[str, Any]]) -> None:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices
+
+
 class BirthDateField(forms.DateField):
     widget = forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d")
 
@@ -89,7 +98,7 @@ class VerifyConfirmForm(forms.Form):
     )
 
 
-class ProposalForm(KeyedForm):
+class ProposalForm(ChoiceForm):
     title = forms.CharField(label=_("Title"), max_length=120)
     description = forms.CharField(label=_("What should be done, and why"), widget=forms.Textarea(attrs={"rows": 6}))
     cost = WonField(label=_("Estimated cost (won)"))
@@ -101,7 +110,7 @@ class ProposalForm(KeyedForm):
 
     def __init__(self, *args: Any, districts: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["district"].choices = [("", _("the whole area")), *districts]
+        self.choose("district", [("", _("the whole area")), *districts])
 
 
 class CommentForm(KeyedForm):
@@ -250,7 +259,7 @@ class PaperVoterForm(KeyedForm):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         text = ascii_digits(str(data.get("birth_date") or ""))
         sex = data.get("sex_digit") or ""
         if len(text) == 6 and sex:
@@ -268,7 +277,7 @@ class PaperVoterForm(KeyedForm):
         return data
 
 
-class OverrideForm(KeyedForm):
+class OverrideForm(ChoiceForm):
     proposal = forms.ChoiceField(label=_("Project"))
     action = forms.ChoiceField(
         label=pgettext_lazy("override", "Change"), choices=OverrideAction.choices, widget=forms.RadioSelect
@@ -279,7 +288,7 @@ class OverrideForm(KeyedForm):
 
     def __init__(self, *args: Any, proposals: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["proposal"].choices = [("", "—"), *proposals]
+        self.choose("proposal", [("", "—"), *proposals])
 
 
 class SimpleForm(KeyedForm):
@@ -321,15 +330,15 @@ def parse_ballot(kind: str, data: Any, proposal_ids: list[int]) -> tuple[dict[st
     return {"approvals": approvals}, None
 
 
-class AdoptForm(KeyedForm):
+class AdoptForm(ChoiceForm):
     version = forms.ChoiceField(label=_("Budget (version at the request stage)"))
     parent = forms.ChoiceField(label=_("Unit project (단위사업) the new detail projects go under"))
     object_code = forms.CharField(label=_("Object code (통계목) of the request lines"), max_length=10, initial="401-01")
 
     def __init__(self, *args: Any, versions: list[tuple[str, str]], parents: list[tuple[str, str]], **kw: Any) -> None:
         super().__init__(*args, **kw)
-        self.fields["version"].choices = [("", "—"), *versions]
-        self.fields["parent"].choices = [("", "—"), *parents]
+        self.choose("version", [("", "—"), *versions])
+        self.choose("parent", [("", "—"), *parents])
 
 
 class PhaseDatesForm(KeyedForm):

@@ -154,7 +154,7 @@ def announce_answer(question: Question, answer_body: str, actor: User) -> int:
     if question.proposal_id is not None:
         for person in followers(question.proposal_id, exclude=actor):
             people.setdefault(person.pk, person)
-    if question.proposal_id is not None:
+    if question.proposal is not None:
         path = proposal_path(question.proposal)
     else:
         path = reverse("participation:questions", args=[question.government.code])

@@ -106,8 +106,9 @@ def do_import_pb(
             ],
             batch_size=2000,
         )
-        choices = []
+        choices: list[BallotChoice] = []
         for ballot, source in zip(ballots, election.ballots, strict=True):
+            items: list[tuple[str, int, int | None]]
             if source.points is not None:
                 items = [(pid, pts, None) for pid, pts in source.points.items()]
             elif source.ranking:

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from django.conf import settings
 from django.core import signing
@@ -41,8 +40,7 @@ MESSAGES = {
 }
 
 
-@dataclass(frozen=True)
-class Started:
+class Started(TypedDict):
     """A started check: the signed token the confirmation sends back, and the code in the simulator's test mode."""
 
     token: str
@@ -90,7 +88,7 @@ def start(
         phone=phone,
     )
     token = signing.dumps({"tx": started.transaction_id, "u": user.pk, "g": government.pk}, salt=TOKEN_SALT)
-    return Started(token=token, expires_in=started.expires_in, test_code=started.test_code)
+    return {"token": token, "expires_in": started.expires_in, "test_code": started.test_code}
 
 
 def confirm(government: LocalGovernment, *, user: User, token: str, code: str) -> Resident:

@@ -30,7 +30,8 @@ def ballot_context(
     ):
         costs[pk] = reviewed or cost
         groups[pk] = district if district in earmarked else None
-    budgets: dict[int | None, int] = {None: cycle.total_amount - sum(earmarked.values()), **earmarked}  # type: ignore[arg-type]
+    budgets: dict[int | None, int] = {None: cycle.total_amount - sum(a or 0 for a in earmarked.values())}
+    budgets.update({pk: amount or 0 for pk, amount in earmarked.items()})
     return spec, costs, groups, budgets
 
 

@@ -18,7 +18,7 @@ def followers(proposal_id: int, *, exclude: User | None = None) -> list[User]:
 
 
 def is_following(proposal: Proposal, user: User | AnonymousUser) -> bool:
-    return bool(user.is_authenticated) and Follow.objects.filter(proposal=proposal, user=user).exists()
+    return isinstance(user, User) and Follow.objects.filter(proposal=proposal, user=user).exists()
 
 
 def followed(government: LocalGovernment, user: User) -> QuerySet[Follow]:

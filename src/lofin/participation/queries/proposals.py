@@ -81,6 +81,8 @@ def execution_by_project(government: LocalGovernment, year: int, project_ids: li
 
 def started(government: LocalGovernment, year: int, project_id: int | None) -> bool:
     """Whether the 세부사업 has commitments (지출원인행위) in the year: its project is being carried out."""
+    if project_id is None:
+        return False
     return BudgetLine.objects.filter(government=government, year=year, project_id=project_id, committed__gt=0).exists()
 
 

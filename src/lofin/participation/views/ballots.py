@@ -57,7 +57,7 @@ def ballot_rows(cycle: Cycle) -> dict[str, Any]:
         "spec": spec,
         "proposals": [{"p": p, "cost": costs[p.pk], "group": groups.get(p.pk)} for p in proposals],
         "budgets": [
-            {"group": "" if g is None else g, "name": names.get(g, ""), "amount": amount}
+            {"group": "" if g is None else g, "name": "" if g is None else names.get(g, ""), "amount": amount}
             for g, amount in budgets.items()
         ],
         "needs_budget": cycle.ballot_kind == BallotKind.KNAPSACK,
@@ -97,6 +97,9 @@ def vote(request: HttpRequest, gov: str, cycle_id: int) -> HttpResponse:
             else:
                 url = reverse("participation:my_vote", args=[government.code, cycle.pk])
                 return redirect(f"{url}?receipt={ballot.pk}")
+    if error and existing is not None:
+        # The page shows the vote already cast, not the ballot: the refusal is said above it.
+        messages.error(request, error)
     picked = set(chosen["approvals"]) | set(chosen["ranking"])
     for r in rows["proposals"]:
         r["checked"] = r["p"].pk in picked

@@ -7,6 +7,8 @@ import hashlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from django import forms
+from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest
 
@@ -104,6 +106,13 @@ def form_request(data: Mapping[str, object], **named: object) -> dict[str, objec
     """The whole request a form sent, for its claim: every field as parsed (files by their content's digest),
     and the objects its address names."""
     return {**named, **{name: _plain(value) for name, value in data.items()}}
+
+
+def refusal_to_messages(request: HttpRequest, form: forms.Form) -> None:
+    """A refused form that its page no longer shows (its step is done, e.g. the same form sent again with other
+    values): the refusal is said above the page instead."""
+    for errors in form.errors.values():
+        messages.error(request, " ".join(str(e) for e in errors))
 
 
 def lock_resident(government_id: int, user: User) -> Callable[[], object]:

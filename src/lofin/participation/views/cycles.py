@@ -49,7 +49,7 @@ def _timeline(cycle: Cycle) -> list[dict[str, object]]:
     today = clock.today()
     order = list(PhaseKind.values)
     current = order.index(cycle.phase) if cycle.phase else -1
-    out = []
+    out: list[dict[str, object]] = []
     for phase in cycles.phases(cycle):
         index = order.index(phase.kind)
         out.append(

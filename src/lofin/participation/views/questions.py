@@ -29,6 +29,7 @@ from .common import (
     lock_resident,
     public_context,
     public_proposal,
+    refusal_to_messages,
     workspace_context,
 )
 
@@ -108,6 +109,8 @@ def answer(request: TenantRequest, gov_code: str, question_id: int) -> HttpRespo
         if done is not None:
             messages.success(request, _("The answer is published."))
             return redirect("participation_admin:workspace", government.code)
+        if getattr(question, "answer", None) is not None:
+            refusal_to_messages(request, form)
     return render(
         request,
         "participation/admin/answer.html",

@@ -57,7 +57,7 @@ def verify(request: HttpRequest, gov: str) -> HttpResponse:
             {"verification_failed": "phone", "service_code": "phone"},
         )
         if started is not None:
-            confirm_form = VerifyConfirmForm(initial={"token": started.token})
+            confirm_form = VerifyConfirmForm(initial={"token": started["token"]})
     elif request.method == "POST" and request.POST.get("step") == "confirm":
         resident = submit(
             confirm_form,
@@ -82,7 +82,7 @@ def verify(request: HttpRequest, gov: str) -> HttpResponse:
                 )
             return redirect("participation:home", government.code)
         # The code was refused: the confirmation step again, with the token the form carried.
-        started = verification.Started(token=request.POST.get("token", ""), expires_in=0, test_code="")
+        started = {"token": request.POST.get("token", ""), "expires_in": 0, "test_code": ""}
     return render(
         request,
         "participation/verify.html",

@@ -22,15 +22,22 @@ from lofin.core.submit import KeyedForm, submit
 from ..access import REVIEW
 from ..actions import review as actions
 from ..forms import ReviewForm, ScoreForm, ShortlistForm, SimpleForm
-from ..models import CommitteeScore, DepartmentReview, Proposal
+from ..models import CommitteeScore, DepartmentReview, Proposal, ProposalStatus
 from ..queries import proposals
-from .common import form_request, lock_cycle, workspace_context
+from .common import form_request, lock_cycle, refusal_to_messages, workspace_context
 
 FORMS: dict[str, type[KeyedForm]] = {
     "start": SimpleForm,
     "review": ReviewForm,
     "score": ScoreForm,
     "shortlist": ShortlistForm,
+}
+# The status in which the page shows each step's form.
+SHOWN = {
+    "start": ProposalStatus.SUBMITTED,
+    "review": ProposalStatus.UNDER_REVIEW,
+    "score": ProposalStatus.FEASIBLE,
+    "shortlist": ProposalStatus.FEASIBLE,
 }
 
 
@@ -111,6 +118,8 @@ def proposal(request: TenantRequest, gov_code: str, proposal_id: int) -> HttpRes
             messages.success(request, _("The decision is recorded and shown to the proposer with its reason."))
             return redirect("participation_admin:proposal", government.code, p.pk)
     p.refresh_from_db()
+    if step in FORMS and p.status != SHOWN[step]:
+        refusal_to_messages(request, forms[step])
     return render(
         request,
         "participation/admin/proposal.html",
