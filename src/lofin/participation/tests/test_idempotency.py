@@ -11,6 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils.html import escape
+from PIL import Image
 
 from lofin.budget import actions as budget_actions
 from lofin.budget.models import ExpenditureLine, Project
@@ -48,7 +49,7 @@ def bearer(user):
 
 
 def written(*models):
-    return tuple(m.objects.count() for m in models) + (AuditEvent.objects.count(),)
+    return (*(m.objects.count() for m in models), AuditEvent.objects.count())
 
 
 # --- the API ------------------------------------------------------------------------------------------------
@@ -107,8 +108,6 @@ class Screen:
 
 
 def _png():
-    from PIL import Image  # noqa: PLC0415 - only this case draws a picture
-
     buffer = io.BytesIO()
     Image.new("RGB", (8, 8), "green").save(buffer, "PNG")
     return buffer.getvalue()
