@@ -20,7 +20,8 @@ router = Router()
     response={201: BallotOut},
     summary="Vote online (a verified, eligible resident, once per cycle)",
     description="Approval and knapsack ballots send `approvals`, cumulative ballots `points` (proposal id → points), "
-    "ranked ballots `ranking`. Retrying with the same Idempotency-Key returns the first ballot.",
+    "ranked ballots `ranking`. Retrying with the same Idempotency-Key returns the first ballot; the same key with "
+    "another ballot is refused (409 `idempotency_key_reused`).",
 )
 def cast_ballot(
     request: AuthedRequest,

@@ -41,7 +41,8 @@ class Ballot(models.Model):
     # wrote the ballot: a retry with the same key and another ballot is refused. Kept on the row, not in the audit
     # trail, whose readers learn that a person voted but not how.
     idempotency_key = models.CharField(max_length=140, null=True, blank=True)
-    request_fingerprint = models.CharField(max_length=16, blank=True, default="")
+    # db_default: rows bulk-written with explicit columns (the demo's COPY) leave it out.
+    request_fingerprint = models.CharField(max_length=16, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["cycle_id", "id"]
