@@ -122,7 +122,7 @@ def _iso_day(value: Any) -> dt.date:
 
 
 # Database ids are positive 64-bit integers; anything else is bad input, not a server error.
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]  # LOCAL-ONLY
+Id = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
 # An amount in whole won that may be zero (a deduction, what is returned) ...
 Won = Annotated[StrictInt, Field(ge=0, le=MAX_WON)]
 # ... and one that must be at least one won (what is committed, paid, allocated, asked for).
