@@ -4,7 +4,7 @@ whose refusal the view puts next to the field it concerns."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -40,9 +40,7 @@ class ChoiceForm(KeyedForm):
     """A form whose choices are the government's own objects, set when it is made."""
 
     def choose(self, name: str, choices: list[tuple[str, Any]]) -> None:
-        field = self.fields[name]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = choices
+        cast(forms.ChoiceField, self.fields[name]).choices = choices
 
 
 class BirthDateField(forms.DateField):
