@@ -6,20 +6,18 @@ from typing import Annotated
 from ninja import Schema
 from pydantic import Field, StrictInt
 
-from lofin.core.types import MAX_ID, Id, Text
+from lofin.core.types import Id, Text
 
 from ..models import Ballot
 
 Points = Annotated[StrictInt, Field(ge=1, le=10**6)]
-# A proposal id as the key of a JSON object, which is always a string: the one place an id is read from text.
-ProposalKey = Annotated[int, Field(ge=1, le=MAX_ID)]
 BirthDate = Annotated[dt.date, Field(ge=dt.date(1900, 1, 1), le=dt.date(2100, 12, 31))]
 SexDigit = Annotated[str, Field(pattern=r"^[1-8]$")]
 
 
 class BallotIn(Schema):
     approvals: list[Id] = Field(default_factory=list, max_length=500)
-    points: dict[ProposalKey, Points] | None = None
+    points: dict[Id, Points] | None = None
     ranking: list[Id] = Field(default_factory=list, max_length=500)
 
 

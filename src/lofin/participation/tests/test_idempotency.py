@@ -58,6 +58,7 @@ PAPER = {"name": PEOPLE[4].name, "birth_date": str(PEOPLE[4].birth_date), "sex_d
 API = {
     # endpoint: (who sends it, the body, one value changed)
     "ballots: other choices": ("김민준", "ballots", {"approvals": [1]}, {"approvals": [2]}),
+    "ballots: other points": ("김민준", "ballots", {"points": {1: 3, 2: 2}}, {"points": {1: 2, 2: 3}}),
     "ballots: other order": ("김민준", "ballots", {"approvals": [1, 2]}, {"approvals": [2, 1]}),
     "paper-ballots: other choices": ("clerk", "paper-ballots", {**PAPER, "approvals": [1]}, {"approvals": [3]}),
     "paper-ballots: other voter": ("clerk", "paper-ballots", {**PAPER, "approvals": [1]}, {"name": PEOPLE[0].name}),
@@ -66,15 +67,20 @@ API = {
 
 
 def _ids(pb, body):
-    """Proposal numbers in a body → the proposals' ids."""
+    """Proposal numbers in a body → the proposals' ids (keys of a JSON object are text)."""
     numbers = {p.number: p.pk for p in pb.proposals}
-    return {k: [numbers[n] for n in v] if k == "approvals" else v for k, v in body.items()}
+    out = dict(body)
+    if "approvals" in body:
+        out["approvals"] = [numbers[n] for n in body["approvals"]]
+    if "points" in body:
+        out["points"] = {str(numbers[n]): v for n, v in body["points"].items()}
+    return out
 
 
 @pytest.mark.parametrize("case", list(API))
 def test_a_keyed_api_write_replays_its_first_result_and_refuses_the_key_with_another_request(case):
     sender, endpoint, body, change = API[case]
-    pb = build_pb()
+    pb = build_pb(ballot_kind="cumulative", max_points=5) if "points" in body else build_pb()
     client = bearer(pb.clerk if sender == "clerk" else pb.users[sender])
     url = f"/api/v1/participation/{GOV}/cycles/{pb.cycle.pk}/{endpoint}"
     body = _ids(pb, body)
