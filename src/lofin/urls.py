@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from lofin.api import api
 from lofin.core.admin import admin_site
+from lofin.participation import urls as participation_urls
 from lofin.portal import views as portal_views
 
 urlpatterns = [
@@ -15,7 +16,7 @@ urlpatterns = [
     path("g/<str:gov_code>/execution/", include("lofin.execution.urls")),
     path("g/<str:gov_code>/accounting/", include("lofin.closing.urls")),
     path("closing/", include("lofin.closing.operator_urls")),
-    path("g/<str:gov_code>/participation/", include("lofin.participation.admin_urls")),
+    path("g/<str:gov_code>/participation/", include(participation_urls.official)),
     # The built 주민e참여 takes over its service entry (/participation/) from the portal's placeholder.
     path("participation/", include("lofin.participation.urls")),
     path("", include("lofin.core.urls")),

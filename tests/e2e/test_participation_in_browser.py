@@ -3,10 +3,19 @@ is completed with the keyboard alone (Tab, Space, Enter, Alt+arrow keys); the k-
 their limits live; the ballot works on a phone-sized viewport (375×667) and at 200% zoom (a 1280-wide window
 zoomed to 200% lays out in 640 CSS pixels) without horizontal scrolling."""
 
+import datetime as dt
+import threading
+
 import pytest
 
-from lofin.participation.models import Ballot, BallotKind, PhaseKind
-from lofin.participation.testing import build_pb
+from lofin.budget.actions import setup as budget_setup
+from lofin.budget.testing import build_setup
+from lofin.core import testing
+from lofin.core.roles import AccountType
+from lofin.gateway.simulators import identity as simulator
+from lofin.participation.actions import ballots, questions, review
+from lofin.participation.models import Ballot, BallotKind, Follow, PhaseKind, Resident
+from lofin.participation.testing import PEOPLE, build_pb
 from tests.e2e.walk import Walk, ko
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -76,9 +85,6 @@ def test_public_resident_and_official_pages_pass_axe(live_server, page, axe):
     page.wait_for_load_state("networkidle")
     axe.check(page, "pb-admin-counted")
     ui.go(f"/g/{g}/participation/{c}/override/", "pb-admin-override")
-    from lofin.budget.actions import setup as budget_setup
-    from lofin.budget.testing import build_setup
-
     setup = build_setup(g, year=pb.cycle.year)
     budget_setup.do_open_original(pb.gov, year=pb.cycle.year, actor=setup.officer)
     ui.go(f"/g/{g}/participation/{c}/adopt/", "pb-admin-adopt")
@@ -170,10 +176,6 @@ def test_knapsack_total_and_cumulative_points_are_shown_live(live_server, page, 
 @pytest.fixture
 def identity_service(settings):
     """The identity-check simulator as a real HTTP server, in test mode (it returns the code it sent)."""
-    import threading
-
-    from lofin.gateway.simulators import identity as simulator
-
     server = simulator.make_server(clients={"site-e2e": "secret-e2e"}, ttl=60)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     settings.LOFIN_IDENTITY_URL = f"http://127.0.0.1:{server.server_address[1]}"
@@ -184,11 +186,6 @@ def identity_service(settings):
 
 
 def test_a_new_resident_verifies_with_the_phone_and_is_matched_to_the_list(live_server, page, axe, identity_service):
-    from lofin.core import testing
-    from lofin.core.roles import AccountType
-    from lofin.participation.models import Resident
-    from lofin.participation.testing import PEOPLE
-
     pb = build_pb()
     person = PEOPLE[4]  # on the resident list, without an account yet
     testing.person(pb.gov, AccountType.RESIDENT, username="newcomer")
@@ -221,8 +218,6 @@ def test_a_new_resident_verifies_with_the_phone_and_is_matched_to_the_list(live_
 
 
 def test_review_score_and_adoption_forms_pass_axe(live_server, page, axe):
-    from lofin.participation import actions
-
     pb = build_pb(phase=PhaseKind.PROPOSAL, prefix="r")
     ui = Walk(page, live_server.url, axe)
     g, p = pb.gov.code, pb.proposals[0]
@@ -243,8 +238,8 @@ def test_review_score_and_adoption_forms_pass_axe(live_server, page, axe):
     page.click("button[type=submit].primary")
     page.wait_for_load_state("networkidle")
     for other in pb.proposals[1:]:
-        actions.do_start_review(other, department=pb.department, actor=pb.manager)
-        actions.do_review_proposal(other, feasible=True, reason="가능", actor=pb.reviewer)
+        review.do_start_review(other, department=pb.department, actor=pb.manager)
+        review.do_review_proposal(other, feasible=True, reason="가능", actor=pb.reviewer)
     pb.advance(PhaseKind.COMMITTEE_REVIEW)
     ui.go(f"/g/{g}/participation/proposals/{p.pk}/", "pb-admin-score-form")
     ui.go(f"/participation/{g}/proposals/{p.pk}/", "pb-proposal-reviewed")
@@ -252,11 +247,8 @@ def test_review_score_and_adoption_forms_pass_axe(live_server, page, axe):
 
 
 def test_paper_ballots_are_entered_from_the_keyboard_and_replace_online_ones(live_server, page, axe):
-    from lofin.participation import vote_actions as va
-    from lofin.participation.testing import PEOPLE
-
     pb = build_pb(prefix="p")
-    va.do_cast_ballot(pb.cycle, approvals=[pb.proposals[0].pk], actor=pb.users["김민준"])
+    ballots.do_cast_ballot(pb.cycle, approvals=[pb.proposals[0].pk], actor=pb.users["김민준"])
     ui = Walk(page, live_server.url, axe)
     ui.log_in("ppb-clerk")
     ui.go(f"/g/{pb.gov.code}/participation/{pb.cycle.pk}/paper/", "pb-paper-form")
@@ -279,19 +271,14 @@ def test_paper_ballots_are_entered_from_the_keyboard_and_replace_online_ones(liv
     axe.check(page, "pb-paper-entered")
 
 
-def test_a_resident_follows_a_proposal_and_reads_what_was_decided(live_server, page, axe):
+def test_a_resident_follows_a_proposal_and_reads_what_was_decided(live_server, page, axe, travel):
     """Follow from the proposal page, be told of the department's decision on 나의 참여, see an overdue question."""
-    import datetime as dt
-
-    from lofin.participation import actions
-    from lofin.participation.models import Follow
-
     pb = build_pb(phase=PhaseKind.PROPOSAL, prefix="f")
     g, first = pb.gov.code, pb.proposals[0]
     han = pb.users["한지민"]
-    actions.do_ask_question(
-        pb.gov, title="착공 시기", body="언제?", proposal=first, actor=han, today=pb.today - dt.timedelta(days=40)
-    )
+    travel(pb.today - dt.timedelta(days=40))
+    questions.do_ask_question(pb.gov, title="착공 시기", body="언제?", proposal=first, actor=han)
+    travel(pb.today)
     ui = Walk(page, live_server.url, axe)
     ui.log_in(han.username)
     ui.go(f"/participation/{g}/proposals/{first.pk}/", "pb-proposal-not-followed")
@@ -300,7 +287,7 @@ def test_a_resident_follows_a_proposal_and_reads_what_was_decided(live_server, p
     assert Follow.objects.filter(proposal=first, user=han).exists()
     assert page.locator("form.pb-follow input[name=follow][value='0']").count() == 1
     axe.check(page, "pb-proposal-followed")
-    actions.do_start_review(first, department=pb.department, actor=pb.manager)
+    review.do_start_review(first, department=pb.department, actor=pb.manager)
     ui.go(f"/participation/{g}/mine/", "pb-mine-following")
     assert page.locator(".pb-notifications li.unread a").count() == 1
     assert page.locator(f".pb-notifications a[href$='/proposals/{first.pk}/']").count() == 1

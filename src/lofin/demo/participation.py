@@ -12,7 +12,7 @@ verified and on the list, and have not voted in 2026, so they can try the vote.
 
 Speed: resident lists, ballots and choices go in through the budget demo's BulkWriter (COPY on PostgreSQL,
 executemany on SQLite, ids reserved up front), the rest with bulk_create; one transaction and one audit event per
-government; the 2025 count runs through the real tally action (tally.do_compute_result), so its result, explanations and audit are the app's own.
+government; the 2025 count runs through the real tally action (`actions.results.do_compute_result`), so its result, explanations and audit are the app's own.
 """
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ from lofin.demo.budgets.write import BulkWriter
 from lofin.demo.people import FEATURED, governments_for, korean_name, slug
 from lofin.demo.registry import Context, loader, refresh_statistics
 from lofin.execution.models import BudgetLine
-from lofin.participation import actions, rules, tally
+from lofin.participation.actions import residents as resident_actions
+from lofin.participation.actions import results as result_actions
 from lofin.participation.models import (
     Ballot,
     BallotChannel,
@@ -56,6 +57,7 @@ from lofin.participation.models import (
     StatusEvent,
     VerificationMethod,
 )
+from lofin.participation.rules import residents as rules
 from lofin.participation.testing import phase_dates
 
 # Ballots per √(budget in 10억 won): the featured governments get the full count in every size.
@@ -124,7 +126,7 @@ def _stamp(writer: BulkWriter, value: dt.datetime) -> Any:
 
 
 def _census(gov: LocalGovernment, manager: User, rng: random.Random, people: int) -> tuple[CensusList, list[Voter]]:
-    key = actions.identity_key()
+    key = resident_actions.identity_key()
     census = CensusList.objects.create(
         government=gov,
         name=f"{gov.short_name} 주민참여예산 투표인 명부",
@@ -374,7 +376,7 @@ def _adopt(gov: LocalGovernment, cycle: Cycle, manager: User, rng: random.Random
 
 def _residents(gov: LocalGovernment, census: CensusList, users: list[User]) -> None:
     """The demo resident accounts: verified by phone, on the list, not yet voted this year."""
-    key = actions.identity_key()
+    key = resident_actions.identity_key()
     now = clock.now()
     for i, user in enumerate(users):
         birth, digit = D(1980 + i, 5, 10), "1" if i % 2 == 0 else "2"
@@ -440,7 +442,7 @@ def load_government(gov: LocalGovernment, row: dict[str, str], ctx: Context) -> 
     last.refresh_from_db()
     # The ballots were just bulk-written: without statistics PostgreSQL counts them with a plan for empty tables.
     refresh_statistics("participation_ballot", "participation_ballotchoice")
-    tally.do_compute_result(last, actor=manager)
+    result_actions.do_compute_result(last, actor=manager)
     with transaction.atomic():
         _adopt(gov, last, manager, rng)
         # Proposers follow their own proposals, as the app does on submission. Written after the count so that the

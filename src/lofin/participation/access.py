@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
+from lofin.core.errors import NotFound
+from lofin.core.models import LocalGovernment
 from lofin.core.permissions import ALL_OFFICIALS, define
 from lofin.core.roles import Role
 
@@ -17,3 +20,10 @@ REVIEW = define("participation.review", ALL_OFFICIALS - {Role.AUDITOR}, _("revie
 ENTER_BALLOTS = define("participation.enter_ballots", ALL_OFFICIALS - {Role.AUDITOR}, _("enter paper ballots"))
 # Residents propose, comment, ask and vote.
 PARTICIPATE = define("participation.participate", {Role.RESIDENT}, _("take part as a resident"))
+
+
+def require_same_government(government: LocalGovernment, *objects: Model | None) -> None:
+    """Objects named in a request belong to the government acted in; another government's look absent (404)."""
+    for obj in objects:
+        if obj is not None and getattr(obj, "government_id", government.pk) != government.pk:
+            raise NotFound()

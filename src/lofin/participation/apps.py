@@ -9,4 +9,4 @@ class ParticipationConfig(AppConfig):
 
     def ready(self) -> None:
         # Defines the app's notification events, so they are known wherever notifications are listed or sent.
-        from . import follow_actions  # noqa: F401
+        from .actions import follows  # noqa: F401, PLC0415

@@ -4,18 +4,20 @@ whose refusal the view puts next to the field it concerns."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from lofin.core import clock, types
 from lofin.core.fields import DateField, WonField
 from lofin.core.submit import KeyedForm
 
-from .actions import COMMITTEE_CRITERIA
 from .models import BallotChannel, BallotKind, OverrideAction, PhaseKind, Rule, Satisfaction
+from .rules.residents import ascii_digits
+from .rules.review import COMMITTEE_CRITERIA
 
 SEX_DIGITS = [(str(d), str(d)) for d in range(1, 9)]
 CARRIERS = [
@@ -34,12 +36,19 @@ CRITERIA_LABELS = {
 }
 
 
+class ChoiceForm(KeyedForm):
+    """A form whose choices are the government's own objects, set when it is made."""
+
+    def choose(self, name: str, choices: list[tuple[str, Any]]) -> None:
+        cast(forms.ChoiceField, self.fields[name]).choices = choices
+
+
 class BirthDateField(forms.DateField):
     widget = forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d")
 
     def validate(self, value: Any) -> None:
         super().validate(value)
-        if value is not None and not dt.date(1900, 1, 1) <= value <= dt.date.today():
+        if value is not None and not dt.date(1900, 1, 1) <= value <= clock.today():
             raise ValidationError(_("Enter a birth date between 1900 and today."), code="out_of_range")
 
 
@@ -87,7 +96,7 @@ class VerifyConfirmForm(forms.Form):
     )
 
 
-class ProposalForm(KeyedForm):
+class ProposalForm(ChoiceForm):
     title = forms.CharField(label=_("Title"), max_length=120)
     description = forms.CharField(label=_("What should be done, and why"), widget=forms.Textarea(attrs={"rows": 6}))
     cost = WonField(label=_("Estimated cost (won)"))
@@ -99,7 +108,7 @@ class ProposalForm(KeyedForm):
 
     def __init__(self, *args: Any, districts: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["district"].choices = [("", _("the whole area")), *districts]
+        self.choose("district", [("", _("the whole area")), *districts])
 
 
 class CommentForm(KeyedForm):
@@ -116,7 +125,7 @@ class AnswerForm(KeyedForm):
 
 
 class CycleForm(KeyedForm):
-    year = forms.IntegerField(label=_("Budget year"), min_value=2000, max_value=2100)
+    year = forms.IntegerField(label=_("Budget year"), min_value=types.MIN_YEAR, max_value=types.MAX_YEAR)
     title = forms.CharField(label=_("Title"), max_length=120)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     total_amount = WonField(label=_("Total amount (won)"))
@@ -164,12 +173,16 @@ class CycleForm(KeyedForm):
             kind = (cells[2] if len(cells) > 2 else "") or "district"
             if kind not in ("district", "theme"):
                 raise ValidationError(_("Line %(n)d: the kind is district or theme.") % {"n": number})
-            amount_text = (cells[3] if len(cells) > 3 else "").replace("원", "").replace(" ", "")
-            if amount_text and not amount_text.isdigit():
-                raise ValidationError(_("Line %(n)d: the amount is a whole number of won.") % {"n": number})
-            out.append(
-                {"code": cells[0], "name": cells[1], "kind": kind, "amount": int(amount_text) if amount_text else None}
-            )
+            amount_text = cells[3] if len(cells) > 3 else ""
+            amount = None
+            if amount_text.replace("원", "").strip():
+                try:
+                    amount = types.parse_won(amount_text)
+                except ValueError:
+                    raise ValidationError(
+                        _("Line %(n)d: the amount is a whole number of won.") % {"n": number}
+                    ) from None
+            out.append({"code": cells[0], "name": cells[1], "kind": kind, "amount": amount})
         return out
 
 
@@ -244,8 +257,8 @@ class PaperVoterForm(KeyedForm):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        text = "".join(ch for ch in str(data.get("birth_date") or "") if ch.isdigit())
+        data = super().clean() or {}
+        text = ascii_digits(str(data.get("birth_date") or ""))
         sex = data.get("sex_digit") or ""
         if len(text) == 6 and sex:
             # 1, 2, 5, 6: born in the 1900s; 3, 4, 7, 8: in the 2000s (the resident number's rule).
@@ -254,7 +267,7 @@ class PaperVoterForm(KeyedForm):
             day = dt.date(int(text[:4]), int(text[4:6]), int(text[6:8])) if len(text) == 8 else None
         except ValueError:
             day = None
-        if day is None or not dt.date(1900, 1, 1) <= day <= dt.date.today():
+        if day is None or not dt.date(1900, 1, 1) <= day <= clock.today():
             if "birth_date" not in self.errors:
                 self.add_error("birth_date", _("Enter the birth date as YYMMDD or YYYY-MM-DD."))
         else:
@@ -262,7 +275,7 @@ class PaperVoterForm(KeyedForm):
         return data
 
 
-class OverrideForm(KeyedForm):
+class OverrideForm(ChoiceForm):
     proposal = forms.ChoiceField(label=_("Project"))
     action = forms.ChoiceField(
         label=pgettext_lazy("override", "Change"), choices=OverrideAction.choices, widget=forms.RadioSelect
@@ -273,7 +286,7 @@ class OverrideForm(KeyedForm):
 
     def __init__(self, *args: Any, proposals: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["proposal"].choices = [("", "—"), *proposals]
+        self.choose("proposal", [("", "—"), *proposals])
 
 
 class SimpleForm(KeyedForm):
@@ -288,7 +301,7 @@ def parse_ballot(kind: str, data: Any, proposal_ids: list[int]) -> tuple[dict[st
     def ids(name: str) -> list[int] | None:
         out = []
         for value in data.getlist(name):
-            if not str(value).isdigit() or int(value) not in known:
+            if not types.is_ascii_digits(str(value)) or int(value) not in known:
                 return None
             out.append(int(value))
         return out
@@ -299,7 +312,7 @@ def parse_ballot(kind: str, data: Any, proposal_ids: list[int]) -> tuple[dict[st
             text = str(data.get(f"points_{pid}", "") or "").strip()
             if not text:
                 continue
-            if not text.isdigit():
+            if not types.is_ascii_digits(text):
                 return {}, str(_("Give points as whole numbers."))
             if int(text):
                 points[pid] = int(text)
@@ -315,15 +328,15 @@ def parse_ballot(kind: str, data: Any, proposal_ids: list[int]) -> tuple[dict[st
     return {"approvals": approvals}, None
 
 
-class AdoptForm(KeyedForm):
+class AdoptForm(ChoiceForm):
     version = forms.ChoiceField(label=_("Budget (version at the request stage)"))
     parent = forms.ChoiceField(label=_("Unit project (단위사업) the new detail projects go under"))
     object_code = forms.CharField(label=_("Object code (통계목) of the request lines"), max_length=10, initial="401-01")
 
     def __init__(self, *args: Any, versions: list[tuple[str, str]], parents: list[tuple[str, str]], **kw: Any) -> None:
         super().__init__(*args, **kw)
-        self.fields["version"].choices = [("", "—"), *versions]
-        self.fields["parent"].choices = [("", "—"), *parents]
+        self.choose("version", [("", "—"), *versions])
+        self.choose("parent", [("", "—"), *parents])
 
 
 class PhaseDatesForm(KeyedForm):

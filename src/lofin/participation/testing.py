@@ -5,17 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from django.utils import timezone
-
-from lofin.core import testing
+from lofin.core import clock, testing
 from lofin.core.models import Department, LocalGovernment, User
 from lofin.core.roles import AccountType, Role
 
-from . import actions
+from .actions import cycles, proposals, residents, review
 from .models import BallotKind, Cycle, PhaseKind, Proposal, Resident, Rule, VerificationMethod
+from .rules.residents import census_rows
 
 PHASES = list(PhaseKind.values)
+SEOUL = ZoneInfo("Asia/Seoul")
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ PEOPLE = [
     Person("김민준", dt.date(1980, 3, 2), "1"),
     Person("이서연", dt.date(1991, 7, 15), "2"),
     Person("박지호", dt.date(1975, 11, 30), "1", "worker", "테헤란로 회사"),
-    Person("최하은", timezone.localdate().replace(month=1, day=1) - dt.timedelta(days=13 * 365), "4", "student"),
+    Person("최하은", clock.today().replace(month=1, day=1) - dt.timedelta(days=13 * 365), "4", "student"),
     Person("정도윤", dt.date(1964, 5, 5), "1"),
 ]
 STRANGER = Person("한지민", dt.date(1988, 8, 8), "2")  # verified, but on no list
@@ -66,16 +67,16 @@ class PB:
 
     def advance(self, to: str) -> Cycle:
         while self.cycle.phase != to:
-            self.cycle = actions.do_advance_phase(self.cycle, actor=self.manager)
+            self.cycle = cycles.do_advance_phase(self.cycle, actor=self.manager)
         return self.cycle
 
 
 def verify(gov: LocalGovernment, person: Person, username: str) -> tuple[User, Resident]:
     user = testing.person(gov, AccountType.RESIDENT, username=username, display_name=person.name)
-    resident = actions.do_verify_resident(
+    resident = residents.do_verify_resident(
         gov,
         user=user,
-        identity=actions.VerifiedIdentity(person.name, person.birth_date, person.sex, ci=f"CI-{username}"),
+        identity=residents.VerifiedIdentity(person.name, person.birth_date, person.sex, ci=f"CI-{username}"),
         method=VerificationMethod.PHONE,
         actor=user,
     )
@@ -96,21 +97,21 @@ def build_pb(
     """A 구 with a resident list, four verified residents, one cycle and proposals moved up to `phase`: every
     proposal is found feasible and shortlisted (the last one rejected when there are more than three)."""
     gov = testing.government(code)
-    today = timezone.localdate()
+    today = clock.today()
     dept = testing.department(gov, "5100", "도시디자인과")
     manager = testing.official(gov, Role.BUDGET_OFFICER, username=f"{prefix}pb-manager", dept=dept)
     reviewer = testing.official(gov, Role.OFFICIAL, username=f"{prefix}pb-reviewer", dept=dept)
     clerk = testing.official(gov, Role.OFFICIAL, username=f"{prefix}pb-clerk", dept=dept)
-    actions.do_upload_census(
+    residents.do_upload_census(
         gov,
         name="2026 주민명부",
-        data=actions.census_rows((p.name, p.birth_date, p.sex, p.basis, p.area) for p in PEOPLE),
+        data=census_rows((p.name, p.birth_date, p.sex, p.basis, p.area) for p in PEOPLE),
         actor=manager,
     )
-    users, residents = {}, {}
+    users, verified = {}, {}
     for i, person in enumerate([*PEOPLE[:4], STRANGER]):
-        users[person.name], residents[person.name] = verify(gov, person, f"{prefix}resident{i + 1}")
-    cycle = actions.do_create_cycle(
+        users[person.name], verified[person.name] = verify(gov, person, f"{prefix}resident{i + 1}")
+    cycle = cycles.do_create_cycle(
         gov,
         year=today.year + 1,
         title=f"{today.year + 1} 주민참여예산 {prefix}".strip(),
@@ -121,40 +122,44 @@ def build_pb(
         actor=manager,
         **cycle_fields,
     )
-    pb = PB(gov, dept, manager, reviewer, clerk, cycle, today, users, residents)
+    pb = PB(gov, dept, manager, reviewer, clerk, cycle, today, users, verified)
     stop = PHASES.index(phase)
     pb.advance(PhaseKind.PROPOSAL)
     proposers = list(users.values())
-    for n, cost in enumerate(costs, start=1):
-        pb.proposals.append(
-            actions.do_submit_proposal(
-                pb.cycle,
-                title=f"제안 {n}",
-                description=f"{n}번째 사업 설명",
-                cost=cost,
-                location="역삼동",
-                actor=proposers[(n - 1) % 3],
-                today=today - dt.timedelta(days=100),
+    # time-machine is a test dependency, and the demo imports this module (for phase_dates) where it is not.
+    import time_machine  # noqa: PLC0415
+
+    # The proposals were made in the proposal phase, 100 days ago (the clock goes back for them, and on again).
+    with time_machine.travel(dt.datetime.combine(today - dt.timedelta(days=100), dt.time(12), tzinfo=SEOUL)):
+        for n, cost in enumerate(costs, start=1):
+            pb.proposals.append(
+                proposals.do_submit_proposal(
+                    pb.cycle,
+                    title=f"제안 {n}",
+                    description=f"{n}번째 사업 설명",
+                    cost=cost,
+                    location="역삼동",
+                    actor=proposers[(n - 1) % 3],
+                )
             )
-        )
     if stop == 0:
         return pb
     for p in pb.proposals:
-        actions.do_start_review(p, department=dept, actor=manager)
+        review.do_start_review(p, department=dept, actor=manager)
     pb.advance(PhaseKind.DEPARTMENT_REVIEW)
     for p in pb.proposals:
-        actions.do_review_proposal(p, feasible=True, reason="사업 가능", actor=reviewer)
+        review.do_review_proposal(p, feasible=True, reason="사업 가능", actor=reviewer)
     if stop == 1:
         return pb
     pb.advance(PhaseKind.COMMITTEE_REVIEW)
     if stop == 2:
         return pb
     for i, p in enumerate(pb.proposals):
-        actions.do_score_proposal(
+        review.do_score_proposal(
             p, scores={"necessity": 20, "feasibility": 20, "benefit": 20, "cost": 10}, actor=manager
         )
         rejected = len(pb.proposals) > 3 and i == len(pb.proposals) - 1
-        actions.do_shortlist(p, shortlisted=not rejected, reason="유사 사업 진행 중" if rejected else "", actor=manager)
+        review.do_shortlist(p, shortlisted=not rejected, reason="유사 사업 진행 중" if rejected else "", actor=manager)
     pb.advance(phase)
     for p in pb.proposals:
         p.refresh_from_db()

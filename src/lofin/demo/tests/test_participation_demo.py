@@ -7,9 +7,12 @@ from lofin.core.models import AuditEvent, LocalGovernment, Notification, User
 from lofin.demo import registry
 from lofin.demo.people import FEATURED, demo_users
 from lofin.demo.testing import tiny_once
-from lofin.participation import queries, report, tally, voting
-from lofin.participation import vote_actions as va
+from lofin.participation import voting
+from lofin.participation.actions import ballots as va
 from lofin.participation.models import Ballot, Cycle, Follow, Proposal, Resident, Result
+from lofin.participation.queries import ballots as queries
+from lofin.participation.queries import report
+from lofin.participation.queries import results as tally
 
 LOADERS = ["core.people", "participation.participation"]
 

@@ -19,9 +19,10 @@ from lofin.gateway.identity import IdentityClient, IdentityError
 from lofin.gateway.sens import SensClient
 from lofin.gateway.simulators import identity as simulator
 from lofin.gateway.simulators import sens as sens_simulator
-from lofin.participation import actions, verification
+from lofin.participation.actions import residents, verification
 from lofin.participation.errors import VerificationFailed
 from lofin.participation.models import Resident
+from lofin.participation.rules.residents import census_rows
 
 BIRTH = dt.date(1990, 1, 2)
 
@@ -153,8 +154,8 @@ def test_resident_is_verified_through_the_service_and_matched_to_the_list(servic
     settings.LOFIN_IDENTITY_CLIENT_ID, settings.LOFIN_IDENTITY_SECRET = "site-a", "secret-a"
     gov = testing.government("1133000")
     manager = testing.official(gov, "budget_officer", username="pb-manager")
-    actions.do_upload_census(
-        gov, name="명부", data=actions.census_rows([("홍길동", BIRTH, "1", "주민", "역삼1동")]), actor=manager
+    residents.do_upload_census(
+        gov, name="명부", data=census_rows([("홍길동", BIRTH, "1", "주민", "역삼1동")]), actor=manager
     )
     user = testing.person(gov, AccountType.RESIDENT, username="hong")
     args = {

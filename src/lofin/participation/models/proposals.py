@@ -6,9 +6,10 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from lofin.core import clock
 
 from .cycle import Cycle, District
 
@@ -214,7 +215,7 @@ class Question(models.Model):
         try:
             self.answer  # noqa: B018 - the reverse one-to-one raises when there is no answer
         except ObjectDoesNotExist:
-            return self.due_on < timezone.localdate()
+            return self.due_on < clock.today()
         return False
 
 

@@ -37,7 +37,12 @@ class Ballot(models.Model):
     cast_at = models.DateTimeField(auto_now_add=True)
     is_active = models.BooleanField(default=True)
     replaced_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    idempotency_key = models.CharField(max_length=80, null=True, blank=True)
+    # The caller's retry key as `core.idempotency.scoped_key` stores it, and the fingerprint of the request that
+    # wrote the ballot: a retry with the same key and another ballot is refused. Kept on the row, not in the audit
+    # trail, whose readers learn that a person voted but not how.
+    idempotency_key = models.CharField(max_length=140, null=True, blank=True)
+    # db_default: rows bulk-written with explicit columns (the demo's COPY) leave it out.
+    request_fingerprint = models.CharField(max_length=16, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["cycle_id", "id"]

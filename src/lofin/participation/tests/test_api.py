@@ -9,7 +9,7 @@ from django.test import Client
 from lofin.core import testing
 from lofin.core.actions import do_create_token
 from lofin.core.roles import AccountType
-from lofin.participation import tally
+from lofin.participation.actions import results as tally
 from lofin.participation.models import Ballot, PhaseKind, Proposal, Question
 from lofin.participation.testing import PEOPLE, build_pb
 

@@ -15,8 +15,8 @@ from lofin.core.actions import do_create_token
 from lofin.core.models import AuditEvent, Notification
 from lofin.core.roles import Role
 from lofin.execution.models import BudgetLine
-from lofin.participation import vote_actions as va
-from lofin.participation.follow_actions import STATUS_EVENT
+from lofin.participation.actions import ballots as va
+from lofin.participation.actions.follows import STATUS_EVENT
 from lofin.participation.models import PhaseKind, Proposal
 from lofin.participation.testing import build_pb
 

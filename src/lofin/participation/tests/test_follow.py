@@ -3,8 +3,10 @@ answer to a question about it reaches the followers through the platform's notif
 the reason and a link to the proposal's page. A refused decision tells nobody. Overdue questions show as such."""
 
 import datetime as dt
+from importlib import import_module
 
 import pytest
+from django.apps import apps
 from django.test import Client
 from django.urls import reverse
 
@@ -12,7 +14,8 @@ from lofin.core import testing
 from lofin.core.errors import InvalidInput, NotFound, PermissionDenied
 from lofin.core.models import AuditEvent, Membership, Notification, OutboundMessage
 from lofin.core.roles import AccountType
-from lofin.participation import actions, follow_actions
+from lofin.participation.actions import comments, questions, review
+from lofin.participation.actions import follows as follow_actions
 from lofin.participation.errors import NotVerified
 from lofin.participation.models import Follow, PhaseKind, Question
 from lofin.participation.testing import build_pb
@@ -45,7 +48,7 @@ def test_followers_are_told_of_each_decision_with_its_reason_and_a_refusal_tells
     with pytest.raises(NotVerified):
         follow_actions.do_follow_proposal(first, actor=testing.person(pb.gov, username="newcomer"))
 
-    actions.do_start_review(first, department=pb.department, actor=pb.manager)
+    review.do_start_review(first, department=pb.department, actor=pb.manager)
     path = reverse("participation:proposal", args=[GOV, first.pk])
     (hers,) = Notification.objects.filter(recipient=han, event=STATUS)
     assert (hers.url, hers.government_id) == (path, pb.gov.pk)
@@ -58,23 +61,23 @@ def test_followers_are_told_of_each_decision_with_its_reason_and_a_refusal_tells
     pb.advance(PhaseKind.DEPARTMENT_REVIEW)
     before = Notification.objects.count()
     with pytest.raises(InvalidInput):
-        actions.do_review_proposal(first, feasible=False, reason=" ", actor=pb.reviewer)
+        review.do_review_proposal(first, feasible=False, reason=" ", actor=pb.reviewer)
     assert Notification.objects.count() == before
-    actions.do_review_proposal(first, feasible=False, reason="사유지라 불가", actor=pb.reviewer)
+    review.do_review_proposal(first, feasible=False, reason="사유지라 불가", actor=pb.reviewer)
     his = list(Notification.objects.filter(recipient=kim, event=STATUS).order_by("id"))
     assert len(his) == 2 and "사유지라 불가" in his[1].body and his[1].url == path
     assert Notification.objects.filter(recipient=han, event=STATUS).count() == 1  # she stopped following
     assert not Notification.objects.filter(recipient__in=[pb.manager, pb.reviewer]).exists()  # deciders aren't told
 
 
-def test_an_answer_reaches_asker_and_followers_and_overdue_questions_show():
+def test_an_answer_reaches_asker_and_followers_and_overdue_questions_show(travel):
     pb = build_pb(phase=PhaseKind.PROPOSAL)
     first = pb.proposals[0]  # 김민준's: he follows it
     kim, lee = pb.users["김민준"], pb.users["이서연"]
-    late = actions.do_ask_question(
-        pb.gov, title="일정", body="언제?", proposal=first, actor=lee, today=pb.today - dt.timedelta(days=40)
-    )
-    fresh = actions.do_ask_question(pb.gov, title="예산", body="얼마?", cycle=pb.cycle, actor=lee)
+    travel(pb.today - dt.timedelta(days=40))
+    late = questions.do_ask_question(pb.gov, title="일정", body="언제?", proposal=first, actor=lee)
+    travel(pb.today)
+    fresh = questions.do_ask_question(pb.gov, title="예산", body="얼마?", cycle=pb.cycle, actor=lee)
     assert (late.is_overdue, fresh.is_overdue) == (True, False)
     client = Client()
     client.force_login(lee)
@@ -84,7 +87,7 @@ def test_an_answer_reaches_asker_and_followers_and_overdue_questions_show():
     page = client.get(reverse("participation_admin:answer", args=[GOV, late.pk])).content.decode()
     assert 'class="overdue"' in page
 
-    actions.do_answer_question(late, body="12월에 착공합니다", actor=pb.reviewer)
+    questions.do_answer_question(late, body="12월에 착공합니다", actor=pb.reviewer)
     assert not Question.objects.get(pk=late.pk).is_overdue
     told = Notification.objects.filter(event=follow_actions.ANSWER_EVENT)
     assert sorted(told.values_list("recipient__username", flat=True)) == sorted([kim.username, lee.username])
@@ -103,16 +106,16 @@ def test_followers_see_new_comments_in_the_app_and_the_author_is_not_told():
     first = pb.proposals[0]
     kim, han = pb.users["김민준"], pb.users["한지민"]  # the proposer follows; 한지민 comments
     with pytest.raises(InvalidInput):
-        actions.do_comment(first, body="  ", actor=han)
+        comments.do_comment(first, body="  ", actor=han)
     assert not Notification.objects.filter(event=follow_actions.COMMENT_EVENT).exists()
-    actions.do_comment(first, body="저도 필요하다고 생각합니다.", actor=han)
+    comments.do_comment(first, body="저도 필요하다고 생각합니다.", actor=han)
     (note,) = Notification.objects.filter(event=follow_actions.COMMENT_EVENT)
     assert note.recipient_id == kim.pk and "저도 필요하다고 생각합니다." in note.body
     assert note.url == reverse("participation:proposal", args=[GOV, first.pk])
     # In the app only by default: no e-mail for every comment.
     assert not OutboundMessage.objects.filter(idempotency_key__startswith=follow_actions.COMMENT_EVENT).exists()
     follow_actions.do_follow_proposal(first, actor=han)
-    actions.do_comment(first, body="감사합니다.", actor=kim)
+    comments.do_comment(first, body="감사합니다.", actor=kim)
     assert Notification.objects.filter(event=follow_actions.COMMENT_EVENT, recipient=han).count() == 1
     assert Notification.objects.filter(event=follow_actions.COMMENT_EVENT, recipient=kim).count() == 1
 
@@ -147,10 +150,6 @@ def test_follow_and_unfollow_on_the_proposal_page():
 
 
 def test_the_migration_makes_the_proposers_of_earlier_proposals_follow_them():
-    from importlib import import_module
-
-    from django.apps import apps
-
     pb = build_pb(phase=PhaseKind.PROPOSAL)
     Follow.objects.all().delete()
     migration = import_module("lofin.participation.migrations.0002_follow")

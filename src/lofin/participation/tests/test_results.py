@@ -13,10 +13,14 @@ from lofin.core import testing
 from lofin.core.errors import InvalidInput, NotFound
 from lofin.core.models import AuditEvent
 from lofin.execution.models import BudgetLine
-from lofin.participation import adoption, pb_io, queries, report, tally, voting
-from lofin.participation import vote_actions as va
+from lofin.participation import voting
+from lofin.participation.actions import adoption, pabulib
+from lofin.participation.actions import ballots as va
+from lofin.participation.actions import results as tally
 from lofin.participation.errors import WrongPhase, WrongStatus
 from lofin.participation.models import Ballot, Cycle, PhaseKind, Proposal
+from lofin.participation.queries import cycles, proposals, report
+from lofin.participation.queries import pabulib as pb_export
 from lofin.participation.testing import PEOPLE, build_pb
 
 pytestmark = pytest.mark.django_db
@@ -84,7 +88,7 @@ def test_selected_projects_become_requests_in_the_next_budget_and_are_tracked():
         committed=35_000_000,
         paid=12_500_000,
     )
-    track = queries.tracking(Proposal.objects.get(pk=two))
+    track = proposals.tracking(Proposal.objects.get(pk=two))
     assert track["execution"] == {"appropriation": 40_000_000, "committed": 35_000_000, "paid": 12_500_000}
     assert track["budget_line"]["amount"] == 40_000_000
     pb.advance(PhaseKind.IMPLEMENTATION)
@@ -150,13 +154,13 @@ def test_link_to_an_existing_project_and_tenancy():
 def test_export_is_the_counted_election_and_import_counts_like_the_engine():
     pb = build_pb(costs=(30_000_000, 40_000_000, 50_000_000))
     voted(pb)
-    ((name, text),) = pb_io.export_pb(pb.cycle)
+    ((name, text),) = pb_export.export_pb(pb.cycle)
     assert name.endswith(".pb") and "VOTES" in text
     election = voting.parse_pb(text)
     assert len(election.ballots) == Ballot.objects.filter(cycle=pb.cycle, is_active=True).count() == 4
     assert election.budget == 100_000_000
 
-    imported = pb_io.do_import_pb(pb.gov, text=text, title="가져온 투표", actor=pb.manager, rule="mes+greedy")
+    imported = pabulib.do_import_pb(pb.gov, text=text, title="가져온 투표", actor=pb.manager, rule="mes+greedy")
     assert (imported.phase, imported.ballot_kind, imported.total_amount) == ("budget_adoption", "approval", 100_000_000)
     (result,) = tally.do_compute_result(imported, actor=pb.manager)
     expected = voting.solve(election, "mes+greedy", "cost")
@@ -170,7 +174,7 @@ def test_malformed_pb_file_is_refused_with_its_line():
     before = Cycle.objects.count()
     bad = "META\nkey;value\nbudget;100\nvote_type;approval\nPROJECTS\nproject_id;cost\n1;abc\nVOTES\nvoter_id;vote\n"
     with pytest.raises(InvalidInput) as refused:
-        pb_io.do_import_pb(pb.gov, text=bad, title="x", actor=pb.manager)
+        pabulib.do_import_pb(pb.gov, text=bad, title="x", actor=pb.manager)
     assert refused.value.detail["line"] == 7
     assert Cycle.objects.count() == before
 
@@ -183,4 +187,4 @@ def test_result_cannot_be_computed_before_the_vote_closes_and_outsiders_get_404(
     with pytest.raises(NotFound):
         tally.do_compute_result(pb.cycle, actor=outsider)
     with pytest.raises(NotFound):
-        queries.cycle(testing.government("1134000"), pb.cycle.pk)
+        cycles.cycle(testing.government("1134000"), pb.cycle.pk)

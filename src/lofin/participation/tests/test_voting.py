@@ -9,13 +9,16 @@ import pytest
 from django.db import connection, connections
 
 from lofin.core import testing
-from lofin.core.errors import Conflict, InvalidInput, LofinError, NotFound, PermissionDenied
+from lofin.core.errors import Conflict, InvalidInput, KeyReused, LofinError, NotFound, PermissionDenied
 from lofin.core.models import AuditEvent
 from lofin.core.roles import AccountType
-from lofin.participation import actions, tally, voting
-from lofin.participation import vote_actions as va
+from lofin.participation import voting
+from lofin.participation.actions import ballots as va
+from lofin.participation.actions import comments, cycles, questions, review
+from lofin.participation.actions import results as tally
 from lofin.participation.errors import AlreadyVoted, InvalidBallot, NotEligible, NotVerified, WrongPhase
-from lofin.participation.models import Ballot, BallotChoice, Override, PhaseKind, Proposal, Result, StatusEvent
+from lofin.participation.models import Ballot, BallotChoice, Cycle, Override, PhaseKind, Proposal, Result, StatusEvent
+from lofin.participation.queries import results as counted
 from lofin.participation.testing import PEOPLE, build_pb
 
 pytestmark = pytest.mark.django_db
@@ -56,17 +59,21 @@ def test_online_vote_is_recorded_once_with_its_choices():
     assert sorted(BallotChoice.objects.filter(ballot=ballot).values_list("proposal__number", flat=True)) == [1, 3]
     event = AuditEvent.objects.get(action="participation.ballot.cast")
     assert event.data == {"channel": "online", "choices": 2}  # that the person voted, not how
-    # A retry with the same key returns the first ballot; another vote of the same person is refused.
-    assert va.do_cast_ballot(pb.cycle, approvals=ids(pb, 2), actor=kim, idempotency_key="k1") == ballot
+    # A retry of the same ballot with the same key returns the first ballot; the same key with another ballot is
+    # refused, and so is another vote of the same person.
+    assert va.do_cast_ballot(pb.cycle, approvals=ids(pb, 1, 3), actor=kim, idempotency_key="k1") == ballot
     before = counts()
+    with pytest.raises(KeyReused):
+        va.do_cast_ballot(pb.cycle, approvals=ids(pb, 2), actor=kim, idempotency_key="k1")
     with pytest.raises(AlreadyVoted):
         va.do_cast_ballot(pb.cycle, approvals=ids(pb, 2), actor=kim, idempotency_key="k2")
-    with pytest.raises(Conflict):  # someone else's key
-        va.do_cast_ballot(pb.cycle, approvals=ids(pb, 2), actor=pb.users["이서연"], idempotency_key="k1")
     assert counts() == before
+    # Keys are the sender's own: the same key from someone else is their own request.
+    other = va.do_cast_ballot(pb.cycle, approvals=ids(pb, 2), actor=pb.users["이서연"], idempotency_key="k1")
+    assert other != ballot and other.voter_key != ballot.voter_key
 
 
-def test_bad_ballots_and_voters_are_refused_and_nothing_is_written():
+def test_bad_ballots_and_voters_are_refused_and_nothing_is_written(travel):
     pb = build_pb(ballot_kind="k_approval", max_choices=2)
     kim = pb.users["김민준"]
     rejected = pb.proposals[3].pk
@@ -81,12 +88,15 @@ def test_bad_ballots_and_voters_are_refused_and_nothing_is_written():
         (NotEligible, {"approvals": ids(pb, 1), "actor": pb.users["한지민"]}),  # on no list
         (NotVerified, {"approvals": ids(pb, 1), "actor": unverified}),
         (PermissionDenied, {"approvals": ids(pb, 1), "actor": pb.clerk}),  # officials vote as residents
-        (WrongPhase, {"approvals": ids(pb, 1), "actor": kim, "today": pb.today + dt.timedelta(days=11)}),
-        (InvalidInput, {"approvals": ids(pb, 1), "actor": kim, "idempotency_key": "x" * 81}),
+        (InvalidInput, {"approvals": ids(pb, 1), "actor": kim, "idempotency_key": "x" * 101}),
+        (InvalidInput, {"approvals": ids(pb, 1), "actor": kim, "idempotency_key": ""}),
     ]
     for error, kwargs in cases:
         with pytest.raises(error):
             va.do_cast_ballot(pb.cycle, **kwargs)
+    travel(pb.today + dt.timedelta(days=11))  # the vote has closed
+    with pytest.raises(WrongPhase):
+        va.do_cast_ballot(pb.cycle, approvals=ids(pb, 1), actor=kim)
     assert counts() == before
 
 
@@ -148,7 +158,7 @@ def test_paper_ballot_replaces_the_online_one_and_is_counted_once():
     jeong = paper(pb, PEOPLE[4], 1)
     assert (jeong.resident, jeong.basis) == (None, "resident")
     assert AuditEvent.objects.filter(action="participation.ballot.replace").count() == 1
-    assert tally.vote_counts(pb.cycle) == dict(zip(ids(pb, 1, 2, 3), [1, 1, 1], strict=True))
+    assert counted.vote_counts(pb.cycle) == dict(zip(ids(pb, 1, 2, 3), [1, 1, 1], strict=True))
 
 
 def test_outsider_cannot_vote_or_enter_ballots():
@@ -167,7 +177,7 @@ def test_outsider_cannot_vote_or_enter_ballots():
 
 
 def election_of(pb):
-    (group,) = tally.build_elections(pb.cycle)
+    (group,) = counted.build_elections(pb.cycle)
     return group
 
 
@@ -239,8 +249,6 @@ def test_concurrent_votes_of_one_person_count_once():
     first, second = ids(pb, 1, 2)
 
     def client(index: int) -> None:
-        from lofin.participation.models import Cycle
-
         try:
             start.wait()
             cycle = Cycle.objects.select_related("government").get(pk=cycle_id)
@@ -279,7 +287,7 @@ def test_concurrent_votes_of_one_person_count_once():
     assert written.filter(channel="online").count() <= 1
     assert active.get().channel == "paper"
     assert outcomes["voted"] + outcomes["already_voted"] == THREADS
-    assert sum(tally.vote_counts(pb.cycle).values()) == 1
+    assert sum(counted.vote_counts(pb.cycle).values()) == 1
     connection.close()
 
 
@@ -304,7 +312,7 @@ def test_tally_of_each_ballot_kind_is_the_engines(kind, extra, rule):
     pb.advance(PhaseKind.BUDGET_ADOPTION)
     group = election_of(pb)
     assert group.election.vote_type == {"cumulative": "cumulative", "ranked": "ordinal", "knapsack": "approval"}[kind]
-    expected = voting.solve(group.election, rule, tally.satisfaction(pb.cycle))
+    expected = voting.solve(group.election, rule, counted.satisfaction(pb.cycle))
     (result,) = tally.do_compute_result(pb.cycle, actor=pb.manager)
     assert result.winners == [group.proposals[w].pk for w in expected.winners]
     assert result.satisfaction == {"cumulative": "points", "ranked": "borda", "knapsack": "cost"}[kind]
@@ -324,21 +332,21 @@ def test_every_write_leaves_exactly_one_audit_event():
     first = pb.proposals[0]
     one_event(
         "participation.proposal.score",
-        lambda: actions.do_score_proposal(
+        lambda: review.do_score_proposal(
             first, scores={"necessity": 1, "feasibility": 1, "benefit": 1, "cost": 1}, actor=pb.manager
         ),
     )
-    one_event("participation.proposal.status", lambda: actions.do_shortlist(first, shortlisted=True, actor=pb.manager))
-    one_event("participation.cycle.advance", lambda: actions.do_advance_phase(pb.cycle, actor=pb.manager))
+    one_event("participation.proposal.status", lambda: review.do_shortlist(first, shortlisted=True, actor=pb.manager))
+    one_event("participation.cycle.advance", lambda: cycles.do_advance_phase(pb.cycle, actor=pb.manager))
     cycle = pb.cycle.__class__.objects.get(pk=pb.cycle.pk)
     one_event(
         "participation.ballot.cast", lambda: va.do_cast_ballot(cycle, approvals=[first.pk], actor=pb.users["김민준"])
     )
     one_event(
-        "participation.comment.create", lambda: actions.do_comment(first, body="좋아요", actor=pb.users["이서연"])
+        "participation.comment.create", lambda: comments.do_comment(first, body="좋아요", actor=pb.users["이서연"])
     )
     one_event(
         "participation.question.ask",
-        lambda: actions.do_ask_question(pb.gov, title="질문", body="내용", cycle=cycle, actor=pb.users["이서연"]),
+        lambda: questions.do_ask_question(pb.gov, title="질문", body="내용", cycle=cycle, actor=pb.users["이서연"]),
     )
     one_event("participation.ballot.enter", lambda: paper(pb, PEOPLE[4], 1))
