@@ -9,7 +9,7 @@ from ninja import Schema
 from pydantic import Field
 
 from lofin.core.schemas import ApprovalLine
-from lofin.core.types import Day, Id, Text, Won, YearParam
+from lofin.core.types import Day, Id, Text, Won, Year
 
 from .models import ManualKind
 
@@ -19,7 +19,7 @@ EntityName = Literal["general", "other_special", "fund", "enterprise_special"]
 
 class BooksQuery(Schema):
     government: Text(7)  # type: ignore[valid-type]
-    year: YearParam
+    year: Year
     entity: EntityName | None = Field(None, description="회계실체: general, other_special, fund, enterprise_special")
 
 

@@ -19,7 +19,7 @@ from lofin.core.errors import NotFound
 from lofin.core.http import AuthedRequest
 from lofin.core.permissions import require_operator
 from lofin.core.tenancy import access_government
-from lofin.core.types import Text, Year, YearParam
+from lofin.core.types import Text, Year
 
 from . import actions, calendar
 from . import budget_result as results
@@ -33,7 +33,7 @@ EntityOrAll = Literal["general", "other_special", "fund", "enterprise_special", 
 
 class YearQuery(Schema):
     government: Text(7)  # type: ignore[valid-type]
-    year: YearParam
+    year: Year
 
 
 class StatementsQuery(YearQuery):
@@ -156,7 +156,7 @@ def closing_status(request: AuthedRequest, q: Query[YearQuery]) -> dict[str, Any
 
 
 @router.get("/accounting/closing/overview", response=list[StandingOut], summary="결산 status of every government")
-def overview(request: AuthedRequest, year: YearParam) -> list[calendar.Standing]:
+def overview(request: AuthedRequest, year: Year) -> list[calendar.Standing]:
     """For the system operator: where each government stands in the year's 결산."""
     require_operator(request.user)
     return calendar.overview(year, today=clock.today())

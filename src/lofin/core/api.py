@@ -27,7 +27,7 @@ from lofin.core.schemas import (
     RejectIn,
 )
 from lofin.core.tenancy import government_by_code
-from lofin.core.types import IdParam
+from lofin.core.types import Id
 
 router = Router(tags=["core"])
 
@@ -70,17 +70,17 @@ def inbox(request: AuthedRequest) -> QuerySet[ApprovalStep]:
 
 
 @router.get("/approvals/{request_id}", response=ApprovalOut, summary="One document on an approval line")
-def get_approval(request: AuthedRequest, request_id: IdParam) -> ApprovalRequest:
+def get_approval(request: AuthedRequest, request_id: Id) -> ApprovalRequest:
     return approval_queries.visible_request(request.user, request_id)
 
 
 @router.post("/approvals/{request_id}/approve", response=ApprovalOut, summary="Approve the step waiting for me")
-def approve(request: AuthedRequest, request_id: IdParam, payload: DecisionIn) -> ApprovalRequest:
+def approve(request: AuthedRequest, request_id: Id, payload: DecisionIn) -> ApprovalRequest:
     return approval_actions.do_approve(request_id, actor=request.user, comment=payload.comment)
 
 
 @router.post("/approvals/{request_id}/reject", response=ApprovalOut, summary="Return the document (반려)")
-def reject(request: AuthedRequest, request_id: IdParam, payload: RejectIn) -> ApprovalRequest:
+def reject(request: AuthedRequest, request_id: Id, payload: RejectIn) -> ApprovalRequest:
     return approval_actions.do_reject(request_id, actor=request.user, reason=payload.reason)
 
 

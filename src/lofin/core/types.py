@@ -1,8 +1,8 @@
 """Values at the edge, defined once with one set of bounds: the API's types (Pydantic) and the parsers that forms
 and actions share, so a request, a screen and a Python caller are held to the same limits.
 
-JSON bodies are strict: `"amount": true`, `"amount": "100"` and `100.0` are not amounts, `"year": "2026"` is not a
-year. Digits are ASCII digits: `str.isdigit()` also accepts Arabic-Indic and full-width digits, which would be
+Amounts are strict: `"amount": true`, `"amount": "100"` and `100.0` are not amounts. Ids and years may be written as
+their ASCII digits, since addresses and query strings are text; a bool or a float is neither. Digits are ASCII digits: `str.isdigit()` also accepts Arabic-Indic and full-width digits, which would be
 stored as such.
 """
 
@@ -122,24 +122,21 @@ def _iso_day(value: Any) -> dt.date:
 
 
 def _digits_text(value: Any) -> Any:
-    # An address or a query string is text: "42" is the number 42 there, but "true", "4.0" and "٤٢" are not.
-    if isinstance(value, str) and is_ascii_digits(value) and len(value) <= 20:
+    # An address, a query string and the keys of a JSON object are text: "42" is the number 42 there. A bool, a
+    # float and other digit systems ("٤٢") stay what they are, and StrictInt refuses them.
+    if isinstance(value, str) and 0 < len(value) <= 20 and is_ascii_digits(value):
         return int(value)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    raise ValueError(_("Enter a whole number in digits."))
+    return value
 
 
-# Database ids are positive 64-bit integers; anything else is bad input, not a server error.
-Id = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
+# Database ids are positive 64-bit integers, in a body, an address or a query; anything else is bad input.
+Id = Annotated[StrictInt, Field(ge=1, le=MAX_ID), BeforeValidator(_digits_text)]
 # An amount in whole won that may be zero (a deduction, what is returned) ...
 Won = Annotated[StrictInt, Field(ge=0, le=MAX_WON)]
 # ... and one that must be at least one won (what is committed, paid, allocated, asked for).
 PositiveWon = Annotated[StrictInt, Field(ge=1, le=MAX_WON)]
-Year = Annotated[StrictInt, Field(ge=MIN_YEAR, le=MAX_YEAR)]
-# The same values in an address (/lines/{line_id}) or a query string (?year=2026), where they arrive as text.
-IdParam = Annotated[int, Field(ge=1, le=MAX_ID), BeforeValidator(_digits_text)]
-YearParam = Annotated[int, Field(ge=MIN_YEAR, le=MAX_YEAR), BeforeValidator(_digits_text)]
+# A fiscal year, likewise written as a number or as its ASCII digits (/budget/1100000/2026, ?year=2026).
+Year = Annotated[StrictInt, Field(ge=MIN_YEAR, le=MAX_YEAR), BeforeValidator(_digits_text)]
 Day = Annotated[dt.date, BeforeValidator(_iso_day), AfterValidator(check_day)]
 AccountNumber = Annotated[StrictStr, Field(max_length=40), AfterValidator(parse_account_number)]
 BusinessNumber = Annotated[StrictStr, Field(max_length=20), AfterValidator(parse_business_number)]

@@ -6,7 +6,7 @@ from ninja import Header, Router
 
 from lofin.core.approvals.queries import people_on_line
 from lofin.core.http import AuthedRequest
-from lofin.core.types import IdParam
+from lofin.core.types import Id
 
 from ..actions import adjustment
 from ..models import BudgetVersion, ExpenditureLine
@@ -19,12 +19,12 @@ router = Router()
 
 
 @router.post("/budget/versions/{version_id}/close-requests", response=VersionOut, summary="요구 마감")
-def close_requests(request: AuthedRequest, version_id: IdParam) -> BudgetVersion:
+def close_requests(request: AuthedRequest, version_id: Id) -> BudgetVersion:
     return adjustment.do_close_requests(writable_version(request, version_id), actor=request.user)
 
 
 @router.post("/budget/lines/{line_id}/adjust", response=LineOut, summary="조정 by the budget office")
-def adjust(request: AuthedRequest, line_id: IdParam, payload: AdjustIn) -> ExpenditureLine:
+def adjust(request: AuthedRequest, line_id: Id, payload: AdjustIn) -> ExpenditureLine:
     line = writable_line(request, ExpenditureLine, line_id)
     return adjustment.do_adjust_line(line.pk, amount=payload.amount, reason=payload.reason, actor=request.user)
 
@@ -32,7 +32,7 @@ def adjust(request: AuthedRequest, line_id: IdParam, payload: AdjustIn) -> Expen
 @router.post("/budget/versions/{version_id}/submit-bill", response=VersionOut, summary="Send the bill to the head")
 def submit_bill(
     request: AuthedRequest,
-    version_id: IdParam,
+    version_id: Id,
     payload: ApprovalLineIn,
     idempotency_key: str = Header(..., alias="Idempotency-Key"),
 ) -> BudgetVersion:

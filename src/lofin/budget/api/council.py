@@ -5,7 +5,7 @@ from __future__ import annotations
 from ninja import Router
 
 from lofin.core.http import AuthedRequest
-from lofin.core.types import IdParam
+from lofin.core.types import Id
 
 from ..actions import council
 from ..models import BudgetVersion, ExpenditureLine
@@ -18,7 +18,7 @@ router = Router()
 
 
 @router.post("/budget/lines/{line_id}/amend", response=LineOut, summary="Record a council amendment")
-def amend(request: AuthedRequest, line_id: IdParam, payload: AmendIn) -> ExpenditureLine:
+def amend(request: AuthedRequest, line_id: Id, payload: AmendIn) -> ExpenditureLine:
     line = writable_line(request, ExpenditureLine, line_id)
     return council.do_amend_line(
         line.pk, amount=payload.amount, reason=payload.reason, head_consent=payload.head_consent, actor=request.user
@@ -26,5 +26,5 @@ def amend(request: AuthedRequest, line_id: IdParam, payload: AmendIn) -> Expendi
 
 
 @router.post("/budget/versions/{version_id}/vote", response=VersionOut, summary="Record the council's vote (의결)")
-def vote(request: AuthedRequest, version_id: IdParam, payload: VoteIn) -> BudgetVersion:
+def vote(request: AuthedRequest, version_id: Id, payload: VoteIn) -> BudgetVersion:
     return council.do_record_vote(writable_version(request, version_id), voted_on=payload.voted_on, actor=request.user)

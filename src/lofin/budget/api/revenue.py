@@ -6,7 +6,7 @@ from ninja import Router, Status
 
 from lofin.core.errors import NotFound
 from lofin.core.http import AuthedRequest
-from lofin.core.types import IdParam
+from lofin.core.types import Id
 
 from ..actions import revenue as actions
 from ..models import Account, RevenueLine
@@ -36,12 +36,12 @@ def request_revenue(request: AuthedRequest, payload: RevenueIn) -> Status:
 
 
 @router.post("/budget/revenue-lines/{line_id}/adjust", response=RevenueOut, summary="조정 of a revenue line")
-def adjust_revenue(request: AuthedRequest, line_id: IdParam, payload: AdjustIn) -> RevenueLine:
+def adjust_revenue(request: AuthedRequest, line_id: Id, payload: AdjustIn) -> RevenueLine:
     line = writable_line(request, RevenueLine, line_id)
     return actions.do_adjust_revenue(line.pk, amount=payload.amount, reason=payload.reason, actor=request.user)
 
 
 @router.post("/budget/revenue-lines/{line_id}/amend", response=RevenueOut, summary="Council amendment of revenue")
-def amend_revenue(request: AuthedRequest, line_id: IdParam, payload: AmendIn) -> RevenueLine:
+def amend_revenue(request: AuthedRequest, line_id: Id, payload: AmendIn) -> RevenueLine:
     line = writable_line(request, RevenueLine, line_id)
     return actions.do_amend_revenue(line.pk, amount=payload.amount, reason=payload.reason, actor=request.user)

@@ -47,7 +47,7 @@ def test_the_bounds_are_inclusive():
     assert (ok.amount, ok.deduction, ok.year, ok.on) == (10**15, 0, 2100, dt.date(2100, 12, 31))
 
 
-@pytest.mark.parametrize("year", [1999, 2101, "2026", 2026.0, True])
+@pytest.mark.parametrize("year", [1999, 2101, "1999", 2026.0, True, "٢٠٢٦"])
 def test_a_year_is_an_integer_from_2000_to_2100(year):
     assert refused(year=year) == ["year"]
 
@@ -145,8 +145,8 @@ def test_screens_refuse_at_the_field(field, value):
 
 
 class Address(Schema):
-    line_id: types.IdParam
-    year: types.YearParam = 2026
+    line_id: types.Id
+    year: types.Year = 2026
 
 
 @pytest.mark.parametrize(("text", "value"), [("42", 42), ("9223372036854775807", 2**63 - 1)])
@@ -167,11 +167,14 @@ def test_an_address_or_query_takes_ascii_digits_within_the_bounds(field, text):
         Address.model_validate({"line_id": "1", field: text})
 
 
-class Body(Schema):
-    id: types.Id
-
-
-@pytest.mark.parametrize("value", [0, -1, 2**63, True, 1.0, "12", "١٢"])
-def test_an_id_in_a_json_body_is_a_positive_integer_not_its_text(value):
+@pytest.mark.parametrize("value", [0, -1, 2**63, True, False, 1.0, 12.5, "١٢", None, [1]])
+def test_anything_else_is_not_an_id(value):
     with pytest.raises(ValidationError):
-        Body.model_validate({"id": value})
+        Address.model_validate({"line_id": value})
+
+
+def test_ids_as_the_keys_of_a_json_object_are_read_from_their_digits():
+    class Points(Schema):
+        points: dict[types.Id, int]
+
+    assert Points.model_validate({"points": {"12": 3}}).points == {12: 3}

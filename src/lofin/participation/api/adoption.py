@@ -7,7 +7,7 @@ from ninja import Router
 from lofin.budget.models import BudgetVersion, Project
 from lofin.core.http import AuthedRequest
 from lofin.core.tenancy import get_for_tenant
-from lofin.core.types import IdParam
+from lofin.core.types import Id
 
 from ..actions import adoption as actions
 from ..models import Proposal
@@ -23,7 +23,7 @@ router = Router()
     response=list[ProposalOut],
     summary="Make every selected proposal a 세부사업 with a request line in the budget being requested",
 )
-def adopt(request: AuthedRequest, government: str, cycle_id: IdParam, payload: AdoptIn) -> list[Proposal]:
+def adopt(request: AuthedRequest, government: str, cycle_id: Id, payload: AdoptIn) -> list[Proposal]:
     c = cycle_of(request, government, cycle_id)
     version = get_for_tenant(BudgetVersion.objects.all(), c.government, pk=payload.version_id)
     parent = get_for_tenant(Project.objects.all(), c.government, pk=payload.parent_id)
@@ -38,7 +38,7 @@ def adopt(request: AuthedRequest, government: str, cycle_id: IdParam, payload: A
     response=ProposalOut,
     summary="Fund a selected proposal within an existing 세부사업 of the cycle's year",
 )
-def link(request: AuthedRequest, government: str, proposal_id: IdParam, payload: LinkIn) -> Proposal:
+def link(request: AuthedRequest, government: str, proposal_id: Id, payload: LinkIn) -> Proposal:
     p = proposal_of(request, government, proposal_id)
     project = get_for_tenant(Project.objects.all(), p.government, pk=payload.project_id)
     actions.do_link_to_project(p, project=project, amount=payload.amount, actor=request.user)
@@ -50,6 +50,6 @@ def link(request: AuthedRequest, government: str, proposal_id: IdParam, payload:
     response=list[ProposalOut],
     summary="Mark adopted proposals whose 세부사업 has commitments as being carried out",
 )
-def start_execution(request: AuthedRequest, government: str, cycle_id: IdParam) -> list[Proposal]:
+def start_execution(request: AuthedRequest, government: str, cycle_id: Id) -> list[Proposal]:
     moved = actions.do_start_execution(cycle_of(request, government, cycle_id), actor=request.user)
     return [fresh(p) for p in moved]

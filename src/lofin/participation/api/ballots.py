@@ -6,7 +6,7 @@ from __future__ import annotations
 from ninja import Header, Router, Status
 
 from lofin.core.http import AuthedRequest
-from lofin.core.types import IdParam
+from lofin.core.types import Id
 
 from ..actions import ballots as actions
 from ..schemas.ballots import BallotIn, BallotOut, PaperBallotIn
@@ -26,7 +26,7 @@ router = Router()
 def cast_ballot(
     request: AuthedRequest,
     government: str,
-    cycle_id: IdParam,
+    cycle_id: Id,
     payload: BallotIn,
     idempotency_key: str = Header(..., alias="Idempotency-Key"),
 ) -> Status:
@@ -49,7 +49,7 @@ def cast_ballot(
 def enter_paper_ballot(
     request: AuthedRequest,
     government: str,
-    cycle_id: IdParam,
+    cycle_id: Id,
     payload: PaperBallotIn,
     idempotency_key: str = Header(..., alias="Idempotency-Key"),
 ) -> Status:

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from ninja import Router
 
 from lofin.core.http import AuthedRequest
-from lofin.core.types import IdParam
+from lofin.core.types import Id
 
 from ..actions import cycles as actions
 from ..models import Cycle
@@ -23,7 +23,7 @@ def list_cycles(request: AuthedRequest, government: str) -> QuerySet[Cycle]:
 
 
 @router.get(PREFIX + "/cycles/{cycle_id}", response=CycleDetailOut, summary="One cycle with its phases and districts")
-def get_cycle(request: AuthedRequest, government: str, cycle_id: IdParam) -> Cycle:
+def get_cycle(request: AuthedRequest, government: str, cycle_id: Id) -> Cycle:
     return cycle_of(request, government, cycle_id)
 
 
@@ -32,5 +32,5 @@ def get_cycle(request: AuthedRequest, government: str, cycle_id: IdParam) -> Cyc
     response=CycleOut,
     summary="Move the cycle to its next phase (entering the vote puts the shortlisted proposals on the ballot)",
 )
-def advance(request: AuthedRequest, government: str, cycle_id: IdParam, payload: AdvanceIn) -> Cycle:
+def advance(request: AuthedRequest, government: str, cycle_id: Id, payload: AdvanceIn) -> Cycle:
     return actions.do_advance_phase(cycle_of(request, government, cycle_id), actor=request.user, to=payload.to)

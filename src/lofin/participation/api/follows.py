@@ -5,7 +5,7 @@ from __future__ import annotations
 from ninja import Router
 
 from lofin.core.http import AuthedRequest
-from lofin.core.types import IdParam
+from lofin.core.types import Id
 
 from ..actions import follows as actions
 from ..models import Follow
@@ -21,14 +21,14 @@ router = Router()
     response=FollowOut,
     summary="Follow a proposal: be told of every decision on it and of answers to questions about it",
 )
-def follow(request: AuthedRequest, government: str, proposal_id: IdParam) -> FollowOut:
+def follow(request: AuthedRequest, government: str, proposal_id: Id) -> FollowOut:
     p = proposal_of(request, government, proposal_id)
     actions.do_follow_proposal(p, actor=request.user)
     return FollowOut(proposal_id=p.pk, following=True)
 
 
 @router.delete(PREFIX + "/proposals/{proposal_id}/follow", response=FollowOut, summary="Stop following a proposal")
-def unfollow(request: AuthedRequest, government: str, proposal_id: IdParam) -> FollowOut:
+def unfollow(request: AuthedRequest, government: str, proposal_id: Id) -> FollowOut:
     p = proposal_of(request, government, proposal_id)
     actions.do_unfollow_proposal(p, actor=request.user)
     return FollowOut(proposal_id=p.pk, following=False)

@@ -11,7 +11,7 @@ from ninja import Router, Status
 
 from lofin.core.errors import InvalidInput
 from lofin.core.http import AuthedRequest
-from lofin.core.types import IdParam
+from lofin.core.types import Id
 
 from ..actions import comments
 from ..actions import proposals as actions
@@ -26,7 +26,7 @@ router = Router()
 
 
 @router.get(PREFIX + "/cycles/{cycle_id}/proposals", response=list[ProposalOut], summary="Proposals of a cycle")
-def list_proposals(request: AuthedRequest, government: str, cycle_id: IdParam, status: str = "") -> QuerySet[Proposal]:
+def list_proposals(request: AuthedRequest, government: str, cycle_id: Id, status: str = "") -> QuerySet[Proposal]:
     return queries.proposals(cycle_of(request, government, cycle_id), status=status or None)
 
 
@@ -35,7 +35,7 @@ def list_proposals(request: AuthedRequest, government: str, cycle_id: IdParam, s
     response={201: ProposalOut},
     summary="Propose a project (verified residents, during the proposal phase)",
 )
-def create_proposal(request: AuthedRequest, government: str, cycle_id: IdParam, payload: ProposalIn) -> Status:
+def create_proposal(request: AuthedRequest, government: str, cycle_id: Id, payload: ProposalIn) -> Status:
     c = cycle_of(request, government, cycle_id)
     district = None
     if payload.district_id is not None:
@@ -59,12 +59,12 @@ def create_proposal(request: AuthedRequest, government: str, cycle_id: IdParam, 
 @router.get(
     PREFIX + "/proposals/{proposal_id}", response=ProposalDetailOut, summary="A proposal, its decisions and tracking"
 )
-def get_proposal(request: AuthedRequest, government: str, proposal_id: IdParam) -> Proposal:
+def get_proposal(request: AuthedRequest, government: str, proposal_id: Id) -> Proposal:
     return proposal_of(request, government, proposal_id)
 
 
 @router.post(PREFIX + "/proposals/{proposal_id}/comments", response={201: CommentOut}, summary="Comment on a proposal")
-def create_comment(request: AuthedRequest, government: str, proposal_id: IdParam, payload: CommentIn) -> Status:
+def create_comment(request: AuthedRequest, government: str, proposal_id: Id, payload: CommentIn) -> Status:
     comment: Comment = comments.do_comment(
         proposal_of(request, government, proposal_id), body=payload.body, actor=request.user
     )

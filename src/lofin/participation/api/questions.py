@@ -7,7 +7,7 @@ from ninja import Router, Status
 
 from lofin.core.http import AuthedRequest
 from lofin.core.tenancy import get_for_tenant
-from lofin.core.types import Id, IdParam
+from lofin.core.types import Id
 
 from ..actions import questions as actions
 from ..models import Question
@@ -35,7 +35,7 @@ def ask_question(request: AuthedRequest, government: str, payload: QuestionIn) -
 
 
 @router.post(PREFIX + "/questions/{question_id}/answer", response={201: QuestionOut}, summary="Answer a question")
-def answer_question(request: AuthedRequest, government: str, question_id: IdParam, payload: AnswerIn) -> Status:
+def answer_question(request: AuthedRequest, government: str, question_id: Id, payload: AnswerIn) -> Status:
     gov = government_of(request, government)
     q = get_for_tenant(Question.objects.all(), gov, pk=question_id)
     actions.do_answer_question(q, body=payload.body, actor=request.user)

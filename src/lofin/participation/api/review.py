@@ -9,7 +9,7 @@ from ninja import Router, Status
 from lofin.core.errors import InvalidInput
 from lofin.core.http import AuthedRequest
 from lofin.core.models import Department
-from lofin.core.types import IdParam
+from lofin.core.types import Id
 
 from ..actions import review as actions
 from ..models import CommitteeScore, Proposal
@@ -25,7 +25,7 @@ router = Router()
     response=ProposalOut,
     summary="Send a proposal to the responsible department for review (budget office)",
 )
-def start_review(request: AuthedRequest, government: str, proposal_id: IdParam, payload: ReviewStartIn) -> Proposal:
+def start_review(request: AuthedRequest, government: str, proposal_id: Id, payload: ReviewStartIn) -> Proposal:
     p = proposal_of(request, government, proposal_id)
     department = None
     if payload.department_id is not None:
@@ -41,7 +41,7 @@ def start_review(request: AuthedRequest, government: str, proposal_id: IdParam, 
     response=ProposalOut,
     summary="Record the department's finding: feasible or not, with the reason the proposer reads",
 )
-def review(request: AuthedRequest, government: str, proposal_id: IdParam, payload: ReviewIn) -> Proposal:
+def review(request: AuthedRequest, government: str, proposal_id: Id, payload: ReviewIn) -> Proposal:
     p = proposal_of(request, government, proposal_id)
     actions.do_review_proposal(
         p, feasible=payload.feasible, reason=payload.reason, reviewed_cost=payload.reviewed_cost, actor=request.user
@@ -54,7 +54,7 @@ def review(request: AuthedRequest, government: str, proposal_id: IdParam, payloa
     response={201: ScoreOut},
     summary="Record my committee score of a feasible proposal (sending it again replaces it)",
 )
-def score(request: AuthedRequest, government: str, proposal_id: IdParam, payload: ScoreIn) -> Status:
+def score(request: AuthedRequest, government: str, proposal_id: Id, payload: ScoreIn) -> Status:
     p = proposal_of(request, government, proposal_id)
     s: CommitteeScore = actions.do_score_proposal(p, scores=payload.scores, comment=payload.comment, actor=request.user)
     return Status(201, s)
@@ -65,7 +65,7 @@ def score(request: AuthedRequest, government: str, proposal_id: IdParam, payload
     response=ProposalOut,
     summary="The committee's decision: onto the ballot or not, with its reason",
 )
-def shortlist(request: AuthedRequest, government: str, proposal_id: IdParam, payload: ShortlistIn) -> Proposal:
+def shortlist(request: AuthedRequest, government: str, proposal_id: Id, payload: ShortlistIn) -> Proposal:
     p = proposal_of(request, government, proposal_id)
     actions.do_shortlist(p, shortlisted=payload.shortlisted, reason=payload.reason, actor=request.user)
     return fresh(p)

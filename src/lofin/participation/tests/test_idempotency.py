@@ -13,7 +13,7 @@ from django.test import Client
 from django.utils.html import escape
 from PIL import Image
 
-from lofin.budget import actions as budget_actions
+from lofin.budget.actions import setup as budget_setup
 from lofin.budget.models import ExpenditureLine, Project
 from lofin.budget.testing import build_setup
 from lofin.core.actions import do_create_token
@@ -264,7 +264,7 @@ def override():
 def adopt():
     pb = _counted()
     setup = build_setup(GOV, year=pb.cycle.year)
-    version = budget_actions.do_open_original(pb.gov, year=pb.cycle.year, actor=setup.officer)
+    version = budget_setup.do_open_original(pb.gov, year=pb.cycle.year, actor=setup.officer)
     unit = Project.objects.get(government=pb.gov, year=pb.cycle.year, code="U110")
     fields = {"version": str(version.pk), "parent": str(unit.pk), "object_code": "401-01"}
     url = f"/g/{GOV}/participation/{pb.cycle.pk}/adopt/"
