@@ -79,6 +79,11 @@ class KeyReused(Conflict):
     )
 
 
+class InvalidLine(InvalidInput):
+    code = "invalid_approval_line"
+    default_message = _("The approval line is not valid.")
+
+
 class UnknownGovernment(NotFound):
     code = "unknown_government"
     default_message = _("There is no local government with this code.")

@@ -19,9 +19,9 @@ from .tables import (
     STATUS_KO,
     UNIT_NOTE_KO,
     Figure,
-    _figure_headers,
-    _row_level_ko,
-    _summary_name,
+    figure_headers,
+    row_level_ko,
+    summary_name,
     basis_count,
     build,
     document_title,
@@ -268,7 +268,7 @@ def write_pdf(version: BudgetVersion, out: Any) -> None:
     n = 3 if sup else 1
     usable = pdf.width - 2 * pdf.MARGIN
 
-    labels = _figure_headers("", sup)
+    labels = figure_headers("", sup)
     pdf.table(
         "1. 세입·세출 총괄",
         [_Column("구분", usable - 2 * n * amount_width)]
@@ -278,7 +278,7 @@ def write_pdf(version: BudgetVersion, out: Any) -> None:
     )
     for s in book.summary:
         pdf.row(
-            [_summary_name(s), *figures(s.revenue), *figures(s.expenditure)],
+            [summary_name(s), *figures(s.revenue), *figures(s.expenditure)],
             bold=s.level < 2,
             indent=10.0 if s.level == 2 else 0.0,
             rule=s.level == 0,
@@ -297,7 +297,7 @@ def write_pdf(version: BudgetVersion, out: Any) -> None:
         ):
             for r in rows:
                 pdf.row(
-                    [_row_level_ko(r, *levels), r.code, r.name or f"{title} 계", *figures(r.figure)],
+                    [row_level_ko(r, *levels), r.code, r.name or f"{title} 계", *figures(r.figure)],
                     bold=r.level < 2,
                     indent=8.0 if r.level == 2 else 0.0,
                     rule=r.level == 0,
@@ -318,7 +318,7 @@ def write_pdf(version: BudgetVersion, out: Any) -> None:
             values = figures(r.figure)
             pdf.row(
                 [
-                    _row_level_ko(r, *levels),
+                    row_level_ko(r, *levels),
                     r.code,
                     r.name or "세출 계",
                     values[0],

@@ -531,19 +531,19 @@ def document_title(version: BudgetVersion) -> str:
     return f"{version.year}년도 {version.government.name} {version_label_ko(version)} 예산서"
 
 
-def _figure_headers(prefix: str, supplementary: bool) -> list[str]:
+def figure_headers(prefix: str, supplementary: bool) -> list[str]:
     if supplementary:
         return [f"{prefix}예산액", f"{prefix}기정액", f"{prefix}증감"]
     return [f"{prefix}예산액"]
 
 
-def _figure_values(figure: Figure, supplementary: bool) -> list[int]:
+def figure_values(figure: Figure, supplementary: bool) -> list[int]:
     if supplementary:
         return [thousand(figure.amount), thousand(figure.previous), thousand(figure.change)]
     return [thousand(figure.amount)]
 
 
-def _summary_name(row: SummaryRow) -> str:
+def summary_name(row: SummaryRow) -> str:
     if row.level == 0:
         return "합계"
     if row.level == 1:
@@ -551,5 +551,5 @@ def _summary_name(row: SummaryRow) -> str:
     return f"{row.code} {row.name}"
 
 
-def _row_level_ko(row: Row, first: str, second: str) -> str:
+def row_level_ko(row: Row, first: str, second: str) -> str:
     return ("합계", first, second)[row.level]

@@ -16,10 +16,10 @@ from .tables import (
     LEVEL_KO,
     STATUS_KO,
     UNIT_NOTE_KO,
-    _figure_headers,
-    _figure_values,
-    _row_level_ko,
-    _summary_name,
+    figure_headers,
+    figure_values,
+    row_level_ko,
+    summary_name,
     build,
     document_title,
     project_rows,
@@ -108,12 +108,12 @@ def write_xlsx(version: BudgetVersion, out: Any) -> None:
     n = 3 if sup else 1
     sheet = Sheet(workbook, "1 세입·세출 총괄", [36] + [16] * (2 * n), range(1, 1 + 2 * n), "B3")
     sheet.plain(["세입·세출 총괄", None, UNIT_NOTE_KO])
-    sheet.row(["구분", *_figure_headers("세입 ", sup), *_figure_headers("세출 ", sup)], bold=True)
+    sheet.row(["구분", *figure_headers("세입 ", sup), *figure_headers("세출 ", sup)], bold=True)
     for s in book.summary:
-        name = _summary_name(s)
+        name = summary_name(s)
         if s.level == 2:
             name = "    " + name
-        sheet.row([name, *_figure_values(s.revenue, sup), *_figure_values(s.expenditure, sup)], bold=s.level < 2)
+        sheet.row([name, *figure_values(s.revenue, sup), *figure_values(s.expenditure, sup)], bold=s.level < 2)
 
     sheet = Sheet(workbook, "2 회계별", [10, 10, 36] + [16] * n, range(3, 3 + n))
     sheet.plain(["회계별 세입·세출", None, UNIT_NOTE_KO])
@@ -124,11 +124,11 @@ def write_xlsx(version: BudgetVersion, out: Any) -> None:
             ("세입", section.revenue_rows, ("장", "관")),
             ("세출", section.expenditure_rows, ("분야", "부문")),
         ):
-            sheet.row([title, "코드", "과목", *_figure_headers("", sup)], bold=True)
+            sheet.row([title, "코드", "과목", *figure_headers("", sup)], bold=True)
             for r in rows:
-                label = _row_level_ko(r, *levels)
+                label = row_level_ko(r, *levels)
                 sheet.row(
-                    [label, r.code or None, r.name or f"{title} 계", *_figure_values(r.figure, sup)], bold=r.level < 2
+                    [label, r.code or None, r.name or f"{title} 계", *figure_values(r.figure, sup)], bold=r.level < 2
                 )
 
     for title, sheet_title, rows, levels in (
@@ -138,13 +138,13 @@ def write_xlsx(version: BudgetVersion, out: Any) -> None:
         sheet = Sheet(workbook, sheet_title, [10, 10, 30] + [16] * (4 + n - 1), range(3, 3 + 4 + n - 1), "D3")
         sheet.plain([title, None, UNIT_NOTE_KO])
         sheet.row(
-            ["구분", "코드", "명칭", "계", "일반회계", "특별회계", "기금", *_figure_headers("", sup)[1:]], bold=True
+            ["구분", "코드", "명칭", "계", "일반회계", "특별회계", "기금", *figure_headers("", sup)[1:]], bold=True
         )
         for r in rows:
-            values = _figure_values(r.figure, sup)
+            values = figure_values(r.figure, sup)
             sheet.row(
                 [
-                    _row_level_ko(r, *levels),
+                    row_level_ko(r, *levels),
                     r.code or None,
                     r.name or None,
                     values[0],
@@ -156,10 +156,10 @@ def write_xlsx(version: BudgetVersion, out: Any) -> None:
 
     sheet = Sheet(workbook, "5 사업별", [10, 14, 40] + [16] * n + [80], range(3, 3 + n), "D3")
     sheet.plain(["사업별 세출 (산출근거 포함)", None, UNIT_NOTE_KO])
-    sheet.row(["구분", "코드", "명칭", *_figure_headers("", sup), "산출근거"], bold=True)
+    sheet.row(["구분", "코드", "명칭", *figure_headers("", sup), "산출근거"], bold=True)
     basis_column = 3 + n
     for p in project_rows(version):
-        sheet.row([LEVEL_KO[p.level], p.code, p.name, *_figure_values(p.figure, sup)], bold=p.level != "object")
+        sheet.row([LEVEL_KO[p.level], p.code, p.name, *figure_values(p.figure, sup)], bold=p.level != "object")
         for b in p.basis:
             sheet.plain([None] * basis_column + [b.text])
     workbook.save(out)

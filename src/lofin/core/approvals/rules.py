@@ -8,14 +8,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from lofin.core.errors import InvalidInput, PermissionDenied, SeparationOfDuties
+from lofin.core.errors import InvalidInput, InvalidLine, PermissionDenied, SeparationOfDuties
 from lofin.core.models.approvals import ActingMode, StepKind
 from lofin.core.roles import Position
-
-
-class InvalidLine(InvalidInput):
-    code = "invalid_approval_line"
-    default_message = _("The approval line is not valid.")
 
 
 @dataclass(frozen=True)

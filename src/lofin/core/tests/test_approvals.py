@@ -10,8 +10,16 @@ from hypothesis import strategies as st
 from lofin.core import testing
 from lofin.core.actions import do_revoke_membership
 from lofin.core.approvals import actions, queries, registry, rules
-from lofin.core.approvals.rules import Band, InvalidLine, PlannedStep
-from lofin.core.errors import Conflict, InvalidInput, KeyReused, NotFound, PermissionDenied, SeparationOfDuties
+from lofin.core.approvals.rules import Band, PlannedStep
+from lofin.core.errors import (
+    Conflict,
+    InvalidInput,
+    InvalidLine,
+    KeyReused,
+    NotFound,
+    PermissionDenied,
+    SeparationOfDuties,
+)
 from lofin.core.models import ApprovalRequest, AuditEvent, Membership, Notification, RequestStatus, StepKind, StepStatus
 from lofin.core.permissions import forget_roles
 from lofin.core.roles import Position, Role
