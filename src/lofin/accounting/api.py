@@ -18,9 +18,9 @@ from lofin.budget.models import Account
 from lofin.core.errors import InvalidInput, NotFound
 from lofin.core.http import AuthedRequest
 from lofin.core.models import User
+from lofin.core.schemas import LineStepIn
 from lofin.core.tenancy import access_government
 from lofin.core.types import Id, Text
-from lofin.execution.transfer_api import LineStepIn
 
 from . import actions, queries, sources
 from .access import VIEW

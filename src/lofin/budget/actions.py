@@ -742,7 +742,7 @@ def do_confirm(version: BudgetVersion, *, actor: Any) -> BudgetVersion:
         version.refresh_from_db()
         audit.record(actor, "budget.version.confirm", version, data={"total": total})
         # The confirmed budget becomes the appropriation execution works against, in the same transaction.
-        from lofin.execution.actions import do_sync_appropriations
+        from lofin.execution.actions.appropriations import do_sync_appropriations
 
         do_sync_appropriations(version, actor=actor)
     return version

@@ -8,4 +8,8 @@ class ExecutionConfig(AppConfig):
     verbose_name = _("Budget execution")
 
     def ready(self) -> None:
-        from lofin.execution import approvals  # noqa: F401 - registers transfer requests with the approval lines
+        # Importing the actions imports the models: not before the app registry is ready.
+        from lofin.execution.actions import transfers  # noqa: PLC0415
+
+        # Transfer requests go through core's approval lines (결재).
+        transfers.register_document_kinds()

@@ -9,14 +9,13 @@ import threading
 import pytest
 from django.db import connections
 from django.test import Client
-from django.utils import timezone, translation
+from django.utils import translation
 
 from lofin.core import testing
 from lofin.core.approvals import actions as approvals
 from lofin.core.models import AuditEvent
 from lofin.core.roles import Role
-from lofin.execution import actions, resolution_actions, revenue_actions, transfer_actions, yearend_actions
-from lofin.execution import approvals as execution_approvals
+from lofin.execution.actions import appropriations, commitments, imprest, offices, payments, revenue, transfers
 from lofin.execution.models import (
     Assessment,
     BudgetLine,
@@ -67,21 +66,13 @@ def form_key(response):
     return response.context["form"].key
 
 
-def set_clock(monkeypatch, day):
-    """Every action module's "today"; the conftest already holds actions' own on TODAY."""
-    for module in (revenue_actions, yearend_actions, resolution_actions):
-        monkeypatch.setattr(module, "_today", lambda: day)
-    moment = timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
-    monkeypatch.setattr(transfer_actions, "_now", lambda: moment)
-
-
 @pytest.fixture(autouse=True)
-def clock(db, monkeypatch):
+def clock(db, travel):
     # Transactional tests empty these tables; the migrations' rows are put back here.
-    execution_approvals.load_policies()
+    transfers.load_policies()
     for valid_from, bp in RATES:
         RefundInterestRate.objects.get_or_create(valid_from=valid_from, defaults={"annual_rate_bp": bp})
-    set_clock(monkeypatch, TODAY)
+    travel(TODAY)
 
 
 def counts():
@@ -105,11 +96,11 @@ def world(ex):
     """경로당 allocated 100,000,000 won with a commitment of 30,000,000 of which 10,000,000 is paid; a commitment of
     5,000,000 to the cashier for 일상경비 with an advance of 2,000,000; an assessment of 1,200,000 won of which the
     cashier took 200,000 in cash (not yet deposited); a 전용 request awaiting approval."""
-    actions.do_allocate(ex.senior, amount=100_000_000, actor=ex.s.officer)
-    actions.do_allocate(ex.pension, amount=50_000_000, actor=ex.s.officer)
-    actions.do_allocate_cash(ex.disbursing_office, amount=50_000_000, actor=ex.s.officer)
+    appropriations.do_allocate(ex.senior, amount=100_000_000, actor=ex.s.officer)
+    appropriations.do_allocate(ex.pension, amount=50_000_000, actor=ex.s.officer)
+    offices.do_allocate_cash(ex.disbursing_office, amount=50_000_000, actor=ex.s.officer)
     ex.revenue = testing.official(ex.s.gov, Role.REVENUE_OFFICER, username="jingsu", dept=ex.s.budget_office)
-    ex.commitment = actions.do_commit(
+    ex.commitment = commitments.do_commit(
         ex.senior,
         amount=30_000_000,
         creditor="한빛복지",
@@ -117,7 +108,7 @@ def world(ex):
         actor=ex.finance,
         idempotency_key="c1",
     )
-    ex.payment = actions.do_issue_payment(
+    ex.payment = payments.do_issue_payment(
         ex.commitment,
         amount=10_000_000,
         payee_name="한빛복지",
@@ -127,7 +118,7 @@ def world(ex):
         actor=ex.disburser,
         idempotency_key="p1",
     )
-    ex.imprest_commitment = actions.do_commit(
+    ex.imprest_commitment = commitments.do_commit(
         ex.pension,
         amount=5_000_000,
         creditor="chulnap",
@@ -135,7 +126,7 @@ def world(ex):
         actor=ex.finance,
         idempotency_key="c2",
     )
-    ex.advance = yearend_actions.do_advance_imprest(
+    ex.advance = imprest.do_advance_imprest(
         ex.imprest_commitment,
         cashier=ex.cashier,
         kind="travel",
@@ -145,10 +136,10 @@ def world(ex):
         actor=ex.disburser,
         idempotency_key="i1",
     )
-    ex.assessment = revenue_actions.do_assess(
+    ex.assessment = revenue.do_assess(
         ex.s.general, revenue_code="111", payer_name="김납세", amount=1_200_000, actor=ex.revenue, idempotency_key="a1"
     )
-    ex.receipt = revenue_actions.do_record_receipt(
+    ex.receipt = revenue.do_record_receipt(
         ex.assessment,
         amount=200_000,
         received_on=dt.date(YEAR, 11, 24),
@@ -156,7 +147,7 @@ def world(ex):
         actor=ex.cashier,
         idempotency_key="r1",
     )
-    ex.transfer = transfer_actions.do_request_transfer(
+    ex.transfer = transfers.do_request_transfer(
         "virement",
         from_line=ex.pension,
         to_line=ex.senior,
@@ -286,7 +277,7 @@ def test_sub_allocation_hands_on_uncommitted_allocation_once_per_form(world):
     c = client(ex.s.officer)
     path = f"{base(ex)}/lines/{ex.senior.pk}/sub-allocate/"
     assert c.get(path).context["unavailable"]  # no 분임재무관 office yet
-    sub = actions.do_create_office(
+    sub = offices.do_create_office(
         ex.s.gov, year=YEAR, code="S210", name="복지국 분임재무관", kind=OfficeKind.SUB_FINANCE, actor=ex.s.officer
     )
     page = c.get(path)
@@ -333,9 +324,9 @@ def test_money_coming_back_in_the_year_restores_the_line_once_per_form(world):
     assert f"/payments/{ex.payment.pk}/refund/" in line
 
 
-def test_money_coming_back_after_20_january_is_revenue_and_leaves_the_line(world, monkeypatch):
+def test_money_coming_back_after_20_january_is_revenue_and_leaves_the_line(world, travel):
     ex = world
-    monkeypatch.setattr(actions, "_today", lambda: dt.date(YEAR + 1, 1, 21))
+    travel(dt.date(YEAR + 1, 1, 21))
     c = client(ex.disburser)
     path = f"{base(ex)}/payments/{ex.payment.pk}/refund/"
     data = {"amount": "1,000,000", "received_on": f"{YEAR + 1}-01-21", "idempotency_key": "late" + "x" * 28}
@@ -404,14 +395,14 @@ def test_the_cashier_deposits_cash_and_a_late_deposit_is_flagged(world):
     ex.receipt.refresh_from_db()
     assert (ex.receipt.deposited_on, ex.receipt.deposit_late) == (dt.date(YEAR, 11, 26), True)
     assert AuditEvent.objects.filter(action="execution.revenue.deposit").count() == 1
-    other_day = c.post(path, {**data, "deposited_on": f"{YEAR}-11-27", "idempotency_key": "d" * 32})
+    other_day = c.post(path, {**data, "deposited_on": f"{YEAR}-11-25", "idempotency_key": "d" * 32})
     assert other_day.context["unavailable"] == ko("This cash is in the treasury bank already.")
     assert other_day.context["form"].errors["deposited_on"] == [ko("This receipt is already in the 금고.")]
 
 
 def test_an_overpayment_is_refunded_with_interest_once_per_form(world):
     ex = world
-    assessment = revenue_actions.do_assess(
+    assessment = revenue.do_assess(
         ex.s.general,
         revenue_code="111",
         payer_name="박과오",
@@ -420,7 +411,7 @@ def test_an_overpayment_is_refunded_with_interest_once_per_form(world):
         actor=ex.revenue,
         idempotency_key="a2",
     )
-    receipt = revenue_actions.do_record_receipt(
+    receipt = revenue.do_record_receipt(
         assessment,
         amount=1_200_000,
         received_on=dt.date(YEAR, 6, 1),
@@ -489,9 +480,9 @@ def test_the_year_end_page_states_the_dates_and_the_lapse_while_the_year_runs(wo
     assert counts() == before
 
 
-def test_closing_the_year_records_the_lapse_once_per_form(world, monkeypatch):
+def test_closing_the_year_records_the_lapse_once_per_form(world, travel):
     ex = world
-    set_clock(monkeypatch, AFTER)
+    travel(AFTER)
     c = client(ex.s.officer)
     path = f"{base(ex)}/{YEAR}/year-end/"
     page = c.get(path)
@@ -550,9 +541,9 @@ def test_a_carry_over_before_the_year_has_ended_is_refused_and_writes_nothing(wo
     assert counts() == before
 
 
-def test_an_accident_carry_over_needs_a_commitment_and_carries_its_unpaid_part_once(world, monkeypatch):
+def test_an_accident_carry_over_needs_a_commitment_and_carries_its_unpaid_part_once(world, travel):
     ex = world
-    set_clock(monkeypatch, AFTER)
+    travel(AFTER)
     c = client(ex.s.officer)
     path = f"{base(ex)}/lines/{ex.senior.pk}/carry-over/"
     page = c.get(path)
@@ -605,9 +596,9 @@ def test_an_accident_carry_over_needs_a_commitment_and_carries_its_unpaid_part_o
     assert [c.pk for c, _commitment in year_end.context["carries"]] == [carry.pk]
 
 
-def test_a_continuing_carry_over_without_a_continuing_expenditure_is_refused_at_the_kind(world, monkeypatch):
+def test_a_continuing_carry_over_without_a_continuing_expenditure_is_refused_at_the_kind(world, travel):
     ex = world
-    set_clock(monkeypatch, AFTER)
+    travel(AFTER)
     c = client(ex.s.officer)
     before = counts()
     response = c.post(
@@ -652,7 +643,7 @@ def test_an_imprest_advance_from_the_screen_is_made_once_and_the_cap_is_shown_at
     assert ImprestAdvance.objects.filter(payment__commitment=ex.imprest_commitment).count() == 2
     assert ImprestAdvance.objects.exclude(pk=ex.advance.pk).get().amount == 3_000_000
     # A commitment large enough for a cap to matter: 여비 is capped at 10,000,000 won per advance.
-    big = actions.do_commit(
+    big = commitments.do_commit(
         ex.pension, amount=15_000_000, creditor="chulnap", purpose="일상경비", actor=ex.finance, idempotency_key="c3"
     )
     before = counts()
@@ -816,8 +807,8 @@ def test_a_works_claim_needs_a_passed_inspection(world):
         budget_amount=50_000_000,
         appropriation=50_000_000,
     )
-    actions.do_allocate(works, amount=50_000_000, actor=ex.s.officer)
-    contract = actions.do_commit(
+    appropriations.do_allocate(works, amount=50_000_000, actor=ex.s.officer)
+    contract = commitments.do_commit(
         works, amount=40_000_000, creditor="(주)한빛건설", purpose="경로당 보수", actor=ex.finance, idempotency_key="w1"
     )
     jaemu = client(ex.finance)
@@ -874,10 +865,10 @@ def _send_at_once(path, data, user, times=8):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_same_sub_allocation_and_close_year_forms_sent_eight_times_at_once_act_once(monkeypatch):
+def test_the_same_sub_allocation_and_close_year_forms_sent_eight_times_at_once_act_once(travel):
     ex = build_execution()
-    actions.do_allocate(ex.senior, amount=100_000_000, actor=ex.s.officer)
-    sub = actions.do_create_office(
+    appropriations.do_allocate(ex.senior, amount=100_000_000, actor=ex.s.officer)
+    sub = offices.do_create_office(
         ex.s.gov, year=YEAR, code="S210", name="복지국 분임재무관", kind=OfficeKind.SUB_FINANCE, actor=ex.s.officer
     )
     path = f"{base(ex)}/lines/{ex.senior.pk}/sub-allocate/"
@@ -886,7 +877,7 @@ def test_the_same_sub_allocation_and_close_year_forms_sent_eight_times_at_once_a
     assert SubAllocation.objects.get(line=ex.senior).amount == 10_000_000
     assert BudgetLine.objects.get(pk=ex.senior.pk).sub_allocated == 10_000_000
 
-    set_clock(monkeypatch, AFTER)
+    travel(AFTER)
     close = {"idempotency_key": "same-form-" + "y" * 22}
     assert _send_at_once(f"{base(ex)}/{YEAR}/year-end/", close, ex.s.officer) == [302] * 8
     assert AuditEvent.objects.filter(action="execution.year.close").count() == 1

@@ -14,7 +14,7 @@ from lofin.core.permissions import has_permission
 from lofin.core.submit import submit as core_submit
 
 from ..access import ALLOCATE, CASH, CASHIER, COMMIT, PAY, REVENUE, TRANSFER, VIEW
-from ..models import Assessment, BudgetLine, Commitment, ImprestAdvance, PaymentOrder, Receipt, Transfer
+from ..models import Assessment, BudgetLine, Commitment, ImprestAdvance, Office, PaymentOrder, Receipt, Transfer
 
 T = TypeVar("T")
 
@@ -108,6 +108,22 @@ def imprest_or_404(request: TenantRequest, advance_id: int) -> ImprestAdvance:
     if advance is None:
         raise NotFound()
     return advance
+
+
+def office_choices(government: Any, year: int, kinds: tuple[str, ...]) -> list[tuple[str, str]]:
+    return [
+        (o.code, f"{o.code} {o.name}")
+        for o in Office.objects.filter(government=government, year=year, kind__in=kinds).order_by("code")
+    ]
+
+
+def office_or_404(government: Any, year: int, code: str, kinds: tuple[str, ...]) -> Office | None:
+    if not code:
+        return None
+    office = Office.objects.filter(government=government, year=year, code=code, kind__in=kinds).first()
+    if office is None:
+        raise NotFound()
+    return office
 
 
 def abilities(request: TenantRequest) -> dict[str, bool]:

@@ -13,14 +13,15 @@ from lofin.accounting.tests.test_beancount import demo_like_year
 from lofin.budget import actions as budget
 from lofin.core import testing
 from lofin.core.roles import Role
-from lofin.execution import revenue_actions, yearend_actions
+from lofin.execution.actions import revenue as revenue_actions
+from lofin.execution.actions import yearend as yearend_actions
 from lofin.execution.models import BudgetLine
 from lofin.execution.testing import YEAR, build_execution
 
 pytestmark = pytest.mark.django_db
 
 
-def test_a_year_from_execution_closes_with_balanced_statements(db, monkeypatch):
+def test_a_year_from_execution_closes_with_balanced_statements(db, travel):
     ex = build_execution()
     demo_like_year(ex)
     pension = funded(ex, ex.pension, amount=50_000_000)
@@ -32,7 +33,7 @@ def test_a_year_from_execution_closes_with_balanced_statements(db, monkeypatch):
         fund, revenue_code="721-02", payer_name="일반회계", amount=7_000_000, actor=collector,
         idempotency_key="t", assessed_on=DAY,
     )  # fmt: skip
-    monkeypatch.setattr(yearend_actions, "_today", lambda: dt.date(YEAR + 1, 1, 10))
+    travel(dt.date(YEAR + 1, 1, 10))
     yearend_actions.do_carry_over(
         "explicit", from_line=pension, amount=5_000_000, reason="명시이월 의결", actor=ex.s.officer,
         idempotency_key="carry",
