@@ -1,4 +1,4 @@
-"""Commitments through the service layer (`execution.actions.do_commit`: check-and-set on the line, commitment,
+"""Commitments through the service layer (`execution.actions.commitments.do_commit`: check-and-set on the line, commitment,
 journal entry and audit event, one transaction each) against pgbench TPC-B in the same run.
 
     .venv/bin/python -m bench.execution_commit --pg postgresql://postgres@127.0.0.1:55432/lofin --seconds 20
@@ -141,7 +141,7 @@ def worker(
     from django.db import connection
 
     from lofin.core.models import User
-    from lofin.execution import actions
+    from lofin.execution.actions import commitments
     from lofin.execution.models import BudgetLine
 
     lines = list(BudgetLine.objects.filter(year=YEAR).select_related("government"))
@@ -154,7 +154,7 @@ def worker(
         latencies: list[float] = []
         refused = 0
         # Warm the connection and the caches, then wait for everyone: Django's start-up is not what is measured.
-        actions.do_commit(
+        commitments.do_commit(
             lines[0],
             amount=1,
             creditor="벤치상사",
@@ -172,7 +172,7 @@ def worker(
             n += 1
             started = time.perf_counter()
             try:
-                actions.do_commit(
+                commitments.do_commit(
                     line,
                     amount=rng.randint(1_000, 9_000_000),
                     creditor="벤치상사",
@@ -307,11 +307,11 @@ def run_pgbench(command: list[str]) -> dict[str, Any]:
 
 
 def statement_script(url: str) -> str:
-    """The commitment statement of execution.fastpath as a pgbench script, to measure the database's side alone:
+    """The commitment statement of execution.actions.commitments as a pgbench script, to measure the database's side alone:
     the same CTE (line check-and-set, commitment, journal entry and lines, audit head and event with the HMAC),
     parameters bound by pgbench (a random line, one audit chain per client, a bench 재무관)."""
     setup_django(url)
-    from lofin.execution import fastpath
+    from lofin.execution.actions import commitments
 
     user_id = subprocess.run(
         [pg_bin_path("psql"), url, "-Atc", "SELECT id FROM core_user WHERE username = 'bench.finance.0'"],
@@ -339,7 +339,7 @@ def statement_script(url: str) -> str:
         "government_id": "(SELECT government_id FROM execution_budgetline WHERE id = :lid)",
         "actor_label": "'bench.finance.0'",
     }
-    sql = fastpath.SQL
+    sql = commitments.SQL
     for name, value in values.items():
         sql = sql.replace(f"%({name})s", value)
     body = " ".join(line.split("--")[0] for line in sql.splitlines()).strip()

@@ -17,6 +17,14 @@ from .rules.imprest import IMPREST_CAPS
 
 WITHHOLDING_ROWS = 3
 
+
+def choices(form: forms.Form, name: str, options: list[tuple[str, Any]]) -> None:
+    """The options of a choice field that depend on the government and year (offices, accounts, people)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = options
+
+
 # 원천징수 kinds as stored on the payment order (the action keeps the kind as given, at most 20 characters).
 WITHHOLDING_KINDS = [
     ("", "—"),
@@ -54,7 +62,7 @@ class CommitForm(KeyedForm):
 
     def __init__(self, *args: Any, offices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["office"].choices = [("", _("the finance officer (재무관) of the government")), *offices]
+        choices(self, "office", [("", _("the finance officer (재무관) of the government")), *offices])
 
 
 class PaymentForm(KeyedForm):
@@ -76,7 +84,7 @@ class PaymentForm(KeyedForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["office"].choices = offices
+        choices(self, "office", offices)
         if resolutions:
             # The 지출결의 the order follows (시행령 §33); without one the order stands on the commitment alone.
             self.fields["resolution"] = forms.ChoiceField(
@@ -109,7 +117,7 @@ class PaymentForm(KeyedForm):
         return [(i + 1, self[f"wh_{i}_kind"], self[f"wh_{i}_amount"]) for i in range(WITHHOLDING_ROWS)]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         for i in range(WITHHOLDING_ROWS):
             kind, amount = data.get(f"wh_{i}_kind"), data.get(f"wh_{i}_amount")
             if kind and not amount:
@@ -158,8 +166,8 @@ class AssessForm(KeyedForm):
 
     def __init__(self, *args: Any, accounts: list[tuple[str, str]], codes: list[tuple[str, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["account"].choices = accounts
-        self.fields["revenue_code"].choices = codes
+        choices(self, "account", accounts)
+        choices(self, "revenue_code", codes)
 
 
 class ReceiptForm(KeyedForm):
@@ -212,7 +220,7 @@ class SubAllocateForm(KeyedForm):
 
     def __init__(self, *args: Any, offices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["office"].choices = offices
+        choices(self, "office", offices)
 
 
 class PaymentRefundForm(KeyedForm):
@@ -270,7 +278,7 @@ class CarryOverForm(KeyedForm):
 
     def __init__(self, *args: Any, commitments: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["commitment"].choices = [("", _("none: carry uncommitted appropriation")), *commitments]
+        choices(self, "commitment", [("", _("none: carry uncommitted appropriation")), *commitments])
 
 
 class CloseYearForm(KeyedForm):
@@ -322,9 +330,9 @@ class ImprestForm(KeyedForm):
         self, *args: Any, cashiers: list[tuple[str, str]], offices: list[tuple[str, str]], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["cashier"].choices = cashiers
-        self.fields["kind"].choices = imprest_kind_choices()
-        self.fields["office"].choices = offices
+        choices(self, "cashier", cashiers)
+        choices(self, "kind", imprest_kind_choices())
+        choices(self, "office", offices)
 
 
 class SettleForm(KeyedForm):
@@ -355,7 +363,7 @@ class ResolutionForm(KeyedForm):
 
     def __init__(self, *args: Any, inspectors: list[tuple[str, str]], advance: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["inspector"].choices = [("", "—"), *inspectors]
+        choices(self, "inspector", [("", "—"), *inspectors])
         if advance:
             self.fields["for_advance"] = forms.BooleanField(
                 label=_("A claim for an advance payment (선금), before performance"), required=False

@@ -37,6 +37,7 @@ def confirm_budget(s: Setup, year: int) -> BudgetVersion:
     budget.do_close_requests(version, actor=s.officer)
     budget.do_submit_bill(version, line=[("approve", s.mayor)], actor=s.officer, idempotency_key=f"bill-{year}")
     version.refresh_from_db()
+    assert version.bill_approval_id is not None
     approvals.do_approve(version.bill_approval_id, actor=s.mayor)
     version.refresh_from_db()
     budget.do_record_vote(version, voted_on=clock.today(), actor=s.officer)

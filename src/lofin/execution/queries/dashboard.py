@@ -62,7 +62,7 @@ def totals(qs: QuerySet[BudgetLine]) -> dict[str, int]:
     return _with_balances(result)
 
 
-def _with_balances(figures: dict[str, int]) -> dict[str, int]:
+def _with_balances(figures: dict[str, Any]) -> dict[str, Any]:
     # 배정잔액: what may still be committed; 예산잔액: what the year's appropriation has not yet committed.
     figures["available"] = figures["allocated"] - figures["committed"]
     figures["uncommitted"] = figures["appropriation"] - figures["committed"]

@@ -64,11 +64,14 @@ def is_carried(assessment_id: int) -> bool:
     return Assessment.objects.filter(carried_from_id=assessment_id).exists()
 
 
+def _carried() -> Exists:
+    """Continued next year as 과년도 수입: a successor has the assessment as `carried_from`."""
+    return Exists(Assessment.objects.filter(carried_from=OuterRef("pk")))
+
+
 def with_carried(assessments: QuerySet[Assessment]) -> QuerySet[Assessment]:
-    """Assessments annotated `carried`: continued next year as 과년도 수입 (a successor has them as `carried_from`)."""
-    return assessments.select_related("government").annotate(
-        carried=Exists(Assessment.objects.filter(carried_from=OuterRef("pk")))
-    )
+    """Assessments annotated `carried` (see `_carried`), with their government."""
+    return assessments.select_related("government").annotate(carried=_carried())
 
 
 def assessments_of(government: LocalGovernment, year: int, status: str | None = None) -> QuerySet[Assessment]:
@@ -80,9 +83,9 @@ def assessments_of(government: LocalGovernment, year: int, status: str | None = 
     if status not in LIST_STATUSES:
         raise InvalidInput(_("Unknown status."), field="status")
     if status == CARRIED:
-        return qs.filter(carried=True)
+        return qs.filter(_carried())
     qs = qs.filter(status=status)
-    return qs.filter(carried=False) if status == AssessmentStatus.OPEN else qs
+    return qs.filter(~_carried()) if status == AssessmentStatus.OPEN else qs
 
 
 @dataclass

@@ -7,7 +7,10 @@ from django.db import DataError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from lofin.accounting.models import JournalEntry, JournalLine
+from lofin.budget import actions as budget
+from lofin.budget.actions import BasisIn
 from lofin.core import audit, testing
+from lofin.core.approvals import actions as approvals
 from lofin.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, SeparationOfDuties
 from lofin.core.fiscal import ClosingException
 from lofin.core.models import AuditEvent
@@ -141,6 +144,17 @@ def test_a_chain_head_lost_with_a_rolled_back_transaction_is_recreated(ex, monke
     commitment = commit(ex, 5_000)
     event = AuditEvent.objects.get(action="execution.commit", object_id=str(commitment.pk))
     assert (event.chain_key, event.seq) == ("gone-chain", 1)
+
+
+def test_the_commitment_returned_is_the_commitment_stored(ex):
+    """Whichever way it is written, the object a commitment action returns carries the values the database holds,
+    its creation time too (not a placeholder)."""
+    funded(ex)
+    made = commit(ex, 1_234_567, creditor="  (주)한빛복지 ")
+    stored = Commitment.objects.get(pk=made.pk)
+    fields = [f.attname for f in Commitment._meta.concrete_fields]
+    assert [getattr(made, f) for f in fields] == [getattr(stored, f) for f in fields]
+    assert stored.created_at is not None and stored.creditor == "(주)한빛복지"
 
 
 def test_a_commitment_keeps_the_finance_office_that_made_it(ex):
@@ -444,9 +458,6 @@ def test_the_database_itself_refuses_an_overdrawn_line(ex):
 
 
 def test_a_supplementary_budget_cannot_cut_below_the_allocation(ex):
-    from lofin.budget import actions as budget
-    from lofin.budget.actions import BasisIn
-    from lofin.core.approvals import actions as approvals
 
     funded(ex, 300_000_000)
     s = ex.s

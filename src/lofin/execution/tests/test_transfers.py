@@ -2,14 +2,14 @@
 
 import datetime as dt
 import io
-import types
 
 import pytest
 from django.test import Client
-from django.urls import Resolver404, path, resolve
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
 
+from lofin.budget.models import Account, Project
 from lofin.core import audit, testing
 from lofin.core.actions import do_create_token
 from lofin.core.approvals import actions as approvals
@@ -267,7 +267,6 @@ def test_large_virement_goes_to_the_deputy_head_and_a_division_head_cannot_decid
 
 def grant_transfer_authority(*codes):
     # The budget's 예산총칙 grants 이용 per 정책사업; budget formulation has no action for it yet.
-    from lofin.budget.models import Project
 
     Project.objects.filter(year=YEAR, code__in=codes).update(transfer_allowed=True)
 
@@ -457,7 +456,6 @@ def test_only_the_budget_office_requests_and_outsiders_see_nothing(ex):
 
 
 def test_a_line_of_another_government_looks_absent(ex):
-    from lofin.budget.models import Account, Project
 
     other = testing.government("2600000")
     account = Account.objects.create(government=other, code="100", name="일반회계", kind="general")
@@ -534,7 +532,6 @@ def object_name(code):
 
 
 def test_the_quarterly_report_downloads_as_xlsx(ex, travel):
-    from openpyxl import load_workbook
 
     quarter_of_transfers(ex, travel)
     sheet = load_workbook(
@@ -555,32 +552,7 @@ def test_the_quarterly_report_downloads_as_xlsx(ex, travel):
 
 
 @pytest.fixture
-def api_client(settings, ex):
-    """The real API once the transfer router is mounted in lofin.api; until then a test API with the same error
-    handling and authentication, mounted at the same path."""
-    try:
-        resolve("/api/v1/execution/transfers")
-    except Resolver404:
-        from ninja import NinjaAPI
-        from ninja.security import django_auth
-
-        from lofin.api import Utf8JSONRenderer
-        from lofin.api import api as lofin_api
-        from lofin.core.auth import BearerToken
-        from lofin.execution.api.transfers import router
-
-        test_api = NinjaAPI(
-            renderer=Utf8JSONRenderer(), urls_namespace="transfers-test", auth=[BearerToken(), django_auth]
-        )
-        for exc_class, handler in lofin_api._exception_handlers.items():
-            test_api.add_exception_handler(exc_class, handler)
-        test_api.add_router("/", router)
-        from lofin import urls as lofin_urls
-
-        urls = types.ModuleType("transfer_test_urls")
-        urls.urlpatterns = [path("api/v1/", test_api.urls), *lofin_urls.urlpatterns]
-        settings.ROOT_URLCONF = urls
-
+def api_client(ex):
     def client(user):
         raw, _token = do_create_token(user, actor=user)
         return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")

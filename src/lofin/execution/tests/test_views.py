@@ -2,10 +2,13 @@
 
 import csv
 import io
+import threading
 
 import pytest
+from django.db import connections
 from django.test import Client
 from django.utils import translation
+from openpyxl import load_workbook
 
 from lofin.core import actions as core_actions
 from lofin.core import testing
@@ -24,7 +27,7 @@ from lofin.execution.models import (
     Transfer,
     Withholding,
 )
-from lofin.execution.testing import YEAR
+from lofin.execution.testing import YEAR, build_execution
 
 pytestmark = pytest.mark.django_db
 
@@ -196,7 +199,6 @@ def test_the_table_filters_by_department_and_search_and_answers_htmx_with_the_fr
 
 
 def test_the_table_downloads_as_xlsx_and_csv_with_the_filter(funded):
-    from openpyxl import load_workbook
 
     ex = funded
     c = client(ex.finance)
@@ -588,12 +590,8 @@ def test_a_transfer_to_an_unknown_line_or_beyond_the_source_is_refused(funded):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_same_allocation_form_sent_eight_times_at_once_allocates_once():
-    import threading
-
-    from django.db import connections
 
     FORM_OBJECT = "execution.form"
-    from lofin.execution.testing import build_execution
 
     ex = build_execution()
     path = f"{base(ex)}/lines/{ex.senior.pk}/allocate/"

@@ -10,6 +10,7 @@ import pytest
 from django.db import connections
 from django.test import Client
 from django.utils import translation
+from openpyxl import load_workbook
 
 from lofin.core import testing
 from lofin.core.approvals import actions as approvals
@@ -499,7 +500,6 @@ def test_closing_the_year_records_the_lapse_once_per_form(world, travel):
 
 
 def test_the_lapse_downloads_as_xlsx_and_csv(world):
-    from openpyxl import load_workbook
 
     ex = world
     c = client(ex.finance)
@@ -704,7 +704,6 @@ def test_a_pending_transfer_is_withdrawn_once_and_the_source_gets_its_amount_bac
 
 
 def test_the_council_report_shows_the_quarters_approved_virements_and_downloads_them(world):
-    from openpyxl import load_workbook
 
     ex = world
     approvals.do_approve(ex.transfer.approval_id, actor=ex.s.mayor)

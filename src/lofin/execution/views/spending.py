@@ -29,7 +29,15 @@ from ..forms import WITHHOLDING_KINDS, AllocateForm, CancelForm, CashForm, Commi
 from ..models import CommitmentStatus, ExpenditureResolution, Office, OfficeKind, PaymentOrder, Transfer
 from ..queries import dashboard as table
 from ..queries.appropriations import object_names
-from .common import abilities, commitment_or_404, line_or_404, office_choices, office_or_404, submit
+from .common import (
+    abilities,
+    commitment_or_404,
+    line_or_404,
+    office_choices,
+    office_or_404,
+    optional_office_or_404,
+    submit,
+)
 from .resolutions import open_resolutions, resolution_choices
 
 PAGE_SIZE = 100
@@ -181,7 +189,7 @@ def commit(request: TenantRequest, gov_code: str, line_id: int) -> HttpResponse:
                 creditor_number=d["creditor_number"],
                 purpose=d["purpose"],
                 kind=d["kind"],
-                office=office_or_404(request.government, line.year, d["office"], kinds),
+                office=optional_office_or_404(request.government, line.year, d["office"], kinds),
                 committed_on=d["committed_on"],
                 actor=request.user,
                 idempotency_key=form.key,
@@ -322,14 +330,14 @@ def offices(request: TenantRequest, gov_code: str, year: int) -> HttpResponse:
         forms[office.pk] = CashForm(request.POST if bound else None, prefix=f"o{office.pk}")
     if request.method == "POST":
         require(request.user, CASH, government)
-        office = next((o for o in rows if str(o.pk) == posted_office), None)
-        if office is None:
+        posted = next((o for o in rows if str(o.pk) == posted_office), None)
+        if posted is None:
             raise NotFound()
-        form = forms[office.pk]
+        form = forms[posted.pk]
         done = submit(
             form,
             lambda d: office_actions.do_allocate_cash_from_form(
-                office, amount=d["amount"], actor=request.user, form_key=form.key
+                posted, amount=d["amount"], actor=request.user, form_key=form.key
             ),
             {"office": "amount"},
         )

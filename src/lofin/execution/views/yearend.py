@@ -101,7 +101,7 @@ def year_end(request: TenantRequest, gov_code: str, year: int) -> HttpResponse:
         "report": report,
         "page": page,
         "rows": [(r, names.get(r.line_id, "")) for r in page.object_list],
-        "carries": [(c, (c.recorded or {}).get("commitment")) for c in carries],
+        "carries": [(c, (getattr(c, "recorded", None) or {}).get("commitment")) for c in carries],
         "closings": closings,
         "form": form,
         **abilities(request),
