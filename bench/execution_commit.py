@@ -12,17 +12,25 @@ SQLite: one process. Prints a Markdown table.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import multiprocessing
 import os
 import random
+import re
+import resource
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
+
+import django
+
+from bench.run import pg_bin, psql, with_db
 
 ROOT = Path(__file__).resolve().parent.parent
 LINES_PER_GOVERNMENT = 8
@@ -50,20 +58,19 @@ def env_for(url: str) -> dict[str, str]:
 def setup_django(url: str) -> None:
     os.environ.update(env_for(url))
     sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
-    import django
-
     django.setup()
 
 
 def prepare(url: str) -> None:
     """Lines in every government with a large allocation, and one 재무관 who may commit in all of them."""
     setup_django(url)
-    from django.db import transaction
+    # Django is set up for the database under test first (setup_django): only then its models.
+    from django.db import transaction  # noqa: PLC0415
 
-    from lofin.budget.models import Account, Project
-    from lofin.core.models import LocalGovernment, Membership, User
-    from lofin.core.roles import AccountType, Role
-    from lofin.execution.models import BudgetLine
+    from lofin.budget.models import Account, Project  # noqa: PLC0415
+    from lofin.core.models import LocalGovernment, Membership, User  # noqa: PLC0415
+    from lofin.core.roles import AccountType, Role  # noqa: PLC0415
+    from lofin.execution.models import BudgetLine  # noqa: PLC0415
 
     objects = ["201-01", "201-02", "202-01", "206-01", "307-02", "307-04", "401-01", "405-01"]
     with transaction.atomic():
@@ -135,14 +142,13 @@ def worker(
     """One process running `threads` clients, each a thread with its own database connection (Django's are
     per thread), the way a gthread application server runs: one process per core, threads within."""
     setup_django(url)
-    import datetime as dt
-    import threading
 
-    from django.db import connection
+    # Django is set up for the database under test first (setup_django): only then its models.
+    from django.db import connection  # noqa: PLC0415
 
-    from lofin.core.models import User
-    from lofin.execution.actions import commitments
-    from lofin.execution.models import BudgetLine
+    from lofin.core.models import User  # noqa: PLC0415
+    from lofin.execution.actions import commitments  # noqa: PLC0415
+    from lofin.execution.models import BudgetLine  # noqa: PLC0415
 
     lines = list(BudgetLine.objects.filter(year=YEAR).select_related("government"))
     day = dt.date(YEAR, 6, 15)
@@ -248,8 +254,6 @@ def db_cpu_seconds(url: str) -> float | None:
     if not url.startswith("postgresql"):
         return None
     try:
-        from bench.run import pg_bin
-
         directory = subprocess.run(
             [pg_bin("psql"), url, "-Atc", "SHOW data_directory"], check=True, capture_output=True, text=True
         ).stdout.strip()
@@ -275,7 +279,6 @@ def db_cpu_seconds(url: str) -> float | None:
 
 
 def pgbench(url: str, clients: int, seconds: int) -> dict[str, Any]:
-    from bench.run import pg_bin, psql, with_db
 
     psql(url, "DROP DATABASE IF EXISTS pgbench")
     psql(url, "CREATE DATABASE pgbench")
@@ -288,8 +291,6 @@ def pgbench(url: str, clients: int, seconds: int) -> dict[str, Any]:
 
 def run_pgbench(command: list[str]) -> dict[str, Any]:
     """Run pgbench; its tps and the CPU per transaction of its client and of the database server."""
-    import re
-    import resource
 
     url = command[-1]
     db_started = db_cpu_seconds(url)
@@ -311,7 +312,8 @@ def statement_script(url: str) -> str:
     the same CTE (line check-and-set, commitment, journal entry and lines, audit head and event with the HMAC),
     parameters bound by pgbench (a random line, one audit chain per client, a bench 재무관)."""
     setup_django(url)
-    from lofin.execution.actions import commitments
+    # Django is set up for the database under test first (setup_django): only then its models.
+    from lofin.execution.actions import commitments  # noqa: PLC0415
 
     user_id = subprocess.run(
         [pg_bin_path("psql"), url, "-Atc", "SELECT id FROM core_user WHERE username = 'bench.finance.0'"],
@@ -347,13 +349,11 @@ def statement_script(url: str) -> str:
 
 
 def pg_bin_path(name: str) -> str:
-    from bench.run import pg_bin
 
     return pg_bin(name)
 
 
 def statement_via_pgbench(url: str, clients: int, seconds: int) -> dict[str, Any]:
-    from bench.run import psql
 
     psql(
         url,
@@ -387,8 +387,6 @@ def main() -> None:
     args = parser.parse_args()
     rows = []
     if args.pg:
-        from bench.run import psql, with_db
-
         base = pgbench(args.pg, 16, args.seconds)
         rows.append(
             (
