@@ -84,7 +84,7 @@ def do_commit(
     key = idempotency.scoped_key(government.pk, actor, idempotency_key)
     terms = Terms(amount, creditor, creditor_number[:20], purpose, kind, on, request)
     if office is not None and office.kind == OfficeKind.SUB_FINANCE:
-        return _commit(line, government, office, terms, actor=actor, key=key)
+        return _commit_within_sub_allocation(line, government, office, terms, actor=actor, key=key)
     return _commit_in_statements(line, government, office, terms, actor=actor, key=key)
 
 
@@ -116,32 +116,24 @@ def _insufficient(line: BudgetLine, amount: int) -> InsufficientAllocation:
     )
 
 
-def _commit(
-    line: BudgetLine, government: LocalGovernment, office: Office | None, terms: Terms, *, actor: User, key: str
+def _commit_within_sub_allocation(
+    line: BudgetLine, government: LocalGovernment, office: Office, terms: Terms, *, actor: User, key: str
 ) -> Commitment:
-    """The commitment through the ORM, in one transaction. A 분임재무관 commits within the sub-allocation handed to
-    the office; the main office within the allocation not handed on."""
+    """A 분임재무관's commitment, through the ORM in one transaction: within the sub-allocation handed to the office
+    (check-and-set on it), which the line then counts as committed by its 분임재무관."""
     amount = terms.amount
     try:
         with transaction.atomic():
             if done := Commitment.objects.filter(idempotency_key=key).first():
                 return idempotency.replay(done, terms.request)
-            if office is not None and office.kind == OfficeKind.SUB_FINANCE:
-                taken = SubAllocation.objects.filter(
-                    line=line, office=office, committed__lte=F("amount") - amount
-                ).update(committed=F("committed") + amount)
-                if taken != 1:
-                    raise InsufficientAllocation(line=line.pk, amount=amount, office=office.code)
-                BudgetLine.objects.filter(pk=line.pk).update(
-                    committed=F("committed") + amount, sub_committed=F("sub_committed") + amount
-                )
-            else:
-                # The main office may use the allocation that was not handed on to 분임재무관.
-                reserved = BudgetLine.objects.filter(
-                    pk=line.pk, committed__lte=F("allocated") - F("sub_allocated") + F("sub_committed") - amount
-                ).update(committed=F("committed") + amount)
-                if reserved != 1:
-                    raise _insufficient(line, amount)
+            taken = SubAllocation.objects.filter(line=line, office=office, committed__lte=F("amount") - amount).update(
+                committed=F("committed") + amount
+            )
+            if taken != 1:
+                raise InsufficientAllocation(line=line.pk, amount=amount, office=office.code)
+            BudgetLine.objects.filter(pk=line.pk).update(
+                committed=F("committed") + amount, sub_committed=F("sub_committed") + amount
+            )
             with idempotency.unique_insert():
                 commitment = Commitment.objects.create(
                     government_id=line.government_id,
@@ -272,7 +264,8 @@ def missing_audit_chain(error: Exception) -> bool:
 def _commit_in_statements(
     line: BudgetLine, government: LocalGovernment, office: Office | None, terms: Terms, *, actor: User, key: str
 ) -> Commitment:
-    """The main office's commitment without the ORM (`execute`), and the object a query would return."""
+    """The main office's commitment without the ORM (`execute`): within the allocation not handed on to
+    분임재무관 (the statements' check-and-set on the line), and the object a query would return."""
     chain = audit.chain_key_for(government)
     postgresql = connection.vendor == "postgresql"
     if not postgresql or chain not in chains_seen:
