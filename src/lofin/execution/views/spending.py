@@ -26,7 +26,7 @@ from ..access import ALLOCATE, CASH, COMMIT, PAY, VIEW
 from ..actions import appropriations, commitments, payments
 from ..actions import offices as office_actions
 from ..forms import WITHHOLDING_KINDS, AllocateForm, CancelForm, CashForm, CommitForm, PaymentForm
-from ..models import CommitmentStatus, ExpenditureResolution, Office, OfficeKind, PaymentOrder, Transfer
+from ..models import BudgetLine, CommitmentStatus, ExpenditureResolution, Office, OfficeKind, PaymentOrder, Transfer
 from ..queries import dashboard as table
 from ..queries.appropriations import object_names
 from .common import (
@@ -44,7 +44,7 @@ PAGE_SIZE = 100
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _line_url(line: Any) -> str:
+def _line_url(line: BudgetLine) -> str:
     return reverse("execution:line", args=[line.government.code, line.pk])
 
 
