@@ -199,9 +199,7 @@ def test_every_journal_entry_balances_and_every_document_has_its_entry(tiny):
         "SELECT SUM(debit) - SUM(credit) FROM accounting_journalline WHERE ledger_code = %s", [chart.ENCUMBRANCE]
     )
     assert open_encumbrance == scalar("SELECT SUM(amount - paid_amount) FROM execution_commitment")
-    withheld = scalar(
-        "SELECT SUM(credit) FROM accounting_journalline WHERE ledger_code = %s", [chart.WITHHOLDING]
-    )
+    withheld = scalar("SELECT SUM(credit) FROM accounting_journalline WHERE ledger_code = %s", [chart.WITHHOLDING])
     assert withheld == scalar("SELECT SUM(withholding_amount) FROM execution_paymentorder") > 0
 
 
