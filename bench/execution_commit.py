@@ -1,4 +1,4 @@
-"""Commitments through the service layer (`execution.actions.do_commit`: check-and-set on the line, commitment,
+"""Commitments through the service layer (`execution.actions.commitments.do_commit`: check-and-set on the line, commitment,
 journal entry and audit event, one transaction each) against pgbench TPC-B in the same run.
 
     .venv/bin/python -m bench.execution_commit --pg postgresql://postgres@127.0.0.1:55432/lofin --seconds 20
@@ -12,17 +12,25 @@ SQLite: one process. Prints a Markdown table.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import multiprocessing
 import os
 import random
+import re
+import resource
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
+
+import django
+
+from bench.run import pg_bin, psql, with_db
 
 ROOT = Path(__file__).resolve().parent.parent
 LINES_PER_GOVERNMENT = 8
@@ -50,14 +58,13 @@ def env_for(url: str) -> dict[str, str]:
 def setup_django(url: str) -> None:
     os.environ.update(env_for(url))
     sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
-    import django
-
     django.setup()
 
 
 def prepare(url: str) -> None:
     """Lines in every government with a large allocation, and one 재무관 who may commit in all of them."""
     setup_django(url)
+    # Django is set up for the database under test first (setup_django): only then its models.
     from django.db import transaction
 
     from lofin.budget.models import Account, Project
@@ -135,13 +142,12 @@ def worker(
     """One process running `threads` clients, each a thread with its own database connection (Django's are
     per thread), the way a gthread application server runs: one process per core, threads within."""
     setup_django(url)
-    import datetime as dt
-    import threading
 
+    # Django is set up for the database under test first (setup_django): only then its models.
     from django.db import connection
 
     from lofin.core.models import User
-    from lofin.execution import actions
+    from lofin.execution.actions import commitments
     from lofin.execution.models import BudgetLine
 
     lines = list(BudgetLine.objects.filter(year=YEAR).select_related("government"))
@@ -154,7 +160,7 @@ def worker(
         latencies: list[float] = []
         refused = 0
         # Warm the connection and the caches, then wait for everyone: Django's start-up is not what is measured.
-        actions.do_commit(
+        commitments.do_commit(
             lines[0],
             amount=1,
             creditor="벤치상사",
@@ -172,7 +178,7 @@ def worker(
             n += 1
             started = time.perf_counter()
             try:
-                actions.do_commit(
+                commitments.do_commit(
                     line,
                     amount=rng.randint(1_000, 9_000_000),
                     creditor="벤치상사",
@@ -248,8 +254,6 @@ def db_cpu_seconds(url: str) -> float | None:
     if not url.startswith("postgresql"):
         return None
     try:
-        from bench.run import pg_bin
-
         directory = subprocess.run(
             [pg_bin("psql"), url, "-Atc", "SHOW data_directory"], check=True, capture_output=True, text=True
         ).stdout.strip()
@@ -275,7 +279,6 @@ def db_cpu_seconds(url: str) -> float | None:
 
 
 def pgbench(url: str, clients: int, seconds: int) -> dict[str, Any]:
-    from bench.run import pg_bin, psql, with_db
 
     psql(url, "DROP DATABASE IF EXISTS pgbench")
     psql(url, "CREATE DATABASE pgbench")
@@ -288,8 +291,6 @@ def pgbench(url: str, clients: int, seconds: int) -> dict[str, Any]:
 
 def run_pgbench(command: list[str]) -> dict[str, Any]:
     """Run pgbench; its tps and the CPU per transaction of its client and of the database server."""
-    import re
-    import resource
 
     url = command[-1]
     db_started = db_cpu_seconds(url)
@@ -307,11 +308,12 @@ def run_pgbench(command: list[str]) -> dict[str, Any]:
 
 
 def statement_script(url: str) -> str:
-    """The commitment statement of execution.fastpath as a pgbench script, to measure the database's side alone:
+    """The commitment statement of execution.actions.commitments as a pgbench script, to measure the database's side alone:
     the same CTE (line check-and-set, commitment, journal entry and lines, audit head and event with the HMAC),
     parameters bound by pgbench (a random line, one audit chain per client, a bench 재무관)."""
     setup_django(url)
-    from lofin.execution import fastpath
+    # Django is set up for the database under test first (setup_django): only then its models.
+    from lofin.execution.actions import commitments
 
     user_id = subprocess.run(
         [pg_bin_path("psql"), url, "-Atc", "SELECT id FROM core_user WHERE username = 'bench.finance.0'"],
@@ -339,7 +341,7 @@ def statement_script(url: str) -> str:
         "government_id": "(SELECT government_id FROM execution_budgetline WHERE id = :lid)",
         "actor_label": "'bench.finance.0'",
     }
-    sql = fastpath.SQL
+    sql = commitments.SQL
     for name, value in values.items():
         sql = sql.replace(f"%({name})s", value)
     body = " ".join(line.split("--")[0] for line in sql.splitlines()).strip()
@@ -347,13 +349,11 @@ def statement_script(url: str) -> str:
 
 
 def pg_bin_path(name: str) -> str:
-    from bench.run import pg_bin
 
     return pg_bin(name)
 
 
 def statement_via_pgbench(url: str, clients: int, seconds: int) -> dict[str, Any]:
-    from bench.run import psql
 
     psql(
         url,
@@ -387,8 +387,6 @@ def main() -> None:
     args = parser.parse_args()
     rows = []
     if args.pg:
-        from bench.run import psql, with_db
-
         base = pgbench(args.pg, 16, args.seconds)
         rows.append(
             (

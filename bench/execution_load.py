@@ -21,6 +21,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import django
+from django.apps import apps
+
 from bench.budget_load import loader_seconds, run_timed
 from bench.run import RESULTS, django_env, psql, with_db
 
@@ -68,10 +71,7 @@ def measure(label: str, env: dict[str, str], size: str) -> dict[str, Any]:
 
 def count_rows() -> None:
     """Child mode: print the row counts of the tables the execution loader writes, as JSON."""
-    import django
-
     django.setup()
-    from django.apps import apps
 
     print(
         json.dumps(

@@ -24,10 +24,6 @@ from lofin.core.api import router as core_router
 from lofin.core.auth import BearerToken
 from lofin.core.errors import LofinError
 from lofin.execution.api import router as execution_router
-from lofin.execution.resolution_api import router as resolution_router
-from lofin.execution.revenue_api import router as revenue_router
-from lofin.execution.transfer_api import router as transfer_router
-from lofin.execution.yearend_api import router as yearend_router
 from lofin.participation.api import router as participation_router
 
 
@@ -146,10 +142,6 @@ def root(request: HttpRequest) -> dict[str, str]:
 api.add_router("/", core_router)
 api.add_router("/", budget_router)
 api.add_router("/", execution_router)
-api.add_router("/", revenue_router)
-api.add_router("/", transfer_router)
-api.add_router("/", yearend_router)
-api.add_router("/", resolution_router)
 api.add_router("/", participation_router)
 api.add_router("/", accounting_router)
 api.add_router("/", closing_router)

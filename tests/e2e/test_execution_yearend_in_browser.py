@@ -8,12 +8,10 @@ commitment is carried, and the year is closed. axe-core checks every new screen 
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
 from lofin.core import testing
 from lofin.core.roles import Role
-from lofin.execution import actions, resolution_actions, revenue_actions, transfer_actions, yearend_actions
-from lofin.execution import approvals as execution_approvals
+from lofin.execution.actions import appropriations, commitments, offices, payments, revenue, transfers
 from lofin.execution.models import (
     BudgetLine,
     CarryOver,
@@ -40,14 +38,6 @@ AFTER = dt.date(YEAR + 1, 1, 10)
 RATES = ((dt.date(2023, 3, 20), 290), (dt.date(2024, 3, 22), 350), (dt.date(2025, 3, 21), 310))
 
 
-def set_clock(monkeypatch, day):
-    """The actions' "today". The live server runs in a thread of this process, so the pages see it too."""
-    for module in (actions, revenue_actions, yearend_actions, resolution_actions):
-        monkeypatch.setattr(module, "_today", lambda: day)
-    moment = timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
-    monkeypatch.setattr(transfer_actions, "_now", lambda: moment)
-
-
 def submit(ui, check=None):
     ui.click("#execution-form button[type=submit]", check)
 
@@ -56,18 +46,21 @@ def message(page):
     return page.inner_text(".messages")
 
 
-def test_year_end_imprest_refunds_and_revenue_in_korean(live_server, page, axe, monkeypatch):
+def test_year_end_imprest_refunds_and_revenue_in_korean(live_server, page, axe, settings, travel):
+    # The one clock travels (the live server runs in a thread of this process, so the pages see it too); the
+    # browser keeps the real time, so a session cookie must outlive the distance between them.
+    settings.SESSION_COOKIE_AGE = 20 * 365 * 24 * 3600
     # Transactional tests empty these tables; the migrations' rows are put back here.
-    execution_approvals.load_policies()
+    transfers.load_policies()
     for valid_from, bp in RATES:
         RefundInterestRate.objects.get_or_create(valid_from=valid_from, defaults={"annual_rate_bp": bp})
-    set_clock(monkeypatch, TODAY)
+    travel(TODAY)
     ex = build_execution()
     jingsu = testing.official(ex.s.gov, Role.REVENUE_OFFICER, username="jingsu", dept=ex.s.budget_office)
-    actions.do_allocate(ex.senior, amount=100_000_000, actor=ex.s.officer)
-    actions.do_allocate(ex.pension, amount=50_000_000, actor=ex.s.officer)
-    actions.do_allocate_cash(ex.disbursing_office, amount=80_000_000, actor=ex.s.officer)
-    works = actions.do_commit(
+    appropriations.do_allocate(ex.senior, amount=100_000_000, actor=ex.s.officer)
+    appropriations.do_allocate(ex.pension, amount=50_000_000, actor=ex.s.officer)
+    offices.do_allocate_cash(ex.disbursing_office, amount=80_000_000, actor=ex.s.officer)
+    works = commitments.do_commit(
         ex.senior,
         amount=30_000_000,
         creditor="(주)한빛건설",
@@ -75,7 +68,7 @@ def test_year_end_imprest_refunds_and_revenue_in_korean(live_server, page, axe, 
         actor=ex.finance,
         idempotency_key="c1",
     )
-    imprest = actions.do_commit(
+    imprest = commitments.do_commit(
         ex.pension,
         amount=5_000_000,
         creditor="chulnap",
@@ -83,7 +76,7 @@ def test_year_end_imprest_refunds_and_revenue_in_korean(live_server, page, axe, 
         actor=ex.finance,
         idempotency_key="c2",
     )
-    paid = actions.do_issue_payment(
+    paid = payments.do_issue_payment(
         works,
         amount=10_000_000,
         payee_name="(주)한빛건설",
@@ -93,7 +86,7 @@ def test_year_end_imprest_refunds_and_revenue_in_korean(live_server, page, axe, 
         actor=ex.disburser,
         idempotency_key="p1",
     )
-    transfer = transfer_actions.do_request_transfer(
+    transfer = transfers.do_request_transfer(
         "virement",
         from_line=ex.pension,
         to_line=ex.senior,
@@ -103,7 +96,7 @@ def test_year_end_imprest_refunds_and_revenue_in_korean(live_server, page, axe, 
         actor=ex.s.officer,
         idempotency_key="t1",
     )
-    assessment = revenue_actions.do_assess(
+    assessment = revenue.do_assess(
         ex.s.general,
         revenue_code="111",
         payer_name="김납세",
@@ -231,7 +224,7 @@ def test_year_end_imprest_refunds_and_revenue_in_korean(live_server, page, axe, 
     assert (refund.amount, refund.interest) == (200_000, 33)
 
     # The year has ended: the budget office opens the year end on 10 January of the next year.
-    set_clock(monkeypatch, AFTER)
+    travel(AFTER)
     ui.log_in("officer")
     ui.go(f"{execution}/{YEAR}/year-end/", "execution-year-end")
     assert AFTER.isoformat() in page.inner_text("#year-stage")

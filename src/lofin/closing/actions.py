@@ -22,7 +22,7 @@ from lofin.core.errors import InvalidInput
 from lofin.core.models import LocalGovernment, User
 from lofin.core.permissions import require
 from lofin.core.types import checked_year
-from lofin.execution.yearend_actions import YearNotEnded
+from lofin.execution.errors import YearNotEnded
 
 from . import rules, snapshot
 from .balances import SOURCE_CLOSING, categories, year_balances

@@ -8,13 +8,14 @@ class ExecutionConfig(AppConfig):
     verbose_name = _("Budget execution")
 
     def ready(self) -> None:
-        # App modules import models, which load only once the registry is ready.
+        # Importing the actions and queries imports the models: not before the app registry is ready.
         from lofin.budget.hooks import on_version_confirmed  # noqa: PLC0415
-        from lofin.execution import (  # noqa: PLC0415
-            approvals,  # noqa: F401 - registers transfer requests with the approval lines
-            ledger_sources,  # noqa: F401 - registers the describers of its journal sources with the books
-        )
-        from lofin.execution.actions import do_sync_appropriations  # noqa: PLC0415
+        from lofin.execution.actions import appropriations, transfers  # noqa: PLC0415
+        from lofin.execution.queries import ledger_sources  # noqa: PLC0415
 
+        # Transfer requests go through core's approval lines (결재).
+        transfers.register_document_kinds()
         # A confirmed budget becomes execution's appropriation, in the confirmation's transaction.
-        on_version_confirmed(do_sync_appropriations)
+        on_version_confirmed(appropriations.do_sync_appropriations)
+        # The books name the documents execution's journal entries came from.
+        ledger_sources.register_describers()

@@ -6,16 +6,24 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lofin.core.fields import DateField, WonField
+from lofin.core import clock
+from lofin.core.fields import AccountNumberField, DateField, WonField
 from lofin.core.submit import KeyedForm
 
 from .models import AllocationKind, CarryOverKind, CommitmentKind, OfficeKind, ReceiptChannel, TransferKind
-from .rules import IMPREST_CAPS
+from .rules.imprest import IMPREST_CAPS
 
 WITHHOLDING_ROWS = 3
+
+
+def choices(form: forms.Form, name: str, options: list[tuple[str, Any]]) -> None:
+    """The options of a choice field that depend on the government and year (offices, accounts, people)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = options
+
 
 # 원천징수 kinds as stored on the payment order (the action keeps the kind as given, at most 20 characters).
 WITHHOLDING_KINDS = [
@@ -37,7 +45,7 @@ class AllocateForm(KeyedForm):
         initial=AllocationKind.MONTHLY,
     )
     period = forms.IntegerField(
-        label=_("Month (1–12) or quarter (1–4)"), min_value=1, max_value=12, initial=lambda: timezone.localdate().month
+        label=_("Month (1–12) or quarter (1–4)"), min_value=1, max_value=12, initial=lambda: clock.today().month
     )
 
 
@@ -50,11 +58,11 @@ class CommitForm(KeyedForm):
     purpose = forms.CharField(label=_("Purpose"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind of commitment"), choices=CommitmentKind.choices, initial="normal")
     office = forms.ChoiceField(label=_("Finance office"), required=False)
-    committed_on = DateField(label=_("Date of the commitment"), initial=timezone.localdate)
+    committed_on = DateField(label=_("Date of the commitment"), initial=clock.today)
 
     def __init__(self, *args: Any, offices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["office"].choices = [("", _("the finance officer (재무관) of the government")), *offices]
+        choices(self, "office", [("", _("the finance officer (재무관) of the government")), *offices])
 
 
 class PaymentForm(KeyedForm):
@@ -64,8 +72,8 @@ class PaymentForm(KeyedForm):
         label=_("Payee"), max_length=100, help_text=_("The creditor of the commitment (지방회계법 §33).")
     )
     payee_bank = forms.CharField(label=_("Payee's bank"), max_length=20)
-    payee_account = forms.CharField(label=_("Payee's account number"), max_length=40)
-    issued_on = DateField(label=_("Date of the payment order"), initial=timezone.localdate)
+    payee_account = AccountNumberField(label=_("Payee's account number"))
+    issued_on = DateField(label=_("Date of the payment order"), initial=clock.today)
 
     def __init__(
         self,
@@ -76,7 +84,7 @@ class PaymentForm(KeyedForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["office"].choices = offices
+        choices(self, "office", offices)
         if resolutions:
             # The 지출결의 the order follows (시행령 §33); without one the order stands on the commitment alone.
             self.fields["resolution"] = forms.ChoiceField(
@@ -109,7 +117,7 @@ class PaymentForm(KeyedForm):
         return [(i + 1, self[f"wh_{i}_kind"], self[f"wh_{i}_amount"]) for i in range(WITHHOLDING_ROWS)]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         for i in range(WITHHOLDING_ROWS):
             kind, amount = data.get(f"wh_{i}_kind"), data.get(f"wh_{i}_amount")
             if kind and not amount:
@@ -150,7 +158,7 @@ class AssessForm(KeyedForm):
     payer_name = forms.CharField(label=_("Payer"), max_length=100)
     payer_number = forms.CharField(label=_("Payer's registration number"), max_length=20, required=False)
     amount = WonField(label=_("Amount (won)"))
-    assessed_on = DateField(label=_("Date of the decision"), initial=timezone.localdate)
+    assessed_on = DateField(label=_("Date of the decision"), initial=clock.today)
     due_on = DateField(label=_("Fixed due date"), required=False, help_text=_("Only for a fixed due date."))
     received_on = DateField(
         label=_("Date received"), required=False, help_text=_("Only for money received without a notice.")
@@ -158,13 +166,13 @@ class AssessForm(KeyedForm):
 
     def __init__(self, *args: Any, accounts: list[tuple[str, str]], codes: list[tuple[str, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["account"].choices = accounts
-        self.fields["revenue_code"].choices = codes
+        choices(self, "account", accounts)
+        choices(self, "revenue_code", codes)
 
 
 class ReceiptForm(KeyedForm):
     amount = WonField(label=_("Amount received (won)"))
-    received_on = DateField(label=_("Date received"), initial=timezone.localdate)
+    received_on = DateField(label=_("Date received"), initial=clock.today)
     channel = forms.ChoiceField(label=_("Received by"), choices=ReceiptChannel.choices, initial="treasury")
     deposited_on = DateField(
         label=_("Date deposited in the treasury bank"),
@@ -212,19 +220,19 @@ class SubAllocateForm(KeyedForm):
 
     def __init__(self, *args: Any, offices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["office"].choices = offices
+        choices(self, "office", offices)
 
 
 class PaymentRefundForm(KeyedForm):
     amount = WonField(label=_("Amount that came back (won)"))
-    received_on = DateField(label=_("Date the money came back"), initial=timezone.localdate)
+    received_on = DateField(label=_("Date the money came back"), initial=clock.today)
 
 
 # --- 세입: 납입고지, 입금, 과오납 환급 -----------------------------------------------------------------------------------
 
 
 class NoticeForm(KeyedForm):
-    notice_on = DateField(label=_("Date of the notice"), initial=timezone.localdate)
+    notice_on = DateField(label=_("Date of the notice"), initial=clock.today)
     fixed_due_on = DateField(
         label=_("Due date fixed by law or contract"),
         required=False,
@@ -233,7 +241,7 @@ class NoticeForm(KeyedForm):
 
 
 class DepositForm(KeyedForm):
-    deposited_on = DateField(label=_("Date deposited in the treasury bank"), initial=timezone.localdate)
+    deposited_on = DateField(label=_("Date deposited in the treasury bank"), initial=clock.today)
     same_locality = forms.BooleanField(
         label=_("The treasury bank is in the same locality"),
         required=False,
@@ -248,7 +256,7 @@ class DepositForm(KeyedForm):
 class OverpaymentRefundForm(KeyedForm):
     amount = WonField(label=_("Amount to refund (won)"))
     reason = forms.CharField(label=_("Reason"), max_length=200)
-    refunded_on = DateField(label=_("Date of the refund"), initial=timezone.localdate)
+    refunded_on = DateField(label=_("Date of the refund"), initial=clock.today)
     interest_from = DateField(
         label=_("Interest runs from"),
         required=False,
@@ -270,7 +278,7 @@ class CarryOverForm(KeyedForm):
 
     def __init__(self, *args: Any, commitments: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["commitment"].choices = [("", _("none: carry uncommitted appropriation")), *commitments]
+        choices(self, "commitment", [("", _("none: carry uncommitted appropriation")), *commitments])
 
 
 class CloseYearForm(KeyedForm):
@@ -315,16 +323,16 @@ class ImprestForm(KeyedForm):
     amount = WonField(label=_("Amount advanced (won)"))
     office = forms.ChoiceField(label=_("Disbursing office"))
     payee_bank = forms.CharField(label=_("Bank of the cashier's account"), max_length=20, initial="금고")
-    payee_account = forms.CharField(label=_("Cashier's account number"), max_length=40)
-    advanced_on = DateField(label=_("Date of the advance"), initial=timezone.localdate)
+    payee_account = AccountNumberField(label=_("Cashier's account number"))
+    advanced_on = DateField(label=_("Date of the advance"), initial=clock.today)
 
     def __init__(
         self, *args: Any, cashiers: list[tuple[str, str]], offices: list[tuple[str, str]], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["cashier"].choices = cashiers
-        self.fields["kind"].choices = imprest_kind_choices()
-        self.fields["office"].choices = offices
+        choices(self, "cashier", cashiers)
+        choices(self, "kind", imprest_kind_choices())
+        choices(self, "office", offices)
 
 
 class SettleForm(KeyedForm):
@@ -343,7 +351,7 @@ class ResolutionForm(KeyedForm):
     claim_number = forms.CharField(label=_("Number of the creditor's claim"), max_length=40)
     claimed_on = DateField(label=_("Date of the claim"))
     claim_amount = WonField(label=_("Amount claimed (won)"))
-    resolved_on = DateField(label=_("Date of the resolution"), initial=timezone.localdate)
+    resolved_on = DateField(label=_("Date of the resolution"), initial=clock.today)
     inspected_on = DateField(label=_("Date of the inspection (검수·검사)"), required=False)
     inspector = forms.ChoiceField(label=_("Inspector"), required=False)
     inspection_result = forms.ChoiceField(
@@ -355,7 +363,7 @@ class ResolutionForm(KeyedForm):
 
     def __init__(self, *args: Any, inspectors: list[tuple[str, str]], advance: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["inspector"].choices = [("", "—"), *inspectors]
+        choices(self, "inspector", [("", "—"), *inspectors])
         if advance:
             self.fields["for_advance"] = forms.BooleanField(
                 label=_("A claim for an advance payment (선금), before performance"), required=False

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils import timezone
-
 from lofin.budget.actions import adjustment, confirmation, council, setup
 from lofin.budget.models import BudgetVersion
 from lofin.budget.testing import Setup, build_setup, request_all
-from lofin.core import testing
+from lofin.core import clock, testing
 from lofin.core.approvals import actions as approvals
 from lofin.core.models import User
 from lofin.core.roles import Role
 
-from . import actions
+from .actions import offices
 from .models import BudgetLine, Office, OfficeKind
 
 YEAR = 2026
@@ -39,9 +37,10 @@ def confirm_budget(s: Setup, year: int) -> BudgetVersion:
     adjustment.do_close_requests(version, actor=s.officer)
     adjustment.do_submit_bill(version, line=[("approve", s.mayor)], actor=s.officer, idempotency_key=f"bill-{year}")
     version.refresh_from_db()
+    assert version.bill_approval_id is not None
     approvals.do_approve(version.bill_approval_id, actor=s.mayor)
     version.refresh_from_db()
-    council.do_record_vote(version, voted_on=timezone.localdate(), actor=s.officer)
+    council.do_record_vote(version, voted_on=clock.today(), actor=s.officer)
     return confirmation.do_confirm(version, actor=s.officer)
 
 
@@ -51,10 +50,10 @@ def build_execution(year: int = YEAR) -> Execution:
     finance = testing.official(s.gov, Role.FINANCE_OFFICER, username="jaemu", dept=s.budget_office)
     disburser = testing.official(s.gov, Role.DISBURSING_OFFICER, username="jichul", dept=s.budget_office)
     cashier = testing.official(s.gov, Role.CASHIER, username="chulnap", dept=s.budget_office)
-    finance_office = actions.do_create_office(
+    finance_office = offices.do_create_office(
         s.gov, year=year, code="F100", name="본청 재무관", kind=OfficeKind.FINANCE, actor=s.officer
     )
-    disbursing_office = actions.do_create_office(
+    disbursing_office = offices.do_create_office(
         s.gov, year=year, code="D100", name="본청 지출원", kind=OfficeKind.DISBURSING, actor=s.officer
     )
     senior = BudgetLine.objects.get(government=s.gov, year=year, project__code="D112")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from lofin.execution import actions
+from lofin.execution.actions import appropriations, commitments, offices, payments
 from lofin.execution.models import BudgetLine
 from lofin.execution.testing import YEAR
 
@@ -13,14 +13,14 @@ DAY = dt.date(YEAR, 6, 15)
 
 def funded(ex, line=None, amount=100_000_000):
     line = line or ex.senior
-    actions.do_allocate(line, amount=amount, actor=ex.s.officer, period=6)
-    actions.do_allocate_cash(ex.disbursing_office, amount=amount, actor=ex.s.officer)
+    appropriations.do_allocate(line, amount=amount, actor=ex.s.officer, period=6)
+    offices.do_allocate_cash(ex.disbursing_office, amount=amount, actor=ex.s.officer)
     line.refresh_from_db()
     return line
 
 
 def commit(ex, amount, key="c1", line=None, on=DAY):
-    return actions.do_commit(
+    return commitments.do_commit(
         line or ex.senior,
         amount=amount,
         creditor="(주)한빛건설",
@@ -32,7 +32,7 @@ def commit(ex, amount, key="c1", line=None, on=DAY):
 
 
 def pay(ex, commitment, amount, key="p1", on=DAY, **kw):
-    return actions.do_issue_payment(
+    return payments.do_issue_payment(
         commitment,
         amount=amount,
         payee_name="한빛건설",

@@ -17,8 +17,7 @@ from lofin.accounting.models import JournalEntry
 from lofin.core import testing
 from lofin.core.approvals import actions as approvals
 from lofin.core.roles import Role
-from lofin.execution import actions as execution
-from lofin.execution import revenue_actions as revenue
+from lofin.execution.actions import payments, revenue
 from lofin.execution.testing import YEAR
 
 from .helpers import DAY, capital_line, commit, funded, pay
@@ -34,7 +33,7 @@ def demo_like_year(ex):
     c = commit(ex, 50_000_000)
     p = pay(ex, c, 20_000_000, withholdings=[("income_tax", 660_000), ("local_income_tax", 66_000)])
     pay(ex, c, 10_000_000, key="p2", on=dt.date(YEAR, 8, 3))
-    execution.do_record_refund(
+    payments.do_record_refund(
         p, amount=1_000_000, received_on=dt.date(YEAR, 9, 1), actor=ex.disburser, idempotency_key="r"
     )
     assessment = revenue.do_assess(

@@ -25,8 +25,7 @@ from lofin.core.approvals import actions as approvals
 from lofin.core.errors import Conflict, PermissionDenied
 from lofin.core.models import AuditEvent
 from lofin.core.roles import Role
-from lofin.execution import actions as execution
-from lofin.execution import revenue_actions
+from lofin.execution.actions import payments, revenue
 from lofin.execution.testing import YEAR
 
 from .helpers import DAY, capital_line, commit, funded, pay
@@ -127,7 +126,7 @@ def test_depreciation_is_straight_line_once_a_year(ex):
 def test_a_refund_restoring_a_capital_line_reduces_the_asset(ex):
     line = funded(ex, capital_line(ex, "405-01"))
     p = pay(ex, commit(ex, 10_000_000, line=line), 10_000_000)
-    refund = execution.do_record_refund(p, amount=4_000_000, received_on=DAY, actor=ex.disburser, idempotency_key="r")
+    refund = payments.do_record_refund(p, amount=4_000_000, received_on=DAY, actor=ex.disburser, idempotency_key="r")
     assert lines_of("execution.refund", refund.pk) == [
         ("1110", 4_000_000, 0),
         ("1320", 0, 4_000_000),
@@ -355,7 +354,7 @@ def test_transfers_between_accounts_are_internal_on_both_sides(ex):
     assert ("5350", 7_000_000, 0) in lines_of("execution.payment", p.pk)
     fund = setup.do_create_account(ex.s.gov, code="300", name="재난관리기금", kind="fund", actor=ex.s.officer)
     collector = testing.official(ex.s.gov, Role.REVENUE_OFFICER, username="jingsu")
-    a = revenue_actions.do_assess(
+    a = revenue.do_assess(
         fund,
         revenue_code="721-02",
         payer_name="일반회계",

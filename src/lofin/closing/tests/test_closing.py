@@ -17,8 +17,8 @@ from lofin.core import testing
 from lofin.core.errors import Conflict, NotFound
 from lofin.core.models import AuditEvent
 from lofin.core.roles import Role
+from lofin.execution.errors import YearNotEnded
 from lofin.execution.testing import YEAR
-from lofin.execution.yearend_actions import YearNotEnded
 
 from .books import build_books, post
 from .conftest import AFTER_THE_YEAR

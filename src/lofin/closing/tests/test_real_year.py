@@ -14,7 +14,8 @@ from lofin.closing import actions, snapshot
 from lofin.closing import queries as closing_queries
 from lofin.core import testing
 from lofin.core.roles import Role
-from lofin.execution import revenue_actions, yearend_actions
+from lofin.execution.actions import revenue as revenue_actions
+from lofin.execution.actions import yearend as yearend_actions
 from lofin.execution.models import BudgetLine
 from lofin.execution.testing import YEAR, build_execution
 

@@ -18,8 +18,10 @@ from typing import Any
 from django.db import connection
 
 from lofin.accounting import chart
+from lofin.accounting.chart import CASH as CASH_LEDGER
+from lofin.accounting.chart import ENCUMBRANCE, ENCUMBRANCE_RESERVE
+from lofin.accounting.chart import WITHHOLDING as WITHHOLDING_LEDGER
 from lofin.accounting.models import FixedAsset, JournalEntry, JournalLine
-from lofin.execution.actions import CASH_LEDGER, ENCUMBRANCE, ENCUMBRANCE_RESERVE, WITHHOLDING_LEDGER
 from lofin.execution.models import (
     Allocation,
     Assessment,
@@ -33,7 +35,7 @@ from lofin.execution.models import (
     Receipt,
     Withholding,
 )
-from lofin.execution.revenue_rules import ledgers_for
+from lofin.execution.queries.revenue import ledgers_for
 
 from .creditors import Creditors
 from .plan import Calendar, Plan

@@ -14,13 +14,15 @@ from django.db.models import F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from lofin.accounting import chart
 from lofin.core import audit
 from lofin.core.models import AuditEvent, LocalGovernment, User
 from lofin.demo import registry
 from lofin.demo.execution import AS_OF, YEARS, calendar, plan
 from lofin.demo.people import FEATURED
 from lofin.demo.testing import tiny_once
-from lofin.execution import actions
+from lofin.execution import errors
+from lofin.execution.actions import commitments, offices, payments
 from lofin.execution.models import (
     Allocation,
     Assessment,
@@ -194,12 +196,10 @@ def test_every_journal_entry_balances_and_every_document_has_its_entry(tiny):
         )
     # The encumbrance ledgers: what is committed and not yet paid is exactly the open balance of 9210.
     open_encumbrance = scalar(
-        "SELECT SUM(debit) - SUM(credit) FROM accounting_journalline WHERE ledger_code = %s", [actions.ENCUMBRANCE]
+        "SELECT SUM(debit) - SUM(credit) FROM accounting_journalline WHERE ledger_code = %s", [chart.ENCUMBRANCE]
     )
     assert open_encumbrance == scalar("SELECT SUM(amount - paid_amount) FROM execution_commitment")
-    withheld = scalar(
-        "SELECT SUM(credit) FROM accounting_journalline WHERE ledger_code = %s", [actions.WITHHOLDING_LEDGER]
-    )
+    withheld = scalar("SELECT SUM(credit) FROM accounting_journalline WHERE ledger_code = %s", [chart.WITHHOLDING])
     assert withheld == scalar("SELECT SUM(withholding_amount) FROM execution_paymentorder") > 0
 
 
@@ -359,7 +359,7 @@ def test_the_real_actions_carry_on_from_the_demo_data(tiny):
     assert line is not None
     available = line.allocated - line.committed
     assert available > 1_000_000
-    commitment = actions.do_commit(
+    commitment = commitments.do_commit(
         line,
         amount=1_000_000,
         creditor="(주)한빛상사",
@@ -368,8 +368,8 @@ def test_the_real_actions_carry_on_from_the_demo_data(tiny):
         idempotency_key="demo-follow-up",
         committed_on=AS_OF,
     )
-    with pytest.raises(actions.rules.InsufficientAllocation):
-        actions.do_commit(
+    with pytest.raises(errors.InsufficientAllocation):
+        commitments.do_commit(
             line,
             amount=available,
             creditor="(주)한빛상사",
@@ -379,8 +379,8 @@ def test_the_real_actions_carry_on_from_the_demo_data(tiny):
             committed_on=AS_OF,
         )
     office = Office.objects.get(government=gov, year=2026, kind=OfficeKind.DISBURSING)
-    actions.do_allocate_cash(office, amount=100_000_000, actor=finance)
-    payment = actions.do_issue_payment(
+    offices.do_allocate_cash(office, amount=100_000_000, actor=finance)
+    payment = payments.do_issue_payment(
         commitment,
         amount=1_000_000,
         payee_name="(주)한빛상사",

@@ -1,16 +1,16 @@
-"""National default 위임전결 rules of transfer requests (전용·이용·이체·예비비 사용); see execution/approvals.py."""
+"""National default 위임전결 rules of transfer requests (전용·이용·이체·예비비 사용); see execution/rules/transfers.py."""
 
 from django.db import migrations
 
-from lofin.execution import approvals
+from lofin.execution.actions import transfers
 
 
 def load_policies(apps, schema_editor):
-    approvals.load_policies(apps.get_model("core", "ApprovalPolicy"))
+    transfers.load_policies(apps.get_model("core", "ApprovalPolicy"))
 
 
 def unload_policies(apps, schema_editor):
-    approvals.unload_policies(apps.get_model("core", "ApprovalPolicy"))
+    transfers.unload_policies(apps.get_model("core", "ApprovalPolicy"))
 
 
 class Migration(migrations.Migration):

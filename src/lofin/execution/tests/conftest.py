@@ -2,17 +2,17 @@ import datetime as dt
 
 import pytest
 
-from lofin.execution import actions, revenue_actions
 from lofin.execution.testing import YEAR, Execution, build_execution
+
+# "Today" for execution's tests: a day late in YEAR, whatever the calendar says.
+TODAY = dt.date(YEAR, 11, 26)
 
 
 @pytest.fixture(autouse=True)
-def _inside_the_fiscal_year(monkeypatch):
-    """The tests' fiscal year is YEAR whatever the calendar says: "today" for execution is a day late in YEAR."""
-    monkeypatch.setattr(actions, "_today", lambda: dt.date(YEAR, 11, 26))
-    # Revenue tests walk whole collection lives (carry, prescription years later) with explicit dates; the refusal
-    # of future dates has its own tests.
-    monkeypatch.setattr(revenue_actions, "_latest_day", lambda: dt.date(2100, 12, 31))
+def _inside_the_fiscal_year(travel):
+    """The tests' fiscal year is YEAR whatever the calendar says: the one clock stands on a day late in YEAR. Tests
+    that walk past the year end move it on with `travel`."""
+    travel(TODAY)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from lofin.core import testing
 from lofin.core.actions import do_create_token
 from lofin.core.models import AuditEvent
 from lofin.core.roles import Role
-from lofin.execution import actions
+from lofin.execution.actions import appropriations, commitments, offices
 from lofin.execution.models import Commitment, PaymentOrder
 from lofin.execution.testing import YEAR
 
@@ -21,8 +21,8 @@ def bearer(user):
 
 @pytest.fixture
 def funded(ex):
-    actions.do_allocate(ex.senior, amount=100_000_000, actor=ex.s.officer)
-    actions.do_allocate_cash(ex.disbursing_office, amount=100_000_000, actor=ex.s.officer)
+    appropriations.do_allocate(ex.senior, amount=100_000_000, actor=ex.s.officer)
+    offices.do_allocate_cash(ex.disbursing_office, amount=100_000_000, actor=ex.s.officer)
     return ex
 
 
@@ -72,7 +72,7 @@ def test_commitments_201_409_and_idempotency(funded):
 
 def test_payment_orders_201_and_named_refusals(funded):
     ex = funded
-    commitment = actions.do_commit(
+    commitment = commitments.do_commit(
         ex.senior, amount=10_000_000, creditor="한빛복지", purpose="운영비", actor=ex.finance, idempotency_key="c"
     )
     client = bearer(ex.disburser)

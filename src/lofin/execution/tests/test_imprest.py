@@ -11,7 +11,8 @@ from lofin.core.actions import do_create_token
 from lofin.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, SeparationOfDuties
 from lofin.core.models import AuditEvent
 from lofin.core.roles import Role
-from lofin.execution import actions, rules, yearend_actions
+from lofin.execution import errors
+from lofin.execution.actions import appropriations, commitments, imprest, offices
 from lofin.execution.models import (
     BudgetLine,
     Commitment,
@@ -21,6 +22,7 @@ from lofin.execution.models import (
     PaymentOrder,
     Refund,
 )
+from lofin.execution.rules import imprest as imprest_rules
 from lofin.execution.testing import YEAR
 
 pytestmark = pytest.mark.django_db
@@ -30,27 +32,22 @@ TODAY = dt.date(YEAR, 8, 1)
 
 
 @pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    set_clock(monkeypatch, TODAY)
-
-
-def set_clock(monkeypatch, day):
-    for module in (actions, yearend_actions):
-        monkeypatch.setattr(module, "_today", lambda: day)
+def clock(travel):
+    travel(TODAY)
 
 
 @pytest.fixture
 def funded(ex):
     """경로당 allocated 300,000,000 won, the 지출원 office's ceiling 500,000,000, and the 재무관's commitment of
     100,000,000 to the cashier for 일상경비."""
-    actions.do_allocate(ex.senior, amount=300_000_000, actor=ex.s.officer)
-    actions.do_allocate_cash(ex.disbursing_office, amount=500_000_000, actor=ex.s.officer)
+    appropriations.do_allocate(ex.senior, amount=300_000_000, actor=ex.s.officer)
+    offices.do_allocate_cash(ex.disbursing_office, amount=500_000_000, actor=ex.s.officer)
     ex.imprest = commit(ex, "chulnap")
     return ex
 
 
 def commit(ex, creditor, key="c-imprest", actor=None, amount=100_000_000):
-    return actions.do_commit(
+    return commitments.do_commit(
         ex.senior,
         amount=amount,
         creditor=creditor,
@@ -62,7 +59,7 @@ def commit(ex, creditor, key="c-imprest", actor=None, amount=100_000_000):
 
 
 def advance(ex, amount, kind="travel", key="a1", commitment=None, cashier=None, actor=None, on=DAY):
-    return yearend_actions.do_advance_imprest(
+    return imprest.do_advance_imprest(
         commitment or ex.imprest,
         cashier=cashier or ex.cashier,
         kind=kind,
@@ -77,7 +74,7 @@ def advance(ex, amount, kind="travel", key="a1", commitment=None, cashier=None, 
 
 
 def settle(ex, adv, spent, returned, returned_on=None, actor=None):
-    return yearend_actions.do_settle_imprest(
+    return imprest.do_settle_imprest(
         adv, spent=spent, returned=returned, returned_on=returned_on, actor=actor or ex.disburser
     )
 
@@ -105,7 +102,7 @@ def money(ex):
     )
 
 
-CAPPED = [(kind, cap) for kind, cap in rules.IMPREST_CAPS.items() if cap is not None]
+CAPPED = [(kind, cap) for kind, cap in imprest_rules.IMPREST_CAPS.items() if cap is not None]
 
 
 # --- advances ----------------------------------------------------------------------------------------------------
@@ -150,7 +147,7 @@ def test_an_advance_over_the_cap_of_its_kind_is_refused(funded, kind, cap):
     jurisdiction or materials is at most 10,000,000 won; for works, manufacturing or afforestation 20,000,000."""
     assert cap == (20_000_000 if kind in {"works", "manufacturing", "afforestation"} else 10_000_000)
     before = snapshot(funded)
-    with pytest.raises(rules.ExecutionRuleViolation) as refused:
+    with pytest.raises(errors.ExecutionRuleViolation) as refused:
         advance(funded, cap + 1, kind=kind)
     assert (refused.value.code, refused.value.detail["rule"]) == ("execution_rule", "R-EX-5")
     assert snapshot(funded) == before
@@ -175,7 +172,7 @@ def test_an_advance_goes_only_to_the_cashier_the_commitment_names(funded):
     other = commit(funded, "(주)한빛여행", key="c-other", amount=5_000_000)
     stranger = testing.official(testing.government("2600000"), Role.CASHIER, username="busan-cashier")
     before = snapshot(funded)
-    with pytest.raises(rules.PayeeMismatch):
+    with pytest.raises(errors.PayeeMismatch):
         advance(funded, 1_000_000, commitment=other)
     with pytest.raises(InvalidInput) as refused:
         advance(funded, 1_000_000, cashier=funded.finance)
@@ -207,7 +204,7 @@ def test_the_disbursing_officer_advances_and_duties_stay_apart(funded):
 def test_an_advance_beyond_the_commitment_is_refused(funded):
     small = commit(funded, "chulnap", key="c-small", amount=3_000_000)
     before = snapshot(funded)
-    with pytest.raises(rules.InsufficientCommitment):
+    with pytest.raises(errors.InsufficientCommitment):
         advance(funded, 3_000_001, commitment=small)
     assert snapshot(funded) == before
 
@@ -222,7 +219,7 @@ def test_a_retried_advance_returns_the_first_and_a_reused_key_is_refused(funded)
     assert snapshot(funded) == after
     with pytest.raises(Conflict) as reused:
         advance(funded, 9_000_000, key="same")
-    assert reused.value.detail["reason"] == "key_reused"
+    assert reused.value.code == "idempotency_key_reused"
     assert snapshot(funded) == after
 
 
@@ -290,10 +287,10 @@ def test_an_advance_spent_in_full_settles_without_a_refund(funded):
     ("returned_on", "restores"),
     [(dt.date(YEAR + 1, 1, 20), True), (dt.date(YEAR + 1, 1, 21), False)],
 )
-def test_unused_imprest_restores_the_line_only_when_back_by_20_january(funded, monkeypatch, returned_on, restores):
+def test_unused_imprest_restores_the_line_only_when_back_by_20_january(funded, travel, returned_on, restores):
     """Unused 일상경비 must reach the 금고 by 20 January (지방회계법 §7②); then it restores the year's line, later
     it is revenue of the year it arrives in (R-FY-4) and the settlement is marked late."""
-    set_clock(monkeypatch, dt.date(YEAR + 1, 2, 1))
+    travel(dt.date(YEAR + 1, 2, 1))
     adv = advance(funded, 10_000_000, on=dt.date(YEAR, 12, 20))
 
     settle(funded, adv, 6_000_000, 4_000_000, returned_on)

@@ -15,7 +15,7 @@ from lofin.accounting.models import JournalEntry, JournalLine
 from lofin.core import audit
 from lofin.core.errors import LofinError
 from lofin.core.models import AuditEvent
-from lofin.execution import actions
+from lofin.execution.actions import appropriations, commitments, offices, payments
 from lofin.execution.models import BudgetLine, Commitment, Office, PaymentOrder, Refund
 from lofin.execution.testing import YEAR, build_execution
 
@@ -37,7 +37,7 @@ def check_invariants(ex):
         assert c.paid_amount == paid - refunded <= c.amount
     for office in Office.objects.filter(government=ex.s.gov, kind="disbursing"):
         assert office.paid_amount <= office.limit_amount
-        # A 반납 before the cash closes gives the office's ceiling back (actions.do_record_refund).
+        # A 반납 before the cash closes gives the office's ceiling back (payments.do_record_refund).
         orders = PaymentOrder.objects.filter(office=office).aggregate(s=Sum("amount"), r=Sum("refunded_amount"))
         assert office.paid_amount == (orders["s"] or 0) - (orders["r"] or 0)
     # Government and account are copied without a database constraint (architecture §8.16): they must match.
@@ -73,11 +73,11 @@ def test_no_sequence_of_requests_breaks_budget_control(ex, ops):
             for n, (kind, amount) in enumerate(ops, start=1):
                 try:
                     if kind == "allocate":
-                        actions.do_allocate(ex.senior, amount=amount, actor=ex.s.officer)
+                        appropriations.do_allocate(ex.senior, amount=amount, actor=ex.s.officer)
                     elif kind == "cash":
-                        actions.do_allocate_cash(ex.disbursing_office, amount=amount, actor=ex.s.officer)
+                        offices.do_allocate_cash(ex.disbursing_office, amount=amount, actor=ex.s.officer)
                     elif kind == "commit":
-                        actions.do_commit(
+                        commitments.do_commit(
                             ex.senior,
                             amount=amount,
                             creditor="한빛복지",
@@ -89,7 +89,7 @@ def test_no_sequence_of_requests_breaks_budget_control(ex, ops):
                     elif kind == "pay":
                         commitment = Commitment.objects.filter(status="active").order_by("?").first()
                         if commitment:
-                            actions.do_issue_payment(
+                            payments.do_issue_payment(
                                 commitment,
                                 amount=amount,
                                 payee_name="한빛복지",
@@ -103,7 +103,7 @@ def test_no_sequence_of_requests_breaks_budget_control(ex, ops):
                     elif kind == "cancel":
                         commitment = Commitment.objects.filter(status="active").first()
                         if commitment:
-                            actions.do_cancel_commitment(commitment.pk, actor=ex.finance, reason="변경")
+                            commitments.do_cancel_commitment(commitment.pk, actor=ex.finance, reason="변경")
                 except LofinError:
                     pass  # a refused request must leave everything as it was; the invariants below check it
                 check_invariants(ex)
@@ -121,8 +121,8 @@ ROUNDS = 12
 def test_sixteen_concurrent_clients_cannot_overdraw_a_line_or_double_a_request():
     ex = build_execution()
     allocation = 50_000_000
-    actions.do_allocate(ex.senior, amount=allocation, actor=ex.s.officer)
-    actions.do_allocate_cash(ex.disbursing_office, amount=30_000_000, actor=ex.s.officer)
+    appropriations.do_allocate(ex.senior, amount=allocation, actor=ex.s.officer)
+    offices.do_allocate_cash(ex.disbursing_office, amount=30_000_000, actor=ex.s.officer)
     outcomes = Counter()
     errors: list[BaseException] = []
     start = threading.Barrier(CLIENTS)
@@ -136,7 +136,7 @@ def test_sixteen_concurrent_clients_cannot_overdraw_a_line_or_double_a_request()
                 key = "shared" if round_ == 0 else f"c{index}-{round_}"
                 amount = 1_000_000 if key == "shared" else rng.randint(500_000, 3_000_000)
                 try:
-                    commitment = actions.do_commit(
+                    commitment = commitments.do_commit(
                         ex.senior,
                         amount=amount,
                         creditor="한빛복지",
@@ -146,7 +146,7 @@ def test_sixteen_concurrent_clients_cannot_overdraw_a_line_or_double_a_request()
                         committed_on=DAY,
                     )
                     outcomes["committed"] += 1
-                    actions.do_issue_payment(
+                    payments.do_issue_payment(
                         commitment,
                         amount=rng.randint(1, amount),
                         payee_name="한빛복지",
@@ -182,10 +182,10 @@ def test_sixteen_concurrent_clients_cannot_overdraw_a_line_or_double_a_request()
 @pytest.mark.django_db(transaction=True)
 def test_a_refund_sent_twice_at_once_is_recorded_once():
     ex = build_execution()
-    actions.do_allocate(ex.senior, amount=10_000_000, actor=ex.s.officer)
-    actions.do_allocate_cash(ex.disbursing_office, amount=10_000_000, actor=ex.s.officer)
+    appropriations.do_allocate(ex.senior, amount=10_000_000, actor=ex.s.officer)
+    offices.do_allocate_cash(ex.disbursing_office, amount=10_000_000, actor=ex.s.officer)
     day = dt.date(YEAR, 6, 15)
-    commitment = actions.do_commit(
+    commitment = commitments.do_commit(
         ex.senior,
         amount=5_000_000,
         creditor="한빛",
@@ -194,7 +194,7 @@ def test_a_refund_sent_twice_at_once_is_recorded_once():
         idempotency_key="c",
         committed_on=day,
     )
-    payment = actions.do_issue_payment(
+    payment = payments.do_issue_payment(
         commitment,
         amount=5_000_000,
         payee_name="한빛",
@@ -211,7 +211,7 @@ def test_a_refund_sent_twice_at_once_is_recorded_once():
     def client() -> None:
         try:
             start.wait()
-            refund = actions.do_record_refund(
+            refund = payments.do_record_refund(
                 payment, amount=1_000_000, received_on=day, actor=ex.disburser, idempotency_key="same"
             )
             results.append(refund.pk)

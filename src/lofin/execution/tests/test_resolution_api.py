@@ -11,7 +11,7 @@ from lofin.core import testing
 from lofin.core.actions import do_create_token
 from lofin.core.models import AuditEvent
 from lofin.core.roles import Role
-from lofin.execution import actions
+from lofin.execution.actions import appropriations, commitments, offices, payments
 from lofin.execution.models import (
     EstimatedSettlement,
     ExpenditureResolution,
@@ -34,9 +34,9 @@ def bearer(user):
 @pytest.fixture
 def api(ex):
     """Money on the line, a commitment, and one client per person (made before the tests count rows)."""
-    actions.do_allocate(ex.senior, amount=100_000_000, actor=ex.s.officer)
-    actions.do_allocate_cash(ex.disbursing_office, amount=100_000_000, actor=ex.s.officer)
-    commitment = actions.do_commit(
+    appropriations.do_allocate(ex.senior, amount=100_000_000, actor=ex.s.officer)
+    offices.do_allocate_cash(ex.disbursing_office, amount=100_000_000, actor=ex.s.officer)
+    commitment = commitments.do_commit(
         ex.senior,
         amount=10_000_000,
         creditor="(주)한빛복지",
@@ -203,7 +203,7 @@ def test_a_resolution_is_withdrawn(api):
 
 def test_an_estimated_payment_is_settled(api):
     ex = api.ex
-    estimated = actions.do_commit(
+    estimated = commitments.do_commit(
         ex.senior,
         amount=5_000_000,
         creditor="법무법인 한빛",
@@ -213,7 +213,7 @@ def test_an_estimated_payment_is_settled(api):
         committed_on=D(YEAR, 6, 15),
         kind="estimated",
     )
-    actions.do_issue_payment(
+    payments.do_issue_payment(
         estimated,
         amount=3_000_000,
         payee_name="법무법인 한빛",

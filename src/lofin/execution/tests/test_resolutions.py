@@ -11,12 +11,19 @@ from django.db.models import Sum
 
 from lofin.accounting.models import JournalEntry, JournalLine
 from lofin.core import testing
-from lofin.core.errors import Conflict, InvalidInput, LofinError, NotFound, PermissionDenied, SeparationOfDuties
+from lofin.core.errors import (
+    Conflict,
+    InvalidInput,
+    KeyReused,
+    LofinError,
+    NotFound,
+    PermissionDenied,
+    SeparationOfDuties,
+)
 from lofin.core.models import AuditEvent
 from lofin.core.roles import Role
-from lofin.execution import actions, rules
-from lofin.execution import resolution_actions as ra
-from lofin.execution import resolution_rules as rr
+from lofin.execution import errors
+from lofin.execution.actions import appropriations, commitments, offices, payments, resolutions
 from lofin.execution.models import (
     BudgetLine,
     Commitment,
@@ -28,6 +35,7 @@ from lofin.execution.models import (
     Refund,
     ResolutionPayment,
 )
+from lofin.execution.rules import resolutions as resolution_rules
 from lofin.execution.testing import YEAR, build_execution
 from lofin.execution.tests.test_invariants import check_invariants
 
@@ -104,14 +112,14 @@ def inspector(ex):
 
 def funded(ex, amount=100_000_000, line=None):
     line = line or ex.senior
-    actions.do_allocate(line, amount=amount, actor=ex.s.officer, period=6)
-    actions.do_allocate_cash(ex.disbursing_office, amount=amount, actor=ex.s.officer)
+    appropriations.do_allocate(line, amount=amount, actor=ex.s.officer, period=6)
+    offices.do_allocate_cash(ex.disbursing_office, amount=amount, actor=ex.s.officer)
     line.refresh_from_db()
     return line
 
 
 def commit(ex, amount, key="c1", line=None, kind="normal"):
-    return actions.do_commit(
+    return commitments.do_commit(
         line or ex.senior,
         amount=amount,
         creditor="(주)한빛복지",
@@ -126,7 +134,7 @@ def commit(ex, amount, key="c1", line=None, kind="normal"):
 def resolve(ex, commitment, amount, key="r1", claim_amount=None, actor=None, **kw):
     kw.setdefault("claimed_on", CLAIMED)
     kw.setdefault("resolved_on", RESOLVED)
-    return ra.do_resolve_expenditure(
+    return resolutions.do_resolve_expenditure(
         commitment,
         amount=amount,
         claim_number=kw.pop("claim_number", "청구-2026-101"),
@@ -142,7 +150,7 @@ def inspected(inspector, result="passed"):
 
 
 def pay(ex, commitment, amount, key="p1", actor=None, **kw):
-    return actions.do_issue_payment(
+    return payments.do_issue_payment(
         commitment,
         amount=amount,
         payee_name="한빛복지",
@@ -234,13 +242,13 @@ def test_a_resolution_cannot_exceed_what_is_neither_paid_nor_resolved(ex):
     commitment = commit(ex, 10_000_000)
     resolve(ex, commitment, 6_000_000)
     before, state = counts(), money(ex, commitment)
-    with pytest.raises(rr.ResolutionExceedsCommitment) as refused:
+    with pytest.raises(errors.ResolutionExceedsCommitment) as refused:
         resolve(ex, commitment, 4_000_001, key="r2")
     assert refused.value.detail == {"unpaid": 10_000_000, "resolved": 6_000_000, "amount": 4_000_001}
     assert (counts(), money(ex, commitment)) == (before, state)
     # A payment without a resolution (the older path) also uses up the commitment.
     pay(ex, commitment, 3_000_000)
-    with pytest.raises(rr.ResolutionExceedsCommitment):
+    with pytest.raises(errors.ResolutionExceedsCommitment):
         resolve(ex, commitment, 1_000_001, key="r3")
     assert resolve(ex, commitment, 1_000_000, key="r4").amount == 1_000_000
 
@@ -253,9 +261,9 @@ def test_a_resolution_pays_at_most_the_claim_and_only_an_active_commitment(ex):
         resolve(ex, commitment, 5_000_001, claim_amount=5_000_000)
     with pytest.raises(InvalidInput):
         resolve(ex, commitment, 1_000, claim_number="  ")
-    actions.do_cancel_commitment(commitment.pk, actor=ex.finance, reason="사업 취소")
+    commitments.do_cancel_commitment(commitment.pk, actor=ex.finance, reason="사업 취소")
     before = counts()
-    with pytest.raises(rr.ResolutionExceedsCommitment):
+    with pytest.raises(errors.ResolutionExceedsCommitment):
         resolve(ex, commitment, 1_000)
     assert counts() == before
 
@@ -265,9 +273,9 @@ def test_works_are_resolved_only_after_a_passed_inspection(ex, inspector):
     commitment = commit(ex, 50_000_000, line=works)
     outsider = testing.official(testing.government("2600000"), Role.OFFICIAL, username="busan-geomsu")
     before = counts()
-    with pytest.raises(rr.InspectionRequired):
+    with pytest.raises(errors.InspectionRequired):
         resolve(ex, commitment, 50_000_000)
-    with pytest.raises(rr.InspectionFailed):
+    with pytest.raises(errors.InspectionFailed):
         resolve(ex, commitment, 50_000_000, **inspected(inspector, "failed"))
     with pytest.raises(InvalidInput):
         resolve(ex, commitment, 50_000_000, inspected_on=INSPECTED, inspection_result="passed")  # no inspector
@@ -281,11 +289,11 @@ def test_a_subsidy_or_an_advance_claim_needs_no_inspection(ex):
     funded(ex)
     # 307-02 민간경상사업보조: a grant, not a works/goods/services contract.
     assert resolve(ex, commit(ex, 1_000_000), 1_000_000).inspection_result == ""
-    assert rr.needs_inspection("401-01", commitment_kind="advance", for_advance=True) is False
-    assert rr.needs_inspection("401-01", commitment_kind="advance", for_advance=False) is True
-    assert rr.needs_inspection("206-01", commitment_kind="estimated", for_advance=False) is False
-    assert rr.needs_inspection("307-02", commitment_kind="normal", for_advance=False) is False
-    with pytest.raises(rr.ResolutionMismatch):
+    assert resolution_rules.needs_inspection("401-01", commitment_kind="advance", for_advance=True) is False
+    assert resolution_rules.needs_inspection("401-01", commitment_kind="advance", for_advance=False) is True
+    assert resolution_rules.needs_inspection("206-01", commitment_kind="estimated", for_advance=False) is False
+    assert resolution_rules.needs_inspection("307-02", commitment_kind="normal", for_advance=False) is False
+    with pytest.raises(errors.ResolutionMismatch):
         resolve(ex, commit(ex, 1_000_000, key="c2"), 1_000_000, key="r2", for_advance=True)
 
 
@@ -296,7 +304,7 @@ def test_a_subsidy_or_an_advance_claim_needs_no_inspection(ex):
         ("claimed_on", D(YEAR, 6, 26), InvalidInput),  # after the resolution
         ("inspected_on", D(YEAR, 6, 26), InvalidInput),  # inspected after the resolution
         ("resolved_on", D(YEAR + 1, 1, 1), InvalidInput),  # in the future
-        ("resolved_on", D(YEAR - 1, 12, 31), rules.ClosedPeriod),  # before its fiscal year
+        ("resolved_on", D(YEAR - 1, 12, 31), errors.ClosedPeriod),  # before its fiscal year
     ],
 )
 def test_the_dates_of_a_resolution_follow_the_chain(ex, inspector, field, value, error):
@@ -310,8 +318,8 @@ def test_the_dates_of_a_resolution_follow_the_chain(ex, inspector, field, value,
 
 
 def test_after_the_exception_deadline_no_resolution_is_made():
-    with pytest.raises(rules.ClosedPeriod):
-        rr.check_resolution_dates(
+    with pytest.raises(errors.ClosedPeriod):
+        resolution_rules.check_resolution_dates(
             fiscal_year=2025,
             committed_on=D(2025, 3, 1),
             claimed_on=D(2025, 12, 1),
@@ -319,7 +327,7 @@ def test_after_the_exception_deadline_no_resolution_is_made():
             resolved_on=D(2026, 1, 21),
             today=D(2026, 6, 1),
         )
-    rr.check_resolution_dates(
+    resolution_rules.check_resolution_dates(
         fiscal_year=2025,
         committed_on=D(2025, 3, 1),
         claimed_on=D(2025, 12, 1),
@@ -348,7 +356,7 @@ def test_a_retried_resolution_returns_the_first_and_a_reused_key_is_refused(ex):
     before = counts()
     assert resolve(ex, commitment, 3_000_000).pk == first.pk
     assert counts() == before
-    with pytest.raises(rr.KeyReused):
+    with pytest.raises(KeyReused):
         resolve(ex, commitment, 3_000_001)
     assert counts() == before
     # The key is the person's own: another 재무관 may use the same words.
@@ -363,18 +371,18 @@ def test_cancelling_a_resolution_keeps_what_was_ordered(ex):
     partly = resolve(ex, commitment, 6_000_000, key="r2")
     pay(ex, commitment, 2_000_000, resolution=partly)
     with pytest.raises(PermissionDenied):
-        ra.do_cancel_resolution(untouched.pk, reason="착오", actor=ex.disburser)
+        resolutions.do_cancel_resolution(untouched.pk, reason="착오", actor=ex.disburser)
     with pytest.raises(InvalidInput):
-        ra.do_cancel_resolution(untouched.pk, reason=" ", actor=ex.finance)
-    cancelled = ra.do_cancel_resolution(untouched.pk, reason="착오", actor=ex.finance)
-    shrunk = ra.do_cancel_resolution(partly.pk, reason="잔여 청구 철회", actor=ex.finance)
+        resolutions.do_cancel_resolution(untouched.pk, reason=" ", actor=ex.finance)
+    cancelled = resolutions.do_cancel_resolution(untouched.pk, reason="착오", actor=ex.finance)
+    shrunk = resolutions.do_cancel_resolution(partly.pk, reason="잔여 청구 철회", actor=ex.finance)
     assert (cancelled.status, cancelled.amount, cancelled.cancel_reason) == ("cancelled", 4_000_000, "착오")
     assert (shrunk.status, shrunk.amount, shrunk.ordered_amount) == ("ordered", 2_000_000, 2_000_000)
     before = counts()
-    with pytest.raises(rr.ResolutionNotOpen):
-        ra.do_cancel_resolution(untouched.pk, reason="다시", actor=ex.finance)
+    with pytest.raises(errors.ResolutionNotOpen):
+        resolutions.do_cancel_resolution(untouched.pk, reason="다시", actor=ex.finance)
     with pytest.raises(NotFound):
-        ra.do_cancel_resolution(10**9, reason="없음", actor=ex.finance)
+        resolutions.do_cancel_resolution(10**9, reason="없음", actor=ex.finance)
     assert counts() == before
     assert audits("execution.resolution.cancel") == 2
     # What was released may be resolved again: 10,000,000 − 2,000,000 paid.
@@ -399,7 +407,7 @@ def test_payments_against_a_resolution_fill_it_in_parts(ex):
     event = AuditEvent.objects.get(action="execution.payment.issue", object_id=str(first.pk))
     assert event.data["resolution"] == resolution.pk
     before, state = counts(), money(ex, commitment)
-    with pytest.raises(rr.ResolutionNotOpen):
+    with pytest.raises(errors.ResolutionNotOpen):
         pay(ex, commitment, 1, key="p3", resolution=resolution)
     assert (counts(), money(ex, commitment)) == (before, state)
     check_invariants(ex)
@@ -411,7 +419,7 @@ def test_a_payment_beyond_the_resolution_is_refused_and_writes_nothing(ex):
     commitment = commit(ex, 10_000_000)
     resolution = resolve(ex, commitment, 5_000_000)
     before, state = counts(), money(ex, commitment)
-    with pytest.raises(rr.OverResolution) as refused:
+    with pytest.raises(errors.OverResolution) as refused:
         pay(ex, commitment, 5_000_001, resolution=resolution)
     assert refused.value.detail == {"remaining": 5_000_000, "amount": 5_000_001}
     assert (counts(), money(ex, commitment)) == (before, state)
@@ -424,9 +432,9 @@ def test_a_resolution_pays_only_its_own_commitment_and_kind(ex):
     one, other = commit(ex, 5_000_000), commit(ex, 5_000_000, key="c2")
     resolution = resolve(ex, one, 5_000_000)
     before = counts()
-    with pytest.raises(rr.ResolutionMismatch):
+    with pytest.raises(errors.ResolutionMismatch):
         pay(ex, other, 1_000, resolution=resolution)
-    with pytest.raises(rr.ResolutionMismatch):
+    with pytest.raises(errors.ResolutionMismatch):
         pay(ex, one, 1_000, resolution=resolution, is_advance=True, claimed_on=CLAIMED)
     assert counts() == before
 
@@ -477,7 +485,7 @@ def test_the_treasury_banks_notice_marks_an_order_paid_once(ex):
     commitment = commit(ex, 5_000_000)
     payment = pay(ex, commitment, 5_000_000, withholdings=[("income_tax", 150_000)])
     entries = JournalEntry.objects.count()
-    paid = ra.do_confirm_payment(payment.pk, paid_on=PAID, bank_reference="NH20260629-0001", actor=ex.disburser)
+    paid = payments.do_confirm_payment(payment.pk, paid_on=PAID, bank_reference="NH20260629-0001", actor=ex.disburser)
     confirmation = PaymentConfirmation.objects.get(payment=payment)
     assert (paid.status, confirmation.paid_on, confirmation.bank_reference, confirmation.confirmed_by_id) == (
         "paid",
@@ -490,12 +498,14 @@ def test_the_treasury_banks_notice_marks_an_order_paid_once(ex):
     event = AuditEvent.objects.get(action="execution.payment.paid", object_id=str(payment.pk))
     assert (event.data["net"], event.data["bank_reference"]) == (4_850_000, "NH20260629-0001")
     before = counts()
-    again = ra.do_confirm_payment(payment.pk, paid_on=PAID, bank_reference="NH20260629-0001", actor=ex.disburser)
+    again = payments.do_confirm_payment(payment.pk, paid_on=PAID, bank_reference="NH20260629-0001", actor=ex.disburser)
     assert (again.pk, again.status, counts()) == (payment.pk, "paid", before)
-    with pytest.raises(rr.AlreadyPaid):
-        ra.do_confirm_payment(payment.pk, paid_on=PAID, bank_reference="NH20260629-0002", actor=ex.disburser)
-    with pytest.raises(rr.AlreadyPaid):
-        ra.do_confirm_payment(payment.pk, paid_on=D(YEAR, 6, 30), bank_reference="NH20260629-0001", actor=ex.disburser)
+    with pytest.raises(errors.AlreadyPaid):
+        payments.do_confirm_payment(payment.pk, paid_on=PAID, bank_reference="NH20260629-0002", actor=ex.disburser)
+    with pytest.raises(errors.AlreadyPaid):
+        payments.do_confirm_payment(
+            payment.pk, paid_on=D(YEAR, 6, 30), bank_reference="NH20260629-0001", actor=ex.disburser
+        )
     assert counts() == before
     assert audits("execution.payment.paid") == 1
 
@@ -505,32 +515,36 @@ def test_a_notice_is_refused_for_a_wrong_day_a_used_reference_or_a_returned_orde
     commitment = commit(ex, 5_000_000)
     one = pay(ex, commitment, 2_000_000)
     two = pay(ex, commitment, 3_000_000, key="p2")
-    ra.do_confirm_payment(one.pk, paid_on=PAID, bank_reference="REF-1", actor=ex.disburser)
+    payments.do_confirm_payment(one.pk, paid_on=PAID, bank_reference="REF-1", actor=ex.disburser)
     outsider = testing.official(testing.government("2600000"), Role.DISBURSING_OFFICER, username="busan-jichul")
     before = counts()
     with pytest.raises(InvalidInput):
-        ra.do_confirm_payment(two.pk, paid_on=D(YEAR, 6, 25), bank_reference="REF-2", actor=ex.disburser)
+        payments.do_confirm_payment(two.pk, paid_on=D(YEAR, 6, 25), bank_reference="REF-2", actor=ex.disburser)
     with pytest.raises(InvalidInput):
-        ra.do_confirm_payment(two.pk, paid_on=D(YEAR + 1, 1, 5), bank_reference="REF-2", actor=ex.disburser)
-    with pytest.raises(ra.DuplicateBankReference):
-        ra.do_confirm_payment(two.pk, paid_on=PAID, bank_reference="REF-1", actor=ex.disburser)
+        payments.do_confirm_payment(two.pk, paid_on=D(YEAR + 1, 1, 5), bank_reference="REF-2", actor=ex.disburser)
+    with pytest.raises(errors.DuplicateBankReference):
+        payments.do_confirm_payment(two.pk, paid_on=PAID, bank_reference="REF-1", actor=ex.disburser)
     with pytest.raises(PermissionDenied):
-        ra.do_confirm_payment(two.pk, paid_on=PAID, bank_reference="REF-2", actor=ex.finance)
+        payments.do_confirm_payment(two.pk, paid_on=PAID, bank_reference="REF-2", actor=ex.finance)
     with pytest.raises(NotFound):
-        ra.do_confirm_payment(two.pk, paid_on=PAID, bank_reference="REF-2", actor=outsider)
+        payments.do_confirm_payment(two.pk, paid_on=PAID, bank_reference="REF-2", actor=outsider)
     assert counts() == before
     assert PaymentOrder.objects.get(pk=two.pk).status == "issued"
-    actions.do_record_refund(two, amount=3_000_000, received_on=D(YEAR, 6, 28), actor=ex.disburser, idempotency_key="b")
+    payments.do_record_refund(
+        two, amount=3_000_000, received_on=D(YEAR, 6, 28), actor=ex.disburser, idempotency_key="b"
+    )
     before = counts()
-    with pytest.raises(rr.PaymentNotIssued):
-        ra.do_confirm_payment(two.pk, paid_on=PAID, bank_reference="REF-2", actor=ex.disburser)
+    with pytest.raises(errors.PaymentNotIssued):
+        payments.do_confirm_payment(two.pk, paid_on=PAID, bank_reference="REF-2", actor=ex.disburser)
     assert counts() == before
 
 
 def test_the_treasury_bank_pays_by_the_exception_deadline():
-    rr.check_confirmation_date(fiscal_year=2025, issued_on=D(2025, 12, 30), paid_on=D(2026, 1, 20), today=D(2026, 3, 1))
-    with pytest.raises(rules.ClosedPeriod):
-        rr.check_confirmation_date(
+    resolution_rules.check_confirmation_date(
+        fiscal_year=2025, issued_on=D(2025, 12, 30), paid_on=D(2026, 1, 20), today=D(2026, 3, 1)
+    )
+    with pytest.raises(errors.ClosedPeriod):
+        resolution_rules.check_confirmation_date(
             fiscal_year=2025, issued_on=D(2025, 12, 30), paid_on=D(2026, 1, 21), today=D(2026, 3, 1)
         )
 
@@ -546,7 +560,7 @@ def estimate(ex, committed=10_000_000, paid=8_000_000):
 
 
 def settle(ex, commitment, actual, key="s1", **kw):
-    return ra.do_settle_estimated_payment(
+    return resolutions.do_settle_estimated_payment(
         commitment, actual_amount=actual, actor=ex.disburser, idempotency_key=key, settled_on=D(YEAR, 7, 10), **kw
     )
 
@@ -618,7 +632,7 @@ def test_settlement_refusals_write_nothing(ex):
     unpaid = commit(ex, 1_000_000, key="est2", kind="estimated")
     outsider = testing.official(testing.government("2600000"), Role.DISBURSING_OFFICER, username="busan-jichul")
     before, state = counts(), money(ex, commitment)
-    with pytest.raises(rules.InsufficientCommitment):  # beyond the commitment: commit the difference first
+    with pytest.raises(errors.InsufficientCommitment):  # beyond the commitment: commit the difference first
         settle(ex, commitment, 10_000_001, payee_account="3010123456", office=ex.disbursing_office)
     with pytest.raises(InvalidInput):  # an excess without the day it came back
         settle(ex, commitment, 6_000_000)
@@ -627,16 +641,16 @@ def test_settlement_refusals_write_nothing(ex):
     with pytest.raises(InvalidInput):
         settle(ex, commitment, -1)
     with pytest.raises(PermissionDenied):
-        ra.do_settle_estimated_payment(
+        resolutions.do_settle_estimated_payment(
             commitment, actual_amount=8_000_000, actor=ex.finance, idempotency_key="s", settled_on=D(YEAR, 7, 10)
         )
     with pytest.raises(NotFound):
-        ra.do_settle_estimated_payment(
+        resolutions.do_settle_estimated_payment(
             commitment, actual_amount=8_000_000, actor=outsider, idempotency_key="s", settled_on=D(YEAR, 7, 10)
         )
-    with pytest.raises(rr.NotEstimatedPayment):
+    with pytest.raises(errors.NotEstimatedPayment):
         settle(ex, ordinary, 1_000_000)
-    with pytest.raises(ra.NothingPaid):
+    with pytest.raises(errors.NothingPaid):
         settle(ex, unpaid, 1_000_000)
     assert (counts(), money(ex, commitment)) == (before, state)
 
@@ -646,27 +660,25 @@ def test_a_settlement_is_made_once(ex):
     first = settle(ex, commitment, 6_000_000, returned_on=D(YEAR, 7, 8))
     before = counts()
     assert settle(ex, commitment, 6_000_000, returned_on=D(YEAR, 7, 8)).pk == first.pk
-    with pytest.raises(rr.KeyReused):
+    with pytest.raises(KeyReused):
         settle(ex, commitment, 5_000_000, returned_on=D(YEAR, 7, 8))
-    with pytest.raises(rr.AlreadySettled):
+    with pytest.raises(errors.AlreadySettled):
         settle(ex, commitment, 6_000_000, key="s2", returned_on=D(YEAR, 7, 8))
     assert counts() == before
 
 
-def late_refund(ex, monkeypatch, payment, amount):
+def late_refund(ex, travel, payment, amount):
     """A 반납 received after 20 January: revenue of the new year, so the commitment still counts it as paid."""
-    later = D(YEAR + 1, 3, 2)
-    monkeypatch.setattr(actions, "_today", lambda: later)
-    monkeypatch.setattr(ra, "_today", lambda: later)
-    refund = actions.do_record_refund(
+    travel(D(YEAR + 1, 3, 2))
+    refund = payments.do_record_refund(
         payment, amount=amount, received_on=D(YEAR + 1, 2, 1), actor=ex.disburser, idempotency_key="late"
     )
     assert refund.restored_line is False
 
 
-def test_an_excess_already_refunded_late_is_refused_not_a_server_error(ex, monkeypatch):
+def test_an_excess_already_refunded_late_is_refused_not_a_server_error(ex, travel):
     commitment = estimate(ex)
-    late_refund(ex, monkeypatch, PaymentOrder.objects.get(commitment=commitment), 8_000_000)
+    late_refund(ex, travel, PaymentOrder.objects.get(commitment=commitment), 8_000_000)
     commitment.refresh_from_db()
     assert commitment.paid_amount == 8_000_000  # the late 반납 did not come off it
     before, state = counts(), money(ex, commitment)
@@ -676,10 +688,10 @@ def test_an_excess_already_refunded_late_is_refused_not_a_server_error(ex, monke
     assert (counts(), money(ex, commitment)) == (before, state)
 
 
-def test_a_partly_refunded_estimate_gives_back_at_most_what_its_orders_still_hold(ex, monkeypatch):
+def test_a_partly_refunded_estimate_gives_back_at_most_what_its_orders_still_hold(ex, travel):
     commitment = estimate(ex)
     payment = PaymentOrder.objects.get(commitment=commitment)
-    late_refund(ex, monkeypatch, payment, 7_000_000)
+    late_refund(ex, travel, payment, 7_000_000)
     before = counts()
     with pytest.raises(Conflict):  # 2,000,000 over, but only 1,000,000 has not come back yet
         settle(ex, commitment, 6_000_000, returned_on=D(YEAR + 1, 2, 10))
@@ -703,9 +715,9 @@ THREADS = 8
 @pytest.mark.django_db(transaction=True)
 def test_eight_clients_ordering_against_one_resolution_never_exceed_it():
     ex = build_execution()
-    actions.do_allocate(ex.senior, amount=50_000_000, actor=ex.s.officer)
-    actions.do_allocate_cash(ex.disbursing_office, amount=50_000_000, actor=ex.s.officer)
-    commitment = actions.do_commit(
+    appropriations.do_allocate(ex.senior, amount=50_000_000, actor=ex.s.officer)
+    offices.do_allocate_cash(ex.disbursing_office, amount=50_000_000, actor=ex.s.officer)
+    commitment = commitments.do_commit(
         ex.senior,
         amount=40_000_000,
         creditor="한빛복지",
@@ -714,7 +726,7 @@ def test_eight_clients_ordering_against_one_resolution_never_exceed_it():
         idempotency_key="c",
         committed_on=COMMITTED,
     )
-    resolution = ra.do_resolve_expenditure(
+    resolution = resolutions.do_resolve_expenditure(
         commitment,
         amount=10_000_000,
         claim_number="청구-1",
@@ -733,7 +745,7 @@ def test_eight_clients_ordering_against_one_resolution_never_exceed_it():
             start.wait()
             for round_ in range(2):
                 try:
-                    actions.do_issue_payment(
+                    payments.do_issue_payment(
                         Commitment.objects.get(pk=commitment.pk),
                         amount=1_500_000,
                         payee_name="한빛복지",

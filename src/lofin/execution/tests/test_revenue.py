@@ -1,5 +1,6 @@
-"""Revenue (세입): 징수결의 → 납입고지 → 수납 → 과오납 환급, arrears, prescription and the year-end carry, with the
-fiscal-year rules of the 출납폐쇄 window and the separation of the 징수관 from the cash."""
+"""Revenue (세입): 징수결의 → 납입고지 → 수납 → 과오납 환급 and the monthly report, with the fiscal-year rules of the
+출납폐쇄 window and the separation of the 징수관 from the cash. Arrears, prescription and the year-end carry are in
+test_revenue_yearend.py."""
 
 import datetime as dt
 import threading
@@ -11,11 +12,12 @@ from django.db.models import Sum
 
 from lofin.accounting.models import JournalEntry, JournalLine
 from lofin.core import audit
-from lofin.core.errors import InvalidInput, LofinError, NotFound, PermissionDenied, SeparationOfDuties
+from lofin.core.errors import InvalidInput, KeyReused, LofinError, NotFound, PermissionDenied, SeparationOfDuties
 from lofin.core.fiscal import ClosingException
 from lofin.core.models import AuditEvent
-from lofin.execution import revenue_actions as revenue
-from lofin.execution import revenue_queries, revenue_yearend, rules
+from lofin.execution import errors
+from lofin.execution.actions import revenue, yearend
+from lofin.execution.errors import RefundRateMissing, UnknownRevenueCode
 from lofin.execution.models import (
     Assessment,
     AssessmentStatus,
@@ -23,74 +25,27 @@ from lofin.execution.models import (
     Receipt,
     RefundInterestRate,
 )
-from lofin.execution.revenue_rules import RefundRateMissing, UnknownRevenueCode
-from lofin.execution.tests.revenue_setup import build_revenue
+from lofin.execution.queries import revenue as revenue_queries
+from lofin.execution.rules import revenue as revenue_rules
+from lofin.execution.tests.revenue_setup import (
+    assess,
+    audits,
+    build_revenue,
+    counts,
+    entry,
+    receive,
+    refund,
+)
 
 pytestmark = pytest.mark.django_db
 
 D = dt.date
 DAY_2025_02_28 = D(2025, 2, 28)
-DAY_2026_03_02 = D(2026, 3, 2)
-DAY_2026_03_20 = D(2026, 3, 20)
-DAY_2026_06_30 = D(2026, 6, 30)
 
 
 @pytest.fixture
 def rv(db):
     return build_revenue()
-
-
-def counts():
-    return (
-        Assessment.objects.count(),
-        Receipt.objects.count(),
-        OverpaymentRefund.objects.count(),
-        JournalEntry.objects.count(),
-        AuditEvent.objects.count(),
-    )
-
-
-def assess(rv, amount=1_000_000, key="a1", code="212", on=DAY_2026_03_02, actor=None, account=None, **kw):
-    return revenue.do_assess(
-        account or rv.account,
-        revenue_code=code,
-        payer_name="김납부",
-        amount=amount,
-        actor=actor or rv.collector,
-        idempotency_key=key,
-        assessed_on=on,
-        **kw,
-    )
-
-
-def receive(rv, assessment, amount, key="r1", on=DAY_2026_03_20, channel="treasury", actor=None, **kw):
-    return revenue.do_record_receipt(
-        assessment,
-        amount=amount,
-        received_on=on,
-        channel=channel,
-        actor=actor or rv.collector,
-        idempotency_key=key,
-        **kw,
-    )
-
-
-def refund(rv, receipt, amount, key="f1", on=DAY_2026_06_30, actor=None, reason="감면 결정", **kw):
-    return revenue.do_refund_overpayment(
-        receipt, amount=amount, reason=reason, actor=actor or rv.collector, idempotency_key=key, refunded_on=on, **kw
-    )
-
-
-def entry(source_type, source_id):
-    """(fiscal year, posted on, sorted lines) of the one journal entry of a source; it must balance."""
-    e = JournalEntry.objects.get(source_type=source_type, source_id=source_id)
-    lines = sorted(e.lines.values_list("ledger_code", "debit", "credit"))
-    assert sum(d for _c, d, _k in lines) == sum(k for _c, _d, k in lines)
-    return e.fiscal_year, e.posted_on, lines
-
-
-def audits(action, obj):
-    return AuditEvent.objects.filter(action=action, object_id=str(obj.pk))
 
 
 # --- 징수결의 -----------------------------------------------------------------------------------------------------
@@ -151,7 +106,7 @@ def test_a_retried_assessment_returns_the_first_and_a_reused_key_is_refused(rv):
     again = assess(rv, key="same")
     assert again.pk == first.pk
     before = counts()
-    with pytest.raises(revenue.KeyReused) as err:
+    with pytest.raises(KeyReused) as err:
         assess(rv, key="same", amount=999_999)
     assert err.value.code == "idempotency_key_reused"
     assert counts() == before
@@ -211,12 +166,12 @@ def test_a_fixed_due_date_on_a_holiday_is_moved_for_the_payer_but_attributes_by_
     ],
 )
 def test_the_fiscal_year_of_a_revenue(kind, args, year):
-    assert revenue.revenue_fiscal_year(kind, revenue_code="212", **args) == year
+    assert revenue_rules.revenue_fiscal_year(kind, revenue_code="212", **args) == year
 
 
 @pytest.mark.parametrize("code", ["311", "421", "511", "611", "222", "713"])
 def test_transfers_loans_and_repayments_belong_to_their_budget_year_whenever_received(code):
-    got = revenue.revenue_fiscal_year(
+    got = revenue_rules.revenue_fiscal_year(
         "receipt", revenue_code=code, decided_on=D(2027, 1, 5), received_on=D(2027, 1, 5), budget_year=2026
     )
     assert got == 2026
@@ -227,7 +182,7 @@ def test_a_revenue_of_last_year_may_be_decided_until_10_february_and_not_after(r
     assert a.year == 2026
     assert entry("execution.assessment", a.pk)[:2] == (2026, D(2027, 2, 10))
     before = counts()
-    with pytest.raises(rules.ClosedPeriod) as err:
+    with pytest.raises(errors.ClosedPeriod) as err:
         assess(rv, key="a2", kind="receipt", on=D(2027, 2, 11), received_on=D(2026, 12, 30))
     assert err.value.code == "closed_period"
     assert counts() == before
@@ -272,7 +227,7 @@ def test_a_notice_is_refused_on_a_collected_claim_before_its_decision_or_from_an
     receive(rv, a, 100_000)
     b = assess(rv, key="a2", on=D(2026, 3, 10))
     before = counts()
-    with pytest.raises(revenue.AssessmentNotOpen):
+    with pytest.raises(errors.AssessmentNotOpen):
         revenue.do_send_notice(a, notice_on=D(2026, 4, 1), actor=rv.collector)
     with pytest.raises(InvalidInput):
         revenue.do_send_notice(b, notice_on=D(2026, 3, 9), actor=rv.collector)
@@ -301,7 +256,7 @@ def test_partial_receipts_add_up_and_the_last_one_closes_the_claim(rv):
     # Money paid into the 금고 is deposited as it is received.
     assert (r1.deposited_on, r1.deposit_late) == (D(2026, 3, 20), False)
     assert audits("execution.revenue.receipt", r1).count() == audits("execution.revenue.receipt", r2).count() == 1
-    with pytest.raises(revenue.AssessmentNotOpen):
+    with pytest.raises(errors.AssessmentNotOpen):
         receive(rv, a, 1, key="r3")
 
 
@@ -309,7 +264,7 @@ def test_over_collection_is_refused_and_writes_nothing(rv):
     a = assess(rv)
     receive(rv, a, 300_000)
     before = counts()
-    with pytest.raises(revenue.OverCollection) as err:
+    with pytest.raises(errors.OverCollection) as err:
         receive(rv, a, 700_001, key="r2")
     assert err.value.code == "over_collection"
     assert (err.value.detail["outstanding"], err.value.detail["amount"]) == (700_000, 700_001)
@@ -327,11 +282,11 @@ def test_a_retried_receipt_counts_once_and_a_reused_key_is_refused(rv):
     a.refresh_from_db()
     assert a.collected_amount == 400_000
     before = counts()
-    with pytest.raises(revenue.KeyReused):
+    with pytest.raises(KeyReused):
         receive(rv, a, 400_001, key="same")
-    with pytest.raises(revenue.KeyReused):
+    with pytest.raises(KeyReused):
         receive(rv, a, 400_000, key="same", on=D(2026, 3, 21))
-    with pytest.raises(revenue.KeyReused):
+    with pytest.raises(KeyReused):
         receive(rv, other, 400_000, key="same")
     assert counts() == before
     # Keys belong to their user: the cashier's "same" is another request.
@@ -356,11 +311,11 @@ def test_a_receipt_by_another_government_or_without_the_role_is_refused(rv):
 
 def test_the_deposit_deadline_is_the_next_business_day_where_the_treasury_is_else_the_fifth_day():
     # Received Tuesday 2 June 2026; 3 June is the local election day.
-    assert revenue.deposit_deadline(D(2026, 6, 2), same_locality=True) == D(2026, 6, 4)
+    assert revenue_rules.deposit_deadline(D(2026, 6, 2), same_locality=True) == D(2026, 6, 4)
     # Five days later is Sunday 7 June: Monday 8 June.
-    assert revenue.deposit_deadline(D(2026, 6, 2), same_locality=False) == D(2026, 6, 8)
+    assert revenue_rules.deposit_deadline(D(2026, 6, 2), same_locality=False) == D(2026, 6, 8)
     # Received on Friday 25 Sep 2026 (추석): the next business day is Monday 28 Sep.
-    assert revenue.deposit_deadline(D(2026, 9, 25), same_locality=True) == D(2026, 9, 28)
+    assert revenue_rules.deposit_deadline(D(2026, 9, 25), same_locality=True) == D(2026, 9, 28)
 
 
 @pytest.mark.parametrize(
@@ -402,14 +357,14 @@ def test_cash_deposited_after_the_receipt_is_flagged_and_audited_once(rv):
     assert (done.deposited_on, done.deposit_late) == (D(2026, 6, 5), True)
     # Repeating the same deposit changes nothing; another day is a conflict.
     assert revenue.do_record_deposit(r, deposited_on=D(2026, 6, 5), actor=rv.cashier).pk == r.pk
-    with pytest.raises(revenue.AlreadyDeposited) as err:
+    with pytest.raises(errors.AlreadyDeposited) as err:
         revenue.do_record_deposit(r, deposited_on=D(2026, 6, 8), actor=rv.cashier)
     assert err.value.code == "already_deposited"
     assert audits("execution.revenue.deposit", r).count() == 1
     # The deposit moves cash already on the books: no journal entry.
     assert JournalEntry.objects.filter(source_id=r.pk, source_type__startswith="execution.deposit").count() == 0
     treasury = receive(rv, a, 1_000, key="r2", on=D(2026, 6, 2))
-    with pytest.raises(revenue.AlreadyDeposited):
+    with pytest.raises(errors.AlreadyDeposited):
         revenue.do_record_deposit(treasury, deposited_on=D(2026, 6, 3), actor=rv.cashier)
 
 
@@ -440,12 +395,13 @@ def test_the_collector_who_decided_cannot_take_its_cash_unless_the_small_office_
 # --- the 출납폐쇄 window (R-FY-1, R-FY-2) ----------------------------------------------------------------------------
 
 
-def test_revenue_of_a_year_is_received_until_31_december_and_state_funds_until_20_january(rv):
+def test_revenue_of_a_year_is_received_until_31_december_and_state_funds_until_20_january(rv, travel):
+    travel(D(2027, 1, 21))  # what follows has happened by then
     grant = assess(rv, code="511", amount=10_000_000, on=D(2026, 11, 2))
     last_day = receive(rv, grant, 1_000_000, key="r1", on=D(2026, 12, 31))
     assert entry("execution.receipt", last_day.pk)[:2] == (2026, D(2026, 12, 31))
     before = counts()
-    with pytest.raises(rules.ClosedPeriod) as err:
+    with pytest.raises(errors.ClosedPeriod) as err:
         receive(rv, grant, 1_000_000, key="r2", on=D(2027, 1, 15))
     assert err.value.code == "closed_period"
     assert counts() == before
@@ -455,10 +411,10 @@ def test_revenue_of_a_year_is_received_until_31_december_and_state_funds_until_2
     assert entry("execution.receipt", late.pk)[:2] == (2026, D(2027, 1, 15))
     assert audits("execution.revenue.receipt", late).get().data["exception"] == "state_funds_not_received"
     before = counts()
-    with pytest.raises(rules.ClosedPeriod):
+    with pytest.raises(errors.ClosedPeriod):
         receive(rv, grant, 1_000_000, key="r4", on=D(2027, 1, 21), exception=ClosingException.STATE_FUNDS_NOT_RECEIVED)
     # Nor before the year has begun.
-    with pytest.raises(rules.ClosedPeriod):
+    with pytest.raises(errors.ClosedPeriod):
         receive(rv, grant, 1_000_000, key="r5", on=D(2025, 12, 31))
     assert counts() == before
     # After the close it is 과년도 수입: revenue of the year it comes in (지방회계법 §27).
@@ -547,7 +503,7 @@ def test_refunds_never_exceed_what_was_received(rv):
     r = paid_2025(rv, amount=1_000_000)
     refund(rv, r, 600_000, key="f1")
     before = counts()
-    with pytest.raises(revenue.OverRefund) as err:
+    with pytest.raises(errors.OverRefund) as err:
         refund(rv, r, 400_001, key="f2")
     assert err.value.code == "over_refund"
     assert err.value.detail["refundable"] == 400_000
@@ -562,9 +518,9 @@ def test_a_retried_refund_pays_once_and_a_reused_key_is_refused(rv):
     first = refund(rv, r, 100_000, key="same")
     assert refund(rv, r, 100_000, key="same").pk == first.pk
     before = counts()
-    with pytest.raises(revenue.KeyReused):
+    with pytest.raises(KeyReused):
         refund(rv, r, 100_001, key="same")
-    with pytest.raises(revenue.KeyReused):
+    with pytest.raises(KeyReused):
         refund(rv, r, 100_000, key="same", reason="다른 사유")
     assert counts() == before
     r.refresh_from_db()
@@ -600,131 +556,6 @@ def test_only_the_collector_of_the_government_refunds(rv):
     with pytest.raises(NotFound):
         refund(rv, r, 1_000, actor=rv.other_collector)
     assert counts() == before
-
-
-# --- arrears and prescription (R-RV-5) -----------------------------------------------------------------------------
-
-
-def old_claim(rv, amount=500_000, collected=200_000):
-    # Noticed 2 Mar 2023, due Friday 17 Mar 2023.
-    a = assess(rv, amount=amount, key="old", on=D(2023, 3, 2), notice_on=D(2023, 3, 2))
-    assert a.due_on == D(2023, 3, 17)
-    if collected:
-        receive(rv, a, collected, key="old-r", on=D(2023, 4, 3))
-    return a
-
-
-def test_a_claim_untouched_for_five_years_after_its_due_date_is_written_off(rv):
-    a = old_claim(rv)
-    assert revenue_yearend.do_mark_prescribed(rv.gov, D(2028, 3, 17), actor=rv.collector) == []
-    done = revenue_yearend.do_mark_prescribed(rv.gov, D(2028, 3, 18), actor=rv.collector)
-    assert [x.pk for x in done] == [a.pk]
-    a.refresh_from_db()
-    assert a.status == AssessmentStatus.PRESCRIBED
-    # 불납결손 of what was still owed, in the year it is written off.
-    assert entry("execution.prescription", a.pk) == (
-        2028,
-        D(2028, 3, 18),
-        [("1130", 0, 300_000), ("5900", 300_000, 0)],
-    )
-    assert audits("execution.revenue.prescribe", a).get().data["written_off"] == 300_000
-    report = revenue_queries.revenue_report(rv.gov, 2028, 3)
-    assert [(x["revenue_code"], x["written_off"]) for x in report["rows"]] == [("212", 300_000)]
-    # Once only.
-    assert revenue_yearend.do_mark_prescribed(rv.gov, D(2029, 1, 2), actor=rv.collector) == []
-    with pytest.raises(revenue.AssessmentNotOpen):
-        receive(rv, a, 1_000, key="late", on=D(2028, 4, 3), past_year_revenue=True)
-
-
-def test_a_reminder_interrupts_prescription(rv):
-    a = old_claim(rv)
-    # 독촉 on 10 Jan 2025: due 25 Jan is a Saturday, then Sunday, the temporary holiday and 설날 (27–30 Jan).
-    a = revenue.do_send_notice(a, notice_on=D(2025, 1, 10), actor=rv.collector)
-    assert (a.due_on, a.interrupted_on) == (D(2025, 1, 31), D(2025, 1, 10))
-    assert revenue_yearend.do_mark_prescribed(rv.gov, D(2028, 3, 18), actor=rv.collector) == []
-    assert revenue_yearend.do_mark_prescribed(rv.gov, D(2030, 1, 31), actor=rv.collector) == []
-    assert len(revenue_yearend.do_mark_prescribed(rv.gov, D(2030, 2, 1), actor=rv.collector)) == 1
-
-
-def test_an_expired_claim_cannot_be_revived_before_it_is_marked(rv):
-    a = old_claim(rv)
-    before = counts()
-    with pytest.raises(revenue.ClaimPrescribed) as err:
-        revenue.do_send_notice(a, notice_on=D(2028, 3, 20), actor=rv.collector)
-    assert err.value.code == "claim_prescribed"
-    with pytest.raises(revenue.ClaimPrescribed):
-        receive(rv, a, 1_000, key="late", on=D(2028, 3, 20), past_year_revenue=True)
-    assert counts() == before
-
-
-def test_collected_claims_and_other_governments_are_not_prescribed(rv):
-    paid = old_claim(rv, amount=200_000, collected=200_000)
-    theirs = assess(
-        rv, key="busan", on=D(2023, 3, 2), actor=rv.other_collector, account=rv.other_account, notice_on=D(2023, 3, 2)
-    )
-    assert revenue_yearend.do_mark_prescribed(rv.gov, D(2029, 1, 2), actor=rv.collector) == []
-    with pytest.raises(NotFound):
-        revenue_yearend.do_mark_prescribed(rv.gov, D(2029, 1, 2), actor=rv.other_collector)
-    paid.refresh_from_db()
-    theirs.refresh_from_db()
-    assert (paid.status, theirs.status) == (AssessmentStatus.COLLECTED, AssessmentStatus.OPEN)
-
-
-# --- year end: 미수납 → 과년도 수입 --------------------------------------------------------------------------------
-
-
-def test_unpaid_revenue_is_carried_into_the_next_year_as_past_year_revenue(rv):
-    tax = assess(rv, code="118", key="tax", on=D(2026, 7, 1), notice_on=D(2026, 7, 1))
-    receive(rv, tax, 400_000, key="tax-r1", on=D(2026, 7, 10))
-    # Paid in January: already revenue of 2027, on the original claim (지방회계법 §27).
-    january = receive(rv, tax, 100_000, key="tax-r2", on=D(2027, 1, 15), past_year_revenue=True)
-    assert entry("execution.receipt", january.pk)[0] == 2027
-    fee = assess(rv, code="212", key="fee", amount=300_000, on=D(2026, 8, 3))
-    paid = assess(rv, code="212", key="paid", amount=200_000, on=D(2026, 8, 3))
-    receive(rv, paid, 200_000, key="paid-r", on=D(2026, 8, 10))
-
-    before = counts()
-    with pytest.raises(revenue_yearend.YearNotClosed) as err:
-        revenue_yearend.do_carry_unpaid(rv.gov, 2026, on=D(2027, 2, 10), actor=rv.collector)
-    assert err.value.code == "year_not_closed"
-    assert counts() == before
-
-    carried = revenue_yearend.do_carry_unpaid(rv.gov, 2026, on=D(2027, 2, 11), actor=rv.collector)
-    got = [(c.carried_from_id, c.year, c.revenue_code, c.amount, c.status, c.assessed_on) for c in carried]
-    assert got == [
-        (tax.pk, 2027, "131", 500_000, AssessmentStatus.OPEN, D(2027, 1, 1)),  # 지방세 지난년도수입
-        (fee.pk, 2027, "225", 300_000, AssessmentStatus.OPEN, D(2027, 1, 1)),  # 세외수입 지난년도수입
-    ]
-    # The carry keeps the due date and the last notice: prescription does not restart.
-    assert (carried[0].due_on, carried[0].interrupted_on) == (D(2026, 7, 16), D(2026, 7, 1))
-    # The receivable was booked once, when decided: no journal entry; one audit row per carried claim.
-    assert JournalEntry.objects.count() == before[3]
-    assert [audits("execution.revenue.carry", c).count() for c in carried] == [1, 1]
-
-    # Idempotent: a second run carries nothing twice.
-    assert revenue_yearend.do_carry_unpaid(rv.gov, 2026, on=D(2027, 3, 1), actor=rv.collector) == []
-    assert Assessment.objects.filter(carried_from__isnull=False).count() == 2
-
-    # The original is closed for collection; the successor is where the money goes, as revenue of 2027.
-    with pytest.raises(revenue.AssessmentCarried):
-        receive(rv, tax, 1_000, key="tax-r3", on=D(2027, 3, 2), past_year_revenue=True)
-    r = receive(rv, carried[0], 500_000, key="tax-r4", on=D(2027, 3, 2))
-    assert entry("execution.receipt", r.pk) == (2027, D(2027, 3, 2), [("1110", 500_000, 0), ("1120", 0, 500_000)])
-
-    by_status = {
-        s: [a.pk for a in revenue_queries.assessments_of(rv.gov, 2026, s)] for s in ("open", "carried", "collected")
-    }
-    assert by_status == {"open": [], "carried": [tax.pk, fee.pk], "collected": [paid.pk]}
-    assert [a.pk for a in revenue_queries.assessments_of(rv.gov, 2027, "collected")] == [carried[0].pk]
-
-
-def test_only_the_collector_of_the_government_carries(rv):
-    assess(rv, on=D(2026, 8, 3))
-    with pytest.raises(NotFound):
-        revenue_yearend.do_carry_unpaid(rv.gov, 2026, on=D(2027, 3, 1), actor=rv.other_collector)
-    with pytest.raises(PermissionDenied):
-        revenue_yearend.do_carry_unpaid(rv.gov, 2026, on=D(2027, 3, 1), actor=rv.cashier)
-    assert not Assessment.objects.filter(carried_from__isnull=False).exists()
 
 
 # --- the monthly report (R-RV-6) ------------------------------------------------------------------------------------
@@ -765,14 +596,15 @@ def test_the_monthly_report_shows_the_month_and_what_remains(rv):
 # --- every write audited, every entry balanced ----------------------------------------------------------------------
 
 
-def test_every_revenue_write_has_its_audit_row_every_entry_balances_and_the_chain_verifies(rv):
+def test_every_revenue_write_has_its_audit_row_every_entry_balances_and_the_chain_verifies(rv, travel):
+    travel(D(2027, 2, 11))  # what follows has happened by then
     a = assess(rv, code="118", on=D(2026, 3, 2))
     revenue.do_send_notice(a, notice_on=D(2026, 3, 2), actor=rv.collector)
     r1 = receive(rv, a, 600_000, on=D(2026, 3, 20))
     r2 = receive(rv, a, 100_000, key="r2", on=D(2026, 6, 2), channel="cashier", actor=rv.cashier)
     revenue.do_record_deposit(r2, deposited_on=D(2026, 6, 3), actor=rv.cashier)
     refund(rv, r1, 50_000, on=D(2026, 6, 30))
-    revenue_yearend.do_carry_unpaid(rv.gov, 2026, on=D(2027, 2, 11), actor=rv.collector)
+    yearend.do_carry_unpaid(rv.gov, 2026, on=D(2027, 2, 11), actor=rv.collector)
     actions = list(
         AuditEvent.objects.filter(action__startswith="execution.revenue.")
         .order_by("id")
@@ -858,9 +690,9 @@ def test_concurrent_receipts_and_refunds_never_over_collect_over_refund_or_doubl
     connection.close()
 
 
-def test_money_received_deposited_or_refunded_in_the_future_is_refused(rv, monkeypatch):
+def test_money_received_deposited_or_refunded_in_the_future_is_refused(rv, travel):
     """A receipt, deposit or refund is recorded after it happened: a future refund date would inflate 환급가산금."""
-    monkeypatch.setattr(revenue, "_latest_day", lambda: D(2026, 3, 25))
+    travel(D(2026, 3, 25))
     a = assess(rv)
     before = AuditEvent.objects.count()
     with pytest.raises(InvalidInput) as refused:
@@ -873,13 +705,13 @@ def test_money_received_deposited_or_refunded_in_the_future_is_refused(rv, monke
     assert AuditEvent.objects.count() == before + 2  # the 2025 assessment and its receipt only
 
 
-def test_a_carry_or_write_off_dated_in_the_future_is_refused(rv, monkeypatch):
+def test_a_carry_or_write_off_dated_in_the_future_is_refused(rv, travel):
     """Dated ahead, the carry would close this year's claims early and the write-off would extinguish every open claim."""
-    monkeypatch.setattr(revenue, "_latest_day", lambda: D(2026, 11, 26))
+    travel(D(2026, 11, 26))
     assess(rv)
     before = (AuditEvent.objects.count(), Assessment.objects.count())
     with pytest.raises(InvalidInput):
-        revenue_yearend.do_carry_unpaid(rv.gov, 2026, actor=rv.collector, on=D(2027, 3, 1))
+        yearend.do_carry_unpaid(rv.gov, 2026, actor=rv.collector, on=D(2027, 3, 1))
     with pytest.raises(InvalidInput):
-        revenue_yearend.do_mark_prescribed(rv.gov, D(2100, 12, 31), actor=rv.collector)
+        yearend.do_mark_prescribed(rv.gov, D(2100, 12, 31), actor=rv.collector)
     assert (AuditEvent.objects.count(), Assessment.objects.count()) == before

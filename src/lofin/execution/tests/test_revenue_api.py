@@ -9,7 +9,7 @@ from django.test import Client
 from lofin.accounting.models import JournalEntry
 from lofin.core.actions import do_create_token
 from lofin.core.models import AuditEvent
-from lofin.execution import revenue_actions as revenue
+from lofin.execution.actions import revenue
 from lofin.execution.models import Assessment, OverpaymentRefund, Receipt
 from lofin.execution.tests.revenue_setup import build_revenue
 
@@ -216,7 +216,8 @@ def test_refunds_201_with_interest_and_refusals(rv, api):
     assert counts() == before
 
 
-def test_carry_and_prescription_endpoints(rv, api):
+def test_carry_and_prescription_endpoints(rv, api, travel):
+    travel(D(2028, 3, 18))  # what follows has happened by then
     a = claim(rv, on=D(2026, 8, 3))
     client = api.collector
     before = counts()

@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 from lofin.core import workdays
 from lofin.core.errors import InvalidInput
 from lofin.core.fiscal import ClosingException
-from lofin.execution import revenue_rules as rr
-from lofin.execution import rules
+from lofin.execution import errors
+from lofin.execution.queries import revenue as revenue_queries
+from lofin.execution.rules import revenue as revenue_rules
 
 D = dt.date
 ONE = dt.timedelta(days=1)
@@ -31,38 +32,38 @@ def test_refund_interest_is_each_days_rate_summed_then_truncated_once(principal,
     refunded_on = paid_on + dt.timedelta(days=days)
     first_day = paid_on + ONE
     if days > 0 and min(r[0] for r in rates) > first_day:
-        with pytest.raises(rr.RefundRateMissing):
-            rr.split_refund_interest(principal, rates, paid_on, refunded_on)
+        with pytest.raises(errors.RefundRateMissing):
+            revenue_rules.split_refund_interest(principal, rates, paid_on, refunded_on)
         return
     total = sum((rate_on(rates, first_day + dt.timedelta(days=i)) for i in range(days)), Fraction(0))
-    assert rr.split_refund_interest(principal, rates, paid_on, refunded_on) == int(principal * total / 365)
+    assert revenue_rules.split_refund_interest(principal, rates, paid_on, refunded_on) == int(principal * total / 365)
 
 
 @given(principal=st.integers(1, 10**13), bp=st.integers(0, 2_000), paid_on=days_, days=st.integers(-5, 800))
 def test_with_one_rate_the_split_equals_the_simple_formula(principal, bp, paid_on, days):
     rate = Fraction(bp, 10_000)
     refunded_on = paid_on + dt.timedelta(days=days)
-    expected = rules.refund_interest(principal, rate, paid_on, refunded_on)
-    assert rr.split_refund_interest(principal, [(D(2000, 1, 1), rate)], paid_on, refunded_on) == expected
+    expected = revenue_rules.refund_interest(principal, rate, paid_on, refunded_on)
+    assert revenue_rules.split_refund_interest(principal, [(D(2000, 1, 1), rate)], paid_on, refunded_on) == expected
     # A "change" to the same rate changes nothing.
     same = [(D(2000, 1, 1), rate), (paid_on + dt.timedelta(days=days // 2 + 1), rate)]
-    assert rr.split_refund_interest(principal, same, paid_on, refunded_on) == expected
+    assert revenue_rules.split_refund_interest(principal, same, paid_on, refunded_on) == expected
 
 
 @given(principal=st.integers(1, 10**13), rates=rates_, days=st.integers(0, 800))
 def test_interest_never_decreases_with_a_later_refund_or_a_larger_principal(principal, rates, days):
     paid_on = min(r[0] for r in rates)
     refunded_on = paid_on + dt.timedelta(days=days)
-    now = rr.split_refund_interest(principal, rates, paid_on, refunded_on)
-    assert rr.split_refund_interest(principal, rates, paid_on, refunded_on + ONE) >= now
-    assert rr.split_refund_interest(principal + 1, rates, paid_on, refunded_on) >= now >= 0
+    now = revenue_rules.split_refund_interest(principal, rates, paid_on, refunded_on)
+    assert revenue_rules.split_refund_interest(principal, rates, paid_on, refunded_on + ONE) >= now
+    assert revenue_rules.split_refund_interest(principal + 1, rates, paid_on, refunded_on) >= now >= 0
 
 
 @pytest.mark.django_db
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(notice_on=days_, fixed=st.none() | days_)
 def test_a_notice_is_due_on_the_first_business_day_from_fifteen_days_on_or_a_later_fixed_date(notice_on, fixed):
-    due = rr.notice_due_date(notice_on, fixed_due_on=fixed)
+    due = revenue_rules.notice_due_date(notice_on, fixed_due_on=fixed)
     floor = notice_on + dt.timedelta(days=15)
     if fixed is not None and fixed > floor:
         floor = fixed
@@ -78,7 +79,7 @@ def test_a_notice_is_due_on_the_first_business_day_from_fifteen_days_on_or_a_lat
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(received_on=days_, same_locality=st.booleans())
 def test_a_deposit_is_due_on_the_first_business_day_from_the_next_or_fifth_day(received_on, same_locality):
-    deadline = rr.deposit_deadline(received_on, same_locality=same_locality)
+    deadline = revenue_rules.deposit_deadline(received_on, same_locality=same_locality)
     floor = received_on + dt.timedelta(days=1 if same_locality else 5)
     assert deadline >= floor and workdays.is_business_day(deadline)
     assert all(not workdays.is_business_day(floor + dt.timedelta(days=i)) for i in range((deadline - floor).days))
@@ -91,7 +92,7 @@ codes_ = st.sampled_from(["111", "118", "131", "212", "224", "225", "311", "421"
 def test_revenue_received_without_a_notice_belongs_to_the_year_received_unless_it_is_budget_money(
     code, decided_on, received_on, budget_year
 ):
-    got = rr.revenue_fiscal_year(
+    got = revenue_rules.revenue_fiscal_year(
         "receipt", revenue_code=code, decided_on=decided_on, received_on=received_on, budget_year=budget_year
     )
     budget_money = code[0] in "3456" or code in ("222", "713")
@@ -100,14 +101,14 @@ def test_revenue_received_without_a_notice_belongs_to_the_year_received_unless_i
 
 @given(code=codes_, decided_on=days_, notice_on=st.none() | days_)
 def test_revenue_with_a_notice_belongs_to_the_year_of_the_notice(code, decided_on, notice_on):
-    got = rr.revenue_fiscal_year("notice", revenue_code=code, decided_on=decided_on, notice_on=notice_on)
+    got = revenue_rules.revenue_fiscal_year("notice", revenue_code=code, decided_on=decided_on, notice_on=notice_on)
     assert got == (notice_on or decided_on).year
 
 
 @given(due_on=days_, decided_on=days_, notice_shift=st.none() | st.integers(0, 400))
 def test_revenue_with_a_fixed_due_date_belongs_to_its_year_when_noticed_that_year(due_on, decided_on, notice_shift):
     notice_on = None if notice_shift is None else decided_on + dt.timedelta(days=notice_shift)
-    got = rr.revenue_fiscal_year(
+    got = revenue_rules.revenue_fiscal_year(
         "fixed_due", revenue_code="118", decided_on=decided_on, due_on=due_on, notice_on=notice_on
     )
     noticed = notice_on or (decided_on if decided_on.year > due_on.year else None)
@@ -116,39 +117,44 @@ def test_revenue_with_a_fixed_due_date_belongs_to_its_year_when_noticed_that_yea
 
 def test_a_fixed_due_revenue_needs_its_due_date_and_a_receipt_its_day():
     with pytest.raises(InvalidInput):
-        rr.revenue_fiscal_year("fixed_due", revenue_code="118", decided_on=D(2026, 1, 5))
+        revenue_rules.revenue_fiscal_year("fixed_due", revenue_code="118", decided_on=D(2026, 1, 5))
     with pytest.raises(InvalidInput):
-        rr.revenue_fiscal_year("receipt", revenue_code="212", decided_on=D(2026, 1, 5))
+        revenue_rules.revenue_fiscal_year("receipt", revenue_code="212", decided_on=D(2026, 1, 5))
     with pytest.raises(InvalidInput):
-        rr.revenue_fiscal_year("guess", revenue_code="212", decided_on=D(2026, 1, 5))
+        revenue_rules.revenue_fiscal_year("guess", revenue_code="212", decided_on=D(2026, 1, 5))
 
 
 @pytest.mark.parametrize("exception", list(ClosingException))
 @pytest.mark.parametrize("code", ["118", "212", "223", "311", "421", "511", "222", "721"])
 def test_only_revenue_exceptions_and_state_money_for_state_funds(exception, code):
-    allowed = exception in rr.REVENUE_EXCEPTIONS and (
+    allowed = exception in revenue_rules.REVENUE_EXCEPTIONS and (
         exception != ClosingException.STATE_FUNDS_NOT_RECEIVED or code in ("311", "421", "511", "222")
     )
     if allowed:
-        rr.check_closing_exception(exception, code)
+        revenue_rules.check_closing_exception(exception, code)
     else:
         with pytest.raises(InvalidInput):
-            rr.check_closing_exception(exception, code)
-    rr.check_closing_exception(None, code)
+            revenue_rules.check_closing_exception(exception, code)
+    revenue_rules.check_closing_exception(None, code)
 
 
 def test_carried_codes_and_unknown_chapters():
     next_year = {"131", "225", "511"}
-    assert [rr.carried_code(c, next_year) for c in ("118", "212", "511", "611")] == ["131", "225", "511", "611"]
+    assert [revenue_rules.carried_code(c, next_year) for c in ("118", "212", "511", "611")] == [
+        "131",
+        "225",
+        "511",
+        "611",
+    ]
     # Where next year's list has no 지난년도수입 item the claim keeps its own.
-    assert rr.carried_code("118", {"118"}) == "118"
-    with pytest.raises(rr.UnknownRevenueCode):
-        rr.ledgers_for("999")
+    assert revenue_rules.carried_code("118", {"118"}) == "118"
+    with pytest.raises(errors.UnknownRevenueCode):
+        revenue_queries.ledgers_for("999")
 
 
 @pytest.mark.django_db
 def test_report_due_dates():
-    assert rr.report_due(2026, 2) == (D(2026, 3, 15), D(2026, 3, 16))  # Sunday → Monday
-    assert rr.report_due(2026, 12) == (D(2027, 1, 15), D(2027, 1, 15))
+    assert revenue_rules.report_due(2026, 2) == (D(2026, 3, 15), D(2026, 3, 16))  # Sunday → Monday
+    assert revenue_rules.report_due(2026, 12) == (D(2027, 1, 15), D(2027, 1, 15))
     with pytest.raises(InvalidInput):
-        rr.report_due(2026, 0)
+        revenue_rules.report_due(2026, 0)

@@ -10,13 +10,11 @@ from collections import Counter
 
 import pytest
 from django.db import connection, connections
-from django.utils import timezone
 
 from lofin.core import audit
 from lofin.core.approvals import actions as approvals
 from lofin.core.errors import LofinError
-from lofin.execution import actions, transfer_actions
-from lofin.execution import approvals as execution_approvals
+from lofin.execution.actions import appropriations, commitments, transfers
 from lofin.execution.models import BudgetLine, Commitment, Transfer, TransferKind, TransferStatus
 from lofin.execution.testing import YEAR, build_execution
 
@@ -28,16 +26,15 @@ SECONDS = 2
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_transfer_decisions_racing_commitments_on_the_same_lines_never_deadlock(monkeypatch):
-    moment = timezone.make_aware(dt.datetime.combine(DAY, dt.time(12, 0)))
-    monkeypatch.setattr(transfer_actions, "_now", lambda: moment)
-    execution_approvals.load_policies()
+def test_transfer_decisions_racing_commitments_on_the_same_lines_never_deadlock(travel):
+    travel(DAY)
+    transfers.load_policies()
     ex = build_execution()
     source, target = ex.senior, ex.pension
-    actions.do_allocate(target, amount=target.appropriation, actor=ex.s.officer)
-    actions.do_allocate(source, amount=100_000_000, actor=ex.s.officer)
-    transfers = [
-        transfer_actions.do_request_transfer(
+    appropriations.do_allocate(target, amount=target.appropriation, actor=ex.s.officer)
+    appropriations.do_allocate(source, amount=100_000_000, actor=ex.s.officer)
+    requested = [
+        transfers.do_request_transfer(
             TransferKind.VIREMENT,
             from_line=source,
             to_line=target,
@@ -50,7 +47,7 @@ def test_transfer_decisions_racing_commitments_on_the_same_lines_never_deadlock(
         for n in range(TRANSFERS)
     ]
     # A third is approved (target line); the rest is fought over by 반려 and 회수 (source line), in the same order.
-    approved, contested = transfers[::3], [t for n, t in enumerate(transfers) if n % 3]
+    approved, contested = requested[::3], [t for n, t in enumerate(requested) if n % 3]
     outcomes: Counter[str] = Counter()
     errors: list[BaseException] = []
     start = threading.Barrier(3 + COMMITTERS)
@@ -83,7 +80,7 @@ def test_transfer_decisions_racing_commitments_on_the_same_lines_never_deadlock(
         decide(contested, lambda t: approvals.do_reject(t.approval_id, actor=ex.s.mayor, reason="재검토"), "returned")
 
     def withdrawer() -> None:
-        decide(contested, lambda t: transfer_actions.do_withdraw_transfer(t, actor=ex.s.officer), "withdrawn")
+        decide(contested, lambda t: transfers.do_withdraw_transfer(t, actor=ex.s.officer), "withdrawn")
 
     def committer(index: int) -> None:
         n = 0
@@ -92,7 +89,7 @@ def test_transfer_decisions_racing_commitments_on_the_same_lines_never_deadlock(
             for line in (target, source):
                 n += 1
                 try:
-                    actions.do_commit(
+                    commitments.do_commit(
                         line,
                         amount=10_000,
                         creditor="한빛복지",

@@ -2,14 +2,14 @@
 
 import datetime as dt
 import io
-import types
 
 import pytest
 from django.test import Client
-from django.urls import Resolver404, path, resolve
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
 
+from lofin.budget.models import Account, Project
 from lofin.core import audit, testing
 from lofin.core.actions import do_create_token
 from lofin.core.approvals import actions as approvals
@@ -17,12 +17,13 @@ from lofin.core.approvals.rules import InvalidLine
 from lofin.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from lofin.core.models import ApprovalRequest, AuditEvent, RequestStatus
 from lofin.core.roles import Position, Role
-from lofin.execution import actions, transfer_actions, transfer_queries
-from lofin.execution import approvals as execution_approvals
+from lofin.execution.actions import appropriations, transfers
+from lofin.execution.errors import InsufficientAppropriation, OverAppropriation, TransferNotAllowed
 from lofin.execution.models import BudgetLine, Transfer, TransferKind, TransferStatus
-from lofin.execution.rules import OverAppropriation
+from lofin.execution.queries import appropriations as line_queries
+from lofin.execution.queries import transfers as transfer_queries
+from lofin.execution.rules import transfers as transfer_rules
 from lofin.execution.testing import YEAR
-from lofin.execution.transfer_actions import InsufficientAppropriation, TransferNotAllowed
 
 pytestmark = pytest.mark.django_db
 
@@ -36,15 +37,10 @@ VIREMENT, BETWEEN, REORGANISATION, RESERVE = (
 
 
 @pytest.fixture(autouse=True)
-def rules_and_clock(db, monkeypatch):
+def rules_and_clock(db, travel):
     # Transactional tests elsewhere empty the policy table; the migration's rows are put back here.
-    execution_approvals.load_policies()
-    set_clock(monkeypatch, DAY)
-
-
-def set_clock(monkeypatch, day):
-    moment = timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
-    monkeypatch.setattr(transfer_actions, "_now", lambda: moment)
+    transfers.load_policies()
+    travel(DAY)
 
 
 def line(ex, project_code, object_code, amount=100_000_000):
@@ -83,7 +79,7 @@ def counts():
 
 
 def request(ex, kind, source, target, amount, key="t1", approver=None, reason="사업 물량 증가", **kw):
-    return transfer_actions.do_request_transfer(
+    return transfers.do_request_transfer(
         kind,
         from_line=source,
         to_line=target,
@@ -126,7 +122,8 @@ def test_virement_leaves_the_source_at_request_and_reaches_the_target_on_approva
 
     transfer.refresh_from_db()
     assert transfer.status == TransferStatus.APPROVED
-    assert transfer.decided_at == timezone.make_aware(dt.datetime.combine(DAY, dt.time(12, 0)))
+    # The one clock runs on from noon of DAY (tests move it with `travel`).
+    assert timezone.localdate(transfer.decided_at) == DAY
     assert figures(ex.senior, ex.pension) == [(-10_000_000, 0, 375_000_000, 0), (10_000_000, 0, 610_000_000, 0)]
     actions_logged = list(
         AuditEvent.objects.filter(object_type="execution.transfer", object_id=str(transfer.pk))
@@ -146,13 +143,13 @@ def test_a_returned_request_gives_the_amount_back_to_the_source(ex):
     assert figures(ex.senior, ex.pension) == [(0, 0, 385_000_000, 0), (0, 0, 600_000_000, 0)]
     assert AuditEvent.objects.filter(action="execution.transfer.return", object_id=str(transfer.pk)).count() == 1
     with pytest.raises(Conflict):
-        transfer_actions.do_withdraw_transfer(transfer, actor=ex.s.officer)
+        transfers.do_withdraw_transfer(transfer, actor=ex.s.officer)
     assert chain_intact(ex)
 
 
 def test_a_withdrawn_request_gives_the_amount_back_to_the_source(ex):
     transfer = request(ex, VIREMENT, ex.senior, ex.pension, 10_000_000)
-    transfer_actions.do_withdraw_transfer(transfer, actor=ex.s.officer)
+    transfers.do_withdraw_transfer(transfer, actor=ex.s.officer)
 
     transfer.refresh_from_db()
     assert transfer.status == TransferStatus.REJECTED
@@ -165,15 +162,15 @@ def test_a_request_withdrawn_on_the_approvals_page_is_released_afterwards(ex):
     approvals.do_withdraw(transfer.approval_id, actor=ex.s.officer)
     assert figures(ex.senior) == [(-10_000_000, 0, 375_000_000, 0)]
 
-    transfer_actions.do_withdraw_transfer(transfer, actor=ex.s.officer)
+    transfers.do_withdraw_transfer(transfer, actor=ex.s.officer)
 
     assert figures(ex.senior) == [(0, 0, 385_000_000, 0)]
     assert Transfer.objects.get(pk=transfer.pk).status == TransferStatus.REJECTED
 
 
-def test_an_approval_after_the_fiscal_year_is_refused_and_the_request_can_be_returned(ex, monkeypatch):
+def test_an_approval_after_the_fiscal_year_is_refused_and_the_request_can_be_returned(ex, travel):
     transfer = request(ex, VIREMENT, ex.senior, ex.pension, 10_000_000)
-    set_clock(monkeypatch, dt.date(YEAR + 1, 1, 5))
+    travel(dt.date(YEAR + 1, 1, 5))
 
     with pytest.raises(TransferNotAllowed) as refused:
         approve(ex, transfer)
@@ -234,8 +231,8 @@ def test_virement_between_debt_interest_and_principal_is_allowed(ex, source, tar
     assert figures(source_line, target_line) == [(-30_000_000, 0, 70_000_000, 0), (30_000_000, 0, 130_000_000, 0)]
 
 
-def test_virement_after_the_fiscal_year_is_refused(ex, monkeypatch):
-    set_clock(monkeypatch, dt.date(YEAR + 1, 1, 2))
+def test_virement_after_the_fiscal_year_is_refused(ex, travel):
+    travel(dt.date(YEAR + 1, 1, 2))
     before = (counts(), figures(ex.senior))
     with pytest.raises(TransferNotAllowed) as refused:
         request(ex, VIREMENT, ex.senior, ex.pension, 1_000_000)
@@ -245,12 +242,12 @@ def test_virement_after_the_fiscal_year_is_refused(ex, monkeypatch):
     assert (counts(), figures(ex.senior)) == before
 
 
-def test_any_transfer_outside_its_fiscal_year_is_refused(ex, monkeypatch):
-    set_clock(monkeypatch, dt.date(YEAR + 1, 1, 2))
+def test_any_transfer_outside_its_fiscal_year_is_refused(ex, travel):
+    travel(dt.date(YEAR + 1, 1, 2))
     with pytest.raises(TransferNotAllowed) as refused:
         request(ex, REORGANISATION, ex.senior, ex.pension, 1_000_000)
     assert refused.value.detail == {"rule": "R-FY-1"}
-    set_clock(monkeypatch, dt.date(YEAR - 1, 12, 31))
+    travel(dt.date(YEAR - 1, 12, 31))
     with pytest.raises(TransferNotAllowed):
         request(ex, VIREMENT, ex.senior, ex.pension, 1_000_000)
     assert counts()[0] == 0
@@ -270,7 +267,6 @@ def test_large_virement_goes_to_the_deputy_head_and_a_division_head_cannot_decid
 
 def grant_transfer_authority(*codes):
     # The budget's 예산총칙 grants 이용 per 정책사업; budget formulation has no action for it yet.
-    from lofin.budget.models import Project
 
     Project.objects.filter(year=YEAR, code__in=codes).update(transfer_allowed=True)
 
@@ -368,7 +364,7 @@ def test_reserve_use_draws_only_on_a_reserve_line(ex):
 
 
 def test_requests_take_only_unallocated_appropriation_and_never_the_same_money_twice(ex):
-    actions.do_allocate(ex.senior, amount=300_000_000, actor=ex.s.officer)
+    appropriations.do_allocate(ex.senior, amount=300_000_000, actor=ex.s.officer)
     first = request(ex, VIREMENT, ex.senior, ex.pension, 50_000_000, key="a")
     before = (counts(), figures(ex.senior))
 
@@ -382,7 +378,7 @@ def test_requests_take_only_unallocated_appropriation_and_never_the_same_money_t
     assert figures(ex.senior) == [(-85_000_000, 0, 300_000_000, 300_000_000)]
     # Nothing is left to allocate either, while both requests wait for their decision.
     with pytest.raises(OverAppropriation):
-        actions.do_allocate(ex.senior, amount=1, actor=ex.s.officer)
+        appropriations.do_allocate(ex.senior, amount=1, actor=ex.s.officer)
     approve(ex, first)
     approvals.do_reject(second.approval_id, actor=ex.s.mayor, reason="불요")
     assert figures(ex.senior, ex.pension) == [
@@ -401,7 +397,7 @@ def test_a_retried_request_returns_the_first_and_a_reused_key_is_refused(ex):
     assert figures(ex.senior) == [(-10_000_000, 0, 375_000_000, 0)]
     with pytest.raises(Conflict) as reused:
         request(ex, VIREMENT, ex.senior, ex.pension, 20_000_000)
-    assert reused.value.detail == {"reason": "key_reused"}
+    assert (reused.value.code, reused.value.detail) == ("idempotency_key_reused", {})
 
 
 # --- bad input ----------------------------------------------------------------------------------------------------
@@ -434,7 +430,7 @@ def test_the_same_line_on_both_sides_is_refused(ex):
 
 def test_only_the_budget_office_requests_and_outsiders_see_nothing(ex):
     with pytest.raises(PermissionDenied):
-        transfer_actions.do_request_transfer(
+        transfers.do_request_transfer(
             VIREMENT,
             from_line=ex.senior,
             to_line=ex.pension,
@@ -446,7 +442,7 @@ def test_only_the_budget_office_requests_and_outsiders_see_nothing(ex):
         )
     outsider = testing.official(testing.government("2600000"), Role.BUDGET_OFFICER, username="busan-budget")
     with pytest.raises(NotFound):
-        transfer_actions.do_request_transfer(
+        transfers.do_request_transfer(
             VIREMENT,
             from_line=ex.senior,
             to_line=ex.pension,
@@ -460,7 +456,6 @@ def test_only_the_budget_office_requests_and_outsiders_see_nothing(ex):
 
 
 def test_a_line_of_another_government_looks_absent(ex):
-    from lofin.budget.models import Account, Project
 
     other = testing.government("2600000")
     account = Account.objects.create(government=other, code="100", name="일반회계", kind="general")
@@ -489,33 +484,33 @@ def test_a_line_of_another_government_looks_absent(ex):
     [(1, dt.date(YEAR, 4, 30)), (2, dt.date(YEAR, 7, 31)), (3, dt.date(YEAR, 10, 31)), (4, dt.date(YEAR + 1, 1, 31))],
 )
 def test_the_report_is_due_at_the_end_of_the_month_after_the_quarter(quarter, due):
-    assert transfer_queries.report_due(YEAR, quarter) == due
+    assert transfer_rules.report_due(YEAR, quarter) == due
 
 
 def test_report_due_refuses_a_fifth_quarter():
     with pytest.raises(InvalidInput):
-        transfer_queries.report_due(YEAR, 5)
+        transfer_rules.report_due(YEAR, 5)
 
 
-def quarter_of_transfers(ex, monkeypatch):
+def quarter_of_transfers(ex, travel):
     """Q2: a 전용 and a 예비비 사용 approved, an 이용 approved, a 전용 returned; a 전용 requested in Q2 and approved
     in Q3."""
     grant_transfer_authority("P100", "P900")
-    set_clock(monkeypatch, dt.date(YEAR, 5, 10))
+    travel(dt.date(YEAR, 5, 10))
     approve(ex, request(ex, VIREMENT, ex.senior, ex.pension, 10_000_000, key="v1", reason="수요 증가"))
-    set_clock(monkeypatch, dt.date(YEAR, 6, 20))
+    travel(dt.date(YEAR, 6, 20))
     approve(ex, request(ex, RESERVE, reserve_line(ex), ex.pension, 2_000_000, key="r1", reason="한파 긴급지원"))
     approve(ex, request(ex, BETWEEN, ex.senior, line(ex, "D911", "201-01"), 3_000_000, key="b1"))
     returned = request(ex, VIREMENT, ex.senior, ex.pension, 4_000_000, key="v2")
     approvals.do_reject(returned.approval_id, actor=ex.s.mayor, reason="재검토")
-    set_clock(monkeypatch, dt.date(YEAR, 6, 30))
+    travel(dt.date(YEAR, 6, 30))
     late = request(ex, VIREMENT, ex.pension, ex.senior, 1_500_000, key="v3", reason="집행 잔액 정리")
-    set_clock(monkeypatch, dt.date(YEAR, 7, 2))
+    travel(dt.date(YEAR, 7, 2))
     approve(ex, late)
 
 
-def test_the_quarterly_report_lists_approved_virements_and_reserve_use_by_approval_date(ex, monkeypatch):
-    quarter_of_transfers(ex, monkeypatch)
+def test_the_quarterly_report_lists_approved_virements_and_reserve_use_by_approval_date(ex, travel):
+    quarter_of_transfers(ex, travel)
     names = {"senior": "경로당 운영 지원 / 민간경상사업보조", "pension": f"기초연금 지급 / {object_name('301-01')}"}
 
     q2 = transfer_queries.council_report(ex.s.gov, YEAR, 2)
@@ -533,15 +528,12 @@ def test_the_quarterly_report_lists_approved_virements_and_reserve_use_by_approv
 
 
 def object_name(code):
-    from lofin.execution import queries
-
-    return queries.object_names(YEAR)[code]
+    return line_queries.object_names(YEAR)[code]
 
 
-def test_the_quarterly_report_downloads_as_xlsx(ex, monkeypatch):
-    from openpyxl import load_workbook
+def test_the_quarterly_report_downloads_as_xlsx(ex, travel):
 
-    quarter_of_transfers(ex, monkeypatch)
+    quarter_of_transfers(ex, travel)
     sheet = load_workbook(
         io.BytesIO(transfer_queries.report_xlsx(transfer_queries.council_report(ex.s.gov, YEAR, 2)))
     ).active
@@ -560,32 +552,7 @@ def test_the_quarterly_report_downloads_as_xlsx(ex, monkeypatch):
 
 
 @pytest.fixture
-def api_client(settings, ex):
-    """The real API once the transfer router is mounted in lofin.api; until then a test API with the same error
-    handling and authentication, mounted at the same path."""
-    try:
-        resolve("/api/v1/execution/transfers")
-    except Resolver404:
-        from ninja import NinjaAPI
-        from ninja.security import django_auth
-
-        from lofin.api import Utf8JSONRenderer
-        from lofin.api import api as lofin_api
-        from lofin.core.auth import BearerToken
-        from lofin.execution.transfer_api import router
-
-        test_api = NinjaAPI(
-            renderer=Utf8JSONRenderer(), urls_namespace="transfers-test", auth=[BearerToken(), django_auth]
-        )
-        for exc_class, handler in lofin_api._exception_handlers.items():
-            test_api.add_exception_handler(exc_class, handler)
-        test_api.add_router("/", router)
-        from lofin import urls as lofin_urls
-
-        urls = types.ModuleType("transfer_test_urls")
-        urls.urlpatterns = [path("api/v1/", test_api.urls), *lofin_urls.urlpatterns]
-        settings.ROOT_URLCONF = urls
-
+def api_client(ex):
     def client(user):
         raw, _token = do_create_token(user, actor=user)
         return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
@@ -667,8 +634,8 @@ def test_api_refuses_roles_and_outsiders(ex, api_client):
     assert counts()[0] == 0
 
 
-def test_api_quarterly_report_as_json_and_xlsx(ex, api_client, monkeypatch):
-    quarter_of_transfers(ex, monkeypatch)
+def test_api_quarterly_report_as_json_and_xlsx(ex, api_client, travel):
+    quarter_of_transfers(ex, travel)
     client = api_client(ex.s.officer)
     answer = client.get(f"/api/v1/execution/transfers/report?government=1100000&year={YEAR}&quarter=2")
     assert answer.status_code == 200

@@ -1,6 +1,7 @@
 """The execution screens added after the first ones: offices and 재배정, 반납, the revenue after the decision (납입고지,
-입금, 과오납 환급), the year end (이월, 불용, closing), 일상경비, withdrawing a transfer and the council report. Driven
-with Django's test client; the browser suite walks the year end in Chromium."""
+입금, 과오납 환급), withdrawing a transfer and the council report, 지출결의, and forms sent twice at once (the year end
+and 일상경비 are in test_views_yearend.py). Driven with Django's test client; the browser suite walks the year end in
+Chromium."""
 
 import datetime as dt
 import io
@@ -9,166 +10,39 @@ import threading
 import pytest
 from django.db import connections
 from django.test import Client
-from django.utils import timezone, translation
+from openpyxl import load_workbook
 
 from lofin.core import testing
 from lofin.core.approvals import actions as approvals
 from lofin.core.models import AuditEvent
 from lofin.core.roles import Role
-from lofin.execution import actions, resolution_actions, revenue_actions, transfer_actions, yearend_actions
-from lofin.execution import approvals as execution_approvals
+from lofin.execution.actions import appropriations, commitments, offices, revenue
 from lofin.execution.models import (
     Assessment,
     BudgetLine,
-    CarryOver,
-    Commitment,
-    CommitmentStatus,
     ExpenditureResolution,
-    ImprestAdvance,
-    ImprestStatus,
     Office,
     OfficeKind,
     OverpaymentRefund,
     PaymentOrder,
-    Receipt,
     Refund,
-    RefundInterestRate,
     SubAllocation,
-    Transfer,
     TransferStatus,
 )
 from lofin.execution.testing import YEAR, build_execution
+from lofin.execution.tests.screens import AFTER, FORM_OBJECT, base, build_world, client, counts, form_key, ko, prepare
 
 pytestmark = pytest.mark.django_db
 
-FORM_OBJECT = "execution.form"
-
-TODAY = dt.date(YEAR, 11, 26)
-AFTER = dt.date(YEAR + 1, 1, 10)
-RATES = ((dt.date(2023, 3, 20), 290), (dt.date(2024, 3, 22), 350), (dt.date(2025, 3, 21), 310))
-
-
-def client(user):
-    c = Client()
-    c.force_login(user)
-    return c
-
-
-def ko(text):
-    with translation.override("ko"):
-        return translation.gettext(text)
-
-
-def base(ex):
-    return f"/g/{ex.s.gov.code}/execution"
-
-
-def form_key(response):
-    return response.context["form"].key
-
-
-def set_clock(monkeypatch, day):
-    """Every action module's "today"; the conftest already holds actions' own on TODAY."""
-    for module in (revenue_actions, yearend_actions, resolution_actions):
-        monkeypatch.setattr(module, "_today", lambda: day)
-    moment = timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
-    monkeypatch.setattr(transfer_actions, "_now", lambda: moment)
-
 
 @pytest.fixture(autouse=True)
-def clock(db, monkeypatch):
-    # Transactional tests empty these tables; the migrations' rows are put back here.
-    execution_approvals.load_policies()
-    for valid_from, bp in RATES:
-        RefundInterestRate.objects.get_or_create(valid_from=valid_from, defaults={"annual_rate_bp": bp})
-    set_clock(monkeypatch, TODAY)
-
-
-def counts():
-    return (
-        Office.objects.count(),
-        SubAllocation.objects.count(),
-        Refund.objects.count(),
-        Receipt.objects.filter(deposited_on__isnull=False).count(),
-        OverpaymentRefund.objects.count(),
-        CarryOver.objects.count(),
-        ImprestAdvance.objects.count(),
-        ExpenditureResolution.objects.count(),
-        PaymentOrder.objects.count(),
-        Transfer.objects.filter(status=TransferStatus.IN_APPROVAL).count(),
-        AuditEvent.objects.count(),
-    )
+def clock(db, travel):
+    prepare(travel)
 
 
 @pytest.fixture
 def world(ex):
-    """경로당 allocated 100,000,000 won with a commitment of 30,000,000 of which 10,000,000 is paid; a commitment of
-    5,000,000 to the cashier for 일상경비 with an advance of 2,000,000; an assessment of 1,200,000 won of which the
-    cashier took 200,000 in cash (not yet deposited); a 전용 request awaiting approval."""
-    actions.do_allocate(ex.senior, amount=100_000_000, actor=ex.s.officer)
-    actions.do_allocate(ex.pension, amount=50_000_000, actor=ex.s.officer)
-    actions.do_allocate_cash(ex.disbursing_office, amount=50_000_000, actor=ex.s.officer)
-    ex.revenue = testing.official(ex.s.gov, Role.REVENUE_OFFICER, username="jingsu", dept=ex.s.budget_office)
-    ex.commitment = actions.do_commit(
-        ex.senior,
-        amount=30_000_000,
-        creditor="한빛복지",
-        purpose="경로당 운영비",
-        actor=ex.finance,
-        idempotency_key="c1",
-    )
-    ex.payment = actions.do_issue_payment(
-        ex.commitment,
-        amount=10_000_000,
-        payee_name="한빛복지",
-        payee_bank="국민은행",
-        payee_account="123456789012",
-        office=ex.disbursing_office,
-        actor=ex.disburser,
-        idempotency_key="p1",
-    )
-    ex.imprest_commitment = actions.do_commit(
-        ex.pension,
-        amount=5_000_000,
-        creditor="chulnap",
-        purpose="일상경비 (여비)",
-        actor=ex.finance,
-        idempotency_key="c2",
-    )
-    ex.advance = yearend_actions.do_advance_imprest(
-        ex.imprest_commitment,
-        cashier=ex.cashier,
-        kind="travel",
-        amount=2_000_000,
-        office=ex.disbursing_office,
-        payee_account="110220330440",
-        actor=ex.disburser,
-        idempotency_key="i1",
-    )
-    ex.assessment = revenue_actions.do_assess(
-        ex.s.general, revenue_code="111", payer_name="김납세", amount=1_200_000, actor=ex.revenue, idempotency_key="a1"
-    )
-    ex.receipt = revenue_actions.do_record_receipt(
-        ex.assessment,
-        amount=200_000,
-        received_on=dt.date(YEAR, 11, 24),
-        channel="cashier",
-        actor=ex.cashier,
-        idempotency_key="r1",
-    )
-    ex.transfer = transfer_actions.do_request_transfer(
-        "virement",
-        from_line=ex.pension,
-        to_line=ex.senior,
-        amount=5_000_000,
-        reason="경로당 추가 지원",
-        line=[("approve", ex.s.mayor)],
-        actor=ex.s.officer,
-        idempotency_key="t1",
-    )
-    for line in (ex.senior, ex.pension):
-        line.refresh_from_db()
-    return ex
+    return build_world(ex)
 
 
 # --- who may open what -----------------------------------------------------------------------------------------
@@ -286,7 +160,7 @@ def test_sub_allocation_hands_on_uncommitted_allocation_once_per_form(world):
     c = client(ex.s.officer)
     path = f"{base(ex)}/lines/{ex.senior.pk}/sub-allocate/"
     assert c.get(path).context["unavailable"]  # no 분임재무관 office yet
-    sub = actions.do_create_office(
+    sub = offices.do_create_office(
         ex.s.gov, year=YEAR, code="S210", name="복지국 분임재무관", kind=OfficeKind.SUB_FINANCE, actor=ex.s.officer
     )
     page = c.get(path)
@@ -333,9 +207,9 @@ def test_money_coming_back_in_the_year_restores_the_line_once_per_form(world):
     assert f"/payments/{ex.payment.pk}/refund/" in line
 
 
-def test_money_coming_back_after_20_january_is_revenue_and_leaves_the_line(world, monkeypatch):
+def test_money_coming_back_after_20_january_is_revenue_and_leaves_the_line(world, travel):
     ex = world
-    monkeypatch.setattr(actions, "_today", lambda: dt.date(YEAR + 1, 1, 21))
+    travel(dt.date(YEAR + 1, 1, 21))
     c = client(ex.disburser)
     path = f"{base(ex)}/payments/{ex.payment.pk}/refund/"
     data = {"amount": "1,000,000", "received_on": f"{YEAR + 1}-01-21", "idempotency_key": "late" + "x" * 28}
@@ -404,14 +278,14 @@ def test_the_cashier_deposits_cash_and_a_late_deposit_is_flagged(world):
     ex.receipt.refresh_from_db()
     assert (ex.receipt.deposited_on, ex.receipt.deposit_late) == (dt.date(YEAR, 11, 26), True)
     assert AuditEvent.objects.filter(action="execution.revenue.deposit").count() == 1
-    other_day = c.post(path, {**data, "deposited_on": f"{YEAR}-11-27", "idempotency_key": "d" * 32})
+    other_day = c.post(path, {**data, "deposited_on": f"{YEAR}-11-25", "idempotency_key": "d" * 32})
     assert other_day.context["unavailable"] == ko("This cash is in the treasury bank already.")
     assert other_day.context["form"].errors["deposited_on"] == [ko("This receipt is already in the 금고.")]
 
 
 def test_an_overpayment_is_refunded_with_interest_once_per_form(world):
     ex = world
-    assessment = revenue_actions.do_assess(
+    assessment = revenue.do_assess(
         ex.s.general,
         revenue_code="111",
         payer_name="박과오",
@@ -420,7 +294,7 @@ def test_an_overpayment_is_refunded_with_interest_once_per_form(world):
         actor=ex.revenue,
         idempotency_key="a2",
     )
-    receipt = revenue_actions.do_record_receipt(
+    receipt = revenue.do_record_receipt(
         assessment,
         amount=1_200_000,
         received_on=dt.date(YEAR, 6, 1),
@@ -463,235 +337,6 @@ def test_the_assessment_list_links_each_assessment_and_filters_by_status(world):
     assert c.get(f"{base(ex)}/{YEAR}/revenue/?status=collected").context["rows"] == []
 
 
-# --- year end -----------------------------------------------------------------------------------------------------
-
-
-def test_the_year_end_page_states_the_dates_and_the_lapse_while_the_year_runs(world):
-    ex = world
-    c = client(ex.s.officer)
-    response = c.get(f"{base(ex)}/{YEAR}/year-end/")
-    dates = response.context["dates"]
-    assert (dates["closing"], dates["exceptions"], dates["completion"], dates["stage"]) == (
-        dt.date(YEAR, 12, 31),
-        dt.date(YEAR + 1, 1, 20),
-        dt.date(YEAR + 1, 2, 10),
-        "running",
-    )
-    report = response.context["report"]
-    # 990,000,000 won of appropriation (the 전용 request has taken 5,000,000 off 기초연금 until it is decided).
-    assert (report.appropriation, report.paid, report.carried_out) == (985_000_000, 12_000_000, 0)
-    assert report.lapsed == 985_000_000 - 12_000_000
-    before = counts()
-    refused = c.post(f"{base(ex)}/{YEAR}/year-end/", {"idempotency_key": "y" * 32})
-    assert refused.context["form"].non_field_errors() == [
-        ko("The lapse of %(year)s is computed after the fiscal year has ended.") % {"year": YEAR}
-    ]
-    assert counts() == before
-
-
-def test_closing_the_year_records_the_lapse_once_per_form(world, monkeypatch):
-    ex = world
-    set_clock(monkeypatch, AFTER)
-    c = client(ex.s.officer)
-    path = f"{base(ex)}/{YEAR}/year-end/"
-    page = c.get(path)
-    assert (page.context["dates"]["stage"], page.context["dates"]["provisional"]) == ("deciding", True)
-    data = {"idempotency_key": form_key(page)}
-    assert c.post(path, data).status_code == 302
-    assert c.post(path, data).status_code == 302
-    events = AuditEvent.objects.filter(action="execution.year.close", object_id=str(YEAR))
-    assert [(e.data["lapsed"], e.data["provisional"]) for e in events.all()] == [(973_000_000, True)]
-    # A new rendering of the form may close again, for the final figures.
-    third = c.post(path, {"idempotency_key": form_key(c.get(path))})
-    assert third.status_code == 302, third.context["form"].errors
-    assert events.count() == 2
-
-
-def test_the_lapse_downloads_as_xlsx_and_csv(world):
-    from openpyxl import load_workbook
-
-    ex = world
-    c = client(ex.finance)
-    response = c.get(f"{base(ex)}/{YEAR}/year-end/lapse.xlsx")
-    assert response["Content-Disposition"] == f'attachment; filename="lapse-1100000-{YEAR}.xlsx"'
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    assert values[-1][2:] == [985_000_000, 12_000_000, 0, 973_000_000]
-    text = c.get(f"{base(ex)}/{YEAR}/year-end/lapse.csv").content.decode("utf-8")
-    assert text.startswith("\ufeff") and text.rstrip().endswith(",985000000,12000000,0,973000000")
-    assert c.get(f"{base(ex)}/{YEAR}/year-end/lapse.pdf").status_code == 404
-
-
-def test_a_carry_over_before_the_year_has_ended_is_refused_and_writes_nothing(world):
-    ex = world
-    c = client(ex.s.officer)
-    path = f"{base(ex)}/lines/{ex.senior.pk}/carry-over/"
-    page = c.get(path)
-    assert (
-        ko("Today is %(today)s: %(year)s has not ended yet, so a carry-over would be refused.")
-        % {
-            "today": TODAY.isoformat(),
-            "year": YEAR,
-        }
-        in page.context["rules"]
-    )
-    before = counts()
-    data = {
-        "kind": "accident",
-        "commitment": str(ex.commitment.pk),
-        "amount": "20,000,000",
-        "reason": "준공 지연",
-        "idempotency_key": "r" * 32,
-    }
-    refused = c.post(path, data)
-    assert refused.context["form"].non_field_errors() == [
-        ko("Carry-overs from %(year)s are decided after the fiscal year has ended.") % {"year": YEAR}
-    ]
-    assert counts() == before
-
-
-def test_an_accident_carry_over_needs_a_commitment_and_carries_its_unpaid_part_once(world, monkeypatch):
-    ex = world
-    set_clock(monkeypatch, AFTER)
-    c = client(ex.s.officer)
-    path = f"{base(ex)}/lines/{ex.senior.pk}/carry-over/"
-    page = c.get(path)
-    assert [v for v, _label in page.context["form"].fields["commitment"].choices] == ["", str(ex.commitment.pk)]
-    before = counts()
-    without = {"kind": "accident", "commitment": "", "amount": "20,000,000", "reason": "준공 지연"}
-    refused = c.post(path, {**without, "idempotency_key": "w" * 32})
-    assert refused.context["form"].errors["commitment"] == [
-        ko("사고이월 carries the unpaid part of a commitment made in the year: name the commitment.")
-    ]
-    assert counts() == before
-    too_much = c.post(
-        path, {**without, "commitment": str(ex.commitment.pk), "amount": "20,000,001", "idempotency_key": "m" * 32}
-    )
-    assert too_much.context["form"].errors["amount"] == [
-        ko("Only the unpaid part of the commitment can be carried: %(unpaid)s won.") % {"unpaid": "20,000,000"}
-    ]
-    assert counts() == before
-    data = {**without, "commitment": str(ex.commitment.pk), "idempotency_key": form_key(page)}
-    first = c.post(path, data)
-    assert first.status_code == 302 and first["Location"].endswith(f"/execution/{YEAR}/year-end/")
-    second = c.post(path, data)
-    assert second.status_code == 302, second.context["form"].errors
-    carry = CarryOver.objects.get()
-    nxt = BudgetLine.objects.get(pk=carry.to_line_id)
-    assert (carry.kind, carry.amount, nxt.year, nxt.carried_in, nxt.allocated, nxt.committed) == (
-        "accident",
-        20_000_000,
-        YEAR + 1,
-        20_000_000,
-        20_000_000,
-        20_000_000,
-    )
-    ex.commitment.refresh_from_db()
-    assert (ex.commitment.amount, ex.commitment.paid_amount, ex.commitment.status) == (
-        10_000_000,
-        10_000_000,
-        CommitmentStatus.ACTIVE,
-    )
-    carried = Commitment.objects.get(line=nxt)
-    assert (carried.creditor, carried.amount, carried.committed_by_id) == ("한빛복지", 20_000_000, ex.finance.pk)
-    year_end = c.get(f"{base(ex)}/{YEAR}/year-end/")
-    row = next(r for r, _name in year_end.context["rows"] if r.line_id == ex.senior.pk)
-    assert (row.appropriation, row.paid, row.carried_out, row.lapsed) == (
-        385_000_000,
-        10_000_000,
-        20_000_000,
-        355_000_000,
-    )
-    assert [c.pk for c, _commitment in year_end.context["carries"]] == [carry.pk]
-
-
-def test_a_continuing_carry_over_without_a_continuing_expenditure_is_refused_at_the_kind(world, monkeypatch):
-    ex = world
-    set_clock(monkeypatch, AFTER)
-    c = client(ex.s.officer)
-    before = counts()
-    response = c.post(
-        f"{base(ex)}/lines/{ex.senior.pk}/carry-over/",
-        {"kind": "continuing", "commitment": "", "amount": "1,000,000", "reason": "x", "idempotency_key": "q" * 32},
-    )
-    assert "kind" in response.context["form"].errors
-    assert counts() == before
-
-
-# --- 일상경비 -----------------------------------------------------------------------------------------------------
-
-
-def test_the_imprest_page_lists_advances_and_commitments_to_cashiers(world):
-    ex = world
-    response = client(ex.disburser).get(f"{base(ex)}/{YEAR}/imprest/")
-    assert [a.pk for a, _kind in response.context["advances"]] == [ex.advance.pk]
-    assert response.context["waiting"] == [(ex.imprest_commitment, 3_000_000)]
-    html = response.content.decode()
-    assert f"/commitments/{ex.imprest_commitment.pk}/imprest/" in html and f"/imprest/{ex.advance.pk}/settle/" in html
-    assert "10,000,000원" in html and "20,000,000원" in html  # the caps
-
-
-def test_an_imprest_advance_from_the_screen_is_made_once_and_the_cap_is_shown_at_the_amount(world):
-    ex = world
-    c = client(ex.disburser)
-    path = f"{base(ex)}/commitments/{ex.imprest_commitment.pk}/imprest/"
-    page = c.get(path)
-    assert (page.context["form"].initial["cashier"], page.context["form"].initial["amount"]) == ("chulnap", "3,000,000")
-    data = {
-        "cashier": "chulnap",
-        "kind": "travel",
-        "amount": "3,000,000",
-        "office": "D100",
-        "payee_bank": "금고",
-        "payee_account": "110220330440",
-        "advanced_on": f"{YEAR}-11-25",
-        "idempotency_key": form_key(page),
-    }
-    assert c.post(path, data).status_code == 302
-    assert c.post(path, data).status_code == 302
-    assert ImprestAdvance.objects.filter(payment__commitment=ex.imprest_commitment).count() == 2
-    assert ImprestAdvance.objects.exclude(pk=ex.advance.pk).get().amount == 3_000_000
-    # A commitment large enough for a cap to matter: 여비 is capped at 10,000,000 won per advance.
-    big = actions.do_commit(
-        ex.pension, amount=15_000_000, creditor="chulnap", purpose="일상경비", actor=ex.finance, idempotency_key="c3"
-    )
-    before = counts()
-    over = c.post(
-        f"{base(ex)}/commitments/{big.pk}/imprest/", {**data, "amount": "10,000,001", "idempotency_key": "o" * 32}
-    )
-    assert over.context["form"].errors["amount"] == [
-        ko("An imprest advance for this kind of expense may be at most %(cap)s won (지방회계법 시행령 §38).")
-        % {"cap": "10,000,000"}
-    ]
-    assert counts() == before
-
-
-def test_settling_an_advance_returns_the_unused_money_to_the_line(world):
-    ex = world
-    c = client(ex.disburser)
-    path = f"{base(ex)}/imprest/{ex.advance.pk}/settle/"
-    before = counts()
-    wrong = c.post(
-        path, {"spent": "1,500,000", "returned": "400,000", "returned_on": f"{YEAR}-11-26", "idempotency_key": "w" * 32}
-    )
-    assert wrong.context["form"].errors["returned"] == [
-        ko("Spent and returned money must add up to the advance: %(amount)s won.") % {"amount": "2,000,000"}
-    ]
-    assert counts() == before
-    data = {"spent": "1,500,000", "returned": "500,000", "returned_on": f"{YEAR}-11-26", "idempotency_key": "s" * 32}
-    assert c.post(path, data).status_code == 302
-    assert c.post(path, data).status_code == 302
-    ex.advance.refresh_from_db()
-    ex.pension.refresh_from_db()
-    assert (ex.advance.status, ex.advance.spent_amount, ex.advance.returned_amount) == (
-        ImprestStatus.SETTLED,
-        1_500_000,
-        500_000,
-    )
-    assert ex.pension.paid == 1_500_000
-    assert c.get(path).context["unavailable"] == ko("This advance has already been settled.")
-
-
 # --- transfers: 회수 and the council report ---------------------------------------------------------------------
 
 
@@ -713,7 +358,6 @@ def test_a_pending_transfer_is_withdrawn_once_and_the_source_gets_its_amount_bac
 
 
 def test_the_council_report_shows_the_quarters_approved_virements_and_downloads_them(world):
-    from openpyxl import load_workbook
 
     ex = world
     approvals.do_approve(ex.transfer.approval_id, actor=ex.s.mayor)
@@ -816,8 +460,8 @@ def test_a_works_claim_needs_a_passed_inspection(world):
         budget_amount=50_000_000,
         appropriation=50_000_000,
     )
-    actions.do_allocate(works, amount=50_000_000, actor=ex.s.officer)
-    contract = actions.do_commit(
+    appropriations.do_allocate(works, amount=50_000_000, actor=ex.s.officer)
+    contract = commitments.do_commit(
         works, amount=40_000_000, creditor="(주)한빛건설", purpose="경로당 보수", actor=ex.finance, idempotency_key="w1"
     )
     jaemu = client(ex.finance)
@@ -874,10 +518,10 @@ def _send_at_once(path, data, user, times=8):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_same_sub_allocation_and_close_year_forms_sent_eight_times_at_once_act_once(monkeypatch):
+def test_the_same_sub_allocation_and_close_year_forms_sent_eight_times_at_once_act_once(travel):
     ex = build_execution()
-    actions.do_allocate(ex.senior, amount=100_000_000, actor=ex.s.officer)
-    sub = actions.do_create_office(
+    appropriations.do_allocate(ex.senior, amount=100_000_000, actor=ex.s.officer)
+    sub = offices.do_create_office(
         ex.s.gov, year=YEAR, code="S210", name="복지국 분임재무관", kind=OfficeKind.SUB_FINANCE, actor=ex.s.officer
     )
     path = f"{base(ex)}/lines/{ex.senior.pk}/sub-allocate/"
@@ -886,7 +530,7 @@ def test_the_same_sub_allocation_and_close_year_forms_sent_eight_times_at_once_a
     assert SubAllocation.objects.get(line=ex.senior).amount == 10_000_000
     assert BudgetLine.objects.get(pk=ex.senior.pk).sub_allocated == 10_000_000
 
-    set_clock(monkeypatch, AFTER)
+    travel(AFTER)
     close = {"idempotency_key": "same-form-" + "y" * 22}
     assert _send_at_once(f"{base(ex)}/{YEAR}/year-end/", close, ex.s.officer) == [302] * 8
     assert AuditEvent.objects.filter(action="execution.year.close").count() == 1

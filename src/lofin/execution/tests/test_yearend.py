@@ -18,7 +18,9 @@ from lofin.core.errors import Conflict, InvalidInput, LofinError, NotFound, Perm
 from lofin.core.fiscal import ClosingException
 from lofin.core.models import AuditEvent
 from lofin.core.roles import Role
-from lofin.execution import actions, rules, yearend_actions, yearend_queries
+from lofin.execution import errors
+from lofin.execution.actions import appropriations, commitments, offices, payments, yearend
+from lofin.execution.errors import CarryOverNotAllowed, OverCarryOver, YearNotEnded
 from lofin.execution.models import (
     Allocation,
     AllocationKind,
@@ -28,28 +30,21 @@ from lofin.execution.models import (
     CommitmentStatus,
     PaymentOrder,
 )
+from lofin.execution.queries import yearend as yearend_queries
 from lofin.execution.testing import YEAR
 from lofin.execution.tests.test_invariants import check_invariants
-from lofin.execution.yearend_actions import CarryOverNotAllowed, OverCarryOver, YearNotEnded
 
 pytestmark = pytest.mark.django_db
 
 DAY = dt.date(YEAR, 6, 1)
 AFTER = dt.date(YEAR + 1, 1, 10)
+# A day late in the year, when its commitments and payments are made.
+IN_YEAR = dt.date(YEAR, 11, 26)
 EXPLICIT, ACCIDENT, CONTINUING = "explicit", "accident", "continuing"
 
 
-@pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    set_clock(monkeypatch, AFTER)
-
-
-def set_clock(monkeypatch, day):
-    monkeypatch.setattr(yearend_actions, "_today", lambda: day)
-
-
 def pay(ex, commitment, amount, key, payee, on=dt.date(YEAR, 7, 1)):
-    return actions.do_issue_payment(
+    return payments.do_issue_payment(
         commitment,
         amount=amount,
         payee_name=payee,
@@ -63,23 +58,24 @@ def pay(ex, commitment, amount, key, payee, on=dt.date(YEAR, 7, 1)):
 
 
 @pytest.fixture
-def year(ex):
-    """The year 2026 as it ends: 경로당 (385,000,000 won) allocated 300,000,000, a works contract of 100,000,000
+def year(ex, travel):
+    """The year 2026 as it ends, seen on AFTER (10 January of the next year): 경로당 (385,000,000 won) allocated 300,000,000, a works contract of 100,000,000
     of which 40,000,000 is paid; 기초연금 (600,000,000) allocated in full, 550,000,000 committed, 500,000,000 paid;
     the reserve (5,000,000) untouched."""
-    actions.do_allocate(ex.senior, amount=300_000_000, actor=ex.s.officer)
-    actions.do_allocate(ex.pension, amount=600_000_000, actor=ex.s.officer)
-    actions.do_allocate_cash(ex.disbursing_office, amount=1_000_000_000, actor=ex.s.officer)
+    appropriations.do_allocate(ex.senior, amount=300_000_000, actor=ex.s.officer)
+    appropriations.do_allocate(ex.pension, amount=600_000_000, actor=ex.s.officer)
+    offices.do_allocate_cash(ex.disbursing_office, amount=1_000_000_000, actor=ex.s.officer)
     works = commit(ex, ex.senior, 100_000_000, "c-works", "(주)한빛건설")
     pay(ex, works, 40_000_000, "p-works", "(주)한빛건설")
     pensions = commit(ex, ex.pension, 550_000_000, "c-pension", "기초연금 수급자")
     ex.pension_payment = pay(ex, pensions, 500_000_000, "p-pension", "기초연금 수급자")
     ex.works, ex.pensions = works, pensions
+    travel(AFTER)
     return ex
 
 
 def commit(ex, line, amount, key, creditor):
-    return actions.do_commit(
+    return commitments.do_commit(
         line,
         amount=amount,
         creditor=creditor,
@@ -91,7 +87,7 @@ def commit(ex, line, amount, key, creditor):
 
 
 def carry(ex, kind, amount, key="y1", line=None, commitment=None, actor=None, reason="공사 지연"):
-    return yearend_actions.do_carry_over(
+    return yearend.do_carry_over(
         kind,
         from_line=line or ex.senior,
         amount=amount,
@@ -304,8 +300,8 @@ def test_accident_carry_over_moves_the_unpaid_part_of_the_commitment_to_the_next
     ) == [(YEAR, "execution.commitment", year.works.pk), (YEAR + 1, "execution.commitment", carried.pk)]
 
     # The old year's commitment has nothing left to pay, even inside the 20 January window.
-    with pytest.raises(rules.InsufficientCommitment):
-        actions.do_issue_payment(
+    with pytest.raises(errors.InsufficientCommitment):
+        payments.do_issue_payment(
             year.works,
             amount=1,
             payee_name="(주)한빛건설",
@@ -324,9 +320,11 @@ def test_accident_carry_over_moves_the_unpaid_part_of_the_commitment_to_the_next
     assert chain_intact(year)
 
 
-def test_accident_carry_over_of_a_whole_unpaid_commitment_retires_it_in_the_old_year(year):
+def test_accident_carry_over_of_a_whole_unpaid_commitment_retires_it_in_the_old_year(year, travel):
     """Carried in full and never paid, the old year's commitment is cancelled (kept at its amount for the record)."""
+    travel(IN_YEAR)
     unpaid = commit(year, year.senior, 20_000_000, "c-unpaid", "(주)새봄")
+    travel(AFTER)
     carry(year, ACCIDENT, 20_000_000, commitment=unpaid)
 
     unpaid.refresh_from_db()
@@ -336,7 +334,7 @@ def test_accident_carry_over_of_a_whole_unpaid_commitment_retires_it_in_the_old_
     assert_invariants()
 
 
-def test_accident_carry_over_is_limited_to_the_unpaid_part_of_a_live_commitment(year):
+def test_accident_carry_over_is_limited_to_the_unpaid_part_of_a_live_commitment(year, travel):
     """Only what is still owed may be carried (R-BP-7): 60,000,001 won of a commitment with 60,000,000 unpaid is
     refused; a commitment paid in full, or cancelled, has nothing to carry."""
     before = snapshot(year)
@@ -345,13 +343,17 @@ def test_accident_carry_over_is_limited_to_the_unpaid_part_of_a_live_commitment(
     assert refused.value.detail["available"] == 60_000_000
     assert snapshot(year) == before
 
+    travel(IN_YEAR)
     pay(year, year.works, 60_000_000, "p-rest", "(주)한빛건설")
+    travel(AFTER)
     before = snapshot(year)
     with pytest.raises(CarryOverNotAllowed) as refused:
         carry(year, ACCIDENT, 1, commitment=year.works)
     assert refused.value.detail["rule"] == "R-BP-7"
+    travel(IN_YEAR)
     cancelled = commit(year, year.senior, 5_000_000, "c-cancel", "(주)새봄")
-    actions.do_cancel_commitment(cancelled.pk, actor=year.finance, reason="계약 해지")
+    commitments.do_cancel_commitment(cancelled.pk, actor=year.finance, reason="계약 해지")
+    travel(AFTER)
     with pytest.raises(CarryOverNotAllowed):
         carry(year, ACCIDENT, 1, commitment=cancelled)
     assert snapshot(year)[0] == before[0]
@@ -413,18 +415,18 @@ def test_continuing_carry_over_needs_a_continuing_expenditure_that_runs_into_the
 # --- when, who, retries ------------------------------------------------------------------------------------------
 
 
-def test_carry_overs_are_decided_after_the_year_ends_and_before_the_next_one_does(year, monkeypatch):
+def test_carry_overs_are_decided_after_the_year_ends_and_before_the_next_one_does(year, travel):
     """A carry-over is a year-end decision (지방재정법 §50): not while the year runs, and not once the next year,
     in which the money would be spent, is over."""
     before = snapshot(year)
-    set_clock(monkeypatch, dt.date(YEAR, 12, 31))
+    travel(dt.date(YEAR, 12, 31))
     with pytest.raises(YearNotEnded):
         carry(year, EXPLICIT, 1_000_000)
-    set_clock(monkeypatch, dt.date(YEAR + 2, 1, 2))
-    with pytest.raises(rules.ClosedPeriod):
+    travel(dt.date(YEAR + 2, 1, 2))
+    with pytest.raises(errors.ClosedPeriod):
         carry(year, EXPLICIT, 1_000_000)
     assert snapshot(year) == before
-    set_clock(monkeypatch, dt.date(YEAR + 1, 12, 31))
+    travel(dt.date(YEAR + 1, 12, 31))
     assert carry(year, EXPLICIT, 1_000_000).amount == 1_000_000
 
 
@@ -438,7 +440,7 @@ def test_a_retried_carry_over_returns_the_first_and_a_reused_key_is_refused(year
     assert snapshot(year) == after_first
     with pytest.raises(Conflict) as reused:
         carry(year, EXPLICIT, 1_000_000, key="same")
-    assert reused.value.detail["reason"] == "key_reused"
+    assert reused.value.code == "idempotency_key_reused"
     assert snapshot(year) == after_first
     carry(year, EXPLICIT, 1_000_000, key="other")
     assert CarryOver.objects.count() == 2
@@ -477,14 +479,14 @@ def test_bad_input_is_refused_by_name(year, change, field):
 # --- 불용 --------------------------------------------------------------------------------------------------------
 
 
-def test_lapse_is_the_appropriation_neither_paid_nor_carried(year, monkeypatch):
+def test_lapse_is_the_appropriation_neither_paid_nor_carried(year, travel):
     """불용액 = 예산현액 − 지출 − 이월 (domain §5.4), per line. A commitment left unpaid and not carried lapses (its
     creditor is paid from a later budget, 지방회계법 §37). Until 20 January a refund can still restore a line, so
     the figures are provisional; after it they are final."""
     carry(year, EXPLICIT, 100_000_000)
     carry(year, ACCIDENT, 60_000_000, key="y2", commitment=year.works)
 
-    report = yearend_actions.do_close_year(year.s.gov, YEAR, actor=year.s.officer)
+    report = yearend.do_close_year(year.s.gov, YEAR, actor=year.s.officer)
 
     assert report.provisional is True
     assert [(r.code, r.appropriation, r.paid, r.carried_out, r.lapsed) for r in report.rows] == [
@@ -513,16 +515,16 @@ def test_lapse_is_the_appropriation_neither_paid_nor_carried(year, monkeypatch):
     assert figures(year.pension) == (600_000_000, 0, 600_000_000, 600_000_000, 550_000_000, 500_000_000)
 
     # A refund received on 15 January restores the 2026 line (R-FY-4), and the lapse grows by it.
-    monkeypatch.setattr(actions, "_today", lambda: dt.date(YEAR + 1, 1, 15))
-    actions.do_record_refund(
+    travel(dt.date(YEAR + 1, 1, 15))
+    payments.do_record_refund(
         year.pension_payment,
         amount=10_000_000,
         received_on=dt.date(YEAR + 1, 1, 15),
         actor=year.disburser,
         idempotency_key="r1",
     )
-    set_clock(monkeypatch, dt.date(YEAR + 1, 1, 21))
-    final = yearend_actions.do_close_year(year.s.gov, YEAR, actor=year.s.officer)
+    travel(dt.date(YEAR + 1, 1, 21))
+    final = yearend.do_close_year(year.s.gov, YEAR, actor=year.s.officer)
     assert final.provisional is False
     assert [(r.paid, r.lapsed) for r in final.rows] == [
         (490_000_000, 110_000_000),
@@ -534,16 +536,16 @@ def test_lapse_is_the_appropriation_neither_paid_nor_carried(year, monkeypatch):
     assert chain_intact(year)
 
 
-def test_lapse_before_the_year_ends_is_refused_and_only_the_budget_office_records_it(year, monkeypatch):
-    set_clock(monkeypatch, dt.date(YEAR, 12, 31))
+def test_lapse_before_the_year_ends_is_refused_and_only_the_budget_office_records_it(year, travel):
+    travel(dt.date(YEAR, 12, 31))
     with pytest.raises(YearNotEnded):
-        yearend_actions.do_close_year(year.s.gov, YEAR, actor=year.s.officer)
-    set_clock(monkeypatch, AFTER)
+        yearend.do_close_year(year.s.gov, YEAR, actor=year.s.officer)
+    travel(AFTER)
     with pytest.raises(PermissionDenied):
-        yearend_actions.do_close_year(year.s.gov, YEAR, actor=year.finance)
+        yearend.do_close_year(year.s.gov, YEAR, actor=year.finance)
     outsider = testing.official(testing.government("2600000"), Role.BUDGET_OFFICER, username="busan-budget")
     with pytest.raises(NotFound):
-        yearend_actions.do_close_year(year.s.gov, YEAR, actor=outsider)
+        yearend.do_close_year(year.s.gov, YEAR, actor=outsider)
     assert not AuditEvent.objects.filter(action="execution.year.close").exists()
 
 
@@ -630,19 +632,19 @@ def test_api_carry_over_refusals_have_named_codes_and_write_nothing(year, change
     assert snapshot(year) == before
 
 
-def test_api_carry_over_refuses_roles_outsiders_and_an_unended_year(year, monkeypatch):
+def test_api_carry_over_refuses_roles_outsiders_and_an_unended_year(year, travel):
     assert post(client_for(year.finance), "/execution/carry-overs", carry_body(year)).status_code == 403
     outsider = testing.official(testing.government("2600000"), Role.BUDGET_OFFICER, username="busan-budget")
     assert post(client_for(outsider), "/execution/carry-overs", carry_body(year)).status_code == 404
     listed = client_for(outsider).get(f"/api/v1/execution/carry-overs?government=1100000&year={YEAR}")
     assert listed.status_code == 404
-    set_clock(monkeypatch, dt.date(YEAR, 12, 1))
+    travel(dt.date(YEAR, 12, 1))
     refused = post(client_for(year.s.officer), "/execution/carry-overs", carry_body(year))
     assert (refused.status_code, refused.json()["code"]) == (409, "year_not_ended")
     assert CarryOver.objects.count() == 0
 
 
-def test_api_lapse_report_and_year_end(year, monkeypatch):
+def test_api_lapse_report_and_year_end(year, travel):
     carry(year, EXPLICIT, 100_000_000)
     client = client_for(year.s.officer)
     shown = client.get(f"/api/v1/execution/lapse?government=1100000&year={YEAR}")
@@ -670,7 +672,7 @@ def test_api_lapse_report_and_year_end(year, monkeypatch):
     assert {k: closed.json()[k] for k in expected} == expected
     assert AuditEvent.objects.filter(action="execution.year.close").count() == 1
 
-    set_clock(monkeypatch, dt.date(YEAR, 11, 30))
+    travel(dt.date(YEAR, 11, 30))
     early = client.post(
         "/api/v1/execution/year-end", {"government": "1100000", "year": YEAR}, content_type="application/json"
     )

@@ -13,14 +13,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lofin.budget.models import CodeKind, NationalCode
+from lofin.core import clock
 from lofin.core.http import TenantRequest
 from lofin.core.permissions import require
 
-from .. import form_actions, revenue_actions
 from ..access import CASHIER, REVENUE, VIEW
+from ..actions import revenue
 from ..forms import DepositForm, NoticeForm, OverpaymentRefundForm
 from ..models import Assessment, OverpaymentRefund, Receipt, RefundInterestRate
-from ..revenue_rules import deposit_deadline, notice_due_date
+from ..rules.revenue import deposit_deadline, notice_due_date
 from .common import abilities, assessment_or_404, receipt_or_404, submit
 
 
@@ -90,7 +91,7 @@ def notice(request: TenantRequest, gov_code: str, assessment_id: int) -> HttpRes
     if request.method == "POST":
         done = submit(
             form,
-            lambda d: form_actions.do_send_notice_from_form(
+            lambda d: revenue.do_send_notice_from_form(
                 assessment,
                 notice_on=d["notice_on"],
                 fixed_due_on=d["fixed_due_on"],
@@ -106,7 +107,7 @@ def notice(request: TenantRequest, gov_code: str, assessment_id: int) -> HttpRes
                 % {"payer": done.payer_name, "amount": f"{done.outstanding:,}", "due": str(done.due_on)},
             )
             return redirect(_assessment_url(done, gov_code))
-    example = notice_due_date(revenue_actions._today(), current=assessment.due_on)
+    example = notice_due_date(clock.today(), current=assessment.due_on)
     return _page(
         request,
         assessment,
@@ -136,7 +137,7 @@ def deposit(request: TenantRequest, gov_code: str, receipt_id: int) -> HttpRespo
     if request.method == "POST":
         done = submit(
             form,
-            lambda d: revenue_actions.do_record_deposit(
+            lambda d: revenue.do_record_deposit(
                 receipt,
                 deposited_on=d["deposited_on"],
                 same_locality=d["same_locality"],
@@ -190,7 +191,7 @@ def overpayment_refund(request: TenantRequest, gov_code: str, receipt_id: int) -
     if request.method == "POST":
         done = submit(
             form,
-            lambda d: revenue_actions.do_refund_overpayment(
+            lambda d: revenue.do_refund_overpayment(
                 receipt,
                 amount=d["amount"],
                 reason=d["reason"],

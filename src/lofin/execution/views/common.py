@@ -10,11 +10,12 @@ from django import forms
 
 from lofin.core.errors import NotFound
 from lofin.core.http import TenantRequest
+from lofin.core.models import LocalGovernment
 from lofin.core.permissions import has_permission
 from lofin.core.submit import submit as core_submit
 
 from ..access import ALLOCATE, CASH, CASHIER, COMMIT, PAY, REVENUE, TRANSFER, VIEW
-from ..models import Assessment, BudgetLine, Commitment, ImprestAdvance, PaymentOrder, Receipt, Transfer
+from ..models import Assessment, BudgetLine, Commitment, ImprestAdvance, Office, PaymentOrder, Receipt, Transfer
 
 T = TypeVar("T")
 
@@ -108,6 +109,28 @@ def imprest_or_404(request: TenantRequest, advance_id: int) -> ImprestAdvance:
     if advance is None:
         raise NotFound()
     return advance
+
+
+def office_choices(government: LocalGovernment, year: int, kinds: tuple[str, ...]) -> list[tuple[str, str]]:
+    return [
+        (o.code, f"{o.code} {o.name}")
+        for o in Office.objects.filter(government=government, year=year, kind__in=kinds).order_by("code")
+    ]
+
+
+def office_or_404(government: LocalGovernment, year: int, code: str, kinds: tuple[str, ...]) -> Office:
+    """The office of the year a form names (one of `office_choices`); another government's looks absent."""
+    office = (
+        Office.objects.filter(government=government, year=year, code=code, kind__in=kinds).first() if code else None
+    )
+    if office is None:
+        raise NotFound()
+    return office
+
+
+def optional_office_or_404(government: LocalGovernment, year: int, code: str, kinds: tuple[str, ...]) -> Office | None:
+    """As `office_or_404`, for a form where the office may be left out (None)."""
+    return office_or_404(government, year, code, kinds) if code else None
 
 
 def abilities(request: TenantRequest) -> dict[str, bool]:

@@ -15,10 +15,13 @@ from lofin.core.http import TenantRequest
 from lofin.core.permissions import require
 from lofin.core.types import year_or_404
 
-from .. import form_actions, transfer_actions, transfer_queries
 from ..access import TRANSFER, VIEW
+from ..actions import transfers as actions
 from ..forms import WithdrawForm
 from ..models import TransferStatus
+from ..queries import transfers as queries
+from ..queries.appropriations import line_code
+from ..rules.transfers import report_due
 from .common import submit, transfer_or_404
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -32,7 +35,7 @@ def withdraw(request: TenantRequest, gov_code: str, transfer_id: int) -> HttpRes
     if request.method == "POST":
         done = submit(
             form,
-            lambda d: form_actions.do_withdraw_transfer_from_form(transfer, actor=request.user, form_key=form.key),
+            lambda d: actions.do_withdraw_transfer_from_form(transfer, actor=request.user, form_key=form.key),
         )
         if done is not None:
             messages.success(
@@ -48,8 +51,8 @@ def withdraw(request: TenantRequest, gov_code: str, transfer_id: int) -> HttpRes
             "government": request.government,
             "year": transfer.year,
             "transfer": transfer,
-            "transfer_from": transfer_actions.line_code(transfer.from_line),
-            "transfer_to": transfer_actions.line_code(transfer.to_line),
+            "transfer_from": line_code(transfer.from_line),
+            "transfer_to": line_code(transfer.to_line),
             "form": form,
             "title": _("Withdraw a transfer request (회수)"),
             "submit_label": _("Withdraw the request"),
@@ -77,12 +80,12 @@ def _quarter(quarter: int) -> int:
 def council_report(request: TenantRequest, gov_code: str, year: int, quarter: int) -> HttpResponse:
     government = request.government
     require(request.user, VIEW, government)
-    report = transfer_queries.council_report(government, year_or_404(year), _quarter(quarter))
+    report = queries.council_report(government, year_or_404(year), _quarter(quarter))
     context = {
         "government": government,
         "year": report.year,
         "report": report,
-        "quarters": [(q, transfer_queries.report_due(report.year, q)) for q in (1, 2, 3, 4)],
+        "quarters": [(q, report_due(report.year, q)) for q in (1, 2, 3, 4)],
     }
     return render(request, "execution/council_report.html", context)
 
@@ -91,8 +94,8 @@ def council_report(request: TenantRequest, gov_code: str, year: int, quarter: in
 def council_report_xlsx(request: TenantRequest, gov_code: str, year: int, quarter: int) -> HttpResponse:
     government = request.government
     require(request.user, VIEW, government)
-    report = transfer_queries.council_report(government, year_or_404(year), _quarter(quarter))
-    response = HttpResponse(transfer_queries.report_xlsx(report), content_type=XLSX_TYPE)
+    report = queries.council_report(government, year_or_404(year), _quarter(quarter))
+    response = HttpResponse(queries.report_xlsx(report), content_type=XLSX_TYPE)
     response["Content-Disposition"] = (
         f'attachment; filename="transfers-{government.code}-{report.year}-Q{report.quarter}.xlsx"'
     )

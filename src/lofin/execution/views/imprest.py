@@ -13,27 +13,24 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from lofin.core import fiscal
 from lofin.core.http import TenantRequest
-from lofin.core.models import LocalGovernment, Membership, User
 from lofin.core.permissions import require
-from lofin.core.roles import Role
 from lofin.core.types import year_or_404
 
-from .. import dashboard as table
-from .. import queries, rules, yearend_actions, yearend_queries
 from ..access import PAY, VIEW
+from ..actions import imprest
 from ..forms import IMPREST_LABELS, ImprestForm, SettleForm
 from ..models import Commitment, CommitmentStatus, OfficeKind
-from .common import abilities, commitment_or_404, imprest_or_404, submit
-from .spending import _office, _office_choices
-
-
-def _cashiers(government: LocalGovernment) -> list[User]:
-    ids = Membership.objects.current().filter(government=government, role=Role.CASHIER).values("user_id")
-    return list(User.objects.filter(pk__in=ids).order_by("username"))
+from ..queries import dashboard as table
+from ..queries.appropriations import object_names
+from ..queries.imprest import imprests
+from ..queries.offices import cashiers as cashiers_of
+from ..rules.imprest import IMPREST_CAPS
+from ..rules.payments import normalize_name
+from .common import abilities, commitment_or_404, imprest_or_404, office_choices, office_or_404, submit
 
 
 def _caps() -> list[tuple[str, int | None]]:
-    return [(str(IMPREST_LABELS[kind]), cap) for kind, cap in rules.IMPREST_CAPS.items()]
+    return [(str(IMPREST_LABELS[kind]), cap) for kind, cap in IMPREST_CAPS.items()]
 
 
 @require_GET
@@ -41,8 +38,8 @@ def imprest_page(request: TenantRequest, gov_code: str, year: int) -> HttpRespon
     government = request.government
     require(request.user, VIEW, government)
     year = year_or_404(year)
-    advances = list(yearend_queries.imprests(government, year).select_related("line__account", "line__project"))
-    cashiers = _cashiers(government)
+    advances = list(imprests(government, year).select_related("line__account", "line__project"))
+    cashiers = cashiers_of(government)
     # Commitments the 재무관 made to a cashier (the creditor is the cashier), still to be advanced.
     waiting = (
         Commitment.objects.filter(
@@ -73,12 +70,10 @@ def advance(request: TenantRequest, gov_code: str, commitment_id: int) -> HttpRe
     commitment = commitment_or_404(request, commitment_id)
     require(request.user, PAY, request.government)
     line = commitment.line
-    cashiers = _cashiers(request.government)
+    cashiers = cashiers_of(request.government)
     kinds = (OfficeKind.DISBURSING,)
-    offices = _office_choices(request.government, line.year, kinds)
-    named = next(
-        (u for u in cashiers if rules.normalize_name(u.username) == rules.normalize_name(commitment.creditor)), None
-    )
+    offices = office_choices(request.government, line.year, kinds)
+    named = next((u for u in cashiers if normalize_name(u.username) == normalize_name(commitment.creditor)), None)
     unpaid = commitment.amount - commitment.paid_amount
     form = ImprestForm(
         request.POST or None,
@@ -93,12 +88,12 @@ def advance(request: TenantRequest, gov_code: str, commitment_id: int) -> HttpRe
     if request.method == "POST":
         done = submit(
             form,
-            lambda d: yearend_actions.do_advance_imprest(
+            lambda d: imprest.do_advance_imprest(
                 commitment,
                 cashier=next(u for u in cashiers if u.username == d["cashier"]),
                 kind=d["kind"],
                 amount=d["amount"],
-                office=_office(request.government, line.year, d["office"], kinds),
+                office=office_or_404(request.government, line.year, d["office"], kinds),
                 payee_bank=d["payee_bank"],
                 payee_account=d["payee_account"],
                 on=d["advanced_on"],
@@ -121,7 +116,7 @@ def advance(request: TenantRequest, gov_code: str, commitment_id: int) -> HttpRe
             "government": request.government,
             "year": line.year,
             "line": line,
-            "row": table.row(line, queries.object_names(line.year)),
+            "row": table.row(line, object_names(line.year)),
             "commitment": commitment,
             "unpaid": unpaid,
             "form": form,
@@ -165,7 +160,7 @@ def settle(request: TenantRequest, gov_code: str, advance_id: int) -> HttpRespon
     if request.method == "POST":
         done = submit(
             form,
-            lambda d: yearend_actions.do_settle_imprest(
+            lambda d: imprest.do_settle_imprest(
                 advance, spent=d["spent"], returned=d["returned"], returned_on=d["returned_on"], actor=request.user
             ),
         )

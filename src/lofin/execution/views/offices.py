@@ -12,11 +12,12 @@ from lofin.core.http import TenantRequest
 from lofin.core.permissions import require
 from lofin.core.types import year_or_404
 
-from .. import dashboard as table
-from .. import form_actions, queries
 from ..access import ALLOCATE, CASH
+from ..actions import appropriations, offices
 from ..forms import OfficeForm, SubAllocateForm
 from ..models import Office, OfficeKind
+from ..queries import dashboard as table
+from ..queries.appropriations import object_names
 from .common import line_or_404, submit
 
 
@@ -30,7 +31,7 @@ def create_office(request: TenantRequest, gov_code: str, year: int) -> HttpRespo
     if request.method == "POST":
         done = submit(
             form,
-            lambda d: form_actions.do_create_office_from_form(
+            lambda d: offices.do_create_office_from_form(
                 government,
                 year=year,
                 code=d["code"],
@@ -86,7 +87,7 @@ def sub_allocate(request: TenantRequest, gov_code: str, line_id: int) -> HttpRes
     if request.method == "POST":
         done = submit(
             form,
-            lambda d: form_actions.do_sub_allocate_from_form(
+            lambda d: appropriations.do_sub_allocate_from_form(
                 line,
                 office=next(o for o in offices if str(o.pk) == d["office"]),
                 amount=d["amount"],
@@ -102,7 +103,7 @@ def sub_allocate(request: TenantRequest, gov_code: str, line_id: int) -> HttpRes
                 % {"office": done.office.name, "amount": f"{done.amount:,}"},
             )
             return redirect("execution:line", gov_code, line.pk)
-    row = table.row(line, queries.object_names(line.year))
+    row = table.row(line, object_names(line.year))
     handed = line.allocated - line.sub_allocated - (line.committed - line.sub_committed)
     return render(
         request,

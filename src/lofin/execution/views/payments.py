@@ -12,10 +12,11 @@ from lofin.core import fiscal
 from lofin.core.http import TenantRequest
 from lofin.core.permissions import require
 
-from .. import actions, queries
-from .. import dashboard as table
 from ..access import PAY
+from ..actions import payments
 from ..forms import PaymentRefundForm
+from ..queries import dashboard as table
+from ..queries.appropriations import object_names
 from .common import line_or_404, payment_or_404, submit
 
 
@@ -29,7 +30,7 @@ def refund_payment(request: TenantRequest, gov_code: str, payment_id: int) -> Ht
     if request.method == "POST":
         done = submit(
             form,
-            lambda d: actions.do_record_refund(
+            lambda d: payments.do_record_refund(
                 payment,
                 amount=d["amount"],
                 received_on=d["received_on"],
@@ -53,7 +54,7 @@ def refund_payment(request: TenantRequest, gov_code: str, payment_id: int) -> Ht
             "government": request.government,
             "year": line.year,
             "line": line,
-            "row": table.row(line, queries.object_names(line.year)),
+            "row": table.row(line, object_names(line.year)),
             "payment": payment,
             "returnable": returnable,
             "form": form,

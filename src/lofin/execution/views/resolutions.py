@@ -17,13 +17,15 @@ from lofin.core.http import TenantRequest
 from lofin.core.models import LocalGovernment, Membership, User
 from lofin.core.permissions import require
 from lofin.core.roles import OFFICIAL_ROLES
+from lofin.core.types import is_ascii_digits
 
-from .. import dashboard as table
-from .. import queries, resolution_actions
-from .. import resolution_rules as rr
 from ..access import COMMIT
+from ..actions import resolutions
 from ..forms import ResolutionForm
 from ..models import Commitment, CommitmentKind, CommitmentStatus, ExpenditureResolution, ResolutionStatus
+from ..queries import dashboard as table
+from ..queries.appropriations import object_names
+from ..rules.resolutions import needs_inspection
 from .common import commitment_or_404, submit
 
 # Where each refusal of the action belongs on the form.
@@ -51,7 +53,7 @@ def open_resolutions(commitment: Commitment, posted: str = "") -> list[Expenditu
     """The commitment's resolutions that orders may still follow, and the one a re-sent payment form names even if
     the first submission ordered all of it (so the retry reaches the action and gets the first order back)."""
     wanted = Q(status=ResolutionStatus.OPEN)
-    if posted.isdigit():
+    if is_ascii_digits(posted):
         wanted |= Q(pk=int(posted))
     return list(ExpenditureResolution.objects.filter(wanted, commitment=commitment).order_by("resolved_on", "pk"))
 
@@ -108,7 +110,7 @@ def resolve(request: TenantRequest, gov_code: str, commitment_id: int) -> HttpRe
             "government": request.government,
             "year": line.year,
             "line": line,
-            "row": table.row(line, queries.object_names(line.year)),
+            "row": table.row(line, object_names(line.year)),
             "commitment": commitment,
             "unpaid": unpaid,
             "form": form,
@@ -124,7 +126,7 @@ def resolve(request: TenantRequest, gov_code: str, commitment_id: int) -> HttpRe
                     "A claim for works, goods or services (편성목 201, 206, 207, 401, 405) needs a passed inspection "
                     "with its date and inspector; a claim for an advance (선금) or a 개산급 does not."
                 )
-                if rr.needs_inspection(line.object_code, commitment_kind=commitment.kind, for_advance=False)
+                if needs_inspection(line.object_code, commitment_kind=commitment.kind, for_advance=False)
                 else _("This line's claims need no inspection; record one if it was made."),
                 _(
                     "Dates: commitment ≤ claim ≤ resolution, and the inspection between them; not in the future, and "
@@ -138,10 +140,10 @@ def resolve(request: TenantRequest, gov_code: str, commitment_id: int) -> HttpRe
 
 
 def _resolve(
-    commitment: Commitment, data: dict[str, Any], officials: list[User], actor: Any, key: str
+    commitment: Commitment, data: dict[str, Any], officials: list[User], actor: User, key: str
 ) -> ExpenditureResolution:
     inspector = next((u for u in officials if u.username == data["inspector"]), None)
-    return resolution_actions.do_resolve_expenditure(
+    return resolutions.do_resolve_expenditure(
         commitment,
         amount=data["amount"],
         claim_number=data["claim_number"],

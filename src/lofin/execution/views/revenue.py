@@ -15,8 +15,8 @@ from lofin.core.http import TenantRequest
 from lofin.core.permissions import has_permission, require
 from lofin.core.types import year_or_404
 
-from .. import revenue_actions
 from ..access import CASHIER, REVENUE, VIEW
+from ..actions import revenue
 from ..forms import AssessForm, ReceiptForm
 from ..models import Assessment, AssessmentStatus
 from .common import abilities, assessment_or_404, submit
@@ -77,7 +77,7 @@ def assess(request: TenantRequest, gov_code: str, year: int) -> HttpResponse:
     if request.method == "POST":
         done = submit(
             form,
-            lambda d: revenue_actions.do_assess(
+            lambda d: revenue.do_assess(
                 next(a for a in accounts if a.code == d["account"]),
                 revenue_code=d["revenue_code"],
                 payer_name=d["payer_name"],
@@ -126,7 +126,7 @@ def receipt(request: TenantRequest, gov_code: str, assessment_id: int) -> HttpRe
     if request.method == "POST":
         done = submit(
             form,
-            lambda d: revenue_actions.do_record_receipt(
+            lambda d: revenue.do_record_receipt(
                 assessment,
                 amount=d["amount"],
                 received_on=d["received_on"],

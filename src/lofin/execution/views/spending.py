@@ -10,31 +10,41 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lofin.budget.models import Account
+from lofin.core import clock
 from lofin.core.errors import NotFound
 from lofin.core.http import TenantRequest
 from lofin.core.models import Department
 from lofin.core.permissions import require
 from lofin.core.types import year_or_404
 
-from .. import actions, form_actions, queries
-from .. import dashboard as table
 from ..access import ALLOCATE, CASH, COMMIT, PAY, VIEW
+from ..actions import appropriations, commitments, payments
+from ..actions import offices as office_actions
 from ..forms import WITHHOLDING_KINDS, AllocateForm, CancelForm, CashForm, CommitForm, PaymentForm
-from ..models import CommitmentStatus, ExpenditureResolution, Office, OfficeKind, PaymentOrder, Transfer
-from .common import abilities, commitment_or_404, line_or_404, submit
+from ..models import BudgetLine, CommitmentStatus, ExpenditureResolution, Office, OfficeKind, PaymentOrder, Transfer
+from ..queries import dashboard as table
+from ..queries.appropriations import object_names
+from .common import (
+    abilities,
+    commitment_or_404,
+    line_or_404,
+    office_choices,
+    office_or_404,
+    optional_office_or_404,
+    submit,
+)
 from .resolutions import open_resolutions, resolution_choices
 
 PAGE_SIZE = 100
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _line_url(line: Any) -> str:
+def _line_url(line: BudgetLine) -> str:
     return reverse("execution:line", args=[line.government.code, line.pk])
 
 
@@ -42,7 +52,7 @@ def _line_url(line: Any) -> str:
 def home(request: TenantRequest, gov_code: str) -> HttpResponse:
     """The current fiscal year if it is executed, else the latest year that is."""
     years = table.years(request.government)
-    today = timezone.localdate().year
+    today = clock.today().year
     year = today if today in years or not years else years[0]
     return redirect("execution:dashboard", gov_code, year)
 
@@ -99,7 +109,7 @@ def download(request: TenantRequest, gov_code: str, year: int, fmt: str) -> Http
 def line_detail(request: TenantRequest, gov_code: str, line_id: int) -> HttpResponse:
     line = line_or_404(request, line_id)
     require(request.user, VIEW, request.government)
-    names = queries.object_names(line.year)
+    names = object_names(line.year)
     labels = dict(WITHHOLDING_KINDS)
     commitments = list(line.commitments.select_related("committed_by", "office").order_by("-committed_on", "-pk")[:500])
     payments = (
@@ -144,7 +154,7 @@ def allocate(request: TenantRequest, gov_code: str, line_id: int) -> HttpRespons
     if request.method == "POST":
         done = submit(
             form,
-            lambda d: form_actions.do_allocate_from_form(
+            lambda d: appropriations.do_allocate_from_form(
                 line, amount=d["amount"], kind=d["kind"], period=d["period"], actor=request.user, form_key=form.key
             ),
         )
@@ -159,24 +169,8 @@ def allocate(request: TenantRequest, gov_code: str, line_id: int) -> HttpRespons
         form=form,
         title=_("Allocate the budget (예산배정)"),
         submit_label=_("Allocate"),
-        row=table.row(line, queries.object_names(line.year)),
+        row=table.row(line, object_names(line.year)),
     )
-
-
-def _office_choices(government: Any, year: int, kinds: tuple[str, ...]) -> list[tuple[str, str]]:
-    return [
-        (o.code, f"{o.code} {o.name}")
-        for o in Office.objects.filter(government=government, year=year, kind__in=kinds).order_by("code")
-    ]
-
-
-def _office(government: Any, year: int, code: str, kinds: tuple[str, ...]) -> Office | None:
-    if not code:
-        return None
-    office = Office.objects.filter(government=government, year=year, code=code, kind__in=kinds).first()
-    if office is None:
-        raise NotFound()
-    return office
 
 
 @require_http_methods(["GET", "POST"])
@@ -184,18 +178,18 @@ def commit(request: TenantRequest, gov_code: str, line_id: int) -> HttpResponse:
     line = line_or_404(request, line_id)
     require(request.user, COMMIT, request.government)
     kinds = (OfficeKind.FINANCE, OfficeKind.SUB_FINANCE)
-    form = CommitForm(request.POST or None, offices=_office_choices(request.government, line.year, kinds))
+    form = CommitForm(request.POST or None, offices=office_choices(request.government, line.year, kinds))
     if request.method == "POST":
         done = submit(
             form,
-            lambda d: actions.do_commit(
+            lambda d: commitments.do_commit(
                 line,
                 amount=d["amount"],
                 creditor=d["creditor"],
                 creditor_number=d["creditor_number"],
                 purpose=d["purpose"],
                 kind=d["kind"],
-                office=_office(request.government, line.year, d["office"], kinds),
+                office=optional_office_or_404(request.government, line.year, d["office"], kinds),
                 committed_on=d["committed_on"],
                 actor=request.user,
                 idempotency_key=form.key,
@@ -217,7 +211,7 @@ def commit(request: TenantRequest, gov_code: str, line_id: int) -> HttpResponse:
         form=form,
         title=_("Commit expenditure (지출원인행위)"),
         submit_label=_("Commit"),
-        row=table.row(line, queries.object_names(line.year)),
+        row=table.row(line, object_names(line.year)),
     )
 
 
@@ -227,7 +221,7 @@ def pay(request: TenantRequest, gov_code: str, commitment_id: int) -> HttpRespon
     require(request.user, PAY, request.government)
     line = commitment.line
     kinds = (OfficeKind.DISBURSING,)
-    offices = _office_choices(request.government, line.year, kinds)
+    offices = office_choices(request.government, line.year, kinds)
     unpaid = commitment.amount - commitment.paid_amount
     resolutions = open_resolutions(commitment, request.POST.get("resolution", "") if request.method == "POST" else "")
     only = resolutions[0] if len(resolutions) == 1 else None
@@ -246,13 +240,13 @@ def pay(request: TenantRequest, gov_code: str, commitment_id: int) -> HttpRespon
     if request.method == "POST":
         done = submit(
             form,
-            lambda d: actions.do_issue_payment(
+            lambda d: payments.do_issue_payment(
                 commitment,
                 amount=d["amount"],
                 payee_name=d["payee_name"],
                 payee_bank=d["payee_bank"],
                 payee_account=d["payee_account"],
-                office=_office(request.government, line.year, d["office"], kinds),
+                office=office_or_404(request.government, line.year, d["office"], kinds),
                 issued_on=d["issued_on"],
                 withholdings=form.withholdings(),
                 is_advance=bool(d.get("is_advance")),
@@ -298,7 +292,7 @@ def cancel(request: TenantRequest, gov_code: str, commitment_id: int) -> HttpRes
     if request.method == "POST":
         done = submit(
             form,
-            lambda d: form_actions.do_cancel_commitment_from_form(
+            lambda d: commitments.do_cancel_commitment_from_form(
                 commitment, reason=d["reason"], actor=request.user, form_key=form.key
             ),
             {"conflict": "reason"},
@@ -316,7 +310,7 @@ def cancel(request: TenantRequest, gov_code: str, commitment_id: int) -> HttpRes
         title=_("Cancel a commitment"),
         submit_label=_("Cancel the commitment"),
         danger=True,
-        row=table.row(line, queries.object_names(line.year)),
+        row=table.row(line, object_names(line.year)),
         unpaid=commitment.amount - commitment.paid_amount,
         cancellable=commitment.status == CommitmentStatus.ACTIVE,
     )
@@ -336,14 +330,14 @@ def offices(request: TenantRequest, gov_code: str, year: int) -> HttpResponse:
         forms[office.pk] = CashForm(request.POST if bound else None, prefix=f"o{office.pk}")
     if request.method == "POST":
         require(request.user, CASH, government)
-        office = next((o for o in rows if str(o.pk) == posted_office), None)
-        if office is None:
+        posted = next((o for o in rows if str(o.pk) == posted_office), None)
+        if posted is None:
             raise NotFound()
-        form = forms[office.pk]
+        form = forms[posted.pk]
         done = submit(
             form,
-            lambda d: form_actions.do_allocate_cash_from_form(
-                office, amount=d["amount"], actor=request.user, form_key=form.key
+            lambda d: office_actions.do_allocate_cash_from_form(
+                posted, amount=d["amount"], actor=request.user, form_key=form.key
             ),
             {"office": "amount"},
         )

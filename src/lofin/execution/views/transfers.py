@@ -17,11 +17,14 @@ from lofin.core.models import User
 from lofin.core.permissions import require
 from lofin.core.types import year_or_404
 
-from .. import dashboard as table
-from .. import queries, transfer_actions, transfer_queries
 from ..access import TRANSFER, VIEW
+from ..actions import transfers as actions
 from ..forms import TransferForm
 from ..models import BudgetLine
+from ..queries import dashboard as table
+from ..queries import transfers as queries
+from ..queries.appropriations import line_code, object_names
+from ..rules.transfers import DOC_KINDS
 from .common import abilities, line_or_404, submit
 
 # Suggestions for the target line's code; a government with more lines types the code.
@@ -33,13 +36,11 @@ def transfers_page(request: TenantRequest, gov_code: str, year: int) -> HttpResp
     government = request.government
     require(request.user, VIEW, government)
     year = year_or_404(year)
-    transfers = list(transfer_queries.transfers(government, year).select_related("approval").reverse()[:500])
+    transfers = list(queries.transfers(government, year).select_related("approval").reverse()[:500])
     context = {
         "government": government,
         "year": year,
-        "transfers": [
-            (t, transfer_actions.line_code(t.from_line), transfer_actions.line_code(t.to_line)) for t in transfers
-        ],
+        "transfers": [(t, line_code(t.from_line), line_code(t.to_line)) for t in transfers],
         "quarters": (1, 2, 3, 4),
         **abilities(request),
     }
@@ -71,9 +72,7 @@ def _target(source: BudgetLine, code: str) -> BudgetLine:
 
 def _approval_line(request: TenantRequest, kind: str, amount: int) -> list[tuple[str, Any]]:
     """The usual approval line from the organisation chart for this kind and amount (위임전결)."""
-    planned = approval_queries.default_line(
-        request.government, request.user, doc_kind=transfer_actions.DOC_KINDS[kind], amount=amount
-    )
+    planned = approval_queries.default_line(request.government, request.user, doc_kind=DOC_KINDS[kind], amount=amount)
     people = {u.pk: u for u in User.objects.filter(pk__in=[s.assignee_id for s in planned[1:]])}
     return [(s.kind, people[s.assignee_id]) for s in planned[1:] if s.assignee_id in people]
 
@@ -86,7 +85,7 @@ def request_transfer(request: TenantRequest, gov_code: str, line_id: int) -> Htt
     if request.method == "POST":
         done = submit(
             form,
-            lambda d: transfer_actions.do_request_transfer(
+            lambda d: actions.do_request_transfer(
                 d["kind"],
                 from_line=source,
                 to_line=_target(source, d["to_line"]),
@@ -111,7 +110,7 @@ def request_transfer(request: TenantRequest, gov_code: str, line_id: int) -> Htt
         .select_related("account", "project")
         .order_by("account__code", "project__code", "object_code")[:MAX_SUGGESTIONS]
     )
-    names = queries.object_names(source.year)
+    names = object_names(source.year)
     row = table.row(source, names)
     return render(
         request,
@@ -125,8 +124,7 @@ def request_transfer(request: TenantRequest, gov_code: str, line_id: int) -> Htt
             "title": _("Request a transfer from this line (전용·이용)"),
             "submit_label": _("Send for approval"),
             "suggestions": [
-                (transfer_actions.line_code(t), f"{t.project.name} / {names.get(t.object_code, t.object_code)}")
-                for t in suggestions
+                (line_code(t), f"{t.project.name} / {names.get(t.object_code, t.object_code)}") for t in suggestions
             ],
             "note": _("The request goes on the usual approval line of your department for this kind and amount."),
             "movable": row["unallocated"],

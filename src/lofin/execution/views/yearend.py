@@ -16,18 +16,21 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from lofin.core import fiscal
+from lofin.core import clock, fiscal
 from lofin.core.errors import NotFound
 from lofin.core.http import TenantRequest
-from lofin.core.models import AuditEvent
+from lofin.core.models import AuditEvent, User
 from lofin.core.permissions import require
-from lofin.core.types import year_or_404
+from lofin.core.types import is_ascii_digits, year_or_404
 
-from .. import dashboard as table
-from .. import form_actions, queries, yearend_actions, yearend_queries
 from ..access import ALLOCATE, VIEW
+from ..actions import yearend as actions
+from ..errors import CarryOverNotAllowed
 from ..forms import CarryOverForm, CloseYearForm
 from ..models import BudgetLine, CarryOver, CarryOverKind, Commitment, CommitmentStatus
+from ..queries import dashboard as table
+from ..queries import yearend as queries
+from ..queries.appropriations import object_names
 from .common import abilities, line_or_404, submit
 
 PAGE_SIZE = 100
@@ -56,7 +59,7 @@ def dates(year: int, today: dt.date) -> dict[str, Any]:
 
 
 def _names(line_ids: list[int], year: int) -> dict[int, str]:
-    objects = queries.object_names(year)
+    objects = object_names(year)
     return {
         line.pk: f"{line.project.name} / {objects.get(line.object_code, line.object_code)}"
         for line in BudgetLine.objects.filter(pk__in=line_ids).select_related("project")
@@ -68,13 +71,13 @@ def year_end(request: TenantRequest, gov_code: str, year: int) -> HttpResponse:
     government = request.government
     require(request.user, VIEW, government)
     year = year_or_404(year)
-    today = yearend_actions._today()
+    today = clock.today()
     form = CloseYearForm(request.POST or None)
     if request.method == "POST":
         require(request.user, ALLOCATE, government)
         done = submit(
             form,
-            lambda d: form_actions.do_close_year_from_form(government, year, actor=request.user, form_key=form.key),
+            lambda d: actions.do_close_year_from_form(government, year, actor=request.user, form_key=form.key),
         )
         if done is not None:
             text = (
@@ -84,11 +87,10 @@ def year_end(request: TenantRequest, gov_code: str, year: int) -> HttpResponse:
             )
             messages.success(request, text % {"year": year, "lapsed": f"{done.lapsed:,}"})
             return redirect("execution:year_end", gov_code, year)
-    report = yearend_queries.lapse_report(government, year, today=today)
+    report = queries.lapse_report(government, year, today=today)
     page = Paginator(report.rows, PAGE_SIZE).get_page(request.GET.get("page"))
     names = _names([r.line_id for r in page.object_list], year)
-    carries = list(yearend_queries.carry_overs(government, year))
-    details = yearend_queries.carry_over_details(carries)
+    carries = list(queries.carry_overs(government, year))
     closings = AuditEvent.objects.filter(
         government=government, action="execution.year.close", object_type="execution.year", object_id=str(year)
     ).order_by("-occurred_at", "-pk")[:5]
@@ -99,7 +101,7 @@ def year_end(request: TenantRequest, gov_code: str, year: int) -> HttpResponse:
         "report": report,
         "page": page,
         "rows": [(r, names.get(r.line_id, "")) for r in page.object_list],
-        "carries": [(c, details.get(c.pk, {}).get("commitment")) for c in carries],
+        "carries": [(c, (getattr(c, "recorded", None) or {}).get("commitment")) for c in carries],
         "closings": closings,
         "form": form,
         **abilities(request),
@@ -112,7 +114,7 @@ def lapse_download(request: TenantRequest, gov_code: str, year: int, fmt: str) -
     government = request.government
     require(request.user, VIEW, government)
     year = year_or_404(year)
-    report = yearend_queries.lapse_report(government, year, today=yearend_actions._today())
+    report = queries.lapse_report(government, year, today=clock.today())
     names = _names([r.line_id for r in report.rows], year)
     headers = [
         _("Code"),
@@ -125,7 +127,8 @@ def lapse_download(request: TenantRequest, gov_code: str, year: int, fmt: str) -
     rows = [[r.code, names.get(r.line_id, ""), r.appropriation, r.paid, r.carried_out, r.lapsed] for r in report.rows]
     totals = [_("Total"), "", report.appropriation, report.paid, report.carried_out, report.lapsed]
     if fmt == "xlsx":
-        from openpyxl import Workbook
+        # openpyxl takes most of a second to import: loaded when a workbook is asked for, not with every page.
+        from openpyxl import Workbook  # noqa: PLC0415
 
         workbook = Workbook()
         sheet = workbook.active
@@ -160,7 +163,7 @@ def _commitment_choices(line: BudgetLine, posted: str = "") -> list[tuple[str, s
     """The line's commitments with something unpaid, and the one a re-sent form names even if the first submission
     carried all of it (so the retry reaches the action and gets the first carry-over back)."""
     unpaid = Q(status=CommitmentStatus.ACTIVE, amount__gt=F("paid_amount"))
-    if posted.isdigit():
+    if is_ascii_digits(posted):
         unpaid |= Q(pk=int(posted))
     open_ = (
         Commitment.objects.filter(unpaid, line=line)
@@ -182,14 +185,14 @@ def _commitment_choices(line: BudgetLine, posted: str = "") -> list[tuple[str, s
     ]
 
 
-def _carry(line: BudgetLine, data: dict[str, Any], *, actor: Any, key: str) -> CarryOver:
+def _carry(line: BudgetLine, data: dict[str, Any], *, actor: User, key: str) -> CarryOver:
     commitment = None
     if data["commitment"]:
         commitment = Commitment.objects.filter(pk=int(data["commitment"]), line=line).first()
         if commitment is None:
             raise NotFound()
     try:
-        return yearend_actions.do_carry_over(
+        return actions.do_carry_over(
             data["kind"],
             from_line=line,
             amount=data["amount"],
@@ -198,7 +201,7 @@ def _carry(line: BudgetLine, data: dict[str, Any], *, actor: Any, key: str) -> C
             actor=actor,
             idempotency_key=key,
         )
-    except yearend_actions.CarryOverNotAllowed as error:
+    except CarryOverNotAllowed as error:
         # 사고이월 without a commitment, or one with nothing unpaid, is about the commitment; 계속비이월 without a
         # 계속비 is about the kind chosen.
         about_kind = data["kind"] == CarryOverKind.CONTINUING and commitment is None
@@ -232,7 +235,7 @@ def carry_over(request: TenantRequest, gov_code: str, line_id: int) -> HttpRespo
             return redirect("execution:year_end", gov_code, line.year)
     carried = CarryOver.objects.filter(from_line=line).aggregate(s=Sum("amount"))["s"] or 0
     free = max(line.appropriation - line.committed - carried, 0)
-    when = dates(line.year, yearend_actions._today())
+    when = dates(line.year, clock.today())
     rules = [
         _(
             "Carry-overs from %(year)s are decided after the fiscal year has ended, from %(start)s to %(end)s, "
@@ -263,7 +266,7 @@ def carry_over(request: TenantRequest, gov_code: str, line_id: int) -> HttpRespo
             "government": request.government,
             "year": line.year,
             "line": line,
-            "row": table.row(line, queries.object_names(line.year)),
+            "row": table.row(line, object_names(line.year)),
             "form": form,
             "title": _("Carry into the next year (이월)"),
             "submit_label": _("Carry over"),

@@ -1,0 +1,49 @@
+"""Commitments API (지출원인행위). Bearer token or session."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from ninja import Header, Router, Status
+
+from lofin.core.errors import NotFound
+from lofin.core.http import AuthedRequest
+
+from ..actions import commitments
+from ..models import OfficeKind
+from ..queries.offices import default_office
+from ..schemas.commitments import CommitmentIn, CommitmentOut
+from .appropriations import line_for
+
+router = Router(tags=["execution"])
+
+
+@router.post(
+    "/execution/commitments",
+    response={201: CommitmentOut},
+    summary="Commit part of a line's allocation (지출원인행위)",
+    description="Answers 409 with code `insufficient_allocation` (and writes nothing) when the allocation does not "
+    "cover the amount. Retrying with the same Idempotency-Key returns the first commitment.",
+)
+def commit(
+    request: AuthedRequest, payload: CommitmentIn, idempotency_key: str = Header(..., alias="Idempotency-Key")
+) -> Status:
+    line = line_for(request, payload.budget_line_id)
+    office = None
+    if payload.office_code:
+        office = default_office(line.government, line.year, OfficeKind.SUB_FINANCE, payload.office_code) or (
+            default_office(line.government, line.year, OfficeKind.FINANCE, payload.office_code)
+        )
+        if office is None:
+            raise NotFound(_("There is no office %(code)s.") % {"code": payload.office_code})
+    commitment = commitments.do_commit(
+        line,
+        amount=payload.amount,
+        creditor=payload.creditor,
+        purpose=payload.purpose,
+        creditor_number=payload.creditor_number,
+        office=office,
+        committed_on=payload.committed_on,
+        actor=request.user,
+        idempotency_key=idempotency_key,
+    )
+    return Status(201, commitment)

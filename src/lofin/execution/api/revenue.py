@@ -1,0 +1,204 @@
+"""Revenue API (세입): 징수결의, 납입고지, 수납 and deposit, 과오납 환급, the assessment list and the monthly
+세입징수보고. (미수납 이월 and 시효 are the year end's: api.yearend.)
+
+Writes need a Bearer token or a session (the API's authentication); reads need the execution VIEW permission.
+Refusals have a named `code` and write nothing: `unknown_revenue_code`, `over_collection`, `assessment_not_open`,
+`assessment_carried`, `claim_prescribed`, `closed_period`, `separation_of_duties`, `already_deposited`,
+`over_refund`, `refund_rate_missing`, `idempotency_key_reused`, `invalid_input`, `permission_denied`, `not_found`
+(also for another government's account, assessment or receipt)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from ninja import Header, Query, Router, Status
+
+from lofin.budget.models import Account
+from lofin.core.errors import NotFound
+from lofin.core.http import AuthedRequest
+from lofin.core.tenancy import access_government
+from lofin.core.types import Id
+
+from ..access import VIEW
+from ..actions import revenue
+from ..models import Assessment, OverpaymentRefund, Receipt
+from ..queries import revenue as queries
+from ..schemas.revenue import (
+    AssessmentFilter,
+    AssessmentIn,
+    AssessmentOut,
+    DepositIn,
+    NoticeIn,
+    ReceiptIn,
+    ReceiptOut,
+    RefundIn,
+    RefundOut,
+    ReportQuery,
+    RevenueReportOut,
+)
+
+router = Router(tags=["execution"])
+
+
+def _assessment(request: AuthedRequest, assessment_id: int) -> Assessment:
+    """The same 404 for an absent assessment and another government's."""
+    found = Assessment.objects.select_related("government").filter(pk=assessment_id).first()
+    if found is None:
+        raise NotFound()
+    access_government(request.user, found.government.code, VIEW)
+    return found
+
+
+def _receipt(request: AuthedRequest, receipt_id: int) -> Receipt:
+    found = Receipt.objects.select_related("government").filter(pk=receipt_id).first()
+    if found is None:
+        raise NotFound()
+    access_government(request.user, found.government.code, VIEW)
+    return found
+
+
+def _shown(assessment: Assessment) -> Assessment:
+    return queries.with_carried(Assessment.objects.filter(pk=assessment.pk)).get()
+
+
+@router.post(
+    "/execution/assessments",
+    response={201: AssessmentOut},
+    summary="Decide a revenue claim (징수결의)",
+    description="The fiscal year follows 지방회계법 시행령 §2①. Refused with `unknown_revenue_code`, `closed_period`, "
+    "`invalid_input`, `permission_denied` or `not_found`. Retrying with the same Idempotency-Key returns the first.",
+)
+def assess(
+    request: AuthedRequest, payload: AssessmentIn, idempotency_key: str = Header(..., alias="Idempotency-Key")
+) -> Status:
+    account = Account.objects.select_related("government").filter(pk=payload.account_id).first()
+    if account is None:
+        raise NotFound()
+    access_government(request.user, account.government.code, VIEW)
+    assessment = revenue.do_assess(
+        account,
+        revenue_code=payload.revenue_code,
+        payer_name=payload.payer_name,
+        payer_number=payload.payer_number,
+        amount=payload.amount,
+        kind=payload.kind,
+        assessed_on=payload.assessed_on,
+        due_on=payload.due_on,
+        notice_on=payload.notice_on,
+        received_on=payload.received_on,
+        budget_year=payload.budget_year,
+        basic_year=payload.basic_year,
+        actor=request.user,
+        idempotency_key=idempotency_key,
+    )
+    return Status(201, _shown(assessment))
+
+
+@router.post(
+    "/execution/assessments/{assessment_id}/notice",
+    response=AssessmentOut,
+    summary="Send the payment notice (납입고지)",
+    description="Due 15 days after the notice, moved off weekends, holidays and Labour Day, unless a later due date "
+    "is fixed; the notice interrupts prescription. Refused with `assessment_not_open`, `assessment_carried` or "
+    "`claim_prescribed`.",
+)
+def notice(request: AuthedRequest, assessment_id: Id, payload: NoticeIn) -> Assessment:
+    assessment = _assessment(request, assessment_id)
+    updated = revenue.do_send_notice(
+        assessment, actor=request.user, notice_on=payload.notice_on, fixed_due_on=payload.fixed_due_on
+    )
+    return _shown(updated)
+
+
+@router.post(
+    "/execution/receipts",
+    response={201: ReceiptOut},
+    summary="Record money received (수납)",
+    description="Within what is still to be collected. Refused (409) with `over_collection`, `assessment_not_open`, "
+    "`assessment_carried`, `claim_prescribed`, `closed_period`, `separation_of_duties` or `idempotency_key_reused`; "
+    "retrying with the same Idempotency-Key returns the first receipt.",
+)
+def receive(
+    request: AuthedRequest, payload: ReceiptIn, idempotency_key: str = Header(..., alias="Idempotency-Key")
+) -> Status:
+    assessment = _assessment(request, payload.assessment_id)
+    receipt = revenue.do_record_receipt(
+        assessment,
+        amount=payload.amount,
+        received_on=payload.received_on,
+        channel=payload.channel,
+        deposited_on=payload.deposited_on,
+        same_locality=payload.same_locality,
+        small_office_exception=payload.small_office_exception,
+        past_year_revenue=payload.past_year_revenue,
+        exception=payload.exception,
+        actor=request.user,
+        idempotency_key=idempotency_key,
+    )
+    return Status(201, receipt)
+
+
+@router.post(
+    "/execution/receipts/{receipt_id}/deposit",
+    response=ReceiptOut,
+    summary="Record an 출납원's deposit in the 금고",
+    description="Next day where the 금고 is, else by the fifth day (시행령 §21); a later deposit is recorded with "
+    "`deposit_late`. Refused with `already_deposited` or `separation_of_duties`; repeating the same deposit returns "
+    "the receipt.",
+)
+def deposit(request: AuthedRequest, receipt_id: Id, payload: DepositIn) -> Receipt:
+    receipt = _receipt(request, receipt_id)
+    return revenue.do_record_deposit(
+        receipt,
+        deposited_on=payload.deposited_on,
+        same_locality=payload.same_locality,
+        small_office_exception=payload.small_office_exception,
+        actor=request.user,
+    )
+
+
+@router.post(
+    "/execution/overpayment-refunds",
+    response={201: RefundOut},
+    summary="Refund an overpayment with interest (과오납 환급)",
+    description="From current-year revenue, with 환급가산금 at the rate in force each day. Refused with "
+    "`over_refund`, `refund_rate_missing` or `idempotency_key_reused`.",
+)
+def refund(
+    request: AuthedRequest, payload: RefundIn, idempotency_key: str = Header(..., alias="Idempotency-Key")
+) -> Status:
+    receipt = _receipt(request, payload.receipt_id)
+    done: OverpaymentRefund = revenue.do_refund_overpayment(
+        receipt,
+        amount=payload.amount,
+        reason=payload.reason,
+        refunded_on=payload.refunded_on,
+        interest_from=payload.interest_from,
+        actor=request.user,
+        idempotency_key=idempotency_key,
+    )
+    return Status(201, done)
+
+
+@router.get(
+    "/execution/assessments",
+    response=list[AssessmentOut],
+    summary="Assessments of a government and year",
+    description="`status`: open (still to be collected here), collected, prescribed, cancelled or carried.",
+)
+def list_assessments(request: AuthedRequest, filters: Query[AssessmentFilter]) -> QuerySet[Assessment]:
+    gov = access_government(request.user, filters.government, VIEW)
+    return queries.assessments_of(gov, filters.year, filters.status)[filters.offset : filters.offset + filters.limit]
+
+
+@router.get(
+    "/execution/revenue-report",
+    response=RevenueReportOut,
+    summary="Monthly revenue collection report (세입징수보고)",
+    description="Per revenue code: decided, collected, refunded and written off in the month, and outstanding at "
+    "its end; due on the 15th of the next month (지방회계법 시행령 §30).",
+)
+def revenue_report(request: AuthedRequest, filters: Query[ReportQuery]) -> dict[str, Any]:
+    gov = access_government(request.user, filters.government, VIEW)
+    return queries.revenue_report(gov, filters.year, filters.month)

@@ -1,0 +1,36 @@
+"""API shapes of commitments (지출원인행위)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Schema
+
+from lofin.core.types import Day, Id, PositiveWon, Text
+
+from ..models import Commitment
+
+
+class CommitmentIn(Schema):
+    budget_line_id: Id
+    amount: PositiveWon
+    creditor: Text(100)  # type: ignore[valid-type]
+    purpose: Text(200)  # type: ignore[valid-type]
+    creditor_number: Text(20) = ""  # type: ignore[valid-type]
+    office_code: Text(20) | None = None  # type: ignore[valid-type]
+    committed_on: Day | None = None
+
+
+class CommitmentOut(Schema):
+    id: int
+    budget_line_id: int
+    amount: int
+    paid_amount: int
+    creditor: str
+    purpose: str
+    status: str
+    committed_on: dt.date
+
+    @staticmethod
+    def resolve_budget_line_id(commitment: Commitment) -> int:
+        return commitment.line_id
