@@ -3,9 +3,12 @@
 A file has three sections, each a line with its name followed by a header line and `;`-separated rows (CSV
 quoting allowed): META (`key;value`, with at least `budget` and `vote_type`), PROJECTS (`project_id;cost;...`)
 and VOTES (`voter_id;vote;...`, plus `points` for cumulative and scoring ballots; `vote` is a `,`-separated list,
-most preferred first for ordinal ballots). Parsing is strict where pabutools is lenient (duplicate ids, unknown
-projects, non-integer costs) because a municipality imports these files: every problem is a `PbFormatError`
-with the 1-based line number.
+most preferred first for ordinal ballots). Amounts (budget, costs) may be decimal, as pabutools reads them
+(`2828094.61`, or `2828094,61`): they become exact `Fraction`s. A vote naming a project twice counts it once, as
+pabutools does (an approval is a set; a ranking keeps the first position; points keep the first position and the last
+value). Parsing is otherwise strict where pabutools is lenient (duplicate ids, unknown projects, points that are not
+whole numbers, rows of the wrong length) because a municipality imports these files: every problem is a
+`PbFormatError` with the 1-based line number.
 """
 
 from __future__ import annotations
@@ -15,12 +18,16 @@ import io
 import os
 import re
 from collections.abc import Iterable
+from fractions import Fraction
 
-from .model import VOTE_TYPES, Ballot, Election, PbFormatError, Project, gettext_noop
+from .i18n import N_
+from .model import VOTE_TYPES, Ballot, Election, Money, PbFormatError, Project, gettext_noop
 
 SECTIONS = ("meta", "projects", "votes")
 _INT = re.compile(r"^-?\d+$")
 _DECIMAL = re.compile(r"^-?\d+(?:[.,]0*)?$")
+# what pabutools' reader (gmpy2.mpq after "," → ".") takes as an amount, less the signs: 12, 12.5, .5, 1e6, 3/2
+_AMOUNT = re.compile(r"^(?:(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|\d+/\d*[1-9]\d*)$")
 
 
 def _as_int(text: str, line: int, what: str, *, allow_negative: bool = False) -> int:
@@ -33,6 +40,39 @@ def _as_int(text: str, line: int, what: str, *, allow_negative: bool = False) ->
     if number < 0 and not allow_negative:
         raise PbFormatError(line, gettext_noop("%(what)s cannot be negative (%(value)s)."), what=what, value=text)
     return number
+
+
+def _as_money(text: str, line: int, what: str) -> Money:
+    """An amount read exactly: an int when whole, else a Fraction (never a float)."""
+    value = text.strip().replace(" ", "").replace(",", ".")
+    if value.startswith("-") and _AMOUNT.match(value[1:]):
+        raise PbFormatError(line, gettext_noop("%(what)s cannot be negative (%(value)s)."), what=what, value=text)
+    if not _AMOUNT.match(value):
+        raise PbFormatError(
+            line, N_("%(what)s must be an amount (a whole or decimal number such as 2828094.61), not %(value)r."),
+            what=what, value=text,
+        )  # fmt: skip
+    number = Fraction(value)
+    return number.numerator if number.denominator == 1 else number
+
+
+def format_amount(value: Money) -> str:
+    """An amount as pabulib writes it: 2828094.61 for a decimal amount, digits for a whole one; a fraction with no
+    finite decimal expansion (only possible in an election built in code) as "p/q", which pabutools also reads."""
+    value = Fraction(value)
+    if value.denominator == 1:
+        return str(value.numerator)
+    places, rest = 0, value.denominator
+    for factor in (2, 5):
+        while rest % factor == 0:
+            rest //= factor
+    if rest != 1:
+        return f"{value.numerator}/{value.denominator}"
+    while (value * 10**places).denominator != 1:
+        places += 1
+    scaled = value * 10**places
+    whole, frac = divmod(abs(scaled.numerator), 10**places)
+    return f"{'-' if value < 0 else ''}{whole}.{frac:0{places}d}"
 
 
 def _split_list(text: str) -> list[str]:
@@ -58,7 +98,7 @@ def parse_pb_text(text: str) -> Election:
     meta_lines: dict[str, int] = {}
     projects: list[Project] = []
     project_meta: dict[str, dict[str, str]] = {}
-    costs: dict[str, int] = {}
+    costs: dict[str, Money] = {}
     ballots: list[Ballot] = []
     voters: set[str] = set()
     vote_type = ""
@@ -126,7 +166,7 @@ def parse_pb_text(text: str) -> Election:
     for name in SECTIONS:
         if not section_line[name]:
             raise PbFormatError(0, gettext_noop("The file has no %(section)s section."), section=name.upper())
-    budget = _as_int(meta["budget"], meta_lines["budget"], "budget")
+    budget = _as_money(meta["budget"], meta_lines["budget"], "budget")
 
     def optional(key: str) -> int | None:
         value = meta.get(key, "").strip()
@@ -151,7 +191,7 @@ _PROJECT_COLUMNS = {"project_id", "cost", "name", "category", "categories", "tar
 def _check_meta(meta: dict[str, str], lines: dict[str, int], section: int) -> str:
     if "budget" not in meta:
         raise PbFormatError(section, gettext_noop("META has no budget."))
-    _as_int(meta["budget"], lines["budget"], "budget")
+    _as_money(meta["budget"], lines["budget"], "budget")
     line = lines.get("vote_type", section)
     vote_type = meta.get("vote_type", "").strip().lower()
     if vote_type == "choose-1":
@@ -165,7 +205,10 @@ def _check_meta(meta: dict[str, str], lines: dict[str, int], section: int) -> st
 
 
 def _check_header(section: str, header: list[str], line: int, vote_type: str) -> None:
-    required = {"meta": ("key", "value"), "projects": ("project_id", "cost"), "votes": ("voter_id", "vote")}[section]
+    columns: dict[str, tuple[str, ...]] = {
+        "meta": ("key", "value"), "projects": ("project_id", "cost"), "votes": ("voter_id", "vote"),
+    }  # fmt: skip
+    required = columns[section]
     if vote_type in ("cumulative", "scoring"):
         required = (*required, "points")
     for column in required:
@@ -182,7 +225,7 @@ def _project(fields: dict[str, str], line: int) -> Project:
     project_id = fields["project_id"]
     if not project_id:
         raise PbFormatError(line, gettext_noop("A project has an empty project_id."))
-    cost = _as_int(fields["cost"], line, "cost")
+    cost = _as_money(fields["cost"], line, "cost")
 
     def listed(*keys: str) -> tuple[str, ...]:
         for key in keys:
@@ -201,21 +244,17 @@ def _project(fields: dict[str, str], line: int) -> Project:
     )
 
 
-def _ballot(fields: dict[str, str], line: int, vote_type: str, costs: dict[str, int]) -> Ballot:
+def _ballot(fields: dict[str, str], line: int, vote_type: str, costs: dict[str, Money]) -> Ballot:
     voter_id = fields["voter_id"]
     if not voter_id:
         raise PbFormatError(line, gettext_noop("A vote has an empty voter_id."))
     vote = fields["vote"]
     chosen = [] if vote.lower() == "none" else _split_list(vote)
-    seen: set[str] = set()
     for project_id in chosen:
         if project_id not in costs:
             raise PbFormatError(
                 line, gettext_noop("The vote names project %(id)s, which is not in PROJECTS."), id=project_id
             )
-        if project_id in seen:
-            raise PbFormatError(line, gettext_noop("The vote names project %(id)s twice."), id=project_id)
-        seen.add(project_id)
     if vote_type in ("cumulative", "scoring"):
         raw = fields["points"]
         points_text = [] if raw.lower() == "none" else _split_list(raw)
@@ -224,14 +263,16 @@ def _ballot(fields: dict[str, str], line: int, vote_type: str, costs: dict[str, 
                 line, gettext_noop("The vote names %(projects)d projects but gives %(points)d points."), projects=len(chosen),
                 points=len(points_text),
             )  # fmt: skip
+        # a project named twice keeps its first position and its last points, as pabutools' dict assignment does
         points = {
             p: _as_int(t, line, "points", allow_negative=vote_type == "scoring")
             for p, t in zip(chosen, points_text, strict=True)
         }
         return Ballot(voter_id=voter_id, points=points)
+    once = tuple(dict.fromkeys(chosen))  # a project named twice counts once, at its first position
     if vote_type == "ordinal":
-        return Ballot(voter_id=voter_id, ranking=tuple(chosen))
-    return Ballot(voter_id=voter_id, approvals=tuple(chosen))
+        return Ballot(voter_id=voter_id, ranking=once)
+    return Ballot(voter_id=voter_id, approvals=once)
 
 
 def write_pb(election: Election, target: str | os.PathLike[str] | io.TextIOBase | None = None) -> str:
@@ -241,7 +282,7 @@ def write_pb(election: Election, target: str | os.PathLike[str] | io.TextIOBase 
     meta = dict(election.meta)
     meta.update(
         {
-            "budget": str(election.budget),
+            "budget": format_amount(election.budget),
             "vote_type": election.vote_type,
             "num_projects": str(len(election.projects)),
             "num_votes": str(len(election.ballots)),
@@ -263,9 +304,8 @@ def write_pb(election: Election, target: str | os.PathLike[str] | io.TextIOBase 
     writer.writerow(["project_id", "cost", "name", "category", "target", *extra_columns])
     for p in election.projects:
         extra = election.project_meta.get(p.id, {})
-        writer.writerow(
-            [p.id, p.cost, p.name, _join(p.categories), _join(p.targets), *(extra.get(k, "") for k in extra_columns)]
-        )
+        row = [p.id, format_amount(p.cost), p.name, _join(p.categories), _join(p.targets)]
+        writer.writerow([*row, *(extra.get(k, "") for k in extra_columns)])
     writer.writerow(["VOTES"])
     cardinal = election.vote_type in ("cumulative", "scoring")
     writer.writerow(["voter_id", "vote", "points"] if cardinal else ["voter_id", "vote"])

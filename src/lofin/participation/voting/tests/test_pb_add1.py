@@ -12,9 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lofin.participation.voting import Ballot, Election, Project, engine, solve
+from lofin.participation.voting import Ballot, Election, Project, add1, solve
 from lofin.participation.voting.add1 import mes_add1_plain, stop_kind
-from lofin.participation.voting.engine import Prepared, _mes_projects, _MesRun
+from lofin.participation.voting.mesrun import MesRun, mes_projects
+from lofin.participation.voting.prepared import Prepared
 
 from .test_pb_rules import SATS_FOR, small_elections
 
@@ -59,10 +60,10 @@ def check_against_plain(election: Election, sat: str) -> None:
         assert mes_add1_plain(prep, limit=PLAIN_LIMIT + 1) == (outcome.winners, outcome.add1_steps)
         return
     # too many steps to run them all here: check the stop where it was found and sampled steps before it
-    buyable, _ = _mes_projects(prep)
+    buyable, _ = mes_projects(prep)
 
     def kind(step: int) -> str | None:
-        rounds = _MesRun(prep, start + step, buyable).run()
+        rounds = MesRun(prep, start + step, buyable).run()
         return stop_kind(prep, buyable, [prep.index[r.project] for r in rounds])
 
     k = outcome.add1_steps
@@ -98,16 +99,16 @@ def test_three_voters_and_a_budget_of_a_hundred_million_won_is_fast():
     assert outcome.add1_steps == 19_166_667
     assert outcome.winners == ["2", "3", "4"]
     prep = Prepared(election, "cost")
-    buyable, _ = _mes_projects(prep)
+    buyable, _ = mes_projects(prep)
     for step, expected in ((19_166_666, ["2", "4"]), (19_166_667, ["2", "3", "4"])):
-        rounds = _MesRun(prep, outcome.endowment - 19_166_667 + step, buyable).run()
+        rounds = MesRun(prep, outcome.endowment - 19_166_667 + step, buyable).run()
         assert sorted(r.project for r in rounds) == expected
 
 
 @contextmanager
 def galloping_only():
-    """mes-add1 by galloping (`_MesRun.follow`) from the first step, whatever the election's size."""
-    with patch.object(engine, "_PARAMETRIC_WORK", -1), patch.object(engine, "_PLAIN_STEPS", 0):
+    """mes-add1 by galloping (`MesRun.follow`) from the first step, whatever the election's size."""
+    with patch.object(add1, "PARAMETRIC_WORK", -1), patch.object(add1, "PLAIN_STEPS", 0):
         yield
 
 
@@ -150,7 +151,7 @@ def won_cycle(n_voters: int, seed: int = 1, vote_type: str = "approval") -> Elec
 def test_galloping_equals_the_parametric_jumps_on_a_cycle_in_won(n_voters, vote_type):
     # hundreds of thousands of add1 steps of 1 won: both exact methods must stop at the same step
     election = won_cycle(n_voters, seed=n_voters, vote_type=vote_type)
-    with patch.object(engine, "_PARAMETRIC_WORK", 10**9):
+    with patch.object(add1, "PARAMETRIC_WORK", 10**9):
         jumps = solve(election, "mes-add1")
     with galloping_only():
         gallop = solve(election, "mes-add1")
@@ -167,14 +168,14 @@ def test_a_cycle_of_a_thousand_voters_in_won_is_fast():
     assert time.perf_counter() - started < 15
     assert outcome.total_cost <= election.budget
     prep = Prepared(election, "cost")
-    buyable, _ = _mes_projects(prep)
+    buyable, _ = mes_projects(prep)
     k = outcome.add1_steps
-    before = _MesRun(prep, outcome.endowment - 1, buyable).run()
-    stop = _MesRun(prep, outcome.endowment, buyable).run()
+    before = MesRun(prep, outcome.endowment - 1, buyable).run()
+    stop = MesRun(prep, outcome.endowment, buyable).run()
     assert stop_kind(prep, buyable, [prep.index[r.project] for r in before]) is None
     assert [r.project for r in stop] == outcome.winners
     assert stop_kind(prep, buyable, [prep.index[r.project] for r in stop]) == "exhaustive" or (
-        stop_kind(prep, buyable, [prep.index[r.project] for r in _MesRun(prep, outcome.endowment + 1, buyable).run()])
+        stop_kind(prep, buyable, [prep.index[r.project] for r in MesRun(prep, outcome.endowment + 1, buyable).run()])
         == "over"
     )
     assert k > 100_000
