@@ -26,6 +26,7 @@ from __future__ import annotations
 from fractions import Fraction
 from math import ceil
 
+from .bracket import bracket_run
 from .mesrun import MesRound, MesRun, mes_projects, stop_kind
 from .prepared import Prepared
 
@@ -153,68 +154,64 @@ def mes_add1_plain(prep: Prepared, limit: int | None = None) -> tuple[list[str],
 
 
 # mes-add1 jumps over steps with the parametric run when one costs about this many Fraction operations or less
-# (a handful of distinct ballots: its jumps are then few). Beyond it the parametric run is slow and its jumps short
-# (every supporter becoming capped ends one: 461 runs, 17 s, for 300 voters in won), so the first steps run one by
-# one — elections of thousands of voters have shares of few units and stop there — and then `MesRun.follow` gallops.
+# (a handful of distinct ballots: its jumps are exact change points, so they are few). Beyond it the parametric run is
+# slow and its jumps short (every supporter becoming capped ends one), and the steps are covered by brackets.
 PARAMETRIC_WORK = 2_000
-PLAIN_STEPS = 4  # steps run one by one before galloping
+# After this many steps in a row that brackets could not decide, one parametric run (if it costs at most
+# PARAMETRIC_FALLBACK Fraction operations) jumps over the steps that decide as the first one.
+UNDECIDED_STEPS = 8
+PARAMETRIC_FALLBACK = 200_000
 
 
 def add1_search(prep: Prepared, buyable: list[int]) -> tuple[int, list[MesRound]]:
     """(the step pabutools' voter_budget_increment=1 ends with — the first exhaustive one, or the one before the
     first over budget —, the rounds of MES at that step). Rounds are internal (ρ per internal unit)."""
     start = Fraction(prep.budget, prep.n_voters)
-    unit = prep.scale
 
     def run(step: int, over: int | None = None) -> list[MesRound]:
-        return MesRun(prep, start + step * unit, buyable).run(over=over)
+        return MesRun(prep, start + step * prep.scale, buyable).run(over=over)
 
-    runs = {0: run(0)}
-    steps = _add1_step(prep, buyable, runs)
-    return steps, runs[steps] if steps in runs else run(steps)
-
-
-def _add1_step(prep: Prepared, buyable: list[int], runs: dict[int, list[MesRound]]) -> int:
-    start = Fraction(prep.budget, prep.n_voters)
-    unit = prep.scale
-    bought = [prep.index[r.project] for r in runs[0]]
-    kind = stop_kind(prep, buyable, bought)
-    if kind is not None:
-        return 0  # the first run never spends more than the budget
-    work = (len(runs[0]) + 1) * prep.distinct_entries()
-    k, previous = 0, 0
-    if work <= PARAMETRIC_WORK:
-        while True:
-            bought, delta = parametric_run(prep, buyable, k)
-            kind = stop_kind(prep, buyable, bought)
-            if kind == "over":
-                return previous
-            if kind == "exhaustive":
-                return k
-            # every step in [k, next) decides as k does: the one before next is a valid "previous outcome"
-            nxt = next_step(k, delta)
-            k, previous = nxt, nxt - 1
-    # One run per step for the first steps (large elections stop within a few), then gallop: a run at k + s that
-    # follows k's purchases in a provable way (`MesRun.follow`) covers every step in between.
-    plain, s = 0, 1
+    base = run(0)
+    if stop_kind(prep, buyable, [prep.index[r.project] for r in base]) is not None:
+        return 0, base  # the first run never spends more than the budget: it is exhaustive
+    if (len(base) + 1) * prep.distinct_entries() <= PARAMETRIC_WORK:
+        steps = _by_parametric_jumps(prep, buyable)
+        return steps, run(steps)
+    # A bracket run finds the projects MES buys at step k and proves that every step up to `reach` buys the same ones
+    # (so all of them stop, or none); a step it cannot decide (two prices equal within its rounding) is run exactly.
+    # Strides grow while whole brackets are proven. Prices equal at every step (an exact tie, decided by the id) defeat
+    # bounds: after a few undecided steps in a row, one parametric run, which sees the tie, jumps over them.
+    work = (len(base) + 1) * prep.distinct_entries()
+    k, stride, undecided = 0, 1, 0
     while True:
-        if plain < PLAIN_STEPS:
-            plain += 1
+        order, reach = bracket_run(prep, buyable, k, k + stride)
+        if reach < k:
+            undecided += 1
+            if undecided >= UNDECIDED_STEPS and work <= PARAMETRIC_FALLBACK:
+                bought, delta = parametric_run(prep, buyable, k)
+                order, reach, undecided = [prep.ids[p] for p in bought], next_step(k, delta) - 1, 0
+            else:
+                order, reach = [r.project for r in run(k)], k
         else:
-            followed = MesRun(prep, start + (k + s) * unit, buyable).follow(runs[k])
-            if followed is not None:
-                runs.pop(k)
-                k += s
-                runs[k] = followed
-                s *= 2
-                continue
-            if s > 1:
-                s //= 2
-                continue
-        previous, k = k, k + 1
-        runs[k] = MesRun(prep, start + k * unit, buyable).run(over=prep.budget)
-        kind = stop_kind(prep, buyable, [prep.index[r.project] for r in runs[k]])
+            undecided = 0
+        kind = stop_kind(prep, buyable, [prep.index[p] for p in order])
+        if kind == "over":
+            return k - 1, run(k - 1)  # k > 0: step 0 never spends more than the budget
+        if kind == "exhaustive":
+            return k, run(k)
+        stride = 4 * stride if reach == k + stride else max(1, stride // 2)
+        k = reach + 1
+
+
+def _by_parametric_jumps(prep: Prepared, buyable: list[int]) -> int:
+    k, previous = 0, 0
+    while True:
+        bought, delta = parametric_run(prep, buyable, k)
+        kind = stop_kind(prep, buyable, bought)
         if kind == "over":
             return previous
         if kind == "exhaustive":
             return k
+        # every step in [k, next) decides as k does: the one before next is a valid "previous outcome"
+        nxt = next_step(k, delta)
+        k, previous = nxt, nxt - 1

@@ -21,16 +21,12 @@ from typing import Any
 
 from .add1 import add1_search
 from .mesrun import MesRound, MesRun, mes_projects
-from .model import RULES, SATISFACTIONS, Election, Money, VotingError, default_sat, gettext_noop
+from .model import RULES, SATISFACTIONS, Election, Money, VotingError, default_sat, format_amount, gettext_noop
 from .prepared import Prepared
 
 __all__ = ["MesRound", "Outcome", "Prepared", "greedy", "mes", "solve", "solve_prepared"]
 
 _INF = float("inf")  # only a sort key for zero-cost projects, never part of a sum or a comparison of prices
-
-
-def _exact(value: Money) -> str:
-    return str(value)
 
 
 @dataclass
@@ -50,10 +46,10 @@ class Outcome:
     def as_dict(self) -> dict[str, Any]:
         return {
             "winners": list(self.winners),
-            "total_cost": self.total_cost if isinstance(self.total_cost, int) else _exact(self.total_cost),
+            "total_cost": self.total_cost if isinstance(self.total_cost, int) else format_amount(self.total_cost),
             "rule": self.rule,
             "sat": self.sat,
-            "budget": self.budget if isinstance(self.budget, int) else _exact(self.budget),
+            "budget": self.budget if isinstance(self.budget, int) else format_amount(self.budget),
             "endowment": None if self.endowment is None else str(self.endowment),
             "initial": list(self.initial),
             "mes_rounds": [r.as_dict() for r in self.mes_rounds],

@@ -14,7 +14,7 @@ from typing import Any
 
 from .engine import Outcome
 from .mesrun import MesRun
-from .model import Election, Money, gettext_noop, translate
+from .model import Election, Money, format_amount, gettext_noop, translate
 from .prepared import Prepared
 
 # reason codes → message templates (translated when rendered)
@@ -49,16 +49,16 @@ MEASURES = {
 }
 
 
-def _money(x: Fraction | int, places: int = 0) -> str:
+def format_money(x: Fraction | int, places: int = 0) -> str:
     """An amount with thousands separators and `places` decimals (those of the election's money: 2 for a file in
-    złoty with grosze, 0 for won), prefixed with "≈" when the exact amount needs more."""
+    złoty with grosze, 0 for won), prefixed with "≈" when the exact amount needs more (then rounded half to even, as
+    `round` does)."""
     x = Fraction(x)
     scaled = x * 10**places
-    if scaled.denominator == 1:
-        whole, cents = divmod(abs(scaled.numerator), 10**places)
-        sign = "-" if x < 0 else ""
-        return f"{sign}{whole:,}" + (f".{cents:0{places}d}" if places else "")
-    return f"≈{round(x, places):,.{places}f}" if places else f"≈{round(x):,}"
+    units = round(scaled)
+    whole, cents = divmod(abs(units), 10**places)
+    text = ("-" if units < 0 else "") + f"{whole:,}" + (f".{cents:0{places}d}" if places else "")
+    return text if scaled.denominator == 1 else "≈" + text
 
 
 def money_places(scale: int) -> int:
@@ -151,7 +151,7 @@ def _verdicts(prep: Prepared, outcome: Outcome, projects: list[int], voter: int 
     places = money_places(prep.scale)
 
     def money(internal: int | Fraction) -> str:
-        return _money(Fraction(internal) / prep.scale, places)
+        return format_money(Fraction(internal) / prep.scale, places)
 
     greedy_rank: dict[str, tuple[int, int]] = {}
     remaining = prep.budget - sum(prep.costs[prep.index[w]] for w in outcome.winners if w not in outcome.greedy)
@@ -222,3 +222,54 @@ def explain_project(election: Election, outcome: Outcome, project_id: str) -> Pr
     verdict = verdicts[0]
     verdict.params["supporters"] = prep.supporters[prep.index[project_id]]
     return verdict
+
+
+@dataclass
+class SelectionStep:
+    """One winner in the order the rule took it, with what a reader needs to check the step by hand."""
+
+    project: str
+    name: str
+    step: str  # "free" (zero cost, before MES's first round), "mes" (a round of MES) or "greedy"
+    cost: Money
+    remaining: Money  # the budget left after this project
+    round: int | None = None  # MES round
+    rho: Fraction | None = None  # MES price per unit of satisfaction (a supporter pays min(budget, ρ·satisfaction))
+    price: Fraction | None = None  # the most one supporter paid: ρ times the largest satisfaction among them
+    rank: int | None = None  # greedy: the project's place in greedy's order
+
+    def as_dict(self) -> dict[str, Any]:
+        def amount(value: Money | None) -> int | str | None:
+            return value if value is None or isinstance(value, int) else format_amount(value)
+
+        return {
+            "project": self.project, "name": self.name, "step": self.step, "cost": amount(self.cost),
+            "remaining": amount(self.remaining), "round": self.round,
+            "rho": None if self.rho is None else str(self.rho), "price": None if self.price is None else str(self.price),
+            "rank": self.rank,
+        }  # fmt: skip
+
+
+def selection(election: Election, outcome: Outcome) -> list[SelectionStep]:
+    """The winners in the order they were taken, each with its round, price per supporter and the budget left after
+    it: the published result, re-derivable from the election file alone."""
+    prep = Prepared(election, outcome.sat)
+    left = Fraction(prep.budget)
+    steps = []
+    rounds = {r.project: (k, r.rho) for k, r in enumerate(outcome.mes_rounds, start=1)}
+    rank = {pid: k for k, pid in enumerate(outcome.greedy_order, start=1)}
+    for pid in outcome.winners:
+        p = prep.index[pid]
+        left -= prep.costs[p]
+        project = election.projects[p]
+        step = SelectionStep(pid, project.name, "greedy", project.cost, prep.money(left))
+        if pid in outcome.initial:
+            step.step = "free"
+        elif pid in rounds and pid not in outcome.greedy:
+            step.step, (step.round, step.rho) = "mes", rounds[pid]
+            top = max(u for u, _ in prep.buckets()[p])
+            step.price = prep.rho_in(step.rho) * top / prep.scale
+        else:
+            step.rank = rank.get(pid)
+        steps.append(step)
+    return steps

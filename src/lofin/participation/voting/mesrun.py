@@ -220,49 +220,6 @@ class MesRun:
                 heapq.heapreplace(heap, (exact, ids[p], p, version))
         return rounds
 
-    def follow(self, base: list[MesRound]) -> list[MesRound] | None:
-        """This run (share e1) forced along `base`, the rounds of a run with a smaller share e0 — or None when it
-        cannot be shown that every share in [e0, e1] buys the same projects in the same order.
-
-        Along a fixed order of purchases every budget is a non-decreasing function of the share (round 1: e; then
-        max(0, budget − ρ·u) with ρ non-increasing, as more money never raises a price), so every price is
-        non-increasing. Hence if at e1 every other unbought project q has (ρ_q(e1), id_q) > (ρ_w(e0), id_w) for the
-        round's winner w, then for every share e in between ρ_q(e) ≥ ρ_q(e1) and ρ_w(e) ≤ ρ_w(e0): w wins the round
-        at e too (an unaffordable q at e1 is unaffordable at every smaller share). If after the last round nothing
-        is affordable at e1, nothing is at any e ≤ e1, so every run in between stops there as well.
-        """
-        ids = self.prep.ids
-        heap = [(Fraction(self.prep.costs[p], self.prep.total_sat[p]), ids[p], p, -1) for p in self.projects]
-        heapq.heapify(heap)
-        bought: set[int] = set()
-        rounds: list[MesRound] = []
-        for version, r in enumerate(base):
-            w = self.prep.index[r.project]
-            bar = (r.rho, r.project)
-            while heap:
-                rho, pid, p, seen = heap[0]
-                if p in bought or p == w:
-                    heapq.heappop(heap)
-                    continue
-                if (rho, pid) > bar:
-                    break
-                if seen == version:
-                    return None  # an exact price at e1 at or below the winner's at e0: no conclusion
-                exact = self.price(p)
-                if exact is None:
-                    heapq.heappop(heap)  # unaffordable at e1, so at every smaller share and in every later round
-                else:
-                    heapq.heapreplace(heap, (exact, pid, p, version))
-            rho_w = self.price(w)
-            if rho_w is None:
-                return None
-            self.buy(w, rho_w)
-            bought.add(w)
-            rounds.append(MesRound(r.project, rho_w))
-        if any(p not in bought and self.price(p) is not None for _, _, p, _ in heap):
-            return None
-        return rounds
-
 
 def mes_projects(prep: Prepared) -> tuple[list[int], list[str]]:
     """(projects MES can buy, zero-cost projects it takes at once) — as pabutools, by total satisfaction."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
+from math import lcm
 from typing import Any, TypeAlias
 
 from .i18n import N_, translate
@@ -145,6 +146,30 @@ class Election:
 def _is_money(value: object) -> bool:
     # bool is an int but not an amount; a float would let rounding decide an outcome
     return isinstance(value, int | Fraction) and not isinstance(value, bool)
+
+
+def format_amount(value: Money) -> str:
+    """An amount as pabulib writes it: 2828094.61 for a decimal amount, digits for a whole one; a fraction with no
+    finite decimal expansion (only possible in an election built in code) as "p/q", which pabutools also reads."""
+    value = Fraction(value)
+    if value.denominator == 1:
+        return str(value.numerator)
+    places, rest = 0, value.denominator
+    for factor in (2, 5):
+        while rest % factor == 0:
+            rest //= factor
+    if rest != 1:
+        return f"{value.numerator}/{value.denominator}"
+    while (value * 10**places).denominator != 1:
+        places += 1
+    scaled = value * 10**places
+    whole, frac = divmod(abs(scaled.numerator), 10**places)
+    return f"{'-' if value < 0 else ''}{whole}.{frac:0{places}d}"
+
+
+def money_scale(election: Election) -> int:
+    """The file's smallest unit of money as a divisor: 1 when every amount is whole, 100 for amounts in cents."""
+    return lcm(*(Fraction(x).denominator for x in (election.budget, *(p.cost for p in election.projects))))
 
 
 def default_sat(vote_type: str) -> str:

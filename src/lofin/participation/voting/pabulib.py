@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from fractions import Fraction
 
 from .i18n import N_
-from .model import VOTE_TYPES, Ballot, Election, Money, PbFormatError, Project, gettext_noop
+from .model import VOTE_TYPES, Ballot, Election, Money, PbFormatError, Project, format_amount, gettext_noop
 
 SECTIONS = ("meta", "projects", "votes")
 _INT = re.compile(r"^-?\d+$")
@@ -54,25 +54,6 @@ def _as_money(text: str, line: int, what: str) -> Money:
         )  # fmt: skip
     number = Fraction(value)
     return number.numerator if number.denominator == 1 else number
-
-
-def format_amount(value: Money) -> str:
-    """An amount as pabulib writes it: 2828094.61 for a decimal amount, digits for a whole one; a fraction with no
-    finite decimal expansion (only possible in an election built in code) as "p/q", which pabutools also reads."""
-    value = Fraction(value)
-    if value.denominator == 1:
-        return str(value.numerator)
-    places, rest = 0, value.denominator
-    for factor in (2, 5):
-        while rest % factor == 0:
-            rest //= factor
-    if rest != 1:
-        return f"{value.numerator}/{value.denominator}"
-    while (value * 10**places).denominator != 1:
-        places += 1
-    scaled = value * 10**places
-    whole, frac = divmod(abs(scaled.numerator), 10**places)
-    return f"{'-' if value < 0 else ''}{whole}.{frac:0{places}d}"
 
 
 def _split_list(text: str) -> list[str]:
@@ -326,3 +307,36 @@ def write_pb(election: Election, target: str | os.PathLike[str] | io.TextIOBase 
 
 def _join(values: Iterable[str]) -> str:
     return ",".join(values)
+
+
+def fill_selected(text: str, selected: set[str]) -> str:
+    """The pabulib text with the PROJECTS section's `selected` column set to 1 for the selected projects and 0 for
+    the others (added as the last column when the file has none). Every other line is kept as it was, so the
+    written file differs from the read one in that column only."""
+    ending = "\r\n" if "\r\n" in text[: text.find("\n") + 1] else "\n"
+    lines = text.splitlines(keepends=True)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
+    start = end = None  # physical lines [start, end) hold the PROJECTS header and rows
+    before = 0
+    for row in reader:
+        first = row[0].strip().lower() if row else ""
+        if first == "projects" and start is None:
+            start = reader.line_num
+        elif first == "votes" and start is not None:
+            end = before
+            break
+        before = reader.line_num
+    if start is None or end is None:
+        raise PbFormatError(0, gettext_noop("The file has no %(section)s section."), section="PROJECTS")
+    block = [row for row in csv.reader(io.StringIO("".join(lines[start:end]), newline=""), delimiter=";") if row]
+    header = [h.strip() for h in block[0]]
+    column = header.index("selected") if "selected" in header else len(header)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator=ending)
+    writer.writerow([*block[0], "selected"] if column == len(header) else block[0])
+    for row in block[1:]:
+        if not any(field.strip() for field in row):
+            continue
+        value = "1" if row[0].strip() in selected else "0"
+        writer.writerow([*row, value] if column == len(row) else [*row[:column], value, *row[column + 1 :]])
+    return "".join(lines[:start]) + out.getvalue() + "".join(lines[end:])

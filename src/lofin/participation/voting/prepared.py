@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from fractions import Fraction
 from itertools import chain, pairwise
-from math import lcm
 from typing import Any
 
 import numpy as np
 
-from .model import Ballot, Election, Money, VotingError, gettext_noop, satisfaction_vector
+from .i18n import N_
+from .model import Ballot, Election, Money, VotingError, money_scale, satisfaction_vector
 
 # numpy counts satisfaction in int64: a project's total (supporters × cost with cost satisfaction) must stay below this
 _INT64_SAFE = 2**62
@@ -35,15 +35,13 @@ class Prepared:
         self.sat = sat
         self.ids = [p.id for p in election.projects]
         # one scale for the whole file: amounts in its smallest unit (1 for whole amounts, 100 for grosze)
-        self.scale = lcm(*(Fraction(x).denominator for x in (election.budget, *(p.cost for p in election.projects))))
+        self.scale = money_scale(election)
         self.costs = [int(p.cost * self.scale) for p in election.projects]
         self.index = {pid: i for i, pid in enumerate(self.ids)}
         self.budget = int(election.budget * self.scale)
         self.n_voters = len(election.ballots)
         if sat == "cost" and max(self.costs, default=0) * self.n_voters >= _INT64_SAFE:
-            raise VotingError(
-                gettext_noop("The amounts are too large to count exactly (cost × voters must stay below 2^62).")
-            )
+            raise VotingError(N_("The amounts are too large to count exactly (cost × voters must stay below 2^62)."))
         self._buckets: list[list[tuple[int, np.ndarray]]] | None = None
         self._supporters: dict[int, tuple[np.ndarray, np.ndarray, list[int]]] = {}
         self._levels: dict[int, np.ndarray] = {}
