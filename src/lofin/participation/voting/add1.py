@@ -153,10 +153,11 @@ def mes_add1_plain(prep: Prepared, limit: int | None = None) -> tuple[list[str],
             return None
 
 
-# mes-add1 jumps over steps with the parametric run when one costs about this many Fraction operations or less
-# (a handful of distinct ballots: its jumps are exact change points, so they are few). Beyond it the parametric run is
-# slow and its jumps short (every supporter becoming capped ends one), and the steps are covered by brackets.
-PARAMETRIC_WORK = 2_000
+# mes-add1 jumps over steps with the parametric run when one costs about this many Fraction operations or less (a
+# handful of distinct ballots). Beyond it brackets are faster: a parametric jump ends wherever a supporter becomes
+# capped, a bracket only where the outcome changes or its bounds grow too wide (Kraków 2022 Zwierzyniec, 1,060 voters,
+# 898 steps: 149 parametric runs, 8 s; brackets 0.1 s).
+PARAMETRIC_WORK = 100
 # After this many steps in a row that brackets could not decide, one parametric run (if it costs at most
 # PARAMETRIC_FALLBACK Fraction operations) jumps over the steps that decide as the first one.
 UNDECIDED_STEPS = 8
@@ -183,8 +184,9 @@ def add1_search(prep: Prepared, buyable: list[int]) -> tuple[int, list[MesRound]
     # bounds: after a few undecided steps in a row, one parametric run, which sees the tie, jumps over them.
     work = (len(base) + 1) * prep.distinct_entries()
     k, stride, undecided = 0, 1, 0
+    order = [r.project for r in base]
     while True:
-        order, reach = bracket_run(prep, buyable, k, k + stride)
+        order, reach = bracket_run(prep, buyable, k, k + stride, hint=order)
         if reach < k:
             undecided += 1
             if undecided >= UNDECIDED_STEPS and work <= PARAMETRIC_FALLBACK:
@@ -199,7 +201,7 @@ def add1_search(prep: Prepared, buyable: list[int]) -> tuple[int, list[MesRound]
             return k - 1, run(k - 1)  # k > 0: step 0 never spends more than the budget
         if kind == "exhaustive":
             return k, run(k)
-        stride = 4 * stride if reach == k + stride else max(1, stride // 2)
+        stride = 3 * stride if reach == k + stride else max(1, stride // 2)
         k = reach + 1
 
 

@@ -53,6 +53,10 @@ def down(x: Fraction | int) -> float:
     return math.nextafter(x.numerator / x.denominator, -math.inf)
 
 
+def _down(num: int, den: int) -> float:
+    return math.nextafter(num / den, -math.inf)
+
+
 def up(x: Fraction | int) -> float:
     """A float at least x (see `down`)."""
     x = Fraction(x)
@@ -76,12 +80,14 @@ class Bracket:
         self.hi0 = np.array([ceil(e0 * self.Q)], dtype=np.int64)
         self.hi1 = np.array([ceil(e1 * self.Q)], dtype=np.int64)
         self.zero: int | None = None  # the class of the voters with nothing left at any step
+        self._pairs_cache: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
     def copy(self) -> Bracket:
         other = object.__new__(Bracket)
         other.__dict__.update(self.__dict__)
         other.cls, other.lo0, other.lo1 = self.cls.copy(), self.lo0.copy(), self.lo1.copy()
         other.hi0, other.hi1 = self.hi0.copy(), self.hi1.copy()
+        other._pairs_cache = dict(self._pairs_cache)
         return other
 
     @staticmethod
@@ -99,6 +105,7 @@ class Bracket:
         ia, ib = pairs // width, pairs % width
         out.cls = inverse.reshape(-1)
         out.zero = None
+        out._pairs_cache = {}
         span, part = a.t1 - a.t0, since - a.t0
         lo0, hi0 = a.lo0[ia], a.hi0[ia]
         lo1, hi1 = np.minimum(a.lo1[ia], b.lo1[ib]), np.maximum(a.hi1[ia], b.hi1[ib])
@@ -125,7 +132,7 @@ class Bracket:
         return v0, (v1 - v0) / (self.t1 - self.t0) if self.t1 > self.t0 else Fraction(0)
 
     def at(self, f: Affine, t: int | Fraction) -> Fraction:
-        return f[0] + f[1] * (t - self.t0)
+        return f[0] if t == self.t0 or not f[1] else f[0] + f[1] * (t - self.t0)
 
     def ends(self, f: Affine) -> tuple[Fraction, Fraction]:
         return f[0], self.at(f, self.t1)
@@ -147,15 +154,17 @@ class Bracket:
         g(t) ≥ 0; t0 − 1 when none holds at t0. The steps where every witness fails form an interval (each one fails
         on an interval of an affine function), and the answer is the step before its first integer."""
         bad: tuple[Fraction, Fraction] | None = None
+        width = self.t1 - self.t0
         for g, strict in witnesses:
-            g0, g1 = self.at(g, self.t0), self.at(g, self.t1)
+            g0 = g[0]
+            g1 = g0 + g[1] * width if g[1] else g0
             fail0, fail1 = (g0 <= 0, g1 <= 0) if strict else (g0 < 0, g1 < 0)
             if not fail0 and not fail1:
                 return self.t1
             if fail0 and fail1:
                 span = (Fraction(self.t0), Fraction(self.t1))
             else:
-                root = self.t0 + g0 * (self.t1 - self.t0) / (g0 - g1)
+                root = self.t0 + g0 * width / (g0 - g1)
                 span = (root, Fraction(self.t1)) if fail1 else (Fraction(self.t0), root)
             bad = span if bad is None else (max(bad[0], span[0]), min(bad[1], span[1]))
             if bad[0] > bad[1]:
@@ -181,7 +190,14 @@ class Bracket:
     # --- prices -------------------------------------------------------------------------------------------------
 
     def _pairs(self, p: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """p's supporters as (budget class, satisfaction, how many voters) triples."""
+        """p's supporters as (budget class, satisfaction, how many voters) triples (kept until a purchase moves
+        voters to other classes)."""
+        cached = self._pairs_cache.get(p)
+        if cached is None:
+            cached = self._pairs_cache[p] = self._count(p)
+        return cached
+
+    def _count(self, p: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         voters, level, pays = self.prep.supporters_of(p)
         us = self.prep.levels_of(p)
         levels = len(pays)
@@ -226,8 +242,23 @@ class Bracket:
             return None
         poor = int((n * b)[capped].sum())
         rho = Fraction(cost - poor, rich)
-        # exactly: Σ n·min(b·D, N·u) ≥ cost·D, in Python ints (b·D does not fit in int64)
         num, den = rho.numerator, rho.denominator
+        # ρ is the price if the capped set is right: b ≤ ρ·u for those in it, b ≥ ρ·u for the others (then
+        # Σ n·min(b, ρ·u) = cost exactly). b is an integer, so b ≤ ρ·u is b ≤ ⌊ρ·u⌋: int64 comparisons per level.
+        levels = np.unique(u)
+        below = {int(v): (num * int(v)) // den for v in levels}
+        above = {int(v): -((-num * int(v)) // den) for v in levels}
+        floor_pay: int | np.ndarray
+        ceil_pay: int | np.ndarray
+        if len(levels) == 1:
+            floor_pay, ceil_pay = below[int(levels[0])], above[int(levels[0])]
+        else:
+            index = np.searchsorted(levels, u)
+            floor_pay = np.array([below[int(v)] for v in levels], dtype=np.int64)[index]
+            ceil_pay = np.array([above[int(v)] for v in levels], dtype=np.int64)[index]
+        if bool((b <= floor_pay)[capped].all()) and bool((b >= ceil_pay)[~capped].all()):
+            return rho
+        # otherwise exactly: Σ n·min(b·D, N·u) ≥ cost·D, in Python ints (b·D does not fit in int64)
         paid = np.minimum(b.astype(object) * den, u.astype(object) * num)
         if (n.astype(object) * paid).sum() >= cost * den:
             return rho
@@ -249,28 +280,40 @@ class Bracket:
             return rho
         return None
 
-    def lower(self, p: int, cost: int, far: bool = False) -> tuple[list[Affine], Affine | None]:
+    def lower(self, p: int, cost: int, far: bool = False) -> tuple[list[Affine], Affine | None, float]:
         """Bounds below p's price at every step of the interval where p is affordable — cost / Σ satisfaction (the
         price with nobody capped) and the tangent at t0; with `far`, or when p is short at t0, the tangent at t1
-        too — and p's shortfall cost − Σ hi(t) (p is unaffordable wherever it is positive). The shortfall is None
-        when p is unaffordable at every step."""
+        too —, p's shortfall cost − Σ hi(t) (p is unaffordable wherever it is positive; None when p is unaffordable
+        at every step), and a float at most the largest bound's minimum on the interval (a heap key)."""
         c, u, n = self._pairs(p)
-        nu = n * u
-        bounds: list[Affine] = [(Fraction(cost, int(nu.sum())), Fraction(0))]
-        short0, short1 = cost - int((n * self.hi0[c]).sum()), cost - int((n * self.hi1[c]).sum())
+        b0, b1 = self.hi0[c], self.hi1[c]
+        nu, nb0, nb1 = n * u, n * b0, n * b1
+        total_u, have0, have1 = int(nu.sum()), int(nb0.sum()), int(nb1.sum())
+        bounds: list[Affine] = [(Fraction(cost, total_u), Fraction(0))]
+        key = _down(cost, total_u)
+        short0, short1 = cost - have0, cost - have1
         if short0 > 0 and short1 > 0:
-            return bounds, None  # Σ hi(t) is affine: below the cost at both ends, below it at every step
-        for here in (self.hi0[c], self.hi1[c]) if far or short0 > 0 else (self.hi0[c],):
-            capped = self._capped(here, u, n, cost)
-            if capped is None or not capped.any():
-                continue  # short at t0 (the tangent at t1 bounds the steps where it is affordable), or flat
-            rich = int(nu[~capped].sum())
-            if rich == 0:
-                continue
-            at0 = Fraction(cost - int((n * self.hi0[c])[capped].sum()), rich)
-            at1 = Fraction(cost - int((n * self.hi1[c])[capped].sum()), rich)
-            bounds.append(self.line(at0, at1))
-        return bounds, self.line(short0, short1)
+            return bounds, None, key  # Σ hi(t) is affine: below the cost at both ends, below it at every step
+        span = self.t1 - self.t0
+        single = len(u) == 0 or bool((u == u[0]).all())
+        for here, have in ((b0, have0), (b1, have1)) if far or short0 > 0 else ((b0, have0),):
+            if have < cost:
+                continue  # short at t0: the tangent at t1 bounds the steps where it is affordable
+            # the capped supporters of the water-filling price of `here`, located with floats (any set gives a bound)
+            order = np.argsort(here if single else here / u, kind="stable")
+            nu_sorted = nu[order]
+            rich = total_u - np.concatenate(([0], np.cumsum(nu_sorted)[:-1]))
+            paid = np.concatenate(([0.0], np.cumsum((n * here)[order].astype(np.float64))[:-1]))
+            ok = (cost - paid) <= (here[order] / u[order]) * rich
+            i = int(np.argmax(ok)) if ok.any() else len(ok)
+            if i == 0 or i == len(rich) or int(rich[i]) == 0:
+                continue  # nobody capped (the flat bound is this tangent), or everybody
+            capped = order[:i]
+            r = int(rich[i])
+            at0, at1 = cost - int(nb0[capped].sum()), cost - int(nb1[capped].sum())
+            bounds.append((Fraction(at0, r), Fraction(at1 - at0, r * span) if span else Fraction(0)))
+            key = max(key, _down(min(at0, at1), r))
+        return bounds, self.line(short0, short1), key
 
     # --- one purchase -------------------------------------------------------------------------------------------
 
@@ -280,7 +323,13 @@ class Bracket:
         levels = len(pays)
         size = len(self.lo0)
         combo = self.cls[voters] * levels + level if levels > 1 else self.cls[voters]
-        pairs, inverse = np.unique(combo, return_inverse=True)
+        if size * levels <= 4 * len(voters):  # few classes: mark the ones present instead of sorting the voters
+            present = np.zeros(size * levels, dtype=bool)
+            present[combo] = True
+            pairs = np.flatnonzero(present)
+            inverse = (np.cumsum(present) - 1)[combo]
+        else:
+            pairs, inverse = np.unique(combo, return_inverse=True)
         old = pairs // levels if levels > 1 else pairs
         u_index = pairs % levels if levels > 1 else np.zeros(len(pairs), dtype=np.int64)
 
@@ -314,6 +363,7 @@ class Bracket:
                     row.append(np.zeros(1, dtype=np.int64))
             ids[zero] = self.zero
         self.cls[voters] = ids[inverse.reshape(-1)]
+        self._pairs_cache = {}
         self.lo0 = np.concatenate((self.lo0, *rows[0]))
         self.lo1 = np.concatenate((self.lo1, *rows[1]))
         self.hi0 = np.concatenate((self.hi0, *rows[2]))
@@ -329,6 +379,7 @@ class Bracket:
         keep = np.flatnonzero(live)
         rank = np.cumsum(live) - 1
         self.cls = rank[self.cls]
+        self._pairs_cache = {}
         if self.zero is not None:
             self.zero = int(rank[self.zero]) if live[self.zero] else None
         self.lo0, self.lo1, self.hi0, self.hi1 = self.lo0[keep], self.lo1[keep], self.hi0[keep], self.hi1[keep]
@@ -367,11 +418,13 @@ class Bracket:
         if r0 is None or r1 is None:
             return None
         # the tangent at t0 (exact there, like the chord), or the flat bound when nobody is capped at t0
-        tangents, _ = self.lower(p, cost)
+        tangents, _, _ = self.lower(p, cost)
         return self.line(r0, r1), tangents[-1]
 
 
-def bracket_run(prep: Prepared, buyable: list[int], t0: int, t1: int) -> tuple[list[str], int]:
+def bracket_run(
+    prep: Prepared, buyable: list[int], t0: int, t1: int, hint: Sequence[str] = ()
+) -> tuple[list[str], int]:
     """MES over the steps [t0, t1] at once: (the projects it buys at t0, in order; the last step t' such that MES
     buys exactly these projects at every step of [t0, t']). t' is t0 − 1 when not even step t0 could be proven (two
     prices equal within the fixed point's rounding): the caller then runs step t0 exactly.
@@ -382,12 +435,12 @@ def bracket_run(prep: Prepared, buyable: list[int], t0: int, t1: int) -> tuple[l
     projects then swap rounds inside the interval without ending it (the set bought, all that mes-add1's stop
     depends on, stays the same). Every comparison is made with integers and `Fraction`s on bounds that hold at every
     step of the interval."""
-    return _Pass(prep, buyable, t0, t1).run()
+    return _Pass(prep, buyable, t0, t1, hint).run()
 
 
 class _Pass:
-    def __init__(self, prep: Prepared, buyable: list[int], t0: int, t1: int) -> None:
-        self.prep, self.t0, self.ids = prep, t0, prep.ids
+    def __init__(self, prep: Prepared, buyable: list[int], t0: int, t1: int, hint: Sequence[str] = ()) -> None:
+        self.prep, self.t0, self.ids, self.hint = prep, t0, prep.ids, hint
         self.br = Bracket(prep, t0, t1)
         self.costs = [c * self.br.Q for c in prep.costs]
         # (lower bound of the price over the interval, id, project, state it was computed in); -1 marks the initial
@@ -412,7 +465,12 @@ class _Pass:
                 return order, failed
             high, low = bounds
             cut, culprit = self.prove(self.br, self.heap, self.witnesses, state, [(w, pid, high)])
-            if cut < self.br.t1 and culprit is not None and self.pair(state, w, high, low, culprit, cut):
+            if (
+                cut < self.br.t1
+                and culprit is not None
+                and self.adjacent(order, culprit)
+                and self.pair(state, w, high, low, culprit, cut)
+            ):
                 order += [pid, self.ids[culprit]]
                 continue
             if cut < self.t0:
@@ -430,15 +488,21 @@ class _Pass:
             self.br.shrink(cut)
         return order, self.br.t1
 
+    def adjacent(self, order: list[str], q: int) -> bool:
+        """Whether q came right after this round's winner in the order the caller saw last (a pair can only hold if
+        q is next at t0; when it is not, trying costs more than it saves). True without a hint."""
+        r = len(order)
+        return not self.hint or (self.hint[:r] == order and r + 1 < len(self.hint) and self.hint[r + 1] == self.ids[q])
+
     def bounds(self, br: Bracket, q: int, state: int, heap: list, witnesses: dict, far: bool = False) -> bool:
         """Fresh lower bounds of q's price in this state (its heap entry must be heap[0]); False when q is
         unaffordable at every step (then dropped: budgets only shrink in later rounds)."""
-        tangents, shortfall = br.lower(q, self.costs[q], far=far)
+        tangents, shortfall, key = br.lower(q, self.costs[q], far=far)
         if shortfall is None:
             heapq.heappop(heap)
             return False
         witnesses[q] = (tangents, shortfall)
-        heapq.heapreplace(heap, (br.minimum(tangents), self.ids[q], q, state))
+        heapq.heapreplace(heap, (key, self.ids[q], q, state))
         return True
 
     def cheapest(self, state: int) -> tuple[str, int] | None:
@@ -455,6 +519,14 @@ class _Pass:
             if best is not None and (key, qid) > best[:2]:
                 break  # key ≤ its price at t0: no project left can be cheaper at t0
             if seen != state:
+                # bounds from an earlier round still hold: short at t0 then, or dearer than the best at t0 then, is
+                # so now
+                stale = self.witnesses.get(q)
+                if stale is not None and best is not None:
+                    tangents, shortfall = stale
+                    if shortfall[0] > 0 or (float(max(f[0] for f in tangents)), qid) > best[:2]:
+                        computed.append(heapq.heappop(heap))
+                        continue
                 self.bounds(self.br, q, state, heap, self.witnesses)
                 continue
             computed.append(heapq.heappop(heap))
@@ -501,10 +573,6 @@ class _Pass:
                 continue
             if key > bar or (key == bar and qid > top_id):
                 break
-            if seen != state:
-                self.bounds(br, q, state, heap, witnesses)
-                continue
-            tangents, short = witnesses[q]
 
             def reach(tangents: list[Affine], short: Affine, qid: str = qid) -> int:
                 # q loses a tie to a contender with a smaller id; where q is unaffordable it cannot win
@@ -513,13 +581,23 @@ class _Pass:
                     (short, True),
                 ])  # fmt: skip
 
+            if seen != state:
+                # bounds from an earlier round still hold (prices only rise as budgets shrink): try them first
+                stale = witnesses.get(q)
+                if stale is not None and reach(*stale) == br.t1:
+                    proven.append(heapq.heappop(heap))
+                else:
+                    self.bounds(br, q, state, heap, witnesses)
+                continue
+            tangents, short = witnesses[q]
             got = reach(tangents, short)
             if got < br.t1 and any(xid < qid and br.twins(q, x, self.costs) for x, xid, _ in contenders):
                 got = br.t1  # the same price as a contender at every step, which wins the tie by its smaller id
             if got < br.t1 and q not in far:
                 far.add(q)  # the tangent at t1 as well, then again
-                tangents, short = br.lower(q, self.costs[q], far=True)
-                assert short is not None
+                tangents, maybe_short, _ = br.lower(q, self.costs[q], far=True)
+                assert maybe_short is not None
+                short = maybe_short
                 witnesses[q] = (tangents, short)
                 got = reach(tangents, short)
             if got < cut:
@@ -554,7 +632,9 @@ class _Pass:
             if bounds is None:
                 return False
             second_state = next(self.states)
-            got, _ = self.prove(branch, list(heap), {}, second_state, [(second, sid, bounds[0])], frozenset({first}))
+            got, _ = self.prove(
+                branch, list(heap), dict(witnesses), second_state, [(second, sid, bounds[0])], frozenset({first})
+            )
             if got <= cut:
                 return False
             branch.shrink(got)
@@ -567,6 +647,6 @@ class _Pass:
         # until `cut` w alone was proven the cheapest: the order q, w can only happen after it
         self.br = Bracket.hull(after_w, after_q, since=cut + 1)
         self.heap = heap
-        self.witnesses = {}
+        self.witnesses = witnesses  # still lower bounds: either order leaves every budget lower than before
         self.bought |= {w, q}
         return reach >= t0

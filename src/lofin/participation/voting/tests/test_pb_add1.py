@@ -75,16 +75,25 @@ def check_against_plain(election: Election, sat: str, limit: int = PLAIN_LIMIT) 
     assert all(kind(j) is None for j in [*range(0, k, stride), k - 1])
 
 
+@contextmanager
+def jumps_only():
+    """mes-add1 by parametric jumps (`parametric_run`), whatever the election's size."""
+    with patch.object(add1, "PARAMETRIC_WORK", 10**9):
+        yield
+
+
 @settings(max_examples=200, deadline=None)
 @given(won_elections(), st.data())
 def test_add1_by_jumps_equals_plain_stepping_with_costs_in_won(election, data):
-    check_against_plain(election, data.draw(st.sampled_from(SATS_FOR[election.vote_type])))
+    with jumps_only():
+        check_against_plain(election, data.draw(st.sampled_from(SATS_FOR[election.vote_type])))
 
 
 @settings(max_examples=200, deadline=None)
 @given(small_elections(), st.data())
 def test_add1_by_jumps_equals_plain_stepping_on_small_costs(election, data):
-    check_against_plain(election, data.draw(st.sampled_from(SATS_FOR[election.vote_type])))
+    with jumps_only():
+        check_against_plain(election, data.draw(st.sampled_from(SATS_FOR[election.vote_type])))
 
 
 def test_three_voters_and_a_budget_of_a_hundred_million_won_is_fast():
@@ -194,7 +203,7 @@ def won_cycle(n_voters: int, seed: int = 1, vote_type: str = "approval") -> Elec
 def test_brackets_equal_the_parametric_jumps_on_a_cycle_in_won(n_voters, vote_type):
     # millions of add1 steps of 1 won: both exact methods must stop at the same step
     election = won_cycle(n_voters, seed=n_voters, vote_type=vote_type)
-    with patch.object(add1, "PARAMETRIC_WORK", 10**9):
+    with jumps_only():
         jumps = solve(election, "mes-add1")
     with brackets_only():
         gallop = solve(election, "mes-add1")
