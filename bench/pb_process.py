@@ -38,7 +38,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from lofin.participation.voting import RULES, Election, Project, write_pb  # noqa: E402
+from lofin.participation.voting import RULES, Election, Project, parse_pb, write_pb  # noqa: E402
 from lofin.participation.voting.synthetic import synthetic_election  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
@@ -156,8 +156,6 @@ def main() -> None:
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp:
         if args.files:
-            from lofin.participation.voting import parse_pb  # noqa: PLC0415 - only this mode reads files
-
             cases = [(Path(f).name, Path(f), SATS[parse_pb(f).vote_type]) for f in args.files]
         else:
             cases = []

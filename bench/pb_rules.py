@@ -131,8 +131,8 @@ def main() -> None:
     parser.add_argument("--limit", type=float, default=60.0, help="seconds before a slow reference run is stopped")
     args = parser.parse_args()
     try:
-        # pabutools is an optional dependency group: the benchmark also runs without it
-        from lofin.participation.voting.reference import pabutools_winners, to_pabutools  # noqa: PLC0415
+        # lazy: pabutools is an optional dependency group; the benchmark also runs without it
+        from lofin.participation.voting.reference import pabutools_winners, to_pabutools  # noqa: PLC0415, RUF100
 
         have_pabutools = not args.no_pabutools
     except ImportError:  # pragma: no cover - the bench group is installed by default
@@ -198,9 +198,9 @@ def won_row(label: str, election: Election, limit: float, have_pabutools: bool) 
     else:
         row.update(previous_s=round(got[0], 2), previous_equal=got[1].winners == outcome.winners)
     if have_pabutools:
-        # pabutools' add1 would run MES once per step: estimated from one run of it on the same election (pabutools is
-        # optional, so it is imported only when it is there)
-        from lofin.participation.voting.reference import pabutools_winners, to_pabutools  # noqa: PLC0415
+        # pabutools' add1 would run MES once per step: estimated from one run of it on the same election
+        # lazy: pabutools is an optional dependency group, imported only when it is there
+        from lofin.participation.voting.reference import pabutools_winners, to_pabutools  # noqa: PLC0415, RUF100
 
         instance, profile = to_pabutools(election)
         one, _ = timed(lambda: pabutools_winners(instance, profile, "mes", "cost"), 3)

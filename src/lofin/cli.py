@@ -30,13 +30,13 @@ def main(argv: list[str] | None = None) -> None:
         print(__doc__)
         return
     if args[1] == "pb":
-        # pure Python, no database, not a Django command: imported here so that the other commands never load numpy
-        from lofin.participation.voting.cli import main as pb_main  # noqa: PLC0415
+        # lazy: the engine (numpy) loads only for `lofin pb`, which needs no database and no Django
+        from lofin.participation.voting.cli import main as pb_main  # noqa: PLC0415, RUF100
 
         sys.exit(pb_main(args[2:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lofin.settings")
-    # Django and the whole project load only for the commands that need them (seconds, not milliseconds)
-    from django.core.management import execute_from_command_line  # noqa: PLC0415
+    # lazy: Django and the whole project load only for the commands that need them (seconds, not milliseconds)
+    from django.core.management import execute_from_command_line  # noqa: PLC0415, RUF100
 
     execute_from_command_line(["lofin", *args[1:]])
 

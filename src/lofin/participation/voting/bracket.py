@@ -1,30 +1,31 @@
-"""A proof that MES buys the same projects in the same order at every add1 step of an interval, in one pass.
+"""mes-add1 over an interval of steps at once: a proof that MES buys the same projects at every step of it.
 
 mes-add1 (pabutools' voter_budget_increment=1) reruns MES with shares e(t) = budget/n + t (one unit of the election's
 money per step t) until the outcome stops. Where each voter's share is tens of thousands of units (forints, won, yen,
-złoty counted in grosze) the stop lies thousands of steps away, and the outcome changes on the way: at some steps two
-projects of nearly equal price swap rounds. `MesRun.follow` proves an interval [t0, t1] with the run at t1 alone, using
-only that budgets rise and prices fall with the share: it fails as soon as a competitor's price at t1 falls below the
-winner's at t0, which near-ties that move in parallel make happen every few steps (Budapest 2024, 175 projects, 28,943
-voters: 22,001 steps, 4,375 runs, 114 s).
+złoty counted in grosze) the stop lies thousands of steps away and the outcome changes on the way: two projects of
+nearly equal price swap rounds, a project becomes affordable. Issue 6's galloping proved an interval [t0, t1] from the
+run at t1 with constant bounds budget(t0) ≤ budget(t) ≤ budget(t1): it failed as soon as a competitor's price at t1
+fell below the winner's at t0, which near-ties moving in parallel make happen every few steps (Budapest 2024, 175
+projects, 28,943 voters: 22,001 steps, 4,375 runs, 114 s).
 
-`certify` proves more per pass by following the interval itself. Along a fixed order of purchases, every budget is a
-function of t; it keeps for each budget class an *affine enclosure* lo(t) ≤ budget(t) ≤ hi(t) on [t0, t1] (values at
-both ends, in fixed point: integers over Q = 2^shift, rounded outwards, so every bound stays a bound). From them:
+`bracket_run` follows the interval itself. Along a fixed order of purchases every budget is a function of t; for each
+budget class it keeps an *affine enclosure* lo(t) ≤ budget(t) ≤ hi(t) on [t0, t1] (values at both ends, in fixed
+point: integers over Q = 2^shift, rounded outwards, so every bound stays a bound). From them:
 
 - the winner's price ρ_w(t) ≤ the chord of ρ(lo(t)): the water-filling price is max over capped sets P of
   (cost − Σ_P b)/Σ_{not P} u, a maximum of affine functions of affine budgets, so convex in t and below its chord;
-  each end is an upper bound checked with integers (Σ min(lo, ⌊ρ·u⌋) ≥ cost, so no float decides);
+  each end is an upper bound checked with integers (Σ min(lo, ρ·u) ≥ cost, so no float decides);
 - a competitor's price ρ_q(t) ≥ (cost − Σ_P hi(t))/Σ_{not P} u for *any* set P (a tangent of the convex price of
-  hi; P is located with floats, and any P gives a valid bound), the larger of the tangents at both ends;
+  hi; P is located with floats, and any P gives a valid bound), and ≥ cost / Σ u;
 - the new budgets: max(0, b − ρ·u) lies between the chord of max(0, hi − ρ_low·u) (convex, so below its chord) and
-  either 0 or lo − ρ_high·u (both below it).
+  either 0 or lo − ρ_high·u (both below it); the choice keeps the enclosure exact at t0, where each round's winner is
+  chosen.
 
 Where the comparison of a competitor with the winner fails inside the interval, the interval is cut just before (the
-bounds stay valid on any part of it) and the pass goes on; it returns the last step it proved, t0 when it proves
-nothing beyond the run it started from. The proof is that of `follow` with the constant bounds budget(t0) ≤ budget(t)
-≤ budget(t1) replaced by affine ones: near-ties that move together no longer limit the interval, only the curvature
-of the prices does.
+bounds stay valid on any part of it) and the pass goes on; it returns the last step it proved. Heap keys and bars are
+floats rounded outwards (`down`, `up`), so comparing them implies the comparison of the exact values. The proof is
+that of the galloping with constant bounds replaced by affine ones: near-ties that move together no longer end the
+interval, only the curvature of the prices and real changes of the outcome do.
 """
 
 from __future__ import annotations
@@ -407,8 +408,9 @@ class Bracket:
         s0, s1 = cost - int((n * self.hi0[c]).sum()), cost - int((n * self.hi1[c]).sum())
         return self.prefix([(self.line(s0, s1), True)])
 
-    def winner_bounds(self, p: int, cost: int) -> tuple[Affine, Affine] | None:
-        """(upper chord, lower tangent) of the winner's price, or None when its lower budgets cannot pay at an end."""
+    def winner_bounds(self, p: int, cost: int, low: Affine | None = None) -> tuple[Affine, Affine] | None:
+        """(upper chord, lower tangent) of the winner's price, or None when its lower budgets cannot pay at an end.
+        `low` is the tangent at t0 when the caller has it already."""
         c, u, n = self._pairs(p)
         flat = self.flat(c, u, n, cost)
         if flat is not None:
@@ -417,9 +419,11 @@ class Bracket:
         r1 = self.upper(self.lo1[c], u, n, cost)
         if r0 is None or r1 is None:
             return None
-        # the tangent at t0 (exact there, like the chord), or the flat bound when nobody is capped at t0
-        tangents, _, _ = self.lower(p, cost)
-        return self.line(r0, r1), tangents[-1]
+        if low is None:
+            # the tangent at t0 (exact there, like the chord), or the flat bound when nobody is capped at t0
+            tangents, _, _ = self.lower(p, cost)
+            low = tangents[-1]
+        return self.line(r0, r1), low
 
 
 def bracket_run(
@@ -460,7 +464,8 @@ class _Pass:
             if best is None:
                 break  # nothing affordable at t0: the run ends there, and below it is shown for every step
             pid, w = best
-            bounds = self.winner(self.br, w)
+            # the tangent at t0 `cheapest` has just computed (the last of its bounds; affordable at t0, so not one at t1)
+            bounds = self.winner(self.br, w, self.witnesses[w][0][-1])
             if bounds is None:
                 return order, failed
             high, low = bounds
@@ -539,13 +544,13 @@ class _Pass:
             heapq.heappush(heap, item)
         return None if best is None else (best[1], best[2])
 
-    def winner(self, br: Bracket, w: int) -> tuple[Affine, Affine] | None:
+    def winner(self, br: Bracket, w: int, low: Affine | None = None) -> tuple[Affine, Affine] | None:
         """The winner's price bounds, on the part of the interval where its lower budgets pay its cost."""
         cut = br.afford_prefix(w, self.costs[w])
         if cut < self.t0:
             return None
         br.shrink(cut)
-        return br.winner_bounds(w, self.costs[w])
+        return br.winner_bounds(w, self.costs[w], low)
 
     def prove(
         self,

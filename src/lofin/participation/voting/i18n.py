@@ -47,9 +47,8 @@ def translate(message: str) -> str:
     """The message in the current language: Django's when the web app has set Django up, else the CLI's."""
     apps_module = sys.modules.get("django.apps")
     if apps_module is not None and apps_module.apps.ready:
-        # Django is already loaded (this branch is only taken when it is), so this import costs nothing; importing it
-        # at the top would load Django in the CLI, which must start without it
-        from django.utils.translation import get_language, gettext  # noqa: PLC0415
+        # lazy: only reached once Django is loaded; a top-level import would load Django in `lofin pb`
+        from django.utils.translation import get_language, gettext  # noqa: PLC0415, RUF100
 
         translated = gettext(message)
         if translated != message:
