@@ -184,9 +184,8 @@ def add1_search(prep: Prepared, buyable: list[int]) -> tuple[int, list[MesRound]
     # bounds: after a few undecided steps in a row, one parametric run, which sees the tie, jumps over them.
     work = (len(base) + 1) * prep.distinct_entries()
     k, stride, undecided = 0, 1, 0
-    order = [r.project for r in base]
     while True:
-        order, reach = bracket_run(prep, buyable, k, k + stride, hint=order)
+        order, reach = bracket_run(prep, buyable, k, k + stride)
         if reach < k:
             undecided += 1
             if undecided >= UNDECIDED_STEPS and work <= PARAMETRIC_FALLBACK:

@@ -426,9 +426,7 @@ class Bracket:
         return self.line(r0, r1), low
 
 
-def bracket_run(
-    prep: Prepared, buyable: list[int], t0: int, t1: int, hint: Sequence[str] = ()
-) -> tuple[list[str], int]:
+def bracket_run(prep: Prepared, buyable: list[int], t0: int, t1: int) -> tuple[list[str], int]:
     """MES over the steps [t0, t1] at once: (the projects it buys at t0, in order; the last step t' such that MES
     buys exactly these projects at every step of [t0, t']). t' is t0 − 1 when not even step t0 could be proven (two
     prices equal within the fixed point's rounding): the caller then runs step t0 exactly.
@@ -439,12 +437,12 @@ def bracket_run(
     projects then swap rounds inside the interval without ending it (the set bought, all that mes-add1's stop
     depends on, stays the same). Every comparison is made with integers and `Fraction`s on bounds that hold at every
     step of the interval."""
-    return _Pass(prep, buyable, t0, t1, hint).run()
+    return _Pass(prep, buyable, t0, t1).run()
 
 
 class _Pass:
-    def __init__(self, prep: Prepared, buyable: list[int], t0: int, t1: int, hint: Sequence[str] = ()) -> None:
-        self.prep, self.t0, self.ids, self.hint = prep, t0, prep.ids, hint
+    def __init__(self, prep: Prepared, buyable: list[int], t0: int, t1: int) -> None:
+        self.prep, self.t0, self.ids = prep, t0, prep.ids
         self.br = Bracket(prep, t0, t1)
         self.costs = [c * self.br.Q for c in prep.costs]
         # (lower bound of the price over the interval, id, project, state it was computed in); -1 marks the initial
@@ -470,12 +468,7 @@ class _Pass:
                 return order, failed
             high, low = bounds
             cut, culprit = self.prove(self.br, self.heap, self.witnesses, state, [(w, pid, high)])
-            if (
-                cut < self.br.t1
-                and culprit is not None
-                and self.adjacent(order, culprit)
-                and self.pair(state, w, high, low, culprit, cut)
-            ):
+            if cut < self.br.t1 and culprit is not None and self.pair(state, w, high, low, culprit, cut):
                 order += [pid, self.ids[culprit]]
                 continue
             if cut < self.t0:
@@ -492,12 +485,6 @@ class _Pass:
                 return order, failed
             self.br.shrink(cut)
         return order, self.br.t1
-
-    def adjacent(self, order: list[str], q: int) -> bool:
-        """Whether q came right after this round's winner in the order the caller saw last (a pair can only hold if
-        q is next at t0; when it is not, trying costs more than it saves). True without a hint."""
-        r = len(order)
-        return not self.hint or (self.hint[:r] == order and r + 1 < len(self.hint) and self.hint[r + 1] == self.ids[q])
 
     def bounds(self, br: Bracket, q: int, state: int, heap: list, witnesses: dict, far: bool = False) -> bool:
         """Fresh lower bounds of q's price in this state (its heap entry must be heap[0]); False when q is
