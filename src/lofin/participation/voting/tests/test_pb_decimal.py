@@ -93,16 +93,6 @@ def test_floats_are_refused_as_amounts():
         Election(budget=100, projects=[Project("1", 0.1)], ballots=[])  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("sat", ["cost", "cardinality"])
-@pytest.mark.parametrize("rule", RULES)
-def test_the_decimal_budget_election_has_pabutools_winners(rule, sat):
-    election = parse_pb(WARSZAWA)
-    instance, profile = to_pabutools(election)
-    outcome = solve(election, rule, sat)
-    assert sorted(outcome.winners) == pabutools_winners(instance, profile, rule, sat)
-    assert outcome.total_cost == sum(election.project(w).cost for w in outcome.winners) <= election.budget
-
-
 def test_add1_raises_each_share_by_one_zloty_not_by_one_grosz():
     election = parse_pb(WARSZAWA)
     outcome = solve(election, "mes-add1", "cost")
