@@ -156,7 +156,7 @@ def main() -> None:
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp:
         if args.files:
-            cases = [(Path(f).name, Path(f), SATS[parse_pb(f).vote_type]) for f in args.files]
+            cases = [(Path(f).name, Path(f), SATS[parse_pb(f, decimals=True).vote_type]) for f in args.files]
         else:
             cases = []
             for label, election, sats in instances(args.part):

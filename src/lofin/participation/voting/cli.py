@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args: argparse.Namespace, out: Any) -> int:
     text = _read(args.file)
     try:
-        election = parse_pb_text(text)
+        election = parse_pb_text(text, decimals=True)
         if args.command == "check":
             return _check(election, args, out)
         outcome = solve(election, args.rule, args.sat)

@@ -3,8 +3,8 @@
 A file has three sections, each a line with its name followed by a header line and `;`-separated rows (CSV
 quoting allowed): META (`key;value`, with at least `budget` and `vote_type`), PROJECTS (`project_id;cost;...`)
 and VOTES (`voter_id;vote;...`, plus `points` for cumulative and scoring ballots; `vote` is a `,`-separated list,
-most preferred first for ordinal ballots). Amounts (budget, costs) may be decimal, as pabutools reads them
-(`2828094.61`, or `2828094,61`): they become exact `Fraction`s. A vote naming a project twice counts it once, as
+most preferred first for ordinal ballots). With `decimals=True`, amounts (budget, costs) may be decimal, as pabutools
+reads them (`2828094.61`, or `2828094,61`): they become exact `Fraction`s; by default they must be whole. A vote naming a project twice counts it once, as
 pabutools does (an approval is a set; a ranking keeps the first position; points keep the first position and the last
 value). Parsing is otherwise strict where pabutools is lenient (duplicate ids, unknown projects, points that are not
 whole numbers, rows of the wrong length) because a municipality imports these files: every problem is a
@@ -42,8 +42,8 @@ def _as_int(text: str, line: int, what: str, *, allow_negative: bool = False) ->
     return number
 
 
-def _as_money(text: str, line: int, what: str) -> Money:
-    """An amount read exactly: an int when whole, else a Fraction (never a float)."""
+def _as_money(text: str, line: int, what: str, decimals: bool) -> Money:
+    """An amount read exactly: an int when whole, else (with `decimals`) a Fraction — never a float."""
     value = text.strip().replace(" ", "").replace(",", ".")
     if value.startswith("-") and _AMOUNT.match(value[1:]):
         raise PbFormatError(line, gettext_noop("%(what)s cannot be negative (%(value)s)."), what=what, value=text)
@@ -53,24 +53,34 @@ def _as_money(text: str, line: int, what: str) -> Money:
             what=what, value=text,
         )  # fmt: skip
     number = Fraction(value)
-    return number.numerator if number.denominator == 1 else number
+    if number.denominator == 1:
+        return number.numerator
+    if not decimals:
+        raise PbFormatError(
+            line, gettext_noop("%(what)s must be a whole number, not %(value)r."), what=what, value=text
+        )
+    return number
 
 
 def _split_list(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
-def parse_pb(source: str | os.PathLike[str]) -> Election:
-    """Parse a pabulib file: a path, or the text itself when it contains a newline."""
+def parse_pb(source: str | os.PathLike[str], *, decimals: bool = False) -> Election:
+    """Parse a pabulib file: a path, or the text itself when it contains a newline.
+
+    Amounts are whole numbers unless `decimals`: then a budget or cost in złoty with grosze (2828094.61) is read as
+    an exact Fraction. Whole is the default because the web app counts in won and stores integers (its import reads
+    files this way); `lofin pb` reads decimals, as pabutools does."""
     if isinstance(source, os.PathLike) or (isinstance(source, str) and "\n" not in source):
         with open(source, encoding="utf-8-sig", newline="") as f:
             text = f.read()
     else:
         text = str(source).lstrip("\ufeff")
-    return parse_pb_text(text)
+    return parse_pb_text(text, decimals=decimals)
 
 
-def parse_pb_text(text: str) -> Election:
+def parse_pb_text(text: str, *, decimals: bool = False) -> Election:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
     section = ""
     header: list[str] = []
@@ -107,7 +117,7 @@ def parse_pb_text(text: str) -> Election:
                         line, gettext_noop("Section %(section)s has no header line."), section=first.upper()
                     ) from None
                 if section == "votes":
-                    vote_type = _check_meta(meta, meta_lines, section_line["meta"])
+                    vote_type = _check_meta(meta, meta_lines, section_line["meta"], decimals)
                 _check_header(section, header, reader.line_num, vote_type)
                 continue
             if not section:
@@ -128,7 +138,7 @@ def parse_pb_text(text: str) -> Election:
                 )  # fmt: skip
             fields = {h: v.strip() for h, v in zip(header, row, strict=True)}
             if section == "projects":
-                project = _project(fields, line)
+                project = _project(fields, line, decimals)
                 if project.id in costs:
                     raise PbFormatError(line, gettext_noop("Project %(id)s appears twice."), id=project.id)
                 costs[project.id] = project.cost
@@ -147,7 +157,7 @@ def parse_pb_text(text: str) -> Election:
     for name in SECTIONS:
         if not section_line[name]:
             raise PbFormatError(0, gettext_noop("The file has no %(section)s section."), section=name.upper())
-    budget = _as_money(meta["budget"], meta_lines["budget"], "budget")
+    budget = _as_money(meta["budget"], meta_lines["budget"], "budget", decimals)
 
     def optional(key: str) -> int | None:
         value = meta.get(key, "").strip()
@@ -169,10 +179,10 @@ def parse_pb_text(text: str) -> Election:
 _PROJECT_COLUMNS = {"project_id", "cost", "name", "category", "categories", "target", "targets"}
 
 
-def _check_meta(meta: dict[str, str], lines: dict[str, int], section: int) -> str:
+def _check_meta(meta: dict[str, str], lines: dict[str, int], section: int, decimals: bool) -> str:
     if "budget" not in meta:
         raise PbFormatError(section, gettext_noop("META has no budget."))
-    _as_money(meta["budget"], lines["budget"], "budget")
+    _as_money(meta["budget"], lines["budget"], "budget", decimals)
     line = lines.get("vote_type", section)
     vote_type = meta.get("vote_type", "").strip().lower()
     if vote_type == "choose-1":
@@ -202,11 +212,11 @@ def _check_header(section: str, header: list[str], line: int, vote_type: str) ->
         raise PbFormatError(line, gettext_noop("The %(section)s header repeats a column."), section=section.upper())
 
 
-def _project(fields: dict[str, str], line: int) -> Project:
+def _project(fields: dict[str, str], line: int, decimals: bool) -> Project:
     project_id = fields["project_id"]
     if not project_id:
         raise PbFormatError(line, gettext_noop("A project has an empty project_id."))
-    cost = _as_money(fields["cost"], line, "cost")
+    cost = _as_money(fields["cost"], line, "cost", decimals)
 
     def listed(*keys: str) -> tuple[str, ...]:
         for key in keys:

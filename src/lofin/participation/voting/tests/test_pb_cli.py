@@ -124,7 +124,7 @@ def test_the_file_is_written_to_a_path(tmp_path):
     out = tmp_path / "out.pb"
     result = run("solve", str(WARSZAWA), "--rule", "greedy", "--write", str(out))
     assert result.returncode == 0, result.stderr
-    written = parse_pb(out)
+    written = parse_pb(out, decimals=True)
     winners = {pid for pid, extra in written.project_meta.items() if extra["selected"] == "1"}
     assert winners == set(result.stdout.splitlines()[1].split())
     assert written.budget == Fraction("222176.85")

@@ -49,13 +49,24 @@ c;3
 
 
 def test_a_budget_in_zloty_with_grosze_is_read_exactly():
-    election = parse_pb(WARSZAWA)
+    election = parse_pb(WARSZAWA, decimals=True)
     assert election.budget == Fraction("222176.85") == Fraction(4443537, 20)
     assert (len(election.projects), len(election.ballots)) == (10, 491)
 
 
+def test_decimal_amounts_are_read_only_when_asked_for():
+    # the web app counts in whole won and imports files with the default: a decimal amount is refused there, with its
+    # line, as before; `lofin pb` asks for decimals
+    with pytest.raises(PbFormatError) as caught:
+        parse_pb(WARSZAWA)
+    assert (caught.value.line, caught.value.template) == (11, "%(what)s must be a whole number, not %(value)r.")
+    assert (
+        parse_pb(SMALL.replace("1000,50", "1000,00").replace("600.25", "600").replace("400,25", "400")).budget == 1000
+    )
+
+
 def test_decimal_amounts_with_a_point_or_a_comma_are_exact_fractions():
-    election = parse_pb(SMALL)
+    election = parse_pb(SMALL, decimals=True)
     assert election.budget == Fraction(2001, 2)
     assert [p.cost for p in election.projects] == [Fraction(2401, 4), Fraction(1601, 4), 500]
     assert isinstance(election.projects[2].cost, int)
@@ -68,7 +79,7 @@ def test_decimal_amounts_with_a_point_or_a_comma_are_exact_fractions():
 )
 def test_malformed_amounts_name_their_line(value, words):
     with pytest.raises(PbFormatError) as caught:
-        parse_pb(SMALL.replace("1;600.25;Park", f"1;{value};Park"))
+        parse_pb(SMALL.replace("1;600.25;Park", f"1;{value};Park"), decimals=True)
     assert caught.value.line == 7
     assert words in caught.value.template
 
@@ -77,13 +88,13 @@ def test_amounts_are_written_back_as_pabulib_writes_them():
     assert [format_amount(x) for x in (Fraction("2828094.61"), Fraction(5, 2), 700, Fraction(1, 3))] == [
         "2828094.61", "2.5", "700", "1/3",
     ]  # fmt: skip
-    election = parse_pb(SMALL)
+    election = parse_pb(SMALL, decimals=True)
     text = write_pb(election)
     assert "budget;1000.5\n" in text and "1;600.25;Park" in text and "2;400.25;Library" in text
-    assert parse_pb(text).budget == election.budget
+    assert parse_pb(text, decimals=True).budget == election.budget
     # a fraction without a decimal expansion (an election built in code) is written as p/q, which pabutools reads too
     third = Election(budget=1, projects=[Project("1", Fraction(1, 3))], ballots=[Ballot("a", approvals=("1",))])
-    assert parse_pb(write_pb(third)).projects[0].cost == Fraction(1, 3)
+    assert parse_pb(write_pb(third), decimals=True).projects[0].cost == Fraction(1, 3)
 
 
 def test_floats_are_refused_as_amounts():
@@ -94,7 +105,7 @@ def test_floats_are_refused_as_amounts():
 
 
 def test_add1_raises_each_share_by_one_zloty_not_by_one_grosz():
-    election = parse_pb(WARSZAWA)
+    election = parse_pb(WARSZAWA, decimals=True)
     outcome = solve(election, "mes-add1", "cost")
     # pabutools adds 1 to every share: one złoty, 100 grosze; the shares stay exact fractions of a grosz
     assert outcome.endowment == Fraction("222176.85") / 491 + outcome.add1_steps

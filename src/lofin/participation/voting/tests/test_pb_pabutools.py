@@ -68,7 +68,7 @@ def test_winners_equal_pabutools_on_the_real_files_of_issue_11(file):
     # decimal money, a vote naming projects twice, and forints (pabutools' add1 does not finish on those in 50 minutes:
     # test_pb_add1 checks that one around its stop); pabutools reads the files with its own parser
     instance, profile = parse_pabulib(str(DATA / file))
-    election = parse_pb(DATA / file)
+    election = parse_pb(DATA / file, decimals=True)
     rules = RULES if not file.startswith("Hungary") else ("greedy", "mes", "mes+greedy")
     for sat in ("cost", "cardinality"):
         for rule in rules:
