@@ -20,7 +20,6 @@ import json
 import re
 import sys
 from fractions import Fraction
-from pathlib import Path
 from typing import Any, NoReturn
 
 from . import i18n
@@ -92,11 +91,17 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _read(name: str) -> str:
+    """The file's text as it is, line endings included (`--write` writes it back changed in one column only)."""
     if name == "-":
-        text = sys.stdin.read()
-        return text.lstrip("\ufeff")
+        try:
+            return sys.stdin.buffer.read().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise CliError(
+                "io", translate(N_("Cannot read %(file)s: %(error)s")) % {"file": name, "error": exc}
+            ) from None
     try:
-        return Path(name).read_text(encoding="utf-8-sig")
+        with open(name, encoding="utf-8-sig", newline="") as f:
+            return f.read()
     except FileNotFoundError:
         raise CliError("not_found", translate(N_("No such file: %(file)s")) % {"file": name}, file=name) from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -178,7 +183,8 @@ def _write(text: str, outcome: Outcome, target: str) -> None:
         sys.stdout.flush()
         return
     try:
-        Path(target).write_text(filled, encoding="utf-8")
+        with open(target, "w", encoding="utf-8", newline="") as f:
+            f.write(filled)
     except OSError as exc:
         raise CliError(
             "io", translate(N_("Cannot write %(file)s: %(error)s")) % {"file": target, "error": exc}

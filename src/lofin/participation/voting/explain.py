@@ -88,6 +88,8 @@ class ProjectVerdict:
 
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)
+        if not isinstance(self.cost, int):
+            out["cost"] = format_amount(self.cost)  # a decimal amount as pabulib writes it: "2828094.61"
         out["message"] = self.message
         return out
 

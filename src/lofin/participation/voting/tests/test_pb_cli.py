@@ -157,3 +157,15 @@ def test_help_and_pb_start_without_django():
     result = subprocess.run([sys.executable, "-c", PROBE, "lofin", "pb", "check", str(ASSEN)], capture_output=True,
                             text=True)  # fmt: skip
     assert result.stderr.strip() == "['numpy']", result.stderr
+
+
+def test_the_file_written_back_keeps_its_line_endings(tmp_path):
+    crlf = tmp_path / "crlf.pb"
+    crlf.write_bytes(ASSEN.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))
+    out = tmp_path / "out.pb"
+    result = run("solve", str(crlf), "--rule", "greedy", "--write", str(out))
+    assert result.returncode == 0, result.stderr
+    before, after = crlf.read_bytes().split(b"\r\n"), out.read_bytes().split(b"\r\n")
+    assert b"\n" not in out.read_bytes().replace(b"\r\n", b"")
+    start = before.index(b"PROJECTS")
+    assert after[: start + 1] == before[: start + 1] and after[-50:] == before[-50:]
