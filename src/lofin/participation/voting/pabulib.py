@@ -19,6 +19,7 @@ import os
 import re
 from collections.abc import Iterable
 from fractions import Fraction
+from typing import Any
 
 from .i18n import N_
 from .model import VOTE_TYPES, Ballot, Election, Money, PbFormatError, Project, format_amount, gettext_noop
@@ -31,6 +32,8 @@ _AMOUNT = re.compile(r"^(?:(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|\d+/\d*[1-9]
 
 
 def _as_int(text: str, line: int, what: str, *, allow_negative: bool = False) -> int:
+    if text.isdigit():
+        return int(text)
     value = text.strip().replace(" ", "")
     if not _DECIMAL.match(value):
         raise PbFormatError(
@@ -63,6 +66,8 @@ def _as_money(text: str, line: int, what: str, decimals: bool) -> Money:
 
 
 def _split_list(text: str) -> list[str]:
+    if " " not in text and "\t" not in text:  # the usual case, and hundreds of thousands of times per file
+        return [part for part in text.split(",") if part]
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
@@ -91,7 +96,6 @@ def parse_pb_text(text: str, *, decimals: bool = False) -> Election:
     project_meta: dict[str, dict[str, str]] = {}
     costs: dict[str, Money] = {}
     ballots: list[Ballot] = []
-    voters: set[str] = set()
     vote_type = ""
     try:
         for row in reader:
@@ -119,6 +123,9 @@ def parse_pb_text(text: str, *, decimals: bool = False) -> Election:
                 if section == "votes":
                     vote_type = _check_meta(meta, meta_lines, section_line["meta"], decimals)
                 _check_header(section, header, reader.line_num, vote_type)
+                if section == "votes":
+                    # the last section: its rows, up to hundreds of thousands, are read in a loop of their own
+                    ballots = _votes(reader, header, vote_type, costs)
                 continue
             if not section:
                 raise PbFormatError(line, gettext_noop("Expected a section name (META, PROJECTS or VOTES)."))
@@ -146,12 +153,6 @@ def parse_pb_text(text: str, *, decimals: bool = False) -> Election:
                 extra = {k: v for k, v in fields.items() if k not in _PROJECT_COLUMNS}
                 if extra:
                     project_meta[project.id] = extra
-            else:
-                ballot = _ballot(fields, line, vote_type, costs)
-                if ballot.voter_id in voters:
-                    raise PbFormatError(line, gettext_noop("Voter %(id)s voted twice."), id=ballot.voter_id)
-                voters.add(ballot.voter_id)
-                ballots.append(ballot)
     except csv.Error as exc:
         raise PbFormatError(reader.line_num, gettext_noop("Unreadable CSV: %(error)s."), error=str(exc)) from exc
     for name in SECTIONS:
@@ -235,19 +236,49 @@ def _project(fields: dict[str, str], line: int, decimals: bool) -> Project:
     )
 
 
-def _ballot(fields: dict[str, str], line: int, vote_type: str, costs: dict[str, Money]) -> Ballot:
-    voter_id = fields["voter_id"]
+def _votes(reader: Any, header: list[str], vote_type: str, costs: dict[str, Money]) -> list[Ballot]:
+    """The rows of the VOTES section, read by position (the header was checked to have voter_id and vote, and points
+    for cumulative and scoring ballots); any section name here would be a second one."""
+    columns = (header.index("voter_id"), header.index("vote"), header.index("points") if "points" in header else -1)
+    width = len(header)
+    ballots: list[Ballot] = []
+    voters: set[str] = set()
+    for row in reader:
+        if len(row) != width or row[0][:1] in "MmPpVv":
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue
+            first = row[0].strip().lower()
+            if first in SECTIONS and not any(c.strip() for c in row[1:]):
+                raise PbFormatError(
+                    reader.line_num, gettext_noop("Section %(section)s appears twice."), section=first.upper()
+                )
+            if len(row) != width:
+                raise PbFormatError(
+                    reader.line_num, gettext_noop("Expected %(expected)d fields like the header, found %(found)d."),
+                    expected=width, found=len(row),
+                )  # fmt: skip
+        ballot = _ballot(row, columns, reader.line_num, vote_type, costs)
+        if ballot.voter_id in voters:
+            raise PbFormatError(reader.line_num, gettext_noop("Voter %(id)s voted twice."), id=ballot.voter_id)
+        voters.add(ballot.voter_id)
+        ballots.append(ballot)
+    return ballots
+
+
+def _ballot(
+    row: list[str], columns: tuple[int, int, int], line: int, vote_type: str, costs: dict[str, Money]
+) -> Ballot:
+    voter_id = row[columns[0]].strip()
     if not voter_id:
         raise PbFormatError(line, gettext_noop("A vote has an empty voter_id."))
-    vote = fields["vote"]
+    vote = row[columns[1]].strip()
     chosen = [] if vote.lower() == "none" else _split_list(vote)
-    for project_id in chosen:
-        if project_id not in costs:
-            raise PbFormatError(
-                line, gettext_noop("The vote names project %(id)s, which is not in PROJECTS."), id=project_id
-            )
+    once = dict.fromkeys(chosen)  # a project named twice counts once, at its first position
+    if not once.keys() <= costs.keys():
+        unknown = next(p for p in chosen if p not in costs)
+        raise PbFormatError(line, gettext_noop("The vote names project %(id)s, which is not in PROJECTS."), id=unknown)
     if vote_type in ("cumulative", "scoring"):
-        raw = fields["points"]
+        raw = row[columns[2]].strip()
         points_text = [] if raw.lower() == "none" else _split_list(raw)
         if len(points_text) != len(chosen):
             raise PbFormatError(
@@ -260,10 +291,9 @@ def _ballot(fields: dict[str, str], line: int, vote_type: str, costs: dict[str, 
             for p, t in zip(chosen, points_text, strict=True)
         }
         return Ballot(voter_id=voter_id, points=points)
-    once = tuple(dict.fromkeys(chosen))  # a project named twice counts once, at its first position
     if vote_type == "ordinal":
-        return Ballot(voter_id=voter_id, ranking=once)
-    return Ballot(voter_id=voter_id, approvals=once)
+        return Ballot(voter_id=voter_id, ranking=tuple(once))
+    return Ballot(voter_id=voter_id, approvals=tuple(once))
 
 
 def write_pb(election: Election, target: str | os.PathLike[str] | io.TextIOBase | None = None) -> str:
