@@ -9,7 +9,8 @@ the outcome is exhaustive — return it — or over budget — return the previo
 id as a string, as pabutools' lexicographic tie-breaking.
 
 The modules beneath: `prepared` turns ballots into integer arrays (`Prepared`), `mesrun` is one exact MES run
-(`MesRun`), `add1` finds the step where voter_budget_increment=1 stops without running every step. Outcomes are in
+(`MesRun`), `add1` finds the step where voter_budget_increment=1 stops without running every step (with `bracket`),
+`totals` counts what greedy needs without numpy — those with numpy load only when an MES rule runs. Outcomes are in
 the election's own money (`Prepared.money`), exact `Fraction`s where a file has decimal amounts.
 """
 
@@ -17,14 +18,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from .add1 import add1_search
-from .mesrun import MesRound, MesRun, mes_projects
-from .model import RULES, SATISFACTIONS, Election, Money, VotingError, default_sat, format_amount, gettext_noop
-from .prepared import Prepared
+from .model import (
+    RULES,
+    SATISFACTIONS,
+    Election,
+    MesRound,
+    Money,
+    VotingError,
+    default_sat,
+    format_amount,
+    gettext_noop,
+)
+from .totals import Totals
 
-__all__ = ["MesRound", "Outcome", "Prepared", "greedy", "mes", "solve", "solve_prepared"]
+if TYPE_CHECKING:
+    from .prepared import Prepared
+
+__all__ = ["MesRound", "Outcome", "greedy", "mes", "solve", "solve_prepared"]
 
 _INF = float("inf")  # only a sort key for zero-cost projects, never part of a sum or a comparison of prices
 
@@ -59,7 +71,20 @@ class Outcome:
         }
 
 
-def greedy(prep: Prepared, chosen: list[str] | None = None) -> tuple[list[str], list[str]]:
+class Counted(Protocol):
+    """What greedy reads: a `Prepared` (numpy, for MES) or `Totals` (greedy alone, without numpy)."""
+
+    sat: str
+    ids: list[str]
+    index: dict[str, int]
+    costs: list[int]
+    budget: int
+    total_sat: list[int]
+
+    def money(self, amount: int | Fraction) -> Money: ...
+
+
+def greedy(prep: Counted, chosen: list[str] | None = None) -> tuple[list[str], list[str]]:
     """pabutools' greedy_utilitarian_welfare: (projects taken, the order they were considered in)."""
     chosen = list(chosen or [])
     remaining = prep.budget - sum(prep.costs[prep.index[p]] for p in chosen)
@@ -83,11 +108,15 @@ def greedy(prep: Prepared, chosen: list[str] | None = None) -> tuple[list[str], 
     return taken, [prep.ids[i] for i in order]
 
 
-def _cost(prep: Prepared, winners: list[str]) -> Money:
+def _cost(prep: Counted, winners: list[str]) -> Money:
     return prep.money(sum(prep.costs[prep.index[w]] for w in winners))
 
 
 def mes(prep: Prepared, *, add1: bool = False) -> Outcome:
+    # lazy: MES loads numpy (a quarter of a second of CPU); greedy and the start of `lofin pb` do without it
+    from .add1 import add1_search  # noqa: PLC0415, RUF100
+    from .mesrun import MesRun, mes_projects  # noqa: PLC0415, RUF100
+
     buyable, free = mes_projects(prep)
     budget = prep.money(prep.budget)
     if prep.n_voters == 0:
@@ -113,18 +142,25 @@ def solve(election: Election, rule: str, sat: str | None = None) -> Outcome:
     sat = sat or default_sat(election.vote_type)
     if sat not in SATISFACTIONS:
         raise VotingError(gettext_noop("Unknown satisfaction %(sat)s."), sat=sat)
-    prep = Prepared(election, sat)
-    return solve_prepared(prep, rule)
+    if rule == "greedy":
+        return solve_prepared(Totals(election, sat), rule)
+    # lazy: the MES rules count with numpy (see `mes`)
+    from .prepared import Prepared  # noqa: PLC0415, RUF100
+
+    return solve_prepared(Prepared(election, sat), rule)
 
 
-def solve_prepared(prep: Prepared, rule: str) -> Outcome:
+def solve_prepared(prep: Counted, rule: str) -> Outcome:
+    """The outcome of `rule` on counted ballots: a `Prepared` for any rule, `Totals` for greedy."""
     if rule == "greedy":
         taken, order = greedy(prep)
         return Outcome(
             taken, _cost(prep, taken), rule, prep.sat, budget=prep.money(prep.budget), greedy=taken,
             greedy_order=order,
         )  # fmt: skip
-    outcome = mes(prep, add1=rule == "mes-add1")
+    if isinstance(prep, Totals):
+        raise TypeError("MES counts with Prepared, not Totals")
+    outcome = mes(prep, add1=rule == "mes-add1")  # type: ignore[arg-type]  # a Prepared: Totals was refused above
     outcome.rule = rule
     if rule == "mes+greedy":
         taken, order = greedy(prep, outcome.winners)

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .engine import Outcome
-from .mesrun import MesRun
 from .model import Election, Money, format_amount, gettext_noop, translate
-from .prepared import Prepared
+
+if TYPE_CHECKING:
+    from .mesrun import MesRun
+    from .prepared import Prepared
 
 # reason codes → message templates (translated when rendered)
 REASONS = {
@@ -120,6 +122,9 @@ class _Replay:
         self.voter_budget: list[Fraction] = []
         if outcome.endowment is None or (not outcome.mes_rounds and not watch):
             return
+        # lazy: numpy loads only when an explanation is asked for (`lofin pb` starts without it)
+        from .mesrun import MesRun  # noqa: PLC0415, RUF100
+
         run = MesRun(prep, outcome.endowment * prep.scale, [])
         for p in watch:
             self.money_before[p] = self._money(run, p)
@@ -197,6 +202,9 @@ def _verdicts(prep: Prepared, outcome: Outcome, projects: list[int], voter: int 
 
 def explain(election: Election, outcome: Outcome, voter_id: str) -> VoterExplanation:
     """For every project the voter supported: won or lost, and why; plus the voter's share and spending."""
+    # lazy: numpy loads only when an explanation is asked for (`lofin pb` starts without it)
+    from .prepared import Prepared  # noqa: PLC0415, RUF100
+
     prep = Prepared(election, outcome.sat)
     voter = next((i for i, b in enumerate(election.ballots) if b.voter_id == voter_id), None)
     if voter is None:
@@ -219,6 +227,9 @@ def explain(election: Election, outcome: Outcome, voter_id: str) -> VoterExplana
 
 def explain_project(election: Election, outcome: Outcome, project_id: str) -> ProjectVerdict:
     """Why one project won or lost, for the public results page."""
+    # lazy: numpy loads only when an explanation is asked for (`lofin pb` starts without it)
+    from .prepared import Prepared  # noqa: PLC0415, RUF100
+
     prep = Prepared(election, outcome.sat)
     verdicts, _ = _verdicts(prep, outcome, [prep.index[project_id]], None)
     verdict = verdicts[0]
@@ -255,6 +266,9 @@ class SelectionStep:
 def selection(election: Election, outcome: Outcome) -> list[SelectionStep]:
     """The winners in the order they were taken, each with its round, price per supporter and the budget left after
     it: the published result, re-derivable from the election file alone."""
+    # lazy: numpy loads only when an explanation is asked for (`lofin pb` starts without it)
+    from .prepared import Prepared  # noqa: PLC0415, RUF100
+
     prep = Prepared(election, outcome.sat)
     left = Fraction(prep.budget)
     steps = []

@@ -14,23 +14,13 @@ from __future__ import annotations
 
 import heapq
 import operator
-from dataclasses import dataclass
 from fractions import Fraction
 from math import gcd
-from typing import Any
 
 import numpy as np
 
+from .model import MesRound
 from .prepared import Prepared
-
-
-@dataclass(frozen=True)
-class MesRound:
-    project: str
-    rho: Fraction  # price per unit of satisfaction; a supporter pays min(budget, rho · satisfaction)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"project": self.project, "rho": str(self.rho)}
 
 
 class MesRun:

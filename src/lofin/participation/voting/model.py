@@ -19,6 +19,15 @@ from .i18n import N_, translate
 Money: TypeAlias = int | Fraction
 
 
+@dataclass(frozen=True)
+class MesRound:
+    project: str
+    rho: Fraction  # price per unit of satisfaction; a supporter pays min(budget, rho · satisfaction)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"project": self.project, "rho": str(self.rho)}
+
+
 def gettext_noop(message: str) -> str:
     """Marks a message for the catalogue (makemessages extracts gettext_noop calls); `translate` renders it. Django's
     own gettext_noop needs configured settings, and this module must work without them (benchmarks, a bare CLI)."""

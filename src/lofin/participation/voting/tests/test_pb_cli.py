@@ -151,12 +151,17 @@ print(sorted({m.split(".")[0] for m in sys.modules} & {"django", "numpy", "lofin
 
 
 def test_help_and_pb_start_without_django():
-    # `lofin --help` loads nothing but the command itself; `lofin pb` loads the engine (numpy), never Django
+    # `lofin --help` loads nothing but the command itself; `lofin pb` never loads Django, and numpy only for MES
     result = subprocess.run([sys.executable, "-c", PROBE, "lofin", "--help"], capture_output=True, text=True)
     assert "lofin pb solve" in result.stdout and result.stderr.strip() == "[]"
-    result = subprocess.run([sys.executable, "-c", PROBE, "lofin", "pb", "check", str(ASSEN)], capture_output=True,
-                            text=True)  # fmt: skip
-    assert result.stderr.strip() == "['numpy']", result.stderr
+    for args, loaded in (
+        (["check"], "[]"),
+        (["solve", "--rule", "greedy"], "[]"),
+        (["solve", "--rule", "mes"], "['numpy']"),
+    ):
+        command = [sys.executable, "-c", PROBE, "lofin", "pb", args[0], str(ASSEN), *args[1:]]
+        result = subprocess.run(command, capture_output=True, text=True)
+        assert result.stderr.strip().splitlines()[-1] == loaded, (args, result.stderr)
 
 
 def test_the_file_written_back_keeps_its_line_endings(tmp_path):
