@@ -8,11 +8,13 @@
     lofin audit verify [--government CODE]
     lofin token create USERNAME         print a new API token
     lofin notifications send            send every due e-mail/SMS/알림톡 now
-    lofin pb solve FILE.pb --rule RULE [--sat SAT] [--json]    participatory-budgeting winners (see `lofin pb -h`)
+    lofin pb solve FILE.pb --rule RULE [--sat SAT] [--explain] [--write OUT.pb] [--json]
+                                        participatory-budgeting winners, without a database (see `lofin pb -h`)
     lofin accounting export-beancount --government CODE --year YEAR --out FILE
     lofin accounting trial-balance --government CODE --year YEAR [--json]
 
-Any other Django command works too (`lofin check`, `lofin createsuperuser`, ...).
+Any other Django command works too (`lofin check`, `lofin createsuperuser`, ...); `lofin help COMMAND` shows its
+options, `lofin help --commands` lists them all.
 """
 
 from __future__ import annotations
@@ -22,17 +24,19 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lofin.settings")
     args = list(sys.argv if argv is None else argv)
-    if len(args) < 2 or args[1] in {"-h", "--help", "help"}:
+    if len(args) < 2 or args[1] in {"-h", "--help"} or args[1:] == ["help"]:
+        # this help, and `lofin pb`, load neither Django nor the project: they answer in a fraction of a second
         print(__doc__)
-        if len(args) < 2:
-            return
-    if args[1] == "pb":  # pure Python, no database: not a Django management command
-        from lofin.participation.voting.cli import main as pb_main
+        return
+    if args[1] == "pb":
+        # lazy: the engine (numpy) loads only for `lofin pb`, which needs no database and no Django
+        from lofin.participation.voting.cli import main as pb_main  # noqa: PLC0415, RUF100
 
         sys.exit(pb_main(args[2:]))
-    from django.core.management import execute_from_command_line
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lofin.settings")
+    # lazy: Django and the whole project load only for the commands that need them (seconds, not milliseconds)
+    from django.core.management import execute_from_command_line  # noqa: PLC0415, RUF100
 
     execute_from_command_line(["lofin", *args[1:]])
 

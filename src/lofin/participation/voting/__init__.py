@@ -2,7 +2,7 @@
 arithmetic and per-voter explanations. Pure Python (plus numpy for integer counting); no database."""
 
 from .engine import MesRound, Outcome, solve
-from .explain import explain, explain_project
+from .explain import explain, explain_project, selection
 from .model import RULES, SATISFACTIONS, Ballot, Election, PbFormatError, Project, VotingError
 from .pabulib import parse_pb, write_pb
 
@@ -19,6 +19,7 @@ __all__ = [
     "explain",
     "explain_project",
     "parse_pb",
+    "selection",
     "solve",
     "write_pb",
 ]

@@ -1,14 +1,31 @@
 """The data of a participatory-budgeting election (주민참여예산 주민투표), independent of the database.
 
-Money is integer won (or the currency of an imported pabulib file, in its smallest whole unit); satisfaction values
-are integers, so every rule below can decide with integers and `fractions.Fraction` only.
+Money is integer won in the web app; an imported pabulib file may carry decimal amounts (złoty with grosze), read
+exactly as `fractions.Fraction` (never a float). Satisfaction values are integers, so every rule decides with integers
+and `Fraction`s only.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from fractions import Fraction
+from math import lcm
+from typing import Any, TypeAlias
+
+from .i18n import N_, translate
+
+# An amount of money: an int, or an exact Fraction for decimal amounts (2828094.61 złoty is Fraction(282809461, 100)).
+Money: TypeAlias = int | Fraction
+
+
+@dataclass(frozen=True)
+class MesRound:
+    project: str
+    rho: Fraction  # price per unit of satisfaction; a supporter pays min(budget, rho · satisfaction)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"project": self.project, "rho": str(self.rho)}
 
 
 def gettext_noop(message: str) -> str:
@@ -24,20 +41,6 @@ SATISFACTIONS = ("cost", "cardinality", "points", "borda")
 # pabutools has no per-vote-type default; these are the measures its documentation and pabulib's analyses use:
 # cost for approval, the points themselves for cardinal ballots, Borda for rankings.
 DEFAULT_SAT = {"approval": "cost", "cumulative": "points", "scoring": "points", "ordinal": "borda"}
-
-
-def translate(message: str) -> str:
-    """Translate when Django is set up (the web app, `lofin pb`), stay English in a bare library call."""
-    try:
-        from django.apps import apps
-
-        if apps.ready:
-            from django.utils.translation import gettext
-
-            return gettext(message)
-    except Exception:  # noqa: S110 - a message must never fail to render because translations are unavailable
-        pass
-    return message
 
 
 class VotingError(ValueError):
@@ -72,7 +75,7 @@ class PbFormatError(VotingError):
 @dataclass(frozen=True)
 class Project:
     id: str
-    cost: int
+    cost: Money
     name: str = ""
     categories: tuple[str, ...] = ()
     targets: tuple[str, ...] = ()
@@ -101,7 +104,7 @@ def _default_meta() -> dict[str, str]:
 
 @dataclass
 class Election:
-    budget: int
+    budget: Money
     projects: list[Project]
     ballots: list[Ballot]
     vote_type: str = "approval"
@@ -117,12 +120,21 @@ class Election:
             self.vote_type = "approval"
         if self.vote_type not in VOTE_TYPES:
             raise VotingError(gettext_noop("Unknown vote type %(vote_type)s."), vote_type=self.vote_type)
+        if not _is_money(self.budget):
+            raise VotingError(
+                N_("The budget must be an int or a Fraction, not %(type)s."), type=type(self.budget).__name__
+            )
         if self.budget < 0:
             raise VotingError(gettext_noop("The budget cannot be negative."))
         seen: set[str] = set()
         for p in self.projects:
             if p.id in seen:
                 raise VotingError(gettext_noop("Project %(id)s appears twice."), id=p.id)
+            if not _is_money(p.cost):
+                raise VotingError(
+                    N_("The cost of project %(id)s must be an int or a Fraction, not %(type)s."), id=p.id,
+                    type=type(p.cost).__name__,
+                )  # fmt: skip
             if p.cost < 0:
                 raise VotingError(gettext_noop("Project %(id)s has a negative cost."), id=p.id)
             seen.add(p.id)
@@ -138,6 +150,35 @@ class Election:
             if b.voter_id == voter_id:
                 return b
         raise KeyError(voter_id)
+
+
+def _is_money(value: object) -> bool:
+    # bool is an int but not an amount; a float would let rounding decide an outcome
+    return isinstance(value, int | Fraction) and not isinstance(value, bool)
+
+
+def format_amount(value: Money) -> str:
+    """An amount as pabulib writes it: 2828094.61 for a decimal amount, digits for a whole one; a fraction with no
+    finite decimal expansion (only possible in an election built in code) as "p/q", which pabutools also reads."""
+    value = Fraction(value)
+    if value.denominator == 1:
+        return str(value.numerator)
+    places, rest = 0, value.denominator
+    for factor in (2, 5):
+        while rest % factor == 0:
+            rest //= factor
+    if rest != 1:
+        return f"{value.numerator}/{value.denominator}"
+    while (value * 10**places).denominator != 1:
+        places += 1
+    scaled = value * 10**places
+    whole, frac = divmod(abs(scaled.numerator), 10**places)
+    return f"{'-' if value < 0 else ''}{whole}.{frac:0{places}d}"
+
+
+def money_scale(election: Election) -> int:
+    """The file's smallest unit of money as a divisor: 1 when every amount is whole, 100 for amounts in cents."""
+    return lcm(*(Fraction(x).denominator for x in (election.budget, *(p.cost for p in election.projects))))
 
 
 def default_sat(vote_type: str) -> str:

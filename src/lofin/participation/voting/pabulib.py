@@ -3,9 +3,12 @@
 A file has three sections, each a line with its name followed by a header line and `;`-separated rows (CSV
 quoting allowed): META (`key;value`, with at least `budget` and `vote_type`), PROJECTS (`project_id;cost;...`)
 and VOTES (`voter_id;vote;...`, plus `points` for cumulative and scoring ballots; `vote` is a `,`-separated list,
-most preferred first for ordinal ballots). Parsing is strict where pabutools is lenient (duplicate ids, unknown
-projects, non-integer costs) because a municipality imports these files: every problem is a `PbFormatError`
-with the 1-based line number.
+most preferred first for ordinal ballots). With `decimals=True`, amounts (budget, costs) may be decimal, as pabutools
+reads them (`2828094.61`, or `2828094,61`): they become exact `Fraction`s; by default they must be whole. A vote naming a project twice counts it once, as
+pabutools does (an approval is a set; a ranking keeps the first position; points keep the first position and the last
+value). Parsing is otherwise strict where pabutools is lenient (duplicate ids, unknown projects, points that are not
+whole numbers, rows of the wrong length) because a municipality imports these files: every problem is a
+`PbFormatError` with the 1-based line number.
 """
 
 from __future__ import annotations
@@ -15,15 +18,22 @@ import io
 import os
 import re
 from collections.abc import Iterable
+from fractions import Fraction
+from typing import Any
 
-from .model import VOTE_TYPES, Ballot, Election, PbFormatError, Project, gettext_noop
+from .i18n import N_
+from .model import VOTE_TYPES, Ballot, Election, Money, PbFormatError, Project, format_amount, gettext_noop
 
 SECTIONS = ("meta", "projects", "votes")
 _INT = re.compile(r"^-?\d+$")
 _DECIMAL = re.compile(r"^-?\d+(?:[.,]0*)?$")
+# what pabutools' reader (gmpy2.mpq after "," → ".") takes as an amount, less the signs: 12, 12.5, .5, 1e6, 3/2
+_AMOUNT = re.compile(r"^(?:(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|\d+/\d*[1-9]\d*)$")
 
 
 def _as_int(text: str, line: int, what: str, *, allow_negative: bool = False) -> int:
+    if text.isdigit():
+        return int(text)
     value = text.strip().replace(" ", "")
     if not _DECIMAL.match(value):
         raise PbFormatError(
@@ -35,21 +45,47 @@ def _as_int(text: str, line: int, what: str, *, allow_negative: bool = False) ->
     return number
 
 
+def _as_money(text: str, line: int, what: str, decimals: bool) -> Money:
+    """An amount read exactly: an int when whole, else (with `decimals`) a Fraction — never a float."""
+    value = text.strip().replace(" ", "").replace(",", ".")
+    if value.startswith("-") and _AMOUNT.match(value[1:]):
+        raise PbFormatError(line, gettext_noop("%(what)s cannot be negative (%(value)s)."), what=what, value=text)
+    if not _AMOUNT.match(value):
+        raise PbFormatError(
+            line, N_("%(what)s must be an amount (a whole or decimal number such as 2828094.61), not %(value)r."),
+            what=what, value=text,
+        )  # fmt: skip
+    number = Fraction(value)
+    if number.denominator == 1:
+        return number.numerator
+    if not decimals:
+        raise PbFormatError(
+            line, gettext_noop("%(what)s must be a whole number, not %(value)r."), what=what, value=text
+        )
+    return number
+
+
 def _split_list(text: str) -> list[str]:
+    if " " not in text and "\t" not in text:  # the usual case, and hundreds of thousands of times per file
+        return [part for part in text.split(",") if part]
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
-def parse_pb(source: str | os.PathLike[str]) -> Election:
-    """Parse a pabulib file: a path, or the text itself when it contains a newline."""
+def parse_pb(source: str | os.PathLike[str], *, decimals: bool = False) -> Election:
+    """Parse a pabulib file: a path, or the text itself when it contains a newline.
+
+    Amounts are whole numbers unless `decimals`: then a budget or cost in złoty with grosze (2828094.61) is read as
+    an exact Fraction. Whole is the default because the web app counts in won and stores integers (its import reads
+    files this way); `lofin pb` reads decimals, as pabutools does."""
     if isinstance(source, os.PathLike) or (isinstance(source, str) and "\n" not in source):
         with open(source, encoding="utf-8-sig", newline="") as f:
             text = f.read()
     else:
         text = str(source).lstrip("\ufeff")
-    return parse_pb_text(text)
+    return parse_pb_text(text, decimals=decimals)
 
 
-def parse_pb_text(text: str) -> Election:
+def parse_pb_text(text: str, *, decimals: bool = False) -> Election:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
     section = ""
     header: list[str] = []
@@ -58,9 +94,8 @@ def parse_pb_text(text: str) -> Election:
     meta_lines: dict[str, int] = {}
     projects: list[Project] = []
     project_meta: dict[str, dict[str, str]] = {}
-    costs: dict[str, int] = {}
+    costs: dict[str, Money] = {}
     ballots: list[Ballot] = []
-    voters: set[str] = set()
     vote_type = ""
     try:
         for row in reader:
@@ -86,8 +121,11 @@ def parse_pb_text(text: str) -> Election:
                         line, gettext_noop("Section %(section)s has no header line."), section=first.upper()
                     ) from None
                 if section == "votes":
-                    vote_type = _check_meta(meta, meta_lines, section_line["meta"])
+                    vote_type = _check_meta(meta, meta_lines, section_line["meta"], decimals)
                 _check_header(section, header, reader.line_num, vote_type)
+                if section == "votes":
+                    # the last section: its rows, up to hundreds of thousands, are read in a loop of their own
+                    ballots = _votes(reader, header, vote_type, costs)
                 continue
             if not section:
                 raise PbFormatError(line, gettext_noop("Expected a section name (META, PROJECTS or VOTES)."))
@@ -107,7 +145,7 @@ def parse_pb_text(text: str) -> Election:
                 )  # fmt: skip
             fields = {h: v.strip() for h, v in zip(header, row, strict=True)}
             if section == "projects":
-                project = _project(fields, line)
+                project = _project(fields, line, decimals)
                 if project.id in costs:
                     raise PbFormatError(line, gettext_noop("Project %(id)s appears twice."), id=project.id)
                 costs[project.id] = project.cost
@@ -115,18 +153,12 @@ def parse_pb_text(text: str) -> Election:
                 extra = {k: v for k, v in fields.items() if k not in _PROJECT_COLUMNS}
                 if extra:
                     project_meta[project.id] = extra
-            else:
-                ballot = _ballot(fields, line, vote_type, costs)
-                if ballot.voter_id in voters:
-                    raise PbFormatError(line, gettext_noop("Voter %(id)s voted twice."), id=ballot.voter_id)
-                voters.add(ballot.voter_id)
-                ballots.append(ballot)
     except csv.Error as exc:
         raise PbFormatError(reader.line_num, gettext_noop("Unreadable CSV: %(error)s."), error=str(exc)) from exc
     for name in SECTIONS:
         if not section_line[name]:
             raise PbFormatError(0, gettext_noop("The file has no %(section)s section."), section=name.upper())
-    budget = _as_int(meta["budget"], meta_lines["budget"], "budget")
+    budget = _as_money(meta["budget"], meta_lines["budget"], "budget", decimals)
 
     def optional(key: str) -> int | None:
         value = meta.get(key, "").strip()
@@ -148,10 +180,10 @@ def parse_pb_text(text: str) -> Election:
 _PROJECT_COLUMNS = {"project_id", "cost", "name", "category", "categories", "target", "targets"}
 
 
-def _check_meta(meta: dict[str, str], lines: dict[str, int], section: int) -> str:
+def _check_meta(meta: dict[str, str], lines: dict[str, int], section: int, decimals: bool) -> str:
     if "budget" not in meta:
         raise PbFormatError(section, gettext_noop("META has no budget."))
-    _as_int(meta["budget"], lines["budget"], "budget")
+    _as_money(meta["budget"], lines["budget"], "budget", decimals)
     line = lines.get("vote_type", section)
     vote_type = meta.get("vote_type", "").strip().lower()
     if vote_type == "choose-1":
@@ -165,7 +197,10 @@ def _check_meta(meta: dict[str, str], lines: dict[str, int], section: int) -> st
 
 
 def _check_header(section: str, header: list[str], line: int, vote_type: str) -> None:
-    required = {"meta": ("key", "value"), "projects": ("project_id", "cost"), "votes": ("voter_id", "vote")}[section]
+    columns: dict[str, tuple[str, ...]] = {
+        "meta": ("key", "value"), "projects": ("project_id", "cost"), "votes": ("voter_id", "vote"),
+    }  # fmt: skip
+    required = columns[section]
     if vote_type in ("cumulative", "scoring"):
         required = (*required, "points")
     for column in required:
@@ -178,11 +213,11 @@ def _check_header(section: str, header: list[str], line: int, vote_type: str) ->
         raise PbFormatError(line, gettext_noop("The %(section)s header repeats a column."), section=section.upper())
 
 
-def _project(fields: dict[str, str], line: int) -> Project:
+def _project(fields: dict[str, str], line: int, decimals: bool) -> Project:
     project_id = fields["project_id"]
     if not project_id:
         raise PbFormatError(line, gettext_noop("A project has an empty project_id."))
-    cost = _as_int(fields["cost"], line, "cost")
+    cost = _as_money(fields["cost"], line, "cost", decimals)
 
     def listed(*keys: str) -> tuple[str, ...]:
         for key in keys:
@@ -201,37 +236,64 @@ def _project(fields: dict[str, str], line: int) -> Project:
     )
 
 
-def _ballot(fields: dict[str, str], line: int, vote_type: str, costs: dict[str, int]) -> Ballot:
-    voter_id = fields["voter_id"]
+def _votes(reader: Any, header: list[str], vote_type: str, costs: dict[str, Money]) -> list[Ballot]:
+    """The rows of the VOTES section, read by position (the header was checked to have voter_id and vote, and points
+    for cumulative and scoring ballots); any section name here would be a second one."""
+    columns = (header.index("voter_id"), header.index("vote"), header.index("points") if "points" in header else -1)
+    width = len(header)
+    ballots: list[Ballot] = []
+    voters: set[str] = set()
+    for row in reader:
+        if len(row) != width or row[0][:1] in "MmPpVv":
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue
+            first = row[0].strip().lower()
+            if first in SECTIONS and not any(c.strip() for c in row[1:]):
+                raise PbFormatError(
+                    reader.line_num, gettext_noop("Section %(section)s appears twice."), section=first.upper()
+                )
+            if len(row) != width:
+                raise PbFormatError(
+                    reader.line_num, gettext_noop("Expected %(expected)d fields like the header, found %(found)d."),
+                    expected=width, found=len(row),
+                )  # fmt: skip
+        ballot = _ballot(row, columns, reader.line_num, vote_type, costs)
+        if ballot.voter_id in voters:
+            raise PbFormatError(reader.line_num, gettext_noop("Voter %(id)s voted twice."), id=ballot.voter_id)
+        voters.add(ballot.voter_id)
+        ballots.append(ballot)
+    return ballots
+
+
+def _ballot(
+    row: list[str], columns: tuple[int, int, int], line: int, vote_type: str, costs: dict[str, Money]
+) -> Ballot:
+    voter_id = row[columns[0]].strip()
     if not voter_id:
         raise PbFormatError(line, gettext_noop("A vote has an empty voter_id."))
-    vote = fields["vote"]
+    vote = row[columns[1]].strip()
     chosen = [] if vote.lower() == "none" else _split_list(vote)
-    seen: set[str] = set()
-    for project_id in chosen:
-        if project_id not in costs:
-            raise PbFormatError(
-                line, gettext_noop("The vote names project %(id)s, which is not in PROJECTS."), id=project_id
-            )
-        if project_id in seen:
-            raise PbFormatError(line, gettext_noop("The vote names project %(id)s twice."), id=project_id)
-        seen.add(project_id)
+    once = dict.fromkeys(chosen)  # a project named twice counts once, at its first position
+    if not once.keys() <= costs.keys():
+        unknown = next(p for p in chosen if p not in costs)
+        raise PbFormatError(line, gettext_noop("The vote names project %(id)s, which is not in PROJECTS."), id=unknown)
     if vote_type in ("cumulative", "scoring"):
-        raw = fields["points"]
+        raw = row[columns[2]].strip()
         points_text = [] if raw.lower() == "none" else _split_list(raw)
         if len(points_text) != len(chosen):
             raise PbFormatError(
                 line, gettext_noop("The vote names %(projects)d projects but gives %(points)d points."), projects=len(chosen),
                 points=len(points_text),
             )  # fmt: skip
+        # a project named twice keeps its first position and its last points, as pabutools' dict assignment does
         points = {
             p: _as_int(t, line, "points", allow_negative=vote_type == "scoring")
             for p, t in zip(chosen, points_text, strict=True)
         }
         return Ballot(voter_id=voter_id, points=points)
     if vote_type == "ordinal":
-        return Ballot(voter_id=voter_id, ranking=tuple(chosen))
-    return Ballot(voter_id=voter_id, approvals=tuple(chosen))
+        return Ballot(voter_id=voter_id, ranking=tuple(once))
+    return Ballot(voter_id=voter_id, approvals=tuple(once))
 
 
 def write_pb(election: Election, target: str | os.PathLike[str] | io.TextIOBase | None = None) -> str:
@@ -241,7 +303,7 @@ def write_pb(election: Election, target: str | os.PathLike[str] | io.TextIOBase 
     meta = dict(election.meta)
     meta.update(
         {
-            "budget": str(election.budget),
+            "budget": format_amount(election.budget),
             "vote_type": election.vote_type,
             "num_projects": str(len(election.projects)),
             "num_votes": str(len(election.ballots)),
@@ -263,9 +325,8 @@ def write_pb(election: Election, target: str | os.PathLike[str] | io.TextIOBase 
     writer.writerow(["project_id", "cost", "name", "category", "target", *extra_columns])
     for p in election.projects:
         extra = election.project_meta.get(p.id, {})
-        writer.writerow(
-            [p.id, p.cost, p.name, _join(p.categories), _join(p.targets), *(extra.get(k, "") for k in extra_columns)]
-        )
+        row = [p.id, format_amount(p.cost), p.name, _join(p.categories), _join(p.targets)]
+        writer.writerow([*row, *(extra.get(k, "") for k in extra_columns)])
     writer.writerow(["VOTES"])
     cardinal = election.vote_type in ("cumulative", "scoring")
     writer.writerow(["voter_id", "vote", "points"] if cardinal else ["voter_id", "vote"])
@@ -286,3 +347,36 @@ def write_pb(election: Election, target: str | os.PathLike[str] | io.TextIOBase 
 
 def _join(values: Iterable[str]) -> str:
     return ",".join(values)
+
+
+def fill_selected(text: str, selected: set[str]) -> str:
+    """The pabulib text with the PROJECTS section's `selected` column set to 1 for the selected projects and 0 for
+    the others (added as the last column when the file has none). Every other line is kept as it was, so the
+    written file differs from the read one in that column only."""
+    ending = "\r\n" if "\r\n" in text[: text.find("\n") + 1] else "\n"
+    lines = text.splitlines(keepends=True)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
+    start = end = None  # physical lines [start, end) hold the PROJECTS header and rows
+    before = 0
+    for row in reader:
+        first = row[0].strip().lower() if row else ""
+        if first == "projects" and start is None:
+            start = reader.line_num
+        elif first == "votes" and start is not None:
+            end = before
+            break
+        before = reader.line_num
+    if start is None or end is None:
+        raise PbFormatError(0, gettext_noop("The file has no %(section)s section."), section="PROJECTS")
+    block = [row for row in csv.reader(io.StringIO("".join(lines[start:end]), newline=""), delimiter=";") if row]
+    header = [h.strip() for h in block[0]]
+    column = header.index("selected") if "selected" in header else len(header)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator=ending)
+    writer.writerow([*block[0], "selected"] if column == len(header) else block[0])
+    for row in block[1:]:
+        if not any(field.strip() for field in row):
+            continue
+        value = "1" if row[0].strip() in selected else "0"
+        writer.writerow([*row, value] if column == len(row) else [*row[:column], value, *row[column + 1 :]])
+    return "".join(lines[:start]) + out.getvalue() + "".join(lines[end:])

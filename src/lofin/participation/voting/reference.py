@@ -5,6 +5,12 @@ pabutools is a `bench` dependency group, not a run-time one: import this module 
 
 from __future__ import annotations
 
+from typing import Any
+
+from pabutools import election as pe
+from pabutools.election.pabulib import parse_pabulib_from_string
+from pabutools.rules import completion_by_rule_combination, greedy_utilitarian_welfare, method_of_equal_shares
+
 from .model import Election
 from .pabulib import write_pb
 
@@ -16,20 +22,11 @@ PABUTOOLS_SAT = {
 }
 
 
-def to_pabutools(election: Election):  # type: ignore[no-untyped-def]
-    from pabutools.election.pabulib import parse_pabulib_from_string
-
+def to_pabutools(election: Election) -> tuple[Any, Any]:
     return parse_pabulib_from_string(write_pb(election))
 
 
-def pabutools_winners(instance, profile, rule: str, sat: str) -> list[str]:  # type: ignore[no-untyped-def]
-    from pabutools import election as pe
-    from pabutools.rules import (
-        completion_by_rule_combination,
-        greedy_utilitarian_welfare,
-        method_of_equal_shares,
-    )
-
+def pabutools_winners(instance: Any, profile: Any, rule: str, sat: str) -> list[str]:
     sat_class = getattr(pe, PABUTOOLS_SAT[sat])
     if rule == "greedy":
         outcome = greedy_utilitarian_welfare(instance, profile, sat_class=sat_class)

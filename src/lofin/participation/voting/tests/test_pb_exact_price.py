@@ -4,8 +4,9 @@ from fractions import Fraction
 
 import numpy as np
 
-from lofin.participation.voting.engine import Prepared, _MesRun
+from lofin.participation.voting.mesrun import MesRun
 from lofin.participation.voting.model import Ballot, Election, Project
+from lofin.participation.voting.prepared import Prepared
 
 
 def test_a_price_is_proven_against_every_supporter_not_only_those_at_the_float_boundary():
@@ -21,7 +22,7 @@ def test_a_price_is_proven_against_every_supporter_not_only_those_at_the_float_b
         ballots=[Ballot("a", points={"p": 3}), Ballot("b", points={"p": 1}), Ballot("c", points={"p": 1})],
         vote_type="cumulative",
     )
-    run = _MesRun(Prepared(election, "points"), Fraction(1), [0])
+    run = MesRun(Prepared(election, "points"), Fraction(1), [0])
     budgets = [Fraction(3 * X + 1, D), Fraction(X, D), Fraction(10**6)]
     run.D = D
     run.nums = np.array([b.numerator * (D // b.denominator) for b in budgets], dtype=object)
