@@ -57,7 +57,7 @@ def do_import_pb(
             government,
             year=year,
             title=title,
-            total_amount=election.budget,
+            total_amount=voting.whole_won(election.budget),
             ballot_kind=kind,
             rule=rule,
             max_choices=election.max_length,
@@ -77,7 +77,7 @@ def do_import_pb(
                     number=n,
                     title=(p.name or p.id)[:120],
                     description=f"pabulib project {p.id}",
-                    cost=p.cost,
+                    cost=voting.whole_won(p.cost),
                     proposer=actor,
                     status=ProposalStatus.ON_BALLOT,
                 )

@@ -61,7 +61,7 @@ def do_compute_result(cycle: Cycle, *, actor: User) -> list[Result]:
                     satisfaction=sat,
                     budget=group.budget,
                     winners=won,
-                    total_cost=outcome.total_cost,
+                    total_cost=voting.whole_won(outcome.total_cost),
                     voter_count=len(group.election.ballots),
                     explanation={
                         "outcome": queries.plain(outcome.as_dict()),

@@ -3,7 +3,7 @@ arithmetic and per-voter explanations. Pure Python (plus numpy for integer count
 
 from .engine import MesRound, Outcome, solve
 from .explain import explain, explain_project, selection
-from .model import RULES, SATISFACTIONS, Ballot, Election, PbFormatError, Project, VotingError
+from .model import RULES, SATISFACTIONS, Ballot, Election, PbFormatError, Project, VotingError, whole_won
 from .pabulib import parse_pb, write_pb
 
 __all__ = [
@@ -21,5 +21,6 @@ __all__ = [
     "parse_pb",
     "selection",
     "solve",
+    "whole_won",
     "write_pb",
 ]

@@ -176,6 +176,15 @@ def format_amount(value: Money) -> str:
     return f"{'-' if value < 0 else ''}{whole}.{frac:0{places}d}"
 
 
+def whole_won(amount: Money) -> int:
+    """An amount the web app stores: integer won. A decimal amount (only from a file read with decimals) is refused,
+    never truncated."""
+    value = Fraction(amount)
+    if value.denominator != 1:
+        raise VotingError(N_("Amounts must be whole won, not %(amount)s."), amount=format_amount(amount))
+    return value.numerator
+
+
 def money_scale(election: Election) -> int:
     """The file's smallest unit of money as a divisor: 1 when every amount is whole, 100 for amounts in cents."""
     return lcm(*(Fraction(x).denominator for x in (election.budget, *(p.cost for p in election.projects))))
