@@ -1,8 +1,10 @@
 import datetime as dt
+from collections.abc import Iterator
 
 import pytest
 
 from lofin.accounting import chart
+from lofin.core import testing_worlds
 from lofin.execution import actions, revenue_actions
 from lofin.execution.testing import YEAR, Execution, build_execution
 
@@ -17,6 +19,12 @@ def _inside_the_fiscal_year(monkeypatch):
     chart.clear_cache()
 
 
+@pytest.fixture(scope="module")
+def ex_world(django_db_setup, django_db_blocker) -> Iterator[Execution]:
+    """One confirmed budget with its offices and people per test module (`lofin.core.testing_worlds`)."""
+    yield from testing_worlds.built_once(django_db_blocker, build_execution)
+
+
 @pytest.fixture
-def ex(db) -> Execution:
-    return build_execution()
+def ex(ex_world, db) -> Execution:
+    return testing_worlds.fresh(ex_world)

@@ -35,11 +35,6 @@ DAY_2026_03_20 = D(2026, 3, 20)
 DAY_2026_06_30 = D(2026, 6, 30)
 
 
-@pytest.fixture
-def rv(db):
-    return build_revenue()
-
-
 def counts():
     return (
         Assessment.objects.count(),

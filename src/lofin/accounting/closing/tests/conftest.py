@@ -1,9 +1,12 @@
 import datetime as dt
+from collections.abc import Iterator
 
 import pytest
 
 from lofin.accounting import chart
 from lofin.accounting.closing import actions as closing
+from lofin.accounting.closing.tests.books import Books, build_books
+from lofin.core import testing_worlds
 from lofin.execution import actions, revenue_actions
 from lofin.execution.testing import YEAR
 
@@ -16,3 +19,14 @@ def _after_the_year(monkeypatch):
     monkeypatch.setattr(closing, "_today", lambda: dt.date(YEAR + 1, 2, 5))
     yield
     chart.clear_cache()
+
+
+@pytest.fixture(scope="module")
+def books_world(django_db_setup, django_db_blocker) -> Iterator[Books]:
+    """The hand-computed books once per test module (`lofin.core.testing_worlds`)."""
+    yield from testing_worlds.built_once(django_db_blocker, build_books)
+
+
+@pytest.fixture
+def books(books_world, db) -> Books:
+    return testing_worlds.fresh(books_world)

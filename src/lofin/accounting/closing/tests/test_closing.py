@@ -16,14 +16,9 @@ from lofin.core.models import AuditEvent
 from lofin.core.roles import Role
 from lofin.execution.testing import YEAR
 
-from .books import build_books, post
+from .books import post
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def books(db):
-    return build_books()
 
 
 def amounts(groups):

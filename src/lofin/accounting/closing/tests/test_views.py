@@ -9,14 +9,7 @@ from lofin.core import testing
 from lofin.core.roles import Role
 from lofin.execution.testing import YEAR
 
-from .books import build_books
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def books(db):
-    return build_books()
 
 
 def client_for(user):

@@ -1,0 +1,93 @@
+"""Test support: a world built once per test module, shared by the module's tests, each in a savepoint of its own.
+
+A world built through the real actions (a government, its people, a confirmed budget, offices) writes dozens of
+audited rows; the tests that read and act on it take milliseconds. A module's world is built inside a transaction that
+is opened before the module's first test that asks for it and rolled back after its last (`built_once`); each test still
+runs in a savepoint of its own (pytest-django's `db`), so the rows a test writes never reach the next test, and gets its
+own copy of the Python objects (`fresh`), so neither do the attributes a test sets on them.
+
+A transactional test (threads, other connections) could not see an uncommitted world: it builds its own.
+pytest-django runs those after every other database test, and `close_unless_next_shares` rolls the world back before
+the first of them (the root conftest calls it after each test), so they never run inside it.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+import pytest
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+
+T = TypeVar("T")
+
+# At most one world is open at a time: the one of the module whose tests are running.
+_open: list[_Kept] = []
+
+
+class _Kept:
+    def __init__(self, django_db_blocker: Any) -> None:
+        self.blocker = django_db_blocker.unblock()
+        self.blocker.__enter__()
+        self.atomic = transaction.atomic()
+        self.atomic.__enter__()
+
+    def close(self) -> None:
+        if self in _open:
+            _open.remove(self)
+            transaction.set_rollback(True)
+            self.atomic.__exit__(None, None, None)
+            self.blocker.__exit__(None, None, None)
+
+
+def built_once(django_db_blocker: Any, build: Callable[[], T]) -> Iterator[T]:
+    """The body of a module-scoped fixture (`yield from built_once(django_db_blocker, build)`; the fixture
+    asks for `django_db_setup`, so that the test database exists first): `build()` in a transaction that is rolled
+    back after the module's last test that may use the world."""
+    assert not _open, "another module's world is still open"
+    kept = _Kept(django_db_blocker)
+    _open.append(kept)
+    try:
+        world = build()
+        # Check the deferred foreign keys once, here: otherwise every test's teardown checks all of them again (its
+        # savepoint is rolled back, and with it the record that they were checked).
+        connections[DEFAULT_DB_ALIAS].check_constraints()
+        yield world
+    finally:
+        kept.close()
+
+
+def fresh(world: T) -> T:
+    """A test's own copy of the module's world: the same rows, Python objects of its own."""
+    assert _open, "the module's world was rolled back: a transactional test builds its own world instead"
+    return copy.deepcopy(world)
+
+
+def is_transactional(item: pytest.Item) -> bool:
+    """Whether pytest-django runs the test outside a transaction (as it decides; pytest-django's own ordering)."""
+    marker = item.get_closest_marker("django_db")
+    names = set(getattr(item, "fixturenames", ()))
+    marked = bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+    return marked or bool(names & {"transactional_db", "live_server", "django_db_reset_sequences"})
+
+
+def uses_database(item: pytest.Item) -> bool:
+    names = set(getattr(item, "fixturenames", ()))
+    return item.get_closest_marker("django_db") is not None or "db" in names or is_transactional(item)
+
+
+def close_unless_next_shares(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    """After a test: roll the open world back unless the next test is a non-transactional database test of the same
+    module (which may use it)."""
+    if not _open:
+        return
+    shares = (
+        nextitem is not None
+        and nextitem.path == item.path
+        and uses_database(nextitem)
+        and not is_transactional(nextitem)
+    )
+    if not shares:
+        for world in list(_open):
+            world.close()
