@@ -41,11 +41,12 @@ def depends_on_the_engine(item: pytest.Item) -> bool:
     return testing_worlds.is_transactional(item) or not SURFACE.search(item.nodeid.split("::")[0])
 
 
-@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """After pytest-django's ordering (database tests, then transactional ones, then the others) and before `-m`."""
     for item in items:
         if depends_on_the_engine(item) and not item.get_closest_marker("engine"):
             item.add_marker(pytest.mark.engine)
+    testing_worlds.order(items)
 
 
 @pytest.fixture(scope="session")

@@ -6,9 +6,10 @@ is opened before the module's first test that asks for it and rolled back after 
 runs in a savepoint of its own (pytest-django's `db`), so the rows a test writes never reach the next test, and gets its
 own copy of the Python objects (`fresh`), so neither do the attributes a test sets on them.
 
-A transactional test (threads, other connections) could not see an uncommitted world: it builds its own.
-pytest-django runs those after every other database test, and `close_unless_next_shares` rolls the world back before
-the first of them (the root conftest calls it after each test), so they never run inside it.
+A fixture that builds a world is declared with `@world` and its body is `yield from built_once(...)`. The tests of a
+module that do not use its world run before those that do (`order`), and the world is rolled back after the last test
+that uses it (`close_unless_next_shares`, called after each test): a test that does not ask for the world never sees
+it. A transactional test (threads, other connections) could not see an uncommitted world anyway: it builds its own.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ import pytest
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 T = TypeVar("T")
+
+# The names of the fixtures that build a world.
+_names: set[str] = set()
 
 # At most one world is open at a time: the one of the module whose tests are running.
 _open: list[_Kept] = []
@@ -39,6 +43,16 @@ class _Kept:
             transaction.set_rollback(True)
             self.atomic.__exit__(None, None, None)
             self.blocker.__exit__(None, None, None)
+
+
+def world(function: Callable[..., Any] | None = None, *, name: str | None = None) -> Any:
+    """Declare a module-scoped fixture that builds a world (`@world`, or `world(name=...)(function)`)."""
+
+    def declare(function: Callable[..., Any]) -> Any:
+        _names.add(name or function.__name__)
+        return pytest.fixture(scope="module", name=name)(function)
+
+    return declare(function) if function is not None else declare
 
 
 def built_once(django_db_blocker: Any, build: Callable[[], T]) -> Iterator[T]:
@@ -72,21 +86,30 @@ def is_transactional(item: pytest.Item) -> bool:
     return marked or bool(names & {"transactional_db", "live_server", "django_db_reset_sequences"})
 
 
+def uses_world(item: pytest.Item) -> bool:
+    return not _names.isdisjoint(getattr(item, "fixturenames", ()))
+
+
+def order(items: list[pytest.Item]) -> None:
+    """Within each run of a module's tests, those that use no world first (the order is otherwise kept)."""
+    start = 0
+    for end in range(1, len(items) + 1):
+        if end == len(items) or items[end].path != items[start].path:
+            items[start:end] = sorted(items[start:end], key=uses_world)
+            start = end
+
+
 def uses_database(item: pytest.Item) -> bool:
     names = set(getattr(item, "fixturenames", ()))
     return item.get_closest_marker("django_db") is not None or "db" in names or is_transactional(item)
 
 
 def close_unless_next_shares(item: pytest.Item, nextitem: pytest.Item | None) -> None:
-    """After a test: roll the open world back unless the next test is a non-transactional database test of the same
-    module (which may use it)."""
+    """After a test: roll the open world back unless the next test is a test of the same module that uses it."""
     if not _open:
         return
     shares = (
-        nextitem is not None
-        and nextitem.path == item.path
-        and uses_database(nextitem)
-        and not is_transactional(nextitem)
+        nextitem is not None and nextitem.path == item.path and uses_world(nextitem) and not is_transactional(nextitem)
     )
     if not shares:
         for world in list(_open):

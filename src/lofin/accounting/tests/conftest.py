@@ -19,7 +19,7 @@ def _inside_the_fiscal_year(monkeypatch):
     chart.clear_cache()
 
 
-@pytest.fixture(scope="module")
+@testing_worlds.world
 def ex_world(django_db_setup, django_db_blocker) -> Iterator[Execution]:
     """One confirmed budget with its offices and people per test module (`lofin.core.testing_worlds`)."""
     yield from testing_worlds.built_once(django_db_blocker, build_execution)

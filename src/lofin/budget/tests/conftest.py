@@ -12,7 +12,7 @@ from lofin.core import testing_worlds
 __all__ = ["YEAR", "Setup", "request_all"]
 
 
-@pytest.fixture(scope="module")
+@testing_worlds.world
 def setup_world(django_db_setup, django_db_blocker) -> Iterator[Setup]:
     """One government with its people and projects per test module (`lofin.core.testing_worlds`)."""
     yield from testing_worlds.built_once(django_db_blocker, build_setup)

@@ -18,7 +18,7 @@ def _inside_the_fiscal_year(monkeypatch):
     monkeypatch.setattr(revenue_actions, "_latest_day", lambda: dt.date(2100, 12, 31))
 
 
-@pytest.fixture(scope="module")
+@testing_worlds.world
 def ex_world(django_db_setup, django_db_blocker) -> Iterator[Execution]:
     """One confirmed budget with its offices and people per test module (`lofin.core.testing_worlds`)."""
     yield from testing_worlds.built_once(django_db_blocker, build_execution)
@@ -29,7 +29,7 @@ def ex(ex_world, db) -> Execution:
     return testing_worlds.fresh(ex_world)
 
 
-@pytest.fixture(scope="module")
+@testing_worlds.world
 def rv_world(django_db_setup, django_db_blocker) -> Iterator[Revenue]:
     """Two governments with the people of revenue, once per test module (`lofin.core.testing_worlds`)."""
     yield from testing_worlds.built_once(django_db_blocker, build_revenue)

@@ -21,7 +21,7 @@ def _after_the_year(monkeypatch):
     chart.clear_cache()
 
 
-@pytest.fixture(scope="module")
+@testing_worlds.world
 def books_world(django_db_setup, django_db_blocker) -> Iterator[Books]:
     """The hand-computed books once per test module (`lofin.core.testing_worlds`)."""
     yield from testing_worlds.built_once(django_db_blocker, build_books)
