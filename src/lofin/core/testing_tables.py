@@ -71,13 +71,13 @@ def restore(connection: Any) -> None:
         cursor.execute(" UNION ALL ".join(f"SELECT '{t}' WHERE EXISTS (SELECT 1 FROM {qn(t)})" for t in tables))
         holding = {t for (t,) in cursor.fetchall()}
         changed = set()
-        for table in remembered.values():
-            cursor.execute(table.select)
-            if [tuple(row) for row in cursor.fetchall()] != table.rows:
-                changed.add(table.name)
+        for kept in remembered.values():
+            cursor.execute(kept.select)
+            if [tuple(row) for row in cursor.fetchall()] != kept.rows:
+                changed.add(kept.name)
         # Foreign keys are deferred to the commit, by which time every row they point to is back.
-        for table in sorted((holding - remembered.keys()) | changed):
-            cursor.execute(f"DELETE FROM {qn(table)}")
+        for name in sorted((holding - remembered.keys()) | changed):
+            cursor.execute(f"DELETE FROM {qn(name)}")
         for name in sorted(changed):
             cursor.executemany(remembered[name].insert, remembered[name].rows)
     if "django_content_type" in changed:
