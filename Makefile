@@ -24,8 +24,14 @@ $(BIN)/lofin: pyproject.toml uv.lock
 
 install: $(BIN)/lofin messages ## install Python dependencies into .venv (leaves .venv/bin/lofin)
 
-messages: $(BIN)/lofin ## compile the Korean and English message catalogues
-	@$(BIN)/pybabel compile -d src/lofin/locale -D django 2>&1 | grep -v "^compiling" || true
+# Compiled only when a catalogue changed, so that the passes of `make test`, started side by side, never rewrite a
+# catalogue another pass is reading.
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard src/lofin/locale/*/LC_MESSAGES/django.po))
+
+messages: $(BIN)/lofin $(CATALOGUES) ## compile the Korean and English message catalogues
+
+%/LC_MESSAGES/django.mo: %/LC_MESSAGES/django.po
+	@$(BIN)/pybabel compile -i $< -o $@ 2>&1 | grep -v "^compiling" || true
 
 migrate: install ## create or update the database
 	$(BIN)/lofin migrate --no-input
@@ -63,10 +69,13 @@ test-fast: install ## the edit-test loop: the suite on SQLite without the browse
 test-deep: install system-deps lint ## make test with Hypothesis' deep profile: many more examples
 	@LOFIN_HYPOTHESIS_PROFILE=deep scripts/test.sh
 
-SQLITE_TEST_ENV = LOFIN_DATABASE_URL=sqlite:///$(LOFIN_VAR_DIR)/test.sqlite3 LOFIN_TEST_SQLITE_NAME=$(LOFIN_VAR_DIR)/test_db.sqlite3
+# SQLITE_DB names the files, so that two SQLite runs can go side by side (scripts/test.sh); PYTEST_SELECT is its -m.
+SQLITE_DB ?= test
+SQLITE_TEST_ENV = LOFIN_DATABASE_URL=sqlite:///$(LOFIN_VAR_DIR)/$(SQLITE_DB).sqlite3 \
+  LOFIN_TEST_SQLITE_NAME=$(LOFIN_VAR_DIR)/$(SQLITE_DB)_db.sqlite3
 
 test-sqlite: install
-	$(SQLITE_TEST_ENV) $(BIN)/pytest -q $(PYTEST_ARGS)
+	$(SQLITE_TEST_ENV) $(BIN)/pytest -q $(PYTEST_SELECT) $(PYTEST_ARGS)
 
 # Only the tests whose outcome depends on the engine (marked `engine`, docs/architecture.md §8.21): the others ran on
 # SQLite. The test cluster is thrown away after the run, so it does not wait for the disk: on machines whose fsync is

@@ -1,29 +1,36 @@
 #!/usr/bin/env bash
-# The two passes of `make test`, side by side (one core each): the whole suite on SQLite, printed as it runs, and the
-# tests marked `engine` on a throwaway PostgreSQL, written to $LOFIN_VAR_DIR/test-postgres.log and printed when both
-# have ended. Either pass failing fails the whole, with its output on screen.
+# The passes of `make test`, side by side on the machine's cores: the suite on SQLite without the browser walks, printed
+# as it runs; the browser walks on SQLite; the tests marked `engine` on a throwaway PostgreSQL. The last two write to
+# $LOFIN_VAR_DIR/test-browser.log and test-postgres.log, printed when every pass has ended. Any pass failing fails the
+# whole, with its output on screen.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 VAR="${LOFIN_VAR_DIR:-var}"
 mkdir -p "$VAR"
-PG_LOG="$VAR/test-postgres.log"
 
-make --no-print-directory test-postgres >"$PG_LOG" 2>&1 &
-pg=$!
-# Ctrl-C or a killed CI job: stop the PostgreSQL pass too (its own trap stops the cluster).
-trap 'kill "$pg" 2>/dev/null; wait "$pg"; exit 130' INT TERM
+make --no-print-directory test-postgres >"$VAR/test-postgres.log" 2>&1 &
+postgres=$!
+make --no-print-directory test-sqlite SQLITE_DB=test-browser PYTEST_SELECT="-m browser" >"$VAR/test-browser.log" 2>&1 &
+browser=$!
+# Ctrl-C or a killed CI job: stop the other passes too (the PostgreSQL pass's own trap stops its cluster).
+trap 'kill "$postgres" "$browser" 2>/dev/null; wait; exit 130' INT TERM
 
-echo "== SQLite: the whole suite (PostgreSQL's pass runs meanwhile, into $PG_LOG)"
-make --no-print-directory test-sqlite
-sqlite=$?
-wait "$pg"
-postgres=$?
+echo "== SQLite: the suite but the browser walks (the walks and the PostgreSQL pass run meanwhile, into $VAR)"
+make --no-print-directory test-sqlite PYTEST_SELECT='-m "not browser"'
+suite=$?
+wait "$browser"
+walks=$?
+wait "$postgres"
+engine=$?
 trap - INT TERM
 
 echo
+echo "== SQLite: the browser walks"
+cat "$VAR/test-browser.log"
+echo
 echo "== PostgreSQL: the tests marked engine"
-cat "$PG_LOG"
+cat "$VAR/test-postgres.log"
 echo
 status() { if [ "$1" = 0 ]; then echo "passed"; else echo "FAILED (exit $1)"; fi; }
-echo "== SQLite pass $(status "$sqlite"); PostgreSQL pass $(status "$postgres")"
-[ "$sqlite" = 0 ] && [ "$postgres" = 0 ]
+echo "== SQLite suite $(status "$suite"); SQLite browser walks $(status "$walks"); PostgreSQL $(status "$engine")"
+[ "$suite" = 0 ] && [ "$walks" = 0 ] && [ "$engine" = 0 ]
