@@ -13,6 +13,9 @@ from lofin.wsgi import application
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
+# Thousands of requests, about 40 s: `make test` runs them, `make test-fast` does not.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def token(db):

@@ -30,7 +30,7 @@ def test_an_accountant_reads_the_books_and_closes_the_year_in_korean(live_server
     totals = page.inner_text("#tb-totals")
     assert totals.count("4,000원") == 2  # debits = credits
     page.click("#tb-1110 a")
-    page.wait_for_load_state("networkidle")
+    ui.settle()
     axe.check(page, "accounting-ledger")
     assert page.locator("#ledger tbody tr").count() == 8
 
@@ -41,7 +41,7 @@ def test_an_accountant_reads_the_books_and_closes_the_year_in_korean(live_server
         "#statements-state"
     )
     page.click(f"#entity-tabs a:has-text('{'통합'}')")
-    page.wait_for_load_state("networkidle")
+    ui.settle()
     axe.check(page, "accounting-statements-consolidated")
     assert page.inner_text("#position [data-figure=assets]") == "2,170원"
 
@@ -51,7 +51,7 @@ def test_an_accountant_reads_the_books_and_closes_the_year_in_korean(live_server
     ui.go(base + "/closing/", "accounting-closing")
     assert page.get_attribute("#closing-status", "data-status") == "in_progress"
     page.click("#close-books-form button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    ui.settle()
     axe.check(page, "accounting-closed")
     run = ClosingRun.objects.get()
     assert page.get_attribute("#closing-status", "data-status") == "closed"

@@ -15,12 +15,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 class Session(Walk):
     def submit(self, selector):
         self.page.click(selector)
-        self.page.wait_for_load_state("networkidle")
+        self.settle()
 
     def approve_first_in_inbox(self, title_part):
         self.go("/me/inbox/")
         self.page.locator("#pending tbody tr a", has_text=title_part).first.click()
-        self.page.wait_for_load_state("networkidle")
+        self.settle()
         self.submit("button[name=decision][value=approve]")
 
 
@@ -73,7 +73,7 @@ def test_a_year_of_budget_formulation_in_korean(live_server, page, axe):
     revenue_form.locator("input[name=amount]").fill("383700000")
     revenue_form.locator("input[name=reason]").fill("세출 조정 반영")
     revenue_form.locator("button").click()
-    page.wait_for_load_state("networkidle")
+    ui.settle()
 
     # The bill travels its approval line to the mayor.
     ui.go(f"{budget}/{YEAR}/v0/", "budget-version-adjusting")
@@ -95,7 +95,7 @@ def test_a_year_of_budget_formulation_in_korean(live_server, page, axe):
     revenue_form.locator("input[name=amount]").fill("373700000")
     revenue_form.locator("input[name=reason]").fill("감액 반영")
     revenue_form.locator("button").click()
-    page.wait_for_load_state("networkidle")
+    ui.settle()
     ui.go(f"{budget}/{YEAR}/v0/council/")
     page.fill("#id_voted_on", dt.date.today().isoformat())
     ui.submit("form[action$='/vote/'] button")

@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 class Session(Walk):
     def click(self, selector, check=None):
         self.page.click(selector)
-        self.page.wait_for_load_state("networkidle")
+        self.settle()
         if check:
             self.axe.check(self.page, check)
 

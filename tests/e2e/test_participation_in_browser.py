@@ -58,16 +58,16 @@ def test_public_resident_and_official_pages_pass_axe(live_server, page, axe):
     ui.go(f"/participation/{g}/mine/", "pb-mine")
     ui.go(f"/participation/{g}/questions/ask/", "pb-ask")
     page.click("button[type=submit].primary")
-    page.wait_for_load_state("networkidle")
+    ui.settle()
     assert page.locator("#id_title_error1").count() == 1
     axe.check(page, "pb-ask-refused")
     ui.go(f"/participation/{g}/{c}/vote/", "pb-vote-approval")
     page.check(f"#approve-{pb.proposals[0].pk}")
     page.click("#ballot button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    ui.settle()
     axe.check(page, "pb-vote-confirm")
     page.click("button[name=confirm][value='1']")
-    page.wait_for_load_state("networkidle")
+    ui.settle()
     assert page.locator("#receipt").count() == 1
     axe.check(page, "pb-my-vote")
 
@@ -82,7 +82,7 @@ def test_public_resident_and_official_pages_pass_axe(live_server, page, axe):
     pb.advance(PhaseKind.BUDGET_ADOPTION)
     ui.go(f"/g/{g}/participation/{c}/", "pb-admin-cycle")
     page.click("form[action$='/count/'] button")
-    page.wait_for_load_state("networkidle")
+    ui.settle()
     axe.check(page, "pb-admin-counted")
     ui.go(f"/g/{g}/participation/{c}/override/", "pb-admin-override")
     setup = build_setup(g, year=pb.cycle.year)
@@ -167,7 +167,7 @@ def test_knapsack_total_and_cumulative_points_are_shown_live(live_server, page, 
     page.fill(f"#points-{points.proposals[1].pk}", "4")
     assert page.inner_text("#ballot-status [data-left]") == "-2"
     page.click("#ballot button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    ui.settle()
     assert page.locator("#ballot-error").count() == 1
     axe.check(page, "pb-vote-cumulative-refused")
     assert not Ballot.objects.filter(cycle=points.cycle).exists()
@@ -193,7 +193,7 @@ def test_a_new_resident_verifies_with_the_phone_and_is_matched_to_the_list(live_
     ui.log_in("newcomer")
     ui.go(f"/participation/{pb.gov.code}/", "pb-home-unverified")
     page.click(f"a[href$='/participation/{pb.gov.code}/verify/']")
-    page.wait_for_load_state("networkidle")
+    ui.settle()
     page.fill("#id_name", person.name)
     page.fill("#id_birth_date", person.birth_date.isoformat())
     page.select_option("#id_sex_digit", person.sex)
@@ -211,7 +211,7 @@ def test_a_new_resident_verifies_with_the_phone_and_is_matched_to_the_list(live_
     axe.check(page, "pb-verify-wrong-code")
     page.fill("#id_code", code)
     page.click("button[type=submit].primary")
-    page.wait_for_load_state("networkidle")
+    ui.settle()
     resident = Resident.objects.get(user__username="newcomer")
     assert resident.basis == "resident"
     assert person.name in page.inner_text(".messages")
@@ -224,19 +224,19 @@ def test_review_score_and_adoption_forms_pass_axe(live_server, page, axe):
     ui.log_in("rpb-manager")
     ui.go(f"/g/{g}/participation/proposals/{p.pk}/", "pb-admin-send-for-review")
     page.click("button[type=submit].primary")
-    page.wait_for_load_state("networkidle")
+    ui.settle()
     pb.advance(PhaseKind.DEPARTMENT_REVIEW)
     ui.log_in("rpb-reviewer")
     ui.go(f"/g/{g}/participation/proposals/{p.pk}/", "pb-admin-review-form")
     page.click("button[type=submit].primary")  # nothing chosen: errors next to the fields
-    page.wait_for_load_state("networkidle")
+    ui.settle()
     assert page.locator("#id_reason_error1").count() == 1
     axe.check(page, "pb-admin-review-refused")
     page.check("#id_feasible_0")
     page.fill("#id_reviewed_cost", "25,000,000")
     page.fill("#id_reason", "현장 확인 결과 가능")
     page.click("button[type=submit].primary")
-    page.wait_for_load_state("networkidle")
+    ui.settle()
     for other in pb.proposals[1:]:
         review.do_start_review(other, department=pb.department, actor=pb.manager)
         review.do_review_proposal(other, feasible=True, reason="가능", actor=pb.reviewer)
@@ -264,7 +264,7 @@ def test_paper_ballots_are_entered_from_the_keyboard_and_replace_online_ones(liv
         page.keyboard.type(marks)
         page.keyboard.press("Enter")
         page.wait_for_selector(".messages")
-        page.wait_for_load_state("networkidle")
+        ui.settle()
     assert Ballot.objects.filter(cycle=pb.cycle, is_active=True).count() == 2
     replaced = Ballot.objects.get(cycle=pb.cycle, is_active=False)
     assert replaced.channel == "online" and replaced.replaced_by.channel == "paper"
@@ -283,7 +283,7 @@ def test_a_resident_follows_a_proposal_and_reads_what_was_decided(live_server, p
     ui.log_in(han.username)
     ui.go(f"/participation/{g}/proposals/{first.pk}/", "pb-proposal-not-followed")
     page.click("form.pb-follow button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    ui.settle()
     assert Follow.objects.filter(proposal=first, user=han).exists()
     assert page.locator("form.pb-follow input[name=follow][value='0']").count() == 1
     axe.check(page, "pb-proposal-followed")
@@ -293,5 +293,5 @@ def test_a_resident_follows_a_proposal_and_reads_what_was_decided(live_server, p
     assert page.locator(f".pb-notifications a[href$='/proposals/{first.pk}/']").count() == 1
     assert page.locator(".status.overdue").count() == 1
     page.click(".pb-notifications li.unread a")
-    page.wait_for_load_state("networkidle")
+    ui.settle()
     assert page.url.endswith(f"/participation/{g}/proposals/{first.pk}/")

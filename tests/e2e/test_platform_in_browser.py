@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils import translation
 
 from lofin.demo import registry
+from tests.e2e.walk import settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,7 +20,7 @@ def log_in(page, base, username):
     page.fill("#id_username", username)
     page.fill("#id_password", settings.LOFIN_DEMO_PASSWORD)
     page.click("button[type=submit].primary")
-    page.wait_for_load_state("networkidle")
+    settle(page)
 
 
 def test_home_in_korean_and_english_log_in_and_decide(live_server, page, axe):
@@ -42,7 +43,7 @@ def test_home_in_korean_and_english_log_in_and_decide(live_server, page, axe):
     axe.check(page, "home-ko")
 
     page.click("button[name=language][value=en]")
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert page.get_attribute("html", "lang") == "en"
     assert page.inner_text("h1") == "Local finance management system"
     axe.check(page, "home-en")
@@ -65,11 +66,11 @@ def test_home_in_korean_and_english_log_in_and_decide(live_server, page, axe):
     assert rows.count() >= 1
     axe.check(page, "inbox")
     rows.first.locator("a").click()
-    page.wait_for_load_state("networkidle")
+    settle(page)
     axe.check(page, "approval-detail")
     page.fill("#id_comment", "검토 완료")
     page.click("button[name=decision][value=approve]")
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert page.locator("#line td", has_text="검토 완료").count() == 1
     axe.check(page, "approval-after-decision")
 
@@ -78,9 +79,9 @@ def test_home_in_korean_and_english_log_in_and_decide(live_server, page, axe):
     log_in(page, base, "seoul.budget-chief")
     page.goto(base + "/me/inbox/")
     page.locator("#pending tbody tr a", has_text="청사 시설 유지보수").click()
-    page.wait_for_load_state("networkidle")
+    settle(page)
     page.click("button[name=decision][value=approve]")
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert page.inner_text("#approval-status") == ko("approved")
 
     page.goto(base + "/g/1100000/")

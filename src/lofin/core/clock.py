@@ -17,3 +17,11 @@ def today() -> dt.date:
 
 def now() -> dt.datetime:
     return timezone.now()
+
+
+def moment(day: dt.date | dt.datetime) -> dt.datetime:
+    """A moment standing for `day`: its noon in the government's zone, so that today is that day whatever the host's
+    zone (tests move the clock to it)."""
+    if isinstance(day, dt.datetime):
+        return day
+    return dt.datetime.combine(day, dt.time(12), tzinfo=timezone.get_default_timezone())

@@ -10,22 +10,12 @@ from lofin.core.actions import do_create_token
 from lofin.core.roles import Role
 from lofin.execution.testing import YEAR
 
-from .books import build_books
-from .conftest import AFTER_THE_YEAR
-
 pytestmark = pytest.mark.django_db
 
 
 def bearer(user):
     raw, _token = do_create_token(user, actor=user)
     return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
-
-
-@pytest.fixture
-def books(db, travel):
-    books = build_books()
-    travel(AFTER_THE_YEAR)
-    return books
 
 
 def test_statements_are_provisional_until_the_closing_then_served_from_the_snapshot(books):

@@ -20,17 +20,10 @@ from lofin.core.roles import Role
 from lofin.execution.errors import YearNotEnded
 from lofin.execution.testing import YEAR
 
-from .books import build_books, post
+from .books import post
 from .conftest import AFTER_THE_YEAR
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def books(db, travel):
-    books = build_books()
-    travel(AFTER_THE_YEAR)
-    return books
 
 
 def amounts(groups):

@@ -10,17 +10,7 @@ from lofin.core import testing
 from lofin.core.roles import Role
 from lofin.execution.testing import YEAR
 
-from .books import build_books
-from .conftest import AFTER_THE_YEAR
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def books(db, travel):
-    books = build_books()
-    travel(AFTER_THE_YEAR)
-    return books
 
 
 def client_for(user):

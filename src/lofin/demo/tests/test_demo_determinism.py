@@ -1,11 +1,15 @@
 """The demo is deterministic: the same seed gives the same data, to the won and the day, on either database.
 
-These tests load into an empty database, so they live apart from the modules that share one loaded `tiny`
-(`lofin.demo.testing.tiny_once`).
+The data is digested by natural keys (ids differ between databases) and compared with the digest committed here, so
+one load checks it against every earlier load, on SQLite and PostgreSQL alike, in any process. These tests load into
+an empty database, so they live apart from the modules that share one loaded `tiny` (`lofin.demo.testing.tiny_once`).
+
+A change to the demo data on purpose changes a digest: the failing test prints the new one to commit in its place.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 
@@ -16,6 +20,17 @@ from lofin.demo import registry
 from lofin.execution.models import BudgetLine
 
 EXECUTION_LOADERS = ["core.people", "core.approvals", "budget.budgets", "execution.execution"]
+
+# The digests of `tiny` with registry.SEED (budget_digest and execution_digest below).
+BUDGETS = "f18bfb82945f509d857e307dbff59d3300ce58955de6bd429a619afc29564759"
+EXECUTION = "9c56734655b5b376529e433d66bbad90dc4e15d62949073e951f13a7aa0610be"
+
+
+def plain(value: object) -> object:
+    """A value as both engines give it: PostgreSQL returns datetimes aware (in UTC), SQLite naive (in UTC)."""
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value
 
 
 def budget_digest() -> str:
@@ -49,7 +64,7 @@ def budget_digest() -> str:
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql)
-            for row in sorted(cursor.fetchall(), key=repr):
+            for row in sorted((tuple(plain(v) for v in row) for row in cursor.fetchall()), key=repr):
                 hasher.update(repr(row).encode())
     return hasher.hexdigest()
 
@@ -66,9 +81,9 @@ def load_budgets_and_digest(seed: int) -> str:
 
 
 def test_the_same_seed_gives_the_same_budgets(db):
-    first = load_budgets_and_digest(registry.SEED)
-    assert load_budgets_and_digest(registry.SEED) == first
-    assert load_budgets_and_digest(registry.SEED + 1) != first
+    digest = load_budgets_and_digest(registry.SEED)
+    assert digest == BUDGETS, f"the demo budgets changed: if on purpose, set BUDGETS = {digest!r}"
+    assert load_budgets_and_digest(registry.SEED + 1) != BUDGETS
 
 
 KEY = re.compile(r"^\d+:\d+:(?=demo-)")
@@ -121,7 +136,9 @@ def execution_digest() -> str:
             cursor.execute(sql)
             # Idempotency keys start with the ids of the government and the actor; user ids differ between loads
             # on PostgreSQL, whose sequences do not roll back.
-            found = [tuple(KEY.sub("", v) if isinstance(v, str) else v for v in row) for row in cursor.fetchall()]
+            found = [
+                tuple(KEY.sub("", v) if isinstance(v, str) else plain(v) for v in row) for row in cursor.fetchall()
+            ]
             for row in sorted(found, key=repr):
                 hasher.update(repr(row).encode())
     return hasher.hexdigest()
@@ -138,5 +155,5 @@ def load_execution_and_digest(seed: int) -> str:
 
 
 def test_the_same_seed_gives_the_same_execution(db):
-    first = load_execution_and_digest(registry.SEED)
-    assert load_execution_and_digest(registry.SEED) == first
+    digest = load_execution_and_digest(registry.SEED)
+    assert digest == EXECUTION, f"the demo execution changed: if on purpose, set EXECUTION = {digest!r}"

@@ -11,18 +11,12 @@ from lofin.core.actions import do_create_token
 from lofin.core.models import AuditEvent
 from lofin.execution.actions import revenue
 from lofin.execution.models import Assessment, OverpaymentRefund, Receipt
-from lofin.execution.tests.revenue_setup import build_revenue
 
 pytestmark = pytest.mark.django_db
 
 D = dt.date
 DAY_2026_03_02 = D(2026, 3, 2)
 DAY_2026_03_20 = D(2026, 3, 20)
-
-
-@pytest.fixture
-def rv(db):
-    return build_revenue()
 
 
 def bearer(user):

@@ -11,16 +11,11 @@ from lofin.execution import errors
 from lofin.execution.actions import revenue, yearend
 from lofin.execution.models import Assessment, AssessmentStatus
 from lofin.execution.queries import revenue as revenue_queries
-from lofin.execution.tests.revenue_setup import assess, audits, build_revenue, counts, entry, receive
+from lofin.execution.tests.revenue_setup import assess, audits, counts, entry, receive
 
 pytestmark = pytest.mark.django_db
 
 D = dt.date
-
-
-@pytest.fixture
-def rv(db):
-    return build_revenue()
 
 
 # --- arrears and prescription (R-RV-5) -----------------------------------------------------------------------------
