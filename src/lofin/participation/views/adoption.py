@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lofin.budget.models import BudgetVersion, Project, ProjectLevel, VersionStatus
-from lofin.core import idempotency
 from lofin.core.http import TenantRequest
 from lofin.core.models import User
 from lofin.core.permissions import require
@@ -25,7 +24,7 @@ from ..actions import cycles as cycle_actions
 from ..forms import AdoptForm, SimpleForm
 from ..models import Cycle, Proposal, ProposalStatus
 from ..queries import cycles, proposals
-from .common import form_request, government_or_404, lock_cycle, public_context, public_cycle
+from .common import government_or_404, once_on_cycle, public_context, public_cycle
 
 
 @require_GET
@@ -69,16 +68,8 @@ def adopt(request: TenantRequest, gov_code: str, cycle_id: int) -> HttpResponse:
     if request.method == "POST":
         done = submit(
             form,
-            lambda d: idempotency.once_per_form(
-                scope="participation",
-                government_id=government.pk,
-                actor=request.user,
-                form_key=form.key,
-                kind="adopt",
-                values=form_request(d, cycle=cycle.pk),
-                lock=lock_cycle(cycle.pk),
-                call=lambda: _adopt(cycle, versions, parents, d, request.user),
-                load=lambda pk: Cycle.objects.get(pk=pk),
+            lambda d: once_on_cycle(
+                request, form, cycle, "adopt", d, lambda: _adopt(cycle, versions, parents, d, request.user)
             ),
         )
         if done is not None:
@@ -113,17 +104,7 @@ def progress(request: TenantRequest, gov_code: str, cycle_id: int) -> HttpRespon
 
     done = submit(
         form,
-        lambda d: idempotency.once_per_form(
-            scope="participation",
-            government_id=cycle.government_id,
-            actor=request.user,
-            form_key=form.key,
-            kind="finish" if finish else "execution",
-            values=form_request(d, cycle=cycle.pk),
-            lock=lock_cycle(cycle.pk),
-            call=call,
-            load=lambda pk: Cycle.objects.get(pk=pk),
-        ),
+        lambda d: once_on_cycle(request, form, cycle, "finish" if finish else "execution", d, call),
     )
     if done is not None:
         messages.success(request, _("The cycle is closed.") if finish else _("The projects' progress is updated."))

@@ -12,10 +12,12 @@ from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest
 
+from lofin.core import idempotency
 from lofin.core.errors import NotFound
 from lofin.core.http import TenantRequest
 from lofin.core.models import LocalGovernment, User
 from lofin.core.permissions import has_permission
+from lofin.core.submit import KeyedForm
 from lofin.participation.voting.explain import ProjectVerdict
 
 from ..access import ENTER_BALLOTS, MANAGE, PARTICIPATE, REVIEW
@@ -123,3 +125,22 @@ def lock_resident(government_id: int, user: User) -> Callable[[], object]:
 def lock_cycle(cycle_id: int) -> Callable[[], object]:
     """The row the officials' submissions on a cycle queue on."""
     return lambda: Cycle.objects.select_for_update().filter(pk=cycle_id).first()
+
+
+def once_on_cycle(
+    request: TenantRequest, form: KeyedForm, cycle: Cycle, kind: str, data: Mapping[str, object],
+    call: Callable[[], Cycle],
+) -> Cycle:  # fmt: skip
+    """An official's form on a cycle, claimed once per rendering (`core.idempotency.once_per_form`), queued on the
+    cycle's row; a repeated submission gets the cycle back."""
+    return idempotency.once_per_form(
+        scope="participation",
+        government_id=cycle.government_id,
+        actor=request.user,
+        form_key=form.key,
+        kind=kind,
+        values=form_request(data, cycle=cycle.pk),
+        lock=lock_cycle(cycle.pk),
+        call=call,
+        load=lambda pk: Cycle.objects.get(pk=pk),
+    )

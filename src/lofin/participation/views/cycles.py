@@ -29,9 +29,10 @@ from .common import (
     current_cycle,
     form_request,
     government_or_404,
-    lock_cycle,
+    once_on_cycle,
     public_context,
     public_cycle,
+    refusal_to_messages,
     workspace_context,
 )
 from .results import results_context
@@ -205,23 +206,14 @@ def advance(request: TenantRequest, gov_code: str, cycle_id: int) -> HttpRespons
     form = SimpleForm(request.POST)
     done = submit(
         form,
-        lambda d: idempotency.once_per_form(
-            scope="participation",
-            government_id=c.government_id,
-            actor=request.user,
-            form_key=form.key,
-            kind="advance",
-            values=form_request(d, cycle=c.pk),
-            lock=lock_cycle(c.pk),
-            call=lambda: actions.do_advance_phase(c, actor=request.user),
-            load=lambda pk: Cycle.objects.get(pk=pk),
+        lambda d: once_on_cycle(
+            request, form, c, "advance", d, lambda: actions.do_advance_phase(c, actor=request.user)
         ),
     )
     if done is not None:
         messages.success(request, _("The cycle is now in the phase: %(phase)s.") % {"phase": done.get_phase_display()})
     else:
-        for error in form.errors.values():
-            messages.error(request, " ".join(str(e) for e in error))
+        refusal_to_messages(request, form)
     return redirect("participation_admin:cycle", gov_code, c.pk)
 
 
@@ -238,16 +230,13 @@ def phase_dates(request: TenantRequest, gov_code: str, cycle_id: int) -> HttpRes
     if request.method == "POST":
         done = submit(
             form,
-            lambda d: idempotency.once_per_form(
-                scope="participation",
-                government_id=government.pk,
-                actor=request.user,
-                form_key=form.key,
-                kind="phases",
-                values=form_request(d, cycle=cycle.pk),
-                lock=lock_cycle(cycle.pk),
-                call=lambda: actions.do_set_phase_dates(cycle, phases=form.phases(), actor=request.user),
-                load=lambda pk: Cycle.objects.get(pk=pk),
+            lambda d: once_on_cycle(
+                request,
+                form,
+                cycle,
+                "phases",
+                d,
+                lambda: actions.do_set_phase_dates(cycle, phases=form.phases(), actor=request.user),
             ),
             {"phases": "proposal_start"},
         )

@@ -29,8 +29,10 @@ from .common import (
     form_request,
     government_or_404,
     lock_cycle,
+    once_on_cycle,
     public_context,
     public_cycle,
+    refusal_to_messages,
     verdict_message,
     workspace_context,
 )
@@ -79,23 +81,12 @@ def count(request: TenantRequest, gov_code: str, cycle_id: int) -> HttpResponse:
 
     done = submit(
         form,
-        lambda d: idempotency.once_per_form(
-            scope="participation",
-            government_id=c.government_id,
-            actor=request.user,
-            form_key=form.key,
-            kind="count",
-            values=form_request(d, cycle=c.pk),
-            lock=lock_cycle(c.pk),
-            call=call,
-            load=lambda pk: Cycle.objects.get(pk=pk),
-        ),
+        lambda d: once_on_cycle(request, form, c, "count", d, call),
     )
     if done is not None:
         messages.success(request, _("The vote is counted by the rule: %(rule)s.") % {"rule": done.get_rule_display()})
     else:
-        for error in form.errors.values():
-            messages.error(request, " ".join(str(e) for e in error))
+        refusal_to_messages(request, form)
     return redirect("participation_admin:cycle", gov_code, c.pk)
 
 
