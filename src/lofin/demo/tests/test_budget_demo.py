@@ -256,6 +256,7 @@ def test_loading_again_creates_nothing(tiny):
     assert table_counts() == before
 
 
+@pytest.mark.slow
 def test_the_small_plan_is_exact_and_lawful_for_every_government():
     """`small` for all 243 governments, planned in memory: exact totals, balanced accounts, lawful 예비비."""
     context = registry.Context(size="small", seed=registry.SEED)

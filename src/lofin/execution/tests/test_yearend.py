@@ -700,6 +700,7 @@ year_end_operations = st.lists(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=30, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 @given(ops=year_end_operations)
 def test_no_sequence_of_year_end_requests_breaks_budget_control(year, ops):

@@ -164,6 +164,7 @@ def forint_elections(draw):
     return Election(budget=budget, projects=projects, ballots=ballots, vote_type=vote_type)
 
 
+@pytest.mark.slow
 @settings(max_examples=80, deadline=None)
 @given(forint_elections(), st.data())
 def test_add1_by_brackets_equals_plain_stepping_on_shares_of_tens_of_thousands(election, data):

@@ -63,6 +63,7 @@ ISSUE_11_FILES = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("file", ISSUE_11_FILES, ids=lambda f: f[:20])
 def test_winners_equal_pabutools_on_the_real_files_of_issue_11(file):
     # decimal money, a vote naming projects twice, and forints (pabutools' add1 does not finish on those in 50 minutes:
