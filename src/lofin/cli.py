@@ -20,17 +20,26 @@ options, `lofin help --commands` lists them all.
 from __future__ import annotations
 
 import os
+import signal
 import sys
+
+
+def _quiet_on_closed_pipe() -> None:
+    """`lofin --help | head` ends quietly, as Unix tools do, instead of with a BrokenPipeError. Only for the commands
+    that write to a terminal or a pipe: a server must not die of a client's closed socket."""
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
 
 
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv if argv is None else argv)
     if len(args) < 2 or args[1] in {"-h", "--help"} or args[1:] == ["help"]:
         # this help, and `lofin pb`, load neither Django nor the project: they answer in a fraction of a second
+        _quiet_on_closed_pipe()
         print(__doc__)
         return
     if args[1] == "pb":
-        # lazy: the engine (numpy) loads only for `lofin pb`, which needs no database and no Django
+        # lazy: the voting engine loads only for `lofin pb`, which needs no database and no Django
+        _quiet_on_closed_pipe()
         from lofin.participation.voting.cli import main as pb_main  # noqa: PLC0415, RUF100
 
         sys.exit(pb_main(args[2:]))
