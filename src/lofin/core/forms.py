@@ -110,7 +110,7 @@ class RejectForm(forms.Form):
     reason = forms.CharField(label=_("Reason for returning"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class DelegationForm(forms.Form):
+class DelegationForm(KeyedForm):
     substitute = forms.ModelChoiceField(label=_("Acting approver"), queryset=User.objects.none())
     starts_at = forms.DateTimeField(label=_("From"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     ends_at = forms.DateTimeField(label=_("Until"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from lofin.core import actions, audit, clock, permissions, types
+from lofin.core import actions, audit, clock, idempotency, permissions, types
 from lofin.core.approvals import actions as approval_actions
 from lofin.core.approvals import queries as approval_queries
 from lofin.core.errors import LofinError, NotFound, json_error
@@ -444,10 +444,18 @@ def delegations_view(request: TenantRequest, gov_code: str) -> HttpResponse:
             else:
                 messages.success(request, _("The acting approver is cancelled."))
             return redirect("core:delegations", gov_code=gov_code)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                approval_actions.do_appoint_substitute(
+        done = submit(
+            form,
+            lambda data: idempotency.once_per_form(
+                scope="core",
+                government_id=government.pk,
+                actor=request.user,
+                form_key=form.key,
+                kind="delegation",
+                values=data,
+                # a person's appointments queue on their own row, so two sendings of one form find one claim
+                lock=lambda: User.objects.select_for_update().filter(pk=request.user.pk).first(),
+                call=lambda: approval_actions.do_appoint_substitute(
                     government,
                     delegator=request.user,
                     substitute=data["substitute"],
@@ -455,13 +463,13 @@ def delegations_view(request: TenantRequest, gov_code: str) -> HttpResponse:
                     ends_at=data["ends_at"],
                     reason=data["reason"],
                     actor=request.user,
-                )
-            except LofinError as error:
-                field = error.detail.get("field")
-                form.add_error(field if field in form.fields else None, str(error.message))
-            else:
-                messages.success(request, _("Your acting approver is appointed."))
-                return redirect("core:delegations", gov_code=gov_code)
+                ),
+                load=lambda pk: Delegation.objects.get(pk=pk),
+            ),
+        )
+        if done is not None:
+            messages.success(request, _("Your acting approver is appointed."))
+            return redirect("core:delegations", gov_code=gov_code)
     now = clock.now()
     delegations = (
         Delegation.objects.filter(government=government)

@@ -3,12 +3,14 @@ what people type is read with the bounds of `core.types`."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 from django.utils import translation
 
 from lofin.core.errors import KeyReused
-from lofin.core.models import ApprovalRequest, AuditEvent, User
+from lofin.core.models import ApprovalRequest, AuditEvent, Delegation, User
 from lofin.core.roles import AccountType
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +63,34 @@ def test_the_same_form_sent_with_another_value_is_refused_and_writes_nothing(dra
     with translation.override(response.headers["Content-Language"]):
         assert response.context["form"].non_field_errors() == [str(KeyReused.default_message)]
     assert counts() == before
+
+
+def appoint(client: Client, org: dict[str, User], key: str, **changes: str):
+    data = {
+        "substitute": str(org["colleague"].pk),
+        "starts_at": "2026-12-20T09:00",
+        "ends_at": "2026-12-24T18:00",
+        "reason": "연가",
+        "idempotency_key": key,
+        **changes,
+    }
+    return client.post("/g/1100000/delegations/", data)
+
+
+def test_an_acting_approver_is_appointed_once_per_rendering_of_the_form(drafting, org, travel):
+    travel(dt.date(2026, 12, 8))  # the appointment's dates lie ahead
+    first = appoint(drafting, org, "form-key-0003")
+    again = appoint(drafting, org, "form-key-0003")
+    assert first.status_code == again.status_code == 302
+    assert Delegation.objects.get().substitute == org["colleague"]
+    before = (Delegation.objects.count(), AuditEvent.objects.count())
+    changed = appoint(drafting, org, "form-key-0003", reason="출장")
+    assert changed.status_code == 200
+    with translation.override(changed.headers["Content-Language"]):
+        assert changed.context["form"].non_field_errors() == [str(KeyReused.default_message)]
+    assert (Delegation.objects.count(), AuditEvent.objects.count()) == before
+    assert appoint(drafting, org, "form-key-0004", reason="출장").status_code == 302
+    assert Delegation.objects.count() == 2
 
 
 @pytest.mark.parametrize("amount", ["١٠٠٠", "1.5", "-1000", str(10**15 + 1)])
