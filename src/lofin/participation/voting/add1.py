@@ -162,6 +162,9 @@ PARAMETRIC_WORK = 100
 # PARAMETRIC_FALLBACK Fraction operations) jumps over the steps that decide as the first one.
 UNDECIDED_STEPS = 8
 PARAMETRIC_FALLBACK = 200_000
+# Steps run exactly before any bracket: many elections stop within a few steps, and a bracket run costs more than an
+# exact run while proving only a stride of one at first (15,000 voters, points, 3 steps: 0.28 s by brackets alone).
+EXACT_FIRST = 4
 
 
 def add1_search(prep: Prepared, buyable: list[int]) -> tuple[int, list[MesRound]]:
@@ -169,8 +172,12 @@ def add1_search(prep: Prepared, buyable: list[int]) -> tuple[int, list[MesRound]
     first over budget —, the rounds of MES at that step). Rounds are internal (ρ per internal unit)."""
     start = Fraction(prep.budget, prep.n_voters)
 
-    def run(step: int, over: int | None = None) -> list[MesRound]:
-        return MesRun(prep, start + step * prep.scale, buyable).run(over=over)
+    runs: dict[int, list[MesRound]] = {}
+
+    def run(step: int) -> list[MesRound]:
+        if step not in runs:
+            runs[step] = MesRun(prep, start + step * prep.scale, buyable).run()
+        return runs[step]
 
     base = run(0)
     if stop_kind(prep, buyable, [prep.index[r.project] for r in base]) is not None:
@@ -178,12 +185,18 @@ def add1_search(prep: Prepared, buyable: list[int]) -> tuple[int, list[MesRound]
     if (len(base) + 1) * prep.distinct_entries() <= PARAMETRIC_WORK:
         steps = _by_parametric_jumps(prep, buyable)
         return steps, run(steps)
+    for k in range(1, EXACT_FIRST + 1):
+        kind = stop_kind(prep, buyable, [prep.index[r.project] for r in run(k)])
+        if kind == "over":
+            return k - 1, run(k - 1)
+        if kind == "exhaustive":
+            return k, run(k)
     # A bracket run finds the projects MES buys at step k and proves that every step up to `reach` buys the same ones
     # (so all of them stop, or none); a step it cannot decide (two prices equal within its rounding) is run exactly.
     # Strides grow while whole brackets are proven. Prices equal at every step (an exact tie, decided by the id) defeat
     # bounds: after a few undecided steps in a row, one parametric run, which sees the tie, jumps over them.
     work = (len(base) + 1) * prep.distinct_entries()
-    k, stride, undecided = 0, 1, 0
+    k, stride, undecided = EXACT_FIRST + 1, 1, 0
     while True:
         order, reach = bracket_run(prep, buyable, k, k + stride)
         if reach < k:

@@ -1,6 +1,6 @@
 """Each project's total satisfaction, counted without numpy: all that greedy needs.
 
-`lofin pb solve --rule greedy` on a city's file then never loads numpy, whose import alone takes about a quarter of a
+`lofin pb solve --rule greedy` on an approval election (most city files) then never loads numpy, whose import alone takes about a quarter of a
 second of CPU here: with parsing, as long as greedy itself on tens of thousands of voters. The totals are those
 `Prepared` counts (`test_pb_rules.py` checks them against each other); `Totals` has the attributes greedy reads from
 a `Prepared`.
