@@ -10,9 +10,9 @@ id as a string, as pabutools' lexicographic tie-breaking.
 
 The modules beneath: `prepared` turns ballots into integer arrays (`Prepared`), `mesrun` is one exact MES run
 (`MesRun`), `add1` finds the step where voter_budget_increment=1 stops without running every step (with `bracket`),
-`totals` counts what greedy needs on approval ballots without numpy — those with numpy load only when another rule
-or ballot needs them. Outcomes are in
-the election's own money (`Prepared.money`), exact `Fraction`s where a file has decimal amounts.
+`totals` counts what greedy needs on approval and points ballots without numpy — those with numpy load only when
+another rule or ballot needs them. Outcomes are in the election's own money (`Prepared.money`), exact `Fraction`s
+where a file has decimal amounts.
 """
 
 from __future__ import annotations
@@ -143,8 +143,8 @@ def solve(election: Election, rule: str, sat: str | None = None) -> Outcome:
     sat = sat or default_sat(election.vote_type)
     if sat not in SATISFACTIONS:
         raise VotingError(gettext_noop("Unknown satisfaction %(sat)s."), sat=sat)
-    if rule == "greedy" and election.vote_type == "approval":
-        # approvals count with a Counter as fast as numpy does; points and rankings count faster with numpy
+    if rule == "greedy" and (election.vote_type == "approval" or sat == "points"):
+        # approvals and points sum in plain Python faster than numpy loads (0.2 s); rankings count faster with numpy
         return solve_prepared(Totals(election, sat), rule)
     # lazy: the MES rules count with numpy (see `mes`)
     from .prepared import Prepared  # noqa: PLC0415, RUF100

@@ -32,7 +32,7 @@ _AMOUNT = re.compile(r"^(?:(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|\d+/\d*[1-9]
 
 
 def _as_int(text: str, line: int, what: str, *, allow_negative: bool = False) -> int:
-    if text.isdigit():
+    if text.isdecimal():  # digits int() reads (str.isdigit also takes ², which int() refuses)
         return int(text)
     value = text.strip().replace(" ", "")
     if not _DECIMAL.match(value):
@@ -67,7 +67,8 @@ def _as_money(text: str, line: int, what: str, decimals: bool) -> Money:
 
 def _split_list(text: str) -> list[str]:
     if " " not in text and "\t" not in text:  # the usual case, and hundreds of thousands of times per file
-        return [part for part in text.split(",") if part]
+        parts = text.split(",")
+        return [part for part in parts if part] if "" in parts else parts
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
@@ -273,10 +274,6 @@ def _ballot(
         raise PbFormatError(line, gettext_noop("A vote has an empty voter_id."))
     vote = row[columns[1]].strip()
     chosen = [] if vote.lower() == "none" else _split_list(vote)
-    once = dict.fromkeys(chosen)  # a project named twice counts once, at its first position
-    if not once.keys() <= costs.keys():
-        unknown = next(p for p in chosen if p not in costs)
-        raise PbFormatError(line, gettext_noop("The vote names project %(id)s, which is not in PROJECTS."), id=unknown)
     if vote_type in ("cumulative", "scoring"):
         raw = row[columns[2]].strip()
         points_text = [] if raw.lower() == "none" else _split_list(raw)
@@ -286,14 +283,26 @@ def _ballot(
                 points=len(points_text),
             )  # fmt: skip
         # a project named twice keeps its first position and its last points, as pabutools' dict assignment does
-        points = {
-            p: _as_int(t, line, "points", allow_negative=vote_type == "scoring")
-            for p, t in zip(chosen, points_text, strict=True)
-        }
+        if all(map(str.isdecimal, points_text)):  # the usual case: plain digits, read at once
+            points = dict(zip(chosen, map(int, points_text), strict=True))
+        else:
+            points = {
+                p: _as_int(t, line, "points", allow_negative=vote_type == "scoring")
+                for p, t in zip(chosen, points_text, strict=True)
+            }
+        _check_known(points, costs, line)
         return Ballot(voter_id=voter_id, points=points)
+    once = dict.fromkeys(chosen)  # a project named twice counts once, at its first position
+    _check_known(once, costs, line)
     if vote_type == "ordinal":
         return Ballot(voter_id=voter_id, ranking=tuple(once))
     return Ballot(voter_id=voter_id, approvals=tuple(once))
+
+
+def _check_known(named: dict[str, Any], costs: dict[str, Money], line: int) -> None:
+    if not named.keys() <= costs.keys():
+        unknown = next(p for p in named if p not in costs)
+        raise PbFormatError(line, gettext_noop("The vote names project %(id)s, which is not in PROJECTS."), id=unknown)
 
 
 def write_pb(election: Election, target: str | os.PathLike[str] | io.TextIOBase | None = None) -> str:

@@ -1,6 +1,6 @@
 """Each project's total satisfaction, counted without numpy: all that greedy needs.
 
-`lofin pb solve --rule greedy` on an approval election (most city files) then never loads numpy, whose import alone takes about a quarter of a
+`lofin pb solve --rule greedy` on approval and points ballots (most city files) then never loads numpy, whose import alone takes about a quarter of a
 second of CPU here: with parsing, as long as greedy itself on tens of thousands of voters. The totals are those
 `Prepared` counts (`test_pb_rules.py` checks them against each other); `Totals` has the attributes greedy reads from
 a `Prepared`.
@@ -30,6 +30,15 @@ class Totals:
             counts = Counter(chain.from_iterable(dict.fromkeys(b.approvals) for b in ballots))
             weight = self.costs if sat == "cost" else [1] * len(self.ids)
             self.total_sat = [counts[pid] * max(w, 0) for pid, w in zip(self.ids, weight, strict=True)]
+            return
+        if sat == "points" and election.vote_type in ("cumulative", "scoring"):
+            # a ballot's points are its satisfaction: summed straight (zero points add nothing)
+            summed: dict[str, int] = {}
+            get = summed.get
+            for ballot in ballots:
+                for pid, u in (ballot.points or {}).items():
+                    summed[pid] = get(pid, 0) + u
+            self.total_sat = [summed.get(pid, 0) for pid in self.ids]
             return
         # other ballots: the satisfaction of each distinct ballot once, times how many cast it
         first: dict[Any, int] = {}

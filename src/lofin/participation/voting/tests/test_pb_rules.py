@@ -13,7 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lofin.participation.voting import RULES, Ballot, Election, Project, VotingError, parse_pb, solve
+from lofin.participation.voting.engine import solve_prepared
 from lofin.participation.voting.model import satisfaction_vector
+from lofin.participation.voting.prepared import Prepared
+from lofin.participation.voting.totals import Totals
 
 DATA = Path(__file__).parent / "data"
 EXPECTED = json.loads((DATA / "expected.json").read_text())
@@ -114,6 +117,26 @@ def small_elections(draw, vote_types=("approval", "cumulative", "ordinal")):
 
 
 SATS_FOR = {"approval": ["cost", "cardinality"], "cumulative": ["cost", "points"], "ordinal": ["cardinality", "borda"]}
+
+
+@settings(max_examples=150, deadline=None)
+@given(small_elections(), st.data())
+def test_greedy_counts_the_same_without_numpy(election, data):
+    # `lofin pb solve --rule greedy` counts with Totals (no numpy); every other path with Prepared
+    sat = data.draw(st.sampled_from(SATS_FOR[election.vote_type]))
+    if sat == "points" and data.draw(st.booleans()):  # scoring ballots may give negative points
+        signs = data.draw(
+            st.lists(st.sampled_from([-1, 1]), min_size=len(election.ballots), max_size=len(election.ballots))
+        )
+        ballots = [
+            Ballot(b.voter_id, points={p: u * sign for p, u in (b.points or {}).items()})
+            for b, sign in zip(election.ballots, signs, strict=True)
+        ]
+        election = Election(election.budget, election.projects, ballots, vote_type="scoring")
+    plain, counted = Totals(election, sat), Prepared(election, sat)
+    assert (plain.ids, plain.costs, plain.budget) == (counted.ids, counted.costs, counted.budget)
+    assert plain.total_sat == [int(x) for x in counted.total_sat]
+    assert solve_prepared(plain, "greedy").as_dict() == solve_prepared(counted, "greedy").as_dict()
 
 
 @settings(max_examples=150, deadline=None)
