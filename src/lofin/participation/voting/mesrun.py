@@ -180,11 +180,9 @@ class MesRun:
         live = np.flatnonzero(counts)
         return Fraction(sum(map(operator.mul, self.exact(live).tolist(), counts[live].tolist())), self.D)
 
-    def run(self, over: int | None = None) -> list[MesRound]:
-        """The rounds of MES; with `over`, stop as soon as the purchases cost more than it (add1 only needs to know
-        that this step is over the budget, which no later purchase can undo)."""
+    def run(self) -> list[MesRound]:
+        """The rounds of MES."""
         heap: list[tuple[Fraction, str, int, int]] = []
-        spent = 0
         ids = self.prep.ids
         for p in self.projects:
             # cost / total satisfaction is a lower bound on ρ; -1 marks it as not yet computed
@@ -197,9 +195,6 @@ class MesRun:
             if seen == version:
                 heapq.heappop(heap)
                 rounds.append(MesRound(ids[p], rho))
-                spent += self.prep.costs[p]
-                if over is not None and spent > over:
-                    return rounds
                 self.buy(p, rho)
                 version += 1
                 continue
