@@ -34,6 +34,17 @@ ACCUMULATED_DEPRECIATION = "1330"
 GENERAL_NET_ASSETS = "3100"  # 일반순자산: where the closing entries move a year's result
 
 
+def encumbered(amount: int) -> list[tuple[str, int, int]]:
+    """The memo lines of budget control when `amount` is committed (or committed again): the encumbrance debited,
+    its reserve credited."""
+    return [(ENCUMBRANCE, amount, 0), (ENCUMBRANCE_RESERVE, 0, amount)]
+
+
+def released(amount: int) -> list[tuple[str, int, int]]:
+    """The reverse of `encumbered`: `amount` of a commitment is paid, cancelled or carried away."""
+    return [(ENCUMBRANCE_RESERVE, amount, 0), (ENCUMBRANCE, 0, amount)]
+
+
 @dataclass(frozen=True)
 class Rule:
     code: str

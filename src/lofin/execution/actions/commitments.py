@@ -156,7 +156,7 @@ def _commit_within_sub_allocation(
                 source_type=SOURCE,
                 source_id=commitment.pk,
                 description=terms.purpose,
-                lines=[(chart.ENCUMBRANCE, amount, 0), (chart.ENCUMBRANCE_RESERVE, 0, amount)],
+                lines=chart.encumbered(amount),
                 actor=actor,
             )
             audit.record(actor, AUDIT_ACTION, commitment, government=government, data=terms.audit_data(line.pk))
@@ -559,7 +559,7 @@ def do_cancel_commitment(commitment_id: int, *, actor: User, reason: str) -> Com
             source_type=SOURCE,
             source_id=commitment.pk,
             description=f"취소: {reason}",
-            lines=[(chart.ENCUMBRANCE_RESERVE, released, 0), (chart.ENCUMBRANCE, 0, released)],
+            lines=chart.released(released),
             actor=actor,
         )
         commitment.refresh_from_db()

@@ -196,8 +196,7 @@ def do_issue_payment(
             entry_lines = [
                 (chart.expense_rule(line.object_code, line.year).debit, amount, 0),
                 (chart.CASH, 0, amount - withheld),
-                (chart.ENCUMBRANCE_RESERVE, amount, 0),
-                (chart.ENCUMBRANCE, 0, amount),
+                *chart.released(amount),
             ]
             if withheld:
                 entry_lines.append((chart.WITHHOLDING, 0, withheld))
@@ -305,7 +304,7 @@ def do_record_refund(
         lines = [(chart.CASH, amount, 0), (ledger, 0, amount)]
         if restores:
             # The commitment is open again for the amount that came back.
-            lines += [(chart.ENCUMBRANCE, amount, 0), (chart.ENCUMBRANCE_RESERVE, 0, amount)]
+            lines += chart.encumbered(amount)
         journal.post(
             government_id=government.pk,
             account_id=line.account_id,

@@ -392,6 +392,6 @@ def _release(
         source_type="execution.estimated_settlement",
         source_id=settlement.pk,
         description=f"개산급 정산 {commitment.creditor}"[:200],
-        lines=[(chart.ENCUMBRANCE_RESERVE, released, 0), (chart.ENCUMBRANCE, 0, released)],
+        lines=chart.released(released),
         actor=actor,
     )

@@ -128,7 +128,7 @@ def _release_commitment(commitment: Commitment, line: BudgetLine, amount: int, *
         source_type=commitments.SOURCE,
         source_id=commitment.pk,
         description=f"이월 {line.year + 1}",
-        lines=[(chart.ENCUMBRANCE_RESERVE, amount, 0), (chart.ENCUMBRANCE, 0, amount)],
+        lines=chart.released(amount),
         actor=actor,
     )
 
@@ -160,7 +160,7 @@ def _carry_commitment(
         source_type=commitments.SOURCE,
         source_id=carried.pk,
         description=f"이월 {target.year - 1}",
-        lines=[(chart.ENCUMBRANCE, amount, 0), (chart.ENCUMBRANCE_RESERVE, 0, amount)],
+        lines=chart.encumbered(amount),
         actor=actor,
     )
     # Like every commitment, it has its own "execution.commit" event; this one names where it came from.
