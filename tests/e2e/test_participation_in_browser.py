@@ -16,7 +16,7 @@ from lofin.gateway.simulators import identity as simulator
 from lofin.participation.actions import ballots, questions, review
 from lofin.participation.models import Ballot, BallotKind, Follow, PhaseKind, Resident
 from lofin.participation.testing import PEOPLE, build_pb
-from tests.e2e.walk import Walk, ko
+from tests.e2e.walk import Walk, ko, no_horizontal_scroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,10 +28,6 @@ def tab_to(page, selector, limit=200):
             return
         page.keyboard.press("Tab")
     raise AssertionError(f"{selector} cannot be reached with Tab")
-
-
-def no_horizontal_scroll(page):
-    return page.evaluate("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1")
 
 
 def test_public_resident_and_official_pages_pass_axe(live_server, page, axe):

@@ -19,6 +19,11 @@ def settle(page) -> None:
     page.wait_for_function(SETTLED, polling=20)
 
 
+def no_horizontal_scroll(page) -> bool:
+    """The page fits its viewport's width: nothing to scroll sideways (a phone, or 200 % zoom)."""
+    return page.evaluate("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1")
+
+
 def ko(text: str) -> str:
     with translation.override("ko"):
         return translation.gettext(text)

@@ -7,7 +7,6 @@ import threading
 import pytest
 from django.db import connections
 from django.test import Client
-from django.utils import translation
 from openpyxl import load_workbook
 
 from lofin.core import actions as core_actions
@@ -28,23 +27,9 @@ from lofin.execution.models import (
     Withholding,
 )
 from lofin.execution.testing import YEAR, build_execution
+from lofin.execution.tests.screens import base, client, form_key, ko
 
 pytestmark = pytest.mark.django_db
-
-
-def client(user):
-    c = Client()
-    c.force_login(user)
-    return c
-
-
-def ko(text):
-    with translation.override("ko"):
-        return translation.gettext(text)
-
-
-def base(ex):
-    return f"/g/{ex.s.gov.code}/execution"
 
 
 def counts():
@@ -57,10 +42,6 @@ def counts():
         Transfer.objects.count(),
         AuditEvent.objects.count(),
     )
-
-
-def form_key(response):
-    return response.context["form"].key
 
 
 @pytest.fixture
