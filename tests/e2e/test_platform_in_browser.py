@@ -2,17 +2,11 @@
 
 import pytest
 from django.conf import settings
-from django.utils import translation
 
 from lofin.demo import registry
-from tests.e2e.walk import settle
+from tests.e2e.walk import ko, no_horizontal_scroll, settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def ko(text: str) -> str:
-    with translation.override("ko"):
-        return translation.gettext(text)
 
 
 def log_in(page, base, username):
@@ -88,6 +82,22 @@ def test_home_in_korean_and_english_log_in_and_decide(live_server, page, axe):
     axe.check(page, "workspace")
     page.goto(base + "/g/1100000/draft/")
     axe.check(page, "draft")
+
+    # 대결: the division head appoints an acting approver, at a desk's width and a phone's; the list shows it.
+    for name, width in (("desktop", 1440), ("phone", 390)):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(base + "/g/1100000/delegations/")
+        axe.check(page, f"delegations-{name}")
+        assert no_horizontal_scroll(page), name
+    page.select_option("#id_substitute", index=1)
+    page.fill("#id_starts_at", "2026-12-20T09:00")
+    page.fill("#id_ends_at", "2026-12-24T18:00")
+    page.fill("#id_reason", "연가")
+    page.click("form.stack button.primary")
+    settle(page)
+    assert page.locator("table.data tbody tr", has_text="연가").count() == 1
+    axe.check(page, "delegations-appointed-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     page.goto(base + "/api/v1/docs")
     page.wait_for_selector(".swagger-ui .info")
