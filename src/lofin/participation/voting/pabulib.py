@@ -244,6 +244,7 @@ def _votes(reader: Any, header: list[str], vote_type: str, costs: dict[str, Mone
     width = len(header)
     ballots: list[Ballot] = []
     voters: set[str] = set()
+    known = frozenset(costs)
     for row in reader:
         if len(row) != width or row[0][:1] in "MmPpVv":
             if not row or (len(row) == 1 and not row[0].strip()):
@@ -258,7 +259,7 @@ def _votes(reader: Any, header: list[str], vote_type: str, costs: dict[str, Mone
                     reader.line_num, gettext_noop("Expected %(expected)d fields like the header, found %(found)d."),
                     expected=width, found=len(row),
                 )  # fmt: skip
-        ballot = _ballot(row, columns, reader.line_num, vote_type, costs)
+        ballot = _ballot(row, columns, reader.line_num, vote_type, known)
         if ballot.voter_id in voters:
             raise PbFormatError(reader.line_num, gettext_noop("Voter %(id)s voted twice."), id=ballot.voter_id)
         voters.add(ballot.voter_id)
@@ -267,7 +268,7 @@ def _votes(reader: Any, header: list[str], vote_type: str, costs: dict[str, Mone
 
 
 def _ballot(
-    row: list[str], columns: tuple[int, int, int], line: int, vote_type: str, costs: dict[str, Money]
+    row: list[str], columns: tuple[int, int, int], line: int, vote_type: str, known: frozenset[str]
 ) -> Ballot:
     voter_id = row[columns[0]].strip()
     if not voter_id:
@@ -290,18 +291,18 @@ def _ballot(
                 p: _as_int(t, line, "points", allow_negative=vote_type == "scoring")
                 for p, t in zip(chosen, points_text, strict=True)
             }
-        _check_known(points, costs, line)
-        return Ballot(voter_id=voter_id, points=points)
-    once = dict.fromkeys(chosen)  # a project named twice counts once, at its first position
-    _check_known(once, costs, line)
+        _check_known(points, known, line)
+        return Ballot(voter_id, (), points, ())
+    once = tuple(dict.fromkeys(chosen))  # a project named twice counts once, at its first position
+    _check_known(once, known, line)
     if vote_type == "ordinal":
-        return Ballot(voter_id=voter_id, ranking=tuple(once))
-    return Ballot(voter_id=voter_id, approvals=tuple(once))
+        return Ballot(voter_id, (), None, once)
+    return Ballot(voter_id, once, None, ())
 
 
-def _check_known(named: dict[str, Any], costs: dict[str, Money], line: int) -> None:
-    if not named.keys() <= costs.keys():
-        unknown = next(p for p in named if p not in costs)
+def _check_known(named: Iterable[str], known: frozenset[str], line: int) -> None:
+    if not known.issuperset(named):
+        unknown = next(p for p in named if p not in known)
         raise PbFormatError(line, gettext_noop("The vote names project %(id)s, which is not in PROJECTS."), id=unknown)
 
 
