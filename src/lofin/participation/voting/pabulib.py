@@ -267,9 +267,7 @@ def _votes(reader: Any, header: list[str], vote_type: str, costs: dict[str, Mone
     return ballots
 
 
-def _ballot(
-    row: list[str], columns: tuple[int, int, int], line: int, vote_type: str, known: frozenset[str]
-) -> Ballot:
+def _ballot(row: list[str], columns: tuple[int, int, int], line: int, vote_type: str, known: frozenset[str]) -> Ballot:
     voter_id = row[columns[0]].strip()
     if not voter_id:
         raise PbFormatError(line, gettext_noop("A vote has an empty voter_id."))
