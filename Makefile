@@ -55,6 +55,7 @@ lint: install ## ruff, mypy, import contracts, migrations up to date
 	$(BIN)/lint-imports
 	LOFIN_TESTING=1 $(BIN)/lofin makemigrations --check --dry-run
 	scripts/check-messages.sh
+	$(BIN)/python scripts/rules_table.py --check
 
 messages-update: install ## extract new translatable strings into the ko/en catalogues (then translate ko)
 	cd src/lofin && DJANGO_SETTINGS_MODULE=lofin.settings PYTHONPATH=.. ../../$(BIN)/django-admin makemessages \
