@@ -167,6 +167,7 @@ def check_legal_basis(legal_basis: str) -> str:
         raise TransferNotAllowed(
             _("이체 needs the law or ordinance that moves the duties between organisations (지방재정법 §47의2②)."),
             rule="R-BP-9",
+            field="legal_basis",
         )
     return legal_basis
 
