@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from lofin.budget import codes
 from lofin.core.errors import InvalidInput, SeparationOfDuties
 from lofin.core.fiscal import ClosingException
 from lofin.core.types import MAX_WON
@@ -395,6 +396,25 @@ def test_R_BP_3_the_reserve_never_funds_a_line_the_council_cut():
     assert refused_rule("reserve", facts("801-01"), facts("301-01", council_cut=True)) == "R-BP-3"
     assert refused_rule("reserve", facts("801-02"), facts("301-01", council_cut=True), urgent=True) == "R-BP-3"
     transfers.check_transfer("reserve", facts("801-01"), facts("301-01", budgeted=False), on=MIDYEAR)
+
+
+# Every 통계목 of the code list but the reserve's (which only 예비비 사용 moves), and two the list does not name.
+MOVABLE = [r["code"] for r in codes.read("object") if r["level"] == "subitem" and not r["code"].startswith("801")]
+MOVABLE += ["601-05", "203-09"]
+
+
+@given(source=st.sampled_from(MOVABLE), target=st.sampled_from(MOVABLE))
+def test_R_BP_4_a_virement_is_refused_exactly_where_the_code_list_protects_an_object(source, target):
+    """지방재정법 §49: into or out of 인건비 / 시설비및부대비 / 상환금 (but 원금↔이자), and into 업무추진비."""
+    categories = {codes.object_category(source), codes.object_category(target)}
+    protected = {codes.PERSONNEL, codes.FACILITIES, codes.DEBT_PRINCIPAL}
+    refused = (bool(categories & protected) and categories != {codes.DEBT_PRINCIPAL, codes.DEBT_INTEREST}) or (
+        codes.object_category(target) == codes.BUSINESS_PROMOTION
+    )
+    if refused:
+        assert refused_rule("virement", facts(source), facts(target)) == "R-BP-4"
+    else:
+        transfers.check_transfer("virement", facts(source), facts(target), on=MIDYEAR)
 
 
 BASIS = "행정기구 설치 조례 개정"
