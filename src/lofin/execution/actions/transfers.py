@@ -101,7 +101,8 @@ def do_request_transfer(
         reason=reason,
         line=list(line),
         urgent_disaster=urgent_disaster,
-        legal_basis=legal_basis,
+        # Only when given, so that a request made before 이체 had a legal basis keeps its fingerprint on a retry.
+        **({"legal_basis": legal_basis} if legal_basis else {}),
     )
     if kind not in TransferKind.values:
         raise InvalidInput(_("Unknown kind of transfer."), field="kind")

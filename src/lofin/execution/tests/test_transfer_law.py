@@ -14,6 +14,7 @@ from lofin.budget.models import Project
 from lofin.budget.testing import Setup
 from lofin.core import testing
 from lofin.core.approvals import actions as approvals
+from lofin.core.idempotency import KeyReused
 from lofin.core.models import ApprovalRequest, AuditEvent
 from lofin.execution.actions import transfers
 from lofin.execution.errors import TransferNotAllowed
@@ -251,3 +252,13 @@ def test_R_BP_9_the_quarterly_report_lists_reorganisation_and_transfers_between_
     assert [row[1] for row in values[4:7]] == ["전용", "이용", "이체"]
     assert values[6][8] == BASIS
     assert values[7] == ("합계", None, None, None, None, None, 20_000_000, None, None)
+
+
+def test_R_BP_9_a_retried_reorganisation_is_the_same_only_with_the_same_legal_basis(ex):
+    target = moved_unit(ex.s)
+    first = request(ex.s, REORGANISATION, ex.senior, target, 5_000_000, legal_basis=BASIS)
+    assert request(ex.s, REORGANISATION, ex.senior, target, 5_000_000, legal_basis=BASIS).pk == first.pk
+    before = (counts(), figures(ex.senior, target))
+    with pytest.raises(KeyReused):
+        request(ex.s, REORGANISATION, ex.senior, target, 5_000_000, legal_basis="다른 조례")
+    assert (counts(), figures(ex.senior, target)) == before
