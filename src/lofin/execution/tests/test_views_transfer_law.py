@@ -42,6 +42,7 @@ def test_R_BP_9_an_official_requests_a_reorganisation_with_its_legal_basis_and_t
     assert c.post(path, {**data, "legal_basis": BASIS}).status_code == 302
     transfer = Transfer.objects.get()
     assert (transfer.to_line_id, transfer.amount, transfer.legal_basis) == (target.pk, 85_000_000, BASIS)
+    assert BASIS in c.get(f"{base(ex)}/{YEAR}/transfers/").content.decode()
     # The usual approval line of the organisation chart, step by step (the drafter's own step is already done).
     for step in transfer.approval.steps.exclude(assignee=ex.s.officer).order_by("order"):
         approvals.do_approve(transfer.approval_id, actor=step.assignee)
