@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,40 @@ LAST_SHIPPED_YEAR = 2027
 def read(kind: str) -> list[dict[str, str]]:
     with (DATA / FILES[kind]).open(encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
+
+
+# What the law says about a 통계목 (column `category` of objects.csv, sources in data/README.md): the one place that
+# tells whether an object is 인건비, 시설비및부대비, 상환금 (principal), 차입금이자상환 (interest), 업무추진비 or a
+# 보조금. The rules of 전용 and 예비비 (지방재정법 §43, §49; 시행령 §48, §55) read it instead of code prefixes.
+PERSONNEL = "personnel"
+FACILITIES = "facilities"
+DEBT_PRINCIPAL = "debt_principal"
+DEBT_INTEREST = "debt_interest"
+BUSINESS_PROMOTION = "business_promotion"
+SUBSIDY = "subsidy"
+CATEGORIES = frozenset({PERSONNEL, FACILITIES, DEBT_PRINCIPAL, DEBT_INTEREST, BUSINESS_PROMOTION, SUBSIDY})
+
+
+@cache
+def _object_categories() -> dict[str, str]:
+    return {row["code"]: row["category"] for row in read("object")}
+
+
+def object_category(code: str) -> str:
+    """The category of a 통계목 (or 편성목) in the shipped code list, "" when it has none. A 통계목 the list does not
+    name (budgets use some whose names were not found, e.g. 601-05) takes the category of its 편성목, which only
+    carries one when every 통계목 under it shares it (203 업무추진비, 601 상환금 …)."""
+    categories = _object_categories()
+    if code in categories:
+        return categories[code]
+    return categories.get(code.split("-", 1)[0], "")
+
+
+def is_object(code: str, category: str) -> bool:
+    """Whether the object `code` is of `category` (one of CATEGORIES): the one way to ask it."""
+    if category not in CATEGORIES:
+        raise ValueError(f"unknown object category {category!r}")
+    return object_category(code) == category
 
 
 def load(years: range | list[int] | None = None, model: Any = None) -> int:

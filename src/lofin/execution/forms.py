@@ -191,6 +191,15 @@ class TransferForm(KeyedForm):
     amount = WonField(label=_("Amount (won)"))
     reason = forms.CharField(label=_("Reason"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
     urgent_disaster = forms.BooleanField(label=_("For an urgent disaster"), required=False)
+    legal_basis = forms.CharField(
+        label=_("Legal basis (이체 only)"),
+        max_length=300,
+        required=False,
+        help_text=_(
+            "The law or ordinance that moved the duties between organisations, for example the amendment of the "
+            "organisation ordinance (지방재정법 §47의2②)."
+        ),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

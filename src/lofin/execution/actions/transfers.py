@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from lofin.budget.queries.council import council_cut
 from lofin.core import audit, clock, idempotency
 from lofin.core.approvals import actions as approvals
 from lofin.core.approvals.registry import DocumentKind, register
@@ -58,6 +59,12 @@ def _facts(line: BudgetLine) -> rules.LineFacts:
         year=line.year,
         policy_id=policy.pk,
         policy_transfer_allowed=policy.transfer_allowed,
+        budgeted=line.budget_amount > 0,
+        council_cut=council_cut(
+            line.government_id, line.year, project_id=line.project_id, object_code=line.object_code
+        ),
+        project_name=line.project.name,
+        department_id=line.project.department_id,
     )
 
 
@@ -76,12 +83,14 @@ def do_request_transfer(
     actor: User,
     idempotency_key: str,
     urgent_disaster: bool = False,
+    legal_basis: str = "",
 ) -> Transfer:
     """Request a 전용, 이용, 이체 or 예비비 사용 and put it on an approval line (결재).
 
     The amount is taken out of the source line at once (it must not exceed the source's unallocated
-    appropriation); the target receives it when the line's final approver approves. A retried request with
-    the same key returns the first transfer; the same key with anything else is refused."""
+    appropriation); the target receives it when the line's final approver approves. An 이체 names the law or
+    ordinance that moved the duties (`legal_basis`, R-BP-9). A retried request with the same key returns the first
+    transfer; the same key with anything else is refused."""
     check_positive(amount)
     request = idempotency.fingerprint(
         "transfer",
@@ -92,6 +101,8 @@ def do_request_transfer(
         reason=reason,
         line=list(line),
         urgent_disaster=urgent_disaster,
+        # Only when given, so that a request made before 이체 had a legal basis keeps its fingerprint on a retry.
+        **({"legal_basis": legal_basis} if legal_basis else {}),
     )
     if kind not in TransferKind.values:
         raise InvalidInput(_("Unknown kind of transfer."), field="kind")
@@ -100,6 +111,10 @@ def do_request_transfer(
         raise InvalidInput(_("State the reason for the transfer."), field="reason")
     if len(reason) > 300:
         raise InvalidInput(_("The reason is too long (300 characters at most)."), field="reason")
+    # Only an 이체 has a legal basis of its own (R-BP-9); the other kinds rest on §43, §47의2① and §49.
+    legal_basis = (legal_basis or "").strip() if kind == TransferKind.REORGANISATION else ""
+    if len(legal_basis) > 300:
+        raise InvalidInput(_("The legal basis is too long (300 characters at most)."), field="legal_basis")
     if not idempotency_key or len(idempotency_key) > _MAX_KEY:
         raise InvalidInput(
             _("An Idempotency-Key of 1 to %(max)s characters is required.") % {"max": _MAX_KEY},
@@ -117,7 +132,9 @@ def do_request_transfer(
     if source.year != target.year:
         raise InvalidInput(_("Both lines must be of the same fiscal year."), field="to_line")
     on = clock.today()
-    rules.check_transfer(kind, _facts(source), _facts(target), on=on, urgent_disaster=urgent_disaster)
+    rules.check_transfer(
+        kind, _facts(source), _facts(target), on=on, urgent_disaster=urgent_disaster, legal_basis=legal_basis
+    )
     approval_key = KEY_PREFIX + idempotency_key
     key = idempotency.scoped_key(government.pk, actor, approval_key)
     field = _amount_field(kind)
@@ -148,6 +165,7 @@ def do_request_transfer(
             to_line=target,
             amount=amount,
             reason=reason,
+            legal_basis=legal_basis,
             requested_on=on,
             requested_by=actor,
             status=TransferStatus.IN_APPROVAL,
@@ -185,6 +203,7 @@ def do_request_transfer(
                 "amount": amount,
                 "reason": reason,
                 "urgent_disaster": urgent_disaster,
+                "legal_basis": legal_basis,
                 "approval": approval.pk,
                 "required_position": approval.required_position,
                 "fingerprint": request,

@@ -48,8 +48,9 @@ def list_transfers(request: AuthedRequest, government: str, year: int) -> QueryS
     description="The amount leaves the source line at once and reaches the target when the final approver approves "
     "(returned or withdrawn, it goes back). Refused with a named code and nothing written: "
     "`insufficient_appropriation` (409, the source's unallocated appropriation is smaller), `transfer_not_allowed` "
-    "(409, with `detail.rule`: R-BP-4 for 전용, R-BP-5 for 이용, LFA §43 for the reserve, R-FY-1 out of the fiscal "
-    "year), `invalid_approval_line` (422), `invalid_input` (422), `permission_denied` (403), `not_found` (404). "
+    "(409, with `detail.rule`: R-BP-4 for 전용, R-BP-5 for 이용, R-BP-9 for a target the budget lacks or the council "
+    "cut and for 이체 (its `legal_basis`, the same 사업 between organisations, one 회계), R-BP-3 for 예비비 into a line "
+    "the council cut, LFA §43 for the reserve, R-FY-1 out of the fiscal year), `invalid_approval_line` (422), `invalid_input` (422), `permission_denied` (403), `not_found` (404). "
     "Retrying with the same Idempotency-Key returns the first request.",
 )
 def request_transfer(
@@ -68,6 +69,7 @@ def request_transfer(
         reason=payload.reason,
         line=people_on_line(payload.approval_line),
         urgent_disaster=payload.urgent_disaster,
+        legal_basis=payload.legal_basis,
         actor=request.user,
         idempotency_key=idempotency_key,
     )
@@ -82,9 +84,9 @@ def _report(request: AuthedRequest, government: str, year: int, quarter: int) ->
 @router.get(
     "/execution/transfers/report",
     response=ReportOut,
-    summary="Quarterly report of 전용 and 예비비 사용 to the council",
-    description="Approved 전용 and 예비비 사용 of the quarter (by approval date) and the report's due date: the last "
-    "day of the month after the quarter (지방재정법 §49).",
+    summary="Quarterly report of 전용·이용·이체 and 예비비 사용 to the council",
+    description="Approved 전용, 이용, 이체 (with its legal basis) and 예비비 사용 of the quarter (by approval date) and "
+    "the report's due date: the last day of the month after the quarter (지방재정법 §49, §47의2②).",
 )
 def transfer_report(request: AuthedRequest, government: str, year: int, quarter: int) -> queries.CouncilReport:
     return _report(request, government, year, quarter)
@@ -92,7 +94,7 @@ def transfer_report(request: AuthedRequest, government: str, year: int, quarter:
 
 @router.get(
     "/execution/transfers/report.xlsx",
-    summary="The quarterly report of 전용 and 예비비 사용 as an XLSX workbook",
+    summary="The quarterly report of 전용·이용·이체 and 예비비 사용 as an XLSX workbook",
     openapi_extra={
         "responses": {
             200: {

@@ -30,6 +30,8 @@ class Transfer(models.Model):
     to_line = models.ForeignKey("execution.BudgetLine", on_delete=models.PROTECT, related_name="transfers_in")
     amount = models.BigIntegerField()
     reason = models.CharField(max_length=300)
+    # 이체: the law or ordinance that moved the duties between organisations (지방재정법 §47의2②, R-BP-9).
+    legal_basis = models.CharField(max_length=300, blank=True, default="")
     requested_on = models.DateField()
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False

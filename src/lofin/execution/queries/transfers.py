@@ -1,7 +1,7 @@
-"""Tenant-scoped reads of transfers, and the quarterly report of 전용 and 예비비 사용 to the council.
+"""Tenant-scoped reads of transfers, and the quarterly report of 전용·이용·이체 and 예비비 사용 to the council.
 
-지방재정법 §49 (and §43 for the reserve): the head reports the 전용 made in each quarter to the council by the end
-of the month after the quarter. A transfer counts in the quarter in which it was approved, since that is when
+지방재정법 §49, §47의2② (and §43 for the reserve): the head reports the 전용, 이용 and 이체 made in each quarter to the
+council by the end of the month after the quarter, each 이체 with the law or ordinance it rests on (R-BP-9). A transfer counts in the quarter in which it was approved, since that is when
 the appropriation moved; requests still on their approval line or returned are not reported.
 """
 
@@ -21,7 +21,12 @@ from ..models import BudgetLine, Transfer, TransferKind, TransferStatus
 from ..rules.transfers import check_quarter, report_due
 from .appropriations import line_code, object_names
 
-REPORTED_KINDS = (TransferKind.VIREMENT, TransferKind.RESERVE)
+REPORTED_KINDS = (
+    TransferKind.VIREMENT,
+    TransferKind.BETWEEN_PROGRAMMES,
+    TransferKind.REORGANISATION,
+    TransferKind.RESERVE,
+)
 
 
 def transfers(government: LocalGovernment, year: int) -> QuerySet[Transfer]:
@@ -52,6 +57,7 @@ class ReportRow:
     to_name: str
     amount: int
     reason: str
+    legal_basis: str = ""
 
 
 @dataclass
@@ -74,7 +80,7 @@ def _name(line: BudgetLine, names: dict[str, str]) -> str:
 def council_report(
     government: LocalGovernment, year: int, quarter: int, kinds: Sequence[str] = REPORTED_KINDS
 ) -> CouncilReport:
-    """The approved 전용 and 예비비 사용 of a quarter, in the order they were approved."""
+    """The approved 전용, 이용, 이체 and 예비비 사용 of a quarter, in the order they were approved."""
     check_quarter(quarter)
     start, end = _quarter_bounds(year, quarter)
     names = object_names(year)
@@ -88,6 +94,7 @@ def council_report(
             to_name=_name(t.to_line, names),
             amount=t.amount,
             reason=t.reason,
+            legal_basis=t.legal_basis,
         )
         for t in transfers(government, year)
         .filter(status=TransferStatus.APPROVED, kind__in=list(kinds), decided_at__gte=start, decided_at__lt=end)
@@ -117,11 +124,13 @@ def report_xlsx(report: CouncilReport) -> bytes:
     sheet = workbook.active
     sheet.title = f"{report.quarter}분기"
     bold = Font(bold=True)
-    sheet.append([f"{report.government.name} {report.year}년 {report.quarter}분기 세출예산 전용 및 예비비 사용 보고"])
+    sheet.append(
+        [f"{report.government.name} {report.year}년 {report.quarter}분기 세출예산 전용·이용·이체 및 예비비 사용 보고"]
+    )
     sheet["A1"].font = bold
     sheet.append([f"보고기한: {report.due_on.isoformat()}", None, None, None, None, None, "단위: 원"])
     sheet.append([])
-    headers = ["일자", "구분", "감액 과목", "과목명", "증액 과목", "과목명", "금액", "사유"]
+    headers = ["일자", "구분", "감액 과목", "과목명", "증액 과목", "과목명", "금액", "사유", "법적 근거"]
     sheet.append(headers)
     for cell in sheet[sheet.max_row]:
         cell.font = bold
@@ -136,15 +145,16 @@ def report_xlsx(report: CouncilReport) -> bytes:
                 row.to_name,
                 row.amount,
                 row.reason,
+                row.legal_basis or None,
             ]
         )
         sheet.cell(row=sheet.max_row, column=1).number_format = "yyyy-mm-dd"
         sheet.cell(row=sheet.max_row, column=7).number_format = WON_FORMAT
-    sheet.append(["합계", None, None, None, None, None, report.total, None])
+    sheet.append(["합계", None, None, None, None, None, report.total, None, None])
     sheet.cell(row=sheet.max_row, column=1).font = bold
     sheet.cell(row=sheet.max_row, column=7).number_format = WON_FORMAT
     sheet.cell(row=sheet.max_row, column=7).font = bold
-    for i, width in enumerate([12, 12, 22, 30, 22, 30, 16, 40], start=1):
+    for i, width in enumerate([12, 12, 22, 30, 22, 30, 16, 40, 40], start=1):
         sheet.column_dimensions[get_column_letter(i)].width = width
     out = io.BytesIO()
     workbook.save(out)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from lofin.budget import codes
 from lofin.core.errors import InvalidInput
 from lofin.core.roles import Position
 
@@ -40,30 +41,39 @@ DEFAULT_POLICIES: list[tuple[str, int | None, int]] = [
     (DOC_KINDS[TransferKind.RESERVE], None, Position.HEAD),
 ]
 
-# 편성목 that 전용 may neither leave nor enter (지방재정법 §49, 시행령 §55): 인건비, 시설비및부대비, 상환금.
-NO_VIREMENT_ITEMS = frozenset({"101", "401", "601"})
-# …and that it may not enter: 업무추진비.
-NO_VIREMENT_INTO = frozenset({"203"})
-# Between principal and interest of debt service 전용 is allowed.
-DEBT_SERVICE = frozenset({"311", "601"})
+# What each 통계목 is — 인건비, 시설비및부대비, 상환금, 차입금이자상환, 업무추진비, 보조금 — is the code list's to say
+# (budget/data/objects.csv, column `category`), asked through `codes.is_object`, never by a code prefix here.
+# 전용 may neither leave nor enter 인건비, 시설비및부대비 and 상환금 (지방재정법 §49, 시행령 §55)…
+NO_VIREMENT = (codes.PERSONNEL, codes.FACILITIES, codes.DEBT_PRINCIPAL)
+# …except between principal and interest of debt service.
+DEBT_SERVICE = frozenset({codes.DEBT_PRINCIPAL, codes.DEBT_INTEREST})
+# 예비비 may not fund 업무추진비 or 보조금 except for an urgent disaster (지방재정법 시행령 §48, 2017 text).
+NO_RESERVE_FOR = (codes.BUSINESS_PROMOTION, codes.SUBSIDY)
 
 # 예비비 lines (일반예비비, 목적예비비): the only source of 예비비 사용, and never moved by 전용·이용·이체.
 RESERVE_OBJECTS = frozenset({"801-01", "801-02"})
 RESERVE_ITEM = "801"
-# 예비비 may not fund 업무추진비 or 보조금 except for an urgent disaster (지방재정법 시행령 §48, 2017 text).
-RESERVE_FORBIDDEN_TARGETS = frozenset({"203", "307", "402"})
 
 
 @dataclass(frozen=True)
 class LineFacts:
     """What the rules need to know of a budget line: its 통계목, 회계, fiscal year and 정책사업 (with the 이용
-    authority the budget's general provisions granted it)."""
+    authority the budget's general provisions granted it); whether the confirmed budget gives it an amount and
+    whether the council cut it (R-BP-9, §43③); its 세부사업 and the organisation that runs it (이체)."""
 
     object_code: str
     account_id: int
     year: int
     policy_id: int
     policy_transfer_allowed: bool
+    budgeted: bool = True
+    council_cut: bool = False
+    project_name: str = ""
+    department_id: int | None = None
+
+
+def _is_any(code: str, categories: tuple[str, ...]) -> bool:
+    return any(codes.is_object(code, category) for category in categories)
 
 
 def check_virement(*, from_object: str, to_object: str, same_policy: bool, on: dt.date, fiscal_year: int) -> None:
@@ -71,15 +81,13 @@ def check_virement(*, from_object: str, to_object: str, same_policy: bool, on: d
     between principal and interest), never goes into 업무추진비, and never after the fiscal year ends."""
     if not same_policy:
         raise TransferNotAllowed(_("Moving money between programmes is 이용, not 전용."), rule="R-BP-4")
-    source, target = from_object[:3], to_object[:3]
-    if {source, target} <= DEBT_SERVICE and source != target:
-        pass
-    elif source in NO_VIREMENT_ITEMS or target in NO_VIREMENT_ITEMS:
+    principal_and_interest = {codes.object_category(from_object), codes.object_category(to_object)} == DEBT_SERVICE
+    if not principal_and_interest and (_is_any(from_object, NO_VIREMENT) or _is_any(to_object, NO_VIREMENT)):
         raise TransferNotAllowed(
             _("전용 into or out of personnel costs, facilities or debt repayment is not allowed (지방재정법 §49)."),
             rule="R-BP-4",
         )
-    if target in NO_VIREMENT_INTO:
+    if codes.is_object(to_object, codes.BUSINESS_PROMOTION):
         raise TransferNotAllowed(_("전용 into 업무추진비 is not allowed (지방재정법 §49)."), rule="R-BP-4")
     if on > dt.date(fiscal_year, 12, 31):
         raise TransferNotAllowed(_("전용 is not allowed after the fiscal year has ended."), rule="R-BP-4")
@@ -98,9 +106,12 @@ def check_transfer_between_programmes(*, same_policy: bool, from_allowed: bool, 
         )
 
 
-def check_reserve_use(*, from_object: str, to_object: str, urgent_disaster: bool) -> None:
+def check_reserve_use(
+    *, from_object: str, to_object: str, urgent_disaster: bool, target_council_cut: bool = False
+) -> None:
     """예비비 사용 (지방재정법 §43, 시행령 §48): drawn on a contingency reserve line, into a line that is not itself a
-    reserve, and never for 업무추진비 or 보조금 except for an urgent disaster."""
+    reserve, never for an item the council cut (§43③, R-BP-3: not even in a disaster, since the council decided
+    against it), and never for 업무추진비 or 보조금 except for an urgent disaster."""
     if from_object not in RESERVE_OBJECTS:
         raise TransferNotAllowed(
             _("예비비 사용 draws on a contingency reserve line (801-01 or 801-02)."), rule="LFA §43"
@@ -108,7 +119,11 @@ def check_reserve_use(*, from_object: str, to_object: str, urgent_disaster: bool
     target_item = to_object[:3]
     if target_item == RESERVE_ITEM:
         raise TransferNotAllowed(_("The contingency reserve cannot be moved into another reserve."), rule="LFA §43")
-    if target_item in RESERVE_FORBIDDEN_TARGETS and not urgent_disaster:
+    if target_council_cut:
+        raise TransferNotAllowed(
+            _("The contingency reserve cannot fund an item the council cut (지방재정법 §43③)."), rule="R-BP-3"
+        )
+    if _is_any(to_object, NO_RESERVE_FOR) and not urgent_disaster:
         raise TransferNotAllowed(
             _("The contingency reserve may not fund 업무추진비 or subsidies (보조금), except for an urgent disaster."),
             rule="LFA §43",
@@ -123,11 +138,62 @@ def check_reserve_untouched(*, from_object: str, to_object: str) -> None:
         )
 
 
-def check_same_account(kind: str, *, from_account: int, to_account: int) -> None:
-    """지방재정법 §47의2: only 이체 (on a reorganisation of the government's organisation) may cross accounts (회계)."""
-    if kind != TransferKind.REORGANISATION and from_account != to_account:
+def check_same_account(*, from_account: int, to_account: int) -> None:
+    """지방재정법 §47의2: 전용, 이용 and 예비비 사용 move appropriation inside one account (회계); money between
+    accounts moves only as a budgeted 전출금/전입금 (이체 is refused between accounts by R-BP-9)."""
+    if from_account != to_account:
+        raise TransferNotAllowed(_("Both lines must be in the same account (회계)."), rule="LFA §47의2")
+
+
+def check_target_budgeted(*, budgeted: bool, council_cut: bool) -> None:
+    """R-BP-9 (지방재정법 §49②): 전용 and 이용 cannot create or feed a line the budget does not have — a 세부사업/목
+    with no amount in the confirmed budget, whatever earlier moves or carry-overs put on it — nor one the
+    council cut, which would undo the council's decision."""
+    if not budgeted:
         raise TransferNotAllowed(
-            _("Both lines must be in the same account (회계); only 이체 may cross accounts."), rule="LFA §47의2"
+            _("전용 and 이용 cannot feed a line the budget does not have (지방재정법 §49②)."), rule="R-BP-9"
+        )
+    if council_cut:
+        raise TransferNotAllowed(
+            _("The council cut this line: 전용 and 이용 cannot feed it (지방재정법 §49②)."), rule="R-BP-9"
+        )
+
+
+def check_legal_basis(legal_basis: str) -> str:
+    """R-BP-9 (지방재정법 §47의2②): 이체 follows a law or ordinance that moves duties between organisations; the
+    request names it (e.g. the 행정기구 설치 조례 amendment), and the council report shows it."""
+    legal_basis = (legal_basis or "").strip()
+    if not legal_basis:
+        raise TransferNotAllowed(
+            _("이체 needs the law or ordinance that moves the duties between organisations (지방재정법 §47의2②)."),
+            rule="R-BP-9",
+            field="legal_basis",
+        )
+    return legal_basis
+
+
+def check_reorganisation(source: LineFacts, target: LineFacts, *, legal_basis: str) -> None:
+    """R-BP-9 (지방재정법 §47의2②): 이체 moves the same 사업 — the same 세부사업 and 목 — from the organisation that
+    ran it to the one a law or ordinance gave its duties, inside one account (회계), and changes nothing else: the
+    amount leaving one line is the amount reaching the other, so the 사업's total stays as the council voted it."""
+    check_legal_basis(legal_basis)
+    if source.account_id != target.account_id:
+        raise TransferNotAllowed(
+            _("이체 cannot move money between accounts (회계) (지방재정법 §47의2②)."), rule="R-BP-9"
+        )
+    same_project = " ".join(source.project_name.split()) == " ".join(target.project_name.split())
+    moves_organisation = (
+        source.department_id is not None
+        and target.department_id is not None
+        and source.department_id != target.department_id
+    )
+    if not (same_project and source.object_code == target.object_code and moves_organisation):
+        raise TransferNotAllowed(
+            _(
+                "이체 moves the same project (사업) and object (목) from one organisation to another "
+                "(지방재정법 §47의2②)."
+            ),
+            rule="R-BP-9",
         )
 
 
@@ -141,10 +207,17 @@ def check_within_year(fiscal_year: int, on: dt.date) -> None:
 
 
 def check_transfer(
-    kind: str, source: LineFacts, target: LineFacts, *, on: dt.date, urgent_disaster: bool = False
+    kind: str,
+    source: LineFacts,
+    target: LineFacts,
+    *,
+    on: dt.date,
+    urgent_disaster: bool = False,
+    legal_basis: str = "",
 ) -> None:
     """All the rules of one kind of transfer between two lines, in the order a person would read them: the kind's
-    own law (R-BP-4, R-BP-5, the reserve's §43), then the account (§47의2), then the fiscal year (R-FY-1)."""
+    own law (R-BP-4, R-BP-5, the reserve's §43 and R-BP-3, 이체's R-BP-9), what the target may receive (R-BP-9),
+    then the account (§47의2), then the fiscal year (R-FY-1)."""
     same_policy = source.policy_id == target.policy_id
     if kind == TransferKind.VIREMENT:
         check_virement(
@@ -161,10 +234,19 @@ def check_transfer(
             to_allowed=target.policy_transfer_allowed,
         )
     if kind == TransferKind.RESERVE:
-        check_reserve_use(from_object=source.object_code, to_object=target.object_code, urgent_disaster=urgent_disaster)
+        check_reserve_use(
+            from_object=source.object_code,
+            to_object=target.object_code,
+            urgent_disaster=urgent_disaster,
+            target_council_cut=target.council_cut,
+        )
     else:
         check_reserve_untouched(from_object=source.object_code, to_object=target.object_code)
-    check_same_account(kind, from_account=source.account_id, to_account=target.account_id)
+    if kind == TransferKind.REORGANISATION:
+        check_reorganisation(source, target, legal_basis=legal_basis)
+    if kind in (TransferKind.VIREMENT, TransferKind.BETWEEN_PROGRAMMES):
+        check_target_budgeted(budgeted=target.budgeted, council_cut=target.council_cut)
+    check_same_account(from_account=source.account_id, to_account=target.account_id)
     check_within_year(source.year, on)
 
 
@@ -185,8 +267,9 @@ def check_quarter(quarter: int) -> None:
 
 
 def report_due(year: int, quarter: int) -> dt.date:
-    """지방재정법 §49 (and §43 for the reserve): the head reports the 전용 and 예비비 사용 of each quarter to the council
-    by the last day of the month after the quarter: 30 Apr, 31 Jul, 31 Oct, 31 Jan of the next year."""
+    """지방재정법 §49, §47의2② (and §43 for the reserve): the head reports the 전용·이용·이체 and 예비비 사용 of each
+    quarter to the council by the last day of the month after the quarter: 30 Apr, 31 Jul, 31 Oct, 31 Jan of the
+    next year."""
     check_quarter(quarter)
     month = quarter * 3 + 1
     if month > 12:

@@ -21,6 +21,8 @@ class TransferIn(Schema):
     amount: PositiveWon
     reason: Text(300)  # type: ignore[valid-type]
     urgent_disaster: bool = False
+    # 이체: the law or ordinance that moved the duties between organisations (R-BP-9); ignored for other kinds.
+    legal_basis: Text(300) = ""  # type: ignore[valid-type]
     approval_line: ApprovalLine
 
 
@@ -36,6 +38,7 @@ class TransferOut(Schema):
     to_code: str
     amount: int
     reason: str
+    legal_basis: str
     status: str
     requested_on: dt.date
     decided_at: dt.datetime | None
@@ -59,6 +62,7 @@ class ReportRowOut(Schema):
     to_name: str
     amount: int
     reason: str
+    legal_basis: str
 
 
 class ReportOut(Schema):

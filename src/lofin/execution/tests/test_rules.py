@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from lofin.budget import codes
 from lofin.core.errors import InvalidInput, SeparationOfDuties
 from lofin.core.fiscal import ClosingException
 from lofin.core.types import MAX_WON
@@ -289,9 +290,14 @@ def test_unused_money_comes_back_after_the_advance_and_is_late_after_20_january(
 # --- transfers -----------------------------------------------------------------------------------------------------
 
 
-def facts(object_code, account=1, policy=1, allowed=False):
+def facts(object_code, account=1, policy=1, allowed=False, **more):
     return transfers.LineFacts(
-        object_code=object_code, account_id=account, year=YEAR, policy_id=policy, policy_transfer_allowed=allowed
+        object_code=object_code,
+        account_id=account,
+        year=YEAR,
+        policy_id=policy,
+        policy_transfer_allowed=allowed,
+        **more,
     )
 
 
@@ -340,19 +346,113 @@ def test_the_reserve_is_drawn_only_by_reserve_use_and_not_for_entertainment_or_s
     assert refused_rule("reorganisation", facts("801-01"), facts("301-01", account=2)) == "LFA §43"
 
 
-def test_only_reorganisation_crosses_accounts():
-    """지방재정법 §47의2."""
-    transfers.check_transfer("reorganisation", facts("307-02"), facts("301-01", account=2), on=D(YEAR, 6, 1))
+def test_R_BP_9_no_transfer_crosses_accounts():
+    """지방재정법 §47의2: not even 이체 (R-BP-9)."""
     assert refused_rule("virement", facts("307-02"), facts("301-01", account=2)) == "LFA §47의2"
+    assert refused_rule("reserve", facts("801-01"), facts("301-01", account=2)) == "LFA §47의2"
+    source, target = unit("307-02", department_id=1), unit("307-02", department_id=2, account=2)
+    with pytest.raises(errors.TransferNotAllowed) as refused:
+        transfers.check_transfer("reorganisation", source, target, on=MIDYEAR, legal_basis=BASIS)
+    assert refused.value.detail == {"rule": "R-BP-9"}
 
 
 def test_every_transfer_is_made_and_decided_within_its_year():
     """지방재정법 §7 (R-FY-1)."""
-    assert refused_rule("reorganisation", facts("307-02"), facts("301-01"), on=D(YEAR + 1, 1, 2)) == "R-FY-1"
-    assert refused_rule("reorganisation", facts("307-02"), facts("301-01"), on=D(YEAR - 1, 12, 31)) == "R-FY-1"
+    assert refused_rule("reserve", facts("801-01"), facts("301-01"), on=D(YEAR + 1, 1, 2)) == "R-FY-1"
+    assert refused_rule("reserve", facts("801-01"), facts("301-01"), on=D(YEAR - 1, 12, 31)) == "R-FY-1"
     transfers.check_decision_in_year(YEAR, D(YEAR, 12, 31))
     with pytest.raises(errors.TransferNotAllowed):
         transfers.check_decision_in_year(YEAR, D(YEAR + 1, 1, 1))
+
+
+def test_R_BP_4_no_virement_into_any_business_promotion_of_the_code_list():
+    """지방재정법 §49: 205-06 의회운영업무추진비 sits under 의회비, not 203, and is 업무추진비 all the same."""
+    assert refused_rule("virement", facts("307-02"), facts("205-06")) == "R-BP-4"
+    assert refused_rule("reserve", facts("801-01"), facts("205-06")) == "LFA §43"
+    transfers.check_transfer("virement", facts("205-06"), facts("205-05"), on=MIDYEAR)
+    transfers.check_transfer("reserve", facts("801-01"), facts("205-06"), on=MIDYEAR, urgent_disaster=True)
+
+
+def test_R_BP_9_virement_and_transfer_between_programmes_only_feed_budgeted_lines_the_council_left():
+    """지방재정법 §49②."""
+    allowed = {"allowed": True}
+    for kind, target_policy in (("virement", 1), ("between_programmes", 2)):
+        source = facts("307-02", **allowed)
+        assert refused_rule(kind, source, facts("301-01", policy=target_policy, budgeted=False, **allowed)) == "R-BP-9"
+        assert (
+            refused_rule(kind, source, facts("301-01", policy=target_policy, council_cut=True, **allowed)) == "R-BP-9"
+        )
+        # Taking money out of such a line is not feeding it.
+        transfers.check_transfer(
+            kind,
+            facts("307-02", budgeted=False, council_cut=True, **allowed),
+            facts("301-01", policy=target_policy, **allowed),
+            on=MIDYEAR,
+        )
+
+
+def test_R_BP_3_the_reserve_never_funds_a_line_the_council_cut():
+    """지방재정법 §43③, even in a disaster; an unbudgeted line it may fund (that is what the reserve is for)."""
+    assert refused_rule("reserve", facts("801-01"), facts("301-01", council_cut=True)) == "R-BP-3"
+    assert refused_rule("reserve", facts("801-02"), facts("301-01", council_cut=True), urgent=True) == "R-BP-3"
+    transfers.check_transfer("reserve", facts("801-01"), facts("301-01", budgeted=False), on=MIDYEAR)
+
+
+# Every 통계목 of the code list but the reserve's (which only 예비비 사용 moves), and two the list does not name.
+MOVABLE = [r["code"] for r in codes.read("object") if r["level"] == "subitem" and not r["code"].startswith("801")]
+MOVABLE += ["601-05", "203-09"]
+
+
+@given(source=st.sampled_from(MOVABLE), target=st.sampled_from(MOVABLE))
+def test_R_BP_4_a_virement_is_refused_exactly_where_the_code_list_protects_an_object(source, target):
+    """지방재정법 §49: into or out of 인건비 / 시설비및부대비 / 상환금 (but 원금↔이자), and into 업무추진비."""
+    categories = {codes.object_category(source), codes.object_category(target)}
+    protected = {codes.PERSONNEL, codes.FACILITIES, codes.DEBT_PRINCIPAL}
+    refused = (bool(categories & protected) and categories != {codes.DEBT_PRINCIPAL, codes.DEBT_INTEREST}) or (
+        codes.object_category(target) == codes.BUSINESS_PROMOTION
+    )
+    if refused:
+        assert refused_rule("virement", facts(source), facts(target)) == "R-BP-4"
+    else:
+        transfers.check_transfer("virement", facts(source), facts(target), on=MIDYEAR)
+
+
+BASIS = "행정기구 설치 조례 개정"
+
+
+def unit(object_code, *, department_id, name="경로당 운영 지원", account=1, policy=1):
+    return facts(object_code, account=account, policy=policy, project_name=name, department_id=department_id)
+
+
+def test_R_BP_9_reorganisation_moves_the_same_project_to_another_organisation_on_a_legal_basis():
+    """지방재정법 §47의2②."""
+    source = unit("307-02", department_id=1)
+    transfers.check_transfer(
+        "reorganisation", source, unit("307-02", department_id=2, policy=9), on=MIDYEAR, legal_basis=BASIS
+    )
+    # Spaces do not make another 사업; a target with no budget yet is what an 이체 usually feeds.
+    transfers.check_transfer(
+        "reorganisation",
+        source,
+        unit(
+            "307-02",
+            department_id=2,
+            name=" 경로당  운영 지원",
+        ),
+        on=MIDYEAR,
+        legal_basis=BASIS,
+    )
+    refusals = [
+        (unit("307-02", department_id=2), ""),  # no legal basis
+        (unit("307-02", department_id=1), BASIS),  # the same organisation
+        (unit("307-02", department_id=None), BASIS),  # an organisation nobody named
+        (unit("307-02", department_id=2, name="노인 일자리 지원"), BASIS),  # another 사업
+        (unit("201-01", department_id=2), BASIS),  # another 목
+    ]
+    for target, basis in refusals:
+        with pytest.raises(errors.TransferNotAllowed) as refused:
+            transfers.check_transfer("reorganisation", source, target, on=MIDYEAR, legal_basis=basis)
+        assert refused.value.detail["rule"] == "R-BP-9", target
 
 
 def test_each_kind_of_transfer_has_its_default_decider():

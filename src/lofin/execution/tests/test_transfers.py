@@ -245,7 +245,7 @@ def test_virement_after_the_fiscal_year_is_refused(ex, travel):
 def test_any_transfer_outside_its_fiscal_year_is_refused(ex, travel):
     travel(dt.date(YEAR + 1, 1, 2))
     with pytest.raises(TransferNotAllowed) as refused:
-        request(ex, REORGANISATION, ex.senior, ex.pension, 1_000_000)
+        request(ex, RESERVE, reserve_line(ex), ex.pension, 1_000_000)
     assert refused.value.detail == {"rule": "R-FY-1"}
     travel(dt.date(YEAR - 1, 12, 31))
     with pytest.raises(TransferNotAllowed):
@@ -299,15 +299,17 @@ def test_transfer_between_programmes_inside_one_programme_is_virement(ex):
 # --- 이체 ---------------------------------------------------------------------------------------------------------
 
 
-def test_reorganisation_moves_between_any_lines_with_a_reason(ex):
+def test_R_BP_9_reorganisation_needs_a_reason_and_no_longer_moves_between_any_lines(ex):
+    # The 이체 that does move (the same 사업 to another organisation) is in test_transfer_law.
     target = line(ex, "D911", "201-01")
     with pytest.raises(InvalidInput) as missing:
         request(ex, REORGANISATION, ex.senior, target, 7_000_000, reason="  ")
     assert missing.value.detail == {"field": "reason"}
-    transfer = request(ex, REORGANISATION, ex.senior, target, 7_000_000, reason="조직개편: 노인복지과 신설")
-    assert ApprovalRequest.objects.get(pk=transfer.approval_id).required_position == Position.HEAD
-    approve(ex, transfer)
-    assert figures(ex.senior, target) == [(-7_000_000, 0, 378_000_000, 0), (7_000_000, 0, 107_000_000, 0)]
+    before = (counts(), figures(ex.senior, target))
+    with pytest.raises(TransferNotAllowed) as refused:
+        request(ex, REORGANISATION, ex.senior, target, 7_000_000, reason="조직개편", legal_basis="직제 조례 개정")
+    assert refused.value.detail == {"rule": "R-BP-9"}
+    assert (counts(), figures(ex.senior, target)) == before
 
 
 def test_only_reserve_use_touches_the_reserve(ex):
@@ -509,7 +511,7 @@ def quarter_of_transfers(ex, travel):
     approve(ex, late)
 
 
-def test_the_quarterly_report_lists_approved_virements_and_reserve_use_by_approval_date(ex, travel):
+def test_R_BP_9_the_quarterly_report_lists_approved_transfers_and_reserve_use_by_approval_date(ex, travel):
     quarter_of_transfers(ex, travel)
     names = {"senior": "경로당 운영 지원 / 민간경상사업보조", "pension": f"기초연금 지급 / {object_name('301-01')}"}
 
@@ -519,9 +521,10 @@ def test_the_quarterly_report_lists_approved_virements_and_reserve_use_by_approv
     assert [(r.date, r.kind, r.from_code, r.to_code, r.amount, r.reason) for r in q2.rows] == [
         (dt.date(YEAR, 5, 10), VIREMENT, "100-D112-307-02", "100-D111-301-01", 10_000_000, "수요 증가"),
         (dt.date(YEAR, 6, 20), RESERVE, "100-D911-801-01", "100-D111-301-01", 2_000_000, "한파 긴급지원"),
+        (dt.date(YEAR, 6, 20), BETWEEN, "100-D112-307-02", "100-D911-201-01", 3_000_000, "사업 물량 증가"),
     ]
     assert (q2.rows[0].from_name, q2.rows[0].to_name) == (names["senior"], names["pension"])
-    assert q2.total == 12_000_000
+    assert q2.total == 15_000_000
     q3 = transfer_queries.council_report(ex.s.gov, YEAR, 3)
     assert [(r.date, r.amount, r.from_code) for r in q3.rows] == [(dt.date(YEAR, 7, 2), 1_500_000, "100-D111-301-01")]
     assert transfer_queries.council_report(ex.s.gov, YEAR, 1).rows == []
@@ -538,14 +541,14 @@ def test_the_quarterly_report_downloads_as_xlsx(ex, travel):
         io.BytesIO(transfer_queries.report_xlsx(transfer_queries.council_report(ex.s.gov, YEAR, 2)))
     ).active
     values = list(sheet.iter_rows(values_only=True))
-    assert values[0][0] == f"서울특별시 {YEAR}년 2분기 세출예산 전용 및 예비비 사용 보고"
+    assert values[0][0] == f"서울특별시 {YEAR}년 2분기 세출예산 전용·이용·이체 및 예비비 사용 보고"
     assert values[1][0] == f"보고기한: {YEAR}-07-31"
-    assert values[3] == ("일자", "구분", "감액 과목", "과목명", "증액 과목", "과목명", "금액", "사유")
+    assert values[3] == ("일자", "구분", "감액 과목", "과목명", "증액 과목", "과목명", "금액", "사유", "법적 근거")
     assert values[4][1:3] == ("전용", "100-D112-307-02")
     assert values[4][0].date() == dt.date(YEAR, 5, 10)
     assert values[4][6] == 10_000_000
-    assert values[5][1] == "예비비 사용"
-    assert values[6] == ("합계", None, None, None, None, None, 12_000_000, None)
+    assert (values[5][1], values[6][1]) == ("예비비 사용", "이용")
+    assert values[7] == ("합계", None, None, None, None, None, 15_000_000, None, None)
 
 
 # --- the API ------------------------------------------------------------------------------------------------------
@@ -591,6 +594,7 @@ def test_api_requests_a_transfer_201_and_replays_it(ex, api_client):
         "to_code": "100-D111-301-01",
         "amount": 10_000_000,
         "reason": "수요 증가",
+        "legal_basis": "",
         "status": "in_approval",
         "requested_on": DAY.isoformat(),
         "decided_at": None,
@@ -645,11 +649,12 @@ def test_api_quarterly_report_as_json_and_xlsx(ex, api_client, travel):
         "year": YEAR,
         "quarter": 2,
         "due_on": f"{YEAR}-07-31",
-        "total": 12_000_000,
+        "total": 15_000_000,
     }
-    assert [(r["date"], r["kind"], r["amount"]) for r in report["rows"]] == [
-        (f"{YEAR}-05-10", "virement", 10_000_000),
-        (f"{YEAR}-06-20", "reserve", 2_000_000),
+    assert [(r["date"], r["kind"], r["amount"], r["legal_basis"]) for r in report["rows"]] == [
+        (f"{YEAR}-05-10", "virement", 10_000_000, ""),
+        (f"{YEAR}-06-20", "reserve", 2_000_000, ""),
+        (f"{YEAR}-06-20", "between_programmes", 3_000_000, ""),
     ]
     bad = client.get(f"/api/v1/execution/transfers/report?government=1100000&year={YEAR}&quarter=5")
     assert (bad.status_code, bad.json()["code"]) == (422, "invalid_input")

@@ -1,5 +1,5 @@
 """Transfers after the request: withdrawing one still awaiting its decision (회수), and the quarterly report of
-전용 and 예비비 사용 to the council (지방재정법 §49), on screen and as the XLSX the API also gives."""
+전용·이용·이체 and 예비비 사용 to the council (지방재정법 §49, §47의2②), on screen and as the XLSX the API also gives."""
 
 from __future__ import annotations
 

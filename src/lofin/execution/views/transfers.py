@@ -92,6 +92,7 @@ def request_transfer(request: TenantRequest, gov_code: str, line_id: int) -> Htt
                 amount=d["amount"],
                 reason=d["reason"],
                 urgent_disaster=d["urgent_disaster"],
+                legal_basis=d["legal_basis"],
                 line=_approval_line(request, d["kind"], d["amount"]),
                 actor=request.user,
                 idempotency_key=form.key,
@@ -121,7 +122,7 @@ def request_transfer(request: TenantRequest, gov_code: str, line_id: int) -> Htt
             "line": source,
             "row": row,
             "form": form,
-            "title": _("Request a transfer from this line (전용·이용)"),
+            "title": _("Request a transfer from this line (전용·이용·이체·예비비 사용)"),
             "submit_label": _("Send for approval"),
             "suggestions": [
                 (line_code(t), f"{t.project.name} / {names.get(t.object_code, t.object_code)}") for t in suggestions
