@@ -3,7 +3,7 @@
 The web app has Django set up: messages go through Django's gettext and its catalogue (`src/lofin/locale`). The
 `lofin pb` command must start without Django (loading the project's settings and apps costs seconds): it chooses a
 language with `activate` and reads the same compiled catalogue with the standard library's `gettext`. Messages added
-for issue 11 live in this package's own catalogue (`locale/ko/LC_MESSAGES/lofin_pb.po`, read as text: no build step)
+for issue 11 live in this package's own catalogue (`messages/ko/LC_MESSAGES/lofin_pb.po`, read as text: no build step)
 and are marked with `N_`, which Django's makemessages does not extract; `test_pb_messages.py` checks that every
 message of the package has a Korean text in one of the two catalogues.
 """
@@ -20,7 +20,9 @@ from pathlib import Path
 LANGUAGES = ("ko", "en")
 DEFAULT_LANGUAGE = "ko"
 _HERE = Path(__file__).resolve().parent
-OWN_CATALOGUE = _HERE / "locale" / "{lang}" / "LC_MESSAGES" / "lofin_pb.po"
+# Not under a directory named `locale`: Django's makemessages would take one for this package's catalogue and move
+# the package's gettext_noop messages out of the project's (src/lofin/locale), where the web app reads them.
+OWN_CATALOGUE = _HERE / "messages" / "{lang}" / "LC_MESSAGES" / "lofin_pb.po"
 PROJECT_LOCALE = _HERE.parent.parent / "locale"  # src/lofin/locale (Django's catalogue)
 
 _active: str | None = None  # the bare CLI's language; None = untranslated (a library call without Django)
