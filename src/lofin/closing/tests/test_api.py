@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 
 from lofin.closing.models import ClosingRequest, ClosingRun
+from lofin.closing.testing import close_year
 from lofin.core import testing
 from lofin.core.actions import do_create_token
 from lofin.core.roles import Role
@@ -107,3 +108,27 @@ def test_R_AC_5_the_api_refuses_to_close_while_the_cash_work_of_the_year_is_open
     )
     assert (r.status_code, r.json()["code"], r.json()["detail"]["rule"]) == (409, "cash_work_open", "R-AC-5")
     assert not ClosingRequest.objects.exists()
+
+
+def test_a_closed_year_is_reopened_through_the_api_only_when_the_head_approves(books):
+    gov, ex = books.ex.s.gov, books.ex
+    run = close_year(gov, YEAR, drafter=ex.finance, head=ex.s.mayor)
+    body = {
+        "government": gov.code,
+        "year": YEAR,
+        "reason": "검사위원 지적",
+        "approval_line": [{"kind": "approve", "username": "mayor"}],
+        "idempotency_key": "reopen-1",
+    }
+    r = bearer(ex.finance).post("/api/v1/accounting/closing/reopen", body, content_type="application/json")
+    assert r.status_code == 201
+    run.refresh_from_db()
+    assert run.status == "closed"
+    r = bearer(ex.s.mayor).post(
+        f"/api/v1/approvals/{r.json()['approval_id']}/approve", {}, content_type="application/json"
+    )
+    assert r.status_code == 200
+    run.refresh_from_db()
+    assert run.status == "reopened"
+    status = bearer(ex.finance).get(f"/api/v1/accounting/closing?government={gov.code}&year={YEAR}").json()
+    assert status["standing"]["status"] == "in_progress"

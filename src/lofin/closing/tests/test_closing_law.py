@@ -5,6 +5,7 @@ import datetime as dt
 import json
 
 import pytest
+from django.test import Client
 from django.utils import translation
 
 from lofin.accounting import journal, queries
@@ -200,6 +201,14 @@ def test_R_AC_4_an_overspent_line_shows_in_the_settlement_with_its_excess(books)
     result = budget_result.budget_result(books.ex.s.gov.pk, YEAR)
     assert [r["line_id"] for r in result["overspent"]] == [line.pk]
     assert all(r["lapsed"] >= 0 for r in result["expenditure"])
+
+
+def test_R_AC_4_the_settlement_screen_names_the_overspent_line(books):
+    line = overspend(books)
+    client = Client()
+    client.force_login(books.ex.finance)
+    page = client.get(f"/g/{books.ex.s.gov.code}/accounting/{YEAR}/budget-result/").content.decode()
+    assert f'id="overspent-{line.pk}"' in page
 
 
 def test_R_AC_4_the_books_are_not_closed_while_a_line_is_overspent(books):
