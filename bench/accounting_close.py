@@ -40,13 +40,16 @@ def child(lines_wanted: int) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    import time_machine
+
     from bench.accounting_trial_balance import generate, timed
     from lofin.accounting import beancount_export
     from lofin.budget.models import Account
-    from lofin.closing import actions, documents, snapshot
+    from lofin.closing import documents, queries, snapshot
+    from lofin.closing.testing import close_year
     from lofin.core import testing
     from lofin.core.models import LocalGovernment
-    from lofin.core.roles import Role
+    from lofin.core.roles import Position, Role
 
     govs = [
         LocalGovernment.objects.get_or_create(code=c, defaults={"name": c, "level": "광역", "kind": "특별시"})[0]
@@ -70,9 +73,10 @@ def child(lines_wanted: int) -> None:
     generate(other.pk, accounts[other.pk], lines_wanted // 2, entries + 1)
     result: dict[str, Any] = {"entries": entries, "lines": lines, "generate_s": round(time.perf_counter() - started, 1)}
     actor = testing.official(target, Role.FINANCE_OFFICER, username="bench-jaemu")
-    # The closing is run in the 정리기간 after the year.
-    actions._today = lambda: dt.date(YEAR + 1, 2, 5)  # type: ignore[assignment]
-    close_s, run = timed(lambda: actions.do_close_books(target, YEAR, actor=actor))
+    head = testing.official(target, Role.OFFICIAL, username="bench-head", position=Position.HEAD)
+    # The closing is drafted and approved once the 출납 of the year is complete (R-AC-5).
+    with time_machine.travel(dt.datetime(YEAR + 1, 2, 11, 10, tzinfo=dt.UTC), tick=True):
+        close_s, run = timed(lambda: close_year(target, YEAR, drafter=actor, head=head))
     result.update(close_s=round(close_s, 1), closing_entries=run.closing_entries, digest=run.digest[:16])
     again_s, document = timed(lambda: snapshot.compute(target, YEAR))
     assert snapshot.digest(snapshot.canonical(document)) == run.digest, "statements differ after the closing"
@@ -80,8 +84,8 @@ def child(lines_wanted: int) -> None:
     stored = json.loads(run.snapshot)
     result["xlsx_s"] = round(timed(lambda: documents.xlsx_bytes(stored, "consolidated", "position"))[0], 2)
     result["pdf_s"] = round(timed(lambda: documents.pdf_bytes(stored, "consolidated", "position"))[0], 2)
-    rerun_s, again = timed(lambda: actions.do_close_books(target, YEAR, actor=actor))
-    assert again.digest == run.digest
+    rerun_s, again = timed(lambda: queries.live_run(target, YEAR))
+    assert again is not None and again.digest == run.digest
     result["rerun_s"] = round(rerun_s, 3)
     from beancount import loader
 

@@ -242,6 +242,15 @@ LOFIN_SENS_ALIMTALK_SERVICE_ID = os.environ.get("LOFIN_SENS_ALIMTALK_SERVICE_ID"
 LOFIN_SMS_SENDER = os.environ.get("LOFIN_SMS_SENDER", "0212345678")
 LOFIN_ALIMTALK_CHANNEL = os.environ.get("LOFIN_ALIMTALK_CHANNEL", "@lofin")
 LOFIN_SITE_URL = os.environ.get("LOFIN_SITE_URL", "http://127.0.0.1:8000")
+# The 결산 calendar of fiscal year N (core.fiscal): the listed 출납 exceptions until `exceptions` of N+1 (지방회계법 §7②,
+# 시행령 §3), every 출납 complete by `completion` (§7③), the 결산서 with the 검사위원 opinion `statement_days` after
+# 출납폐쇄 (지방자치법 §150①), the 결산서 to the council by `council` (지방회계법 시행령 §10). Month-day of N+1.
+LOFIN_CLOSING_CALENDAR = {
+    "exceptions": os.environ.get("LOFIN_CASH_EXCEPTIONS_UNTIL", "01-20"),
+    "completion": os.environ.get("LOFIN_CASH_COMPLETION_UNTIL", "02-10"),
+    "statement_days": int(os.environ.get("LOFIN_CLOSING_STATEMENT_DAYS", 80)),
+    "council": os.environ.get("LOFIN_CLOSING_COUNCIL_UNTIL", "05-31"),
+}
 # Mobile identity checks (휴대폰 본인확인) for 주민e참여; by default the local simulator that `lofin serve` starts.
 LOFIN_IDENTITY_BACKEND = os.environ.get("LOFIN_IDENTITY_BACKEND", "lofin.gateway.identity.IdentityClient")
 LOFIN_IDENTITY_URL = os.environ.get("LOFIN_IDENTITY_URL", "")

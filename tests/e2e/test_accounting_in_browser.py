@@ -1,14 +1,15 @@
 """The books and the 결산 walked in Korean in a real browser: an accountant (재무관) reads the trial balance of the
 year, drills into the cash ledger, reads the statements of an entity and the consolidated ones, the 세입세출결산,
-then closes the books from the calendar page (the clock moved into the 정리기간, in this process, which also
-serves the pages) and downloads the stored statements. axe-core checks every screen on the way."""
+then sends the closing up its approval line from the calendar page (the clock moved past the 출납사무 완결기한, in
+this process, which also serves the pages); the head approves and the accountant downloads the stored statements. axe-core checks every screen on the way."""
 
 import datetime as dt
 
 import pytest
 
-from lofin.closing.models import ClosingRun
+from lofin.closing.models import ClosingRequest, ClosingRun
 from lofin.closing.tests.books import build_books
+from lofin.core.approvals import actions as approvals
 from lofin.execution.testing import YEAR
 from tests.e2e.walk import Walk, ko
 
@@ -20,7 +21,7 @@ def test_an_accountant_reads_the_books_and_closes_the_year_in_korean(live_server
     settings.SESSION_COOKIE_AGE = 20 * 365 * 24 * 3600
     travel(dt.date(YEAR, 11, 26))
     books = build_books()
-    travel(dt.date(YEAR + 1, 2, 5))
+    travel(dt.date(YEAR + 1, 2, 11))
     ui = Walk(page, live_server.url, axe)
     base = f"/g/{books.ex.s.gov.code}/accounting/{YEAR}"
     ui.log_in("jaemu")
@@ -52,7 +53,11 @@ def test_an_accountant_reads_the_books_and_closes_the_year_in_korean(live_server
     assert page.get_attribute("#closing-status", "data-status") == "in_progress"
     page.click("#close-books-form button[type=submit]")
     ui.settle()
-    axe.check(page, "accounting-closed")
+    axe.check(page, "accounting-closing-drafted")
+    approval = ClosingRequest.objects.get().approval_id
+    approvals.do_approve(approval, actor=books.ex.s.chief)
+    approvals.do_approve(approval, actor=books.ex.s.mayor)
+    ui.go(base + "/closing/", "accounting-closed")
     run = ClosingRun.objects.get()
     assert page.get_attribute("#closing-status", "data-status") == "closed"
     assert run.digest in page.inner_text("#closing-run")

@@ -232,3 +232,19 @@ def do_close_books(government: LocalGovernment, year: int, *, actor: User) -> Cl
             raise Conflict(_("The books of this year are already closed."), year=year) from None
         audit.record(actor, "accounting.close", closed, government=government, data={"year": year})
     return closed
+
+
+def do_reopen_books(government: LocalGovernment, year: int, *, actor: User) -> None:
+    """Lift the lock of a closed year (결산 calls this when an approved reopening reverses its closing run)."""
+    with transaction.atomic():
+        closed = ClosedPeriod.objects.select_for_update().filter(government=government, fiscal_year=year).first()
+        if closed is None:
+            raise Conflict(_("The books of this year are not closed."), year=year)
+        audit.record(
+            actor,
+            "accounting.reopen",
+            closed,
+            government=government,
+            data={"year": year, "closed_at": closed.closed_at.isoformat(), "closed_by": closed.closed_by_id},
+        )
+        closed.delete()

@@ -1,5 +1,6 @@
 """결산 API: the statements (per entity or consolidated) and the 세입세출결산 of a government's year, the closing
-run and the 결산 calendar.
+and its reversal on approval lines (the head decides), the documents of the 결산 package, its submission to the
+council and the 결산 calendar.
 
 A closed year is served from the snapshot the closing stored (with its digest); an open year is computed from the
 books as they are and marked `provisional`. Reads need the accounting VIEW permission; another government's books
@@ -10,20 +11,22 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from lofin.accounting.access import POST, VIEW
-from lofin.core import clock
+from lofin.core import clock, idempotency
+from lofin.core.approvals.queries import people_on_line
 from lofin.core.errors import NotFound
 from lofin.core.http import AuthedRequest
 from lofin.core.permissions import require_operator
+from lofin.core.schemas import ApprovalLine
 from lofin.core.tenancy import access_government
-from lofin.core.types import Text, Year
+from lofin.core.types import Day, Text, Year
 
-from . import actions, calendar
+from . import actions, calendar, package, queries
 from . import budget_result as results
-from .models import ClosingRun
+from .models import ClosingDocument, ClosingRequest, ClosingRun, DocumentKind
 from .queries import document_for
 
 router = Router(tags=["accounting"])
@@ -64,11 +67,55 @@ class BudgetResultOut(Schema):
     expenditure: list[dict[str, Any]]
     revenue: list[dict[str, Any]]
     totals: dict[str, Any]
+    overspent: list[dict[str, Any]] = Field(
+        description="R-AC-4: lines whose 지출액 + 이월액 exceed the 예산현액, with the excess (empty when sound)"
+    )
 
 
 class CloseIn(Schema):
     government: Text(7)  # type: ignore[valid-type]
     year: Year
+    approval_line: ApprovalLine = Field(description="after the drafter; the final approval by the head (결산)")
+    idempotency_key: Text(100)  # type: ignore[valid-type]
+
+
+class ReopenIn(CloseIn):
+    reason: Text(500)  # type: ignore[valid-type]
+
+
+class ClosingRequestOut(Schema):
+    id: int
+    kind: str
+    year: int = Field(alias="fiscal_year")
+    approval_id: int | None
+    run_id: int | None
+
+
+class DocumentIn(Schema):
+    government: Text(7)  # type: ignore[valid-type]
+    year: Year
+    kind: DocumentKind
+    reference: Text(100) = ""  # type: ignore[valid-type]
+    dated_on: Day | None = None
+    summary: Text(5000) = ""  # type: ignore[valid-type]
+    not_applicable: bool = False
+
+
+class DocumentOut(Schema):
+    id: int
+    kind: str
+    reference: str
+    dated_on: dt.date | None
+    summary: str
+    not_applicable: bool
+    recorded_by: str = Field(alias="recorded_by.username")
+    recorded_at: dt.datetime
+
+
+class SubmitIn(Schema):
+    government: Text(7)  # type: ignore[valid-type]
+    year: Year
+    on: Day
 
 
 class RunOut(Schema):
@@ -97,9 +144,17 @@ class StandingOut(Schema):
     submitted_on: dt.date | None
 
 
+class PartOut(Schema):
+    key: str
+    label: str
+    present: bool
+
+
 class CalendarOut(Schema):
     deadlines: list[DeadlineOut]
     standing: StandingOut
+    package: list[PartOut] = Field(description="R-AC-6: the parts of the 결산서 and whether each is there")
+    missing: list[str] = Field(description="what the 결산서 still lacks before it may go to the council")
 
 
 @router.get("/accounting/statements", response=StatementsOut, summary="Financial statements (재무제표)")
@@ -138,20 +193,100 @@ def budget_result(request: AuthedRequest, q: Query[StatementsQuery]) -> dict[str
     }
 
 
-@router.post("/accounting/closing", response=RunOut, summary="Close the books of a year (결산)")
-def close(request: AuthedRequest, body: CloseIn) -> ClosingRun:
-    """Closing entries, the statements stored with their digest, the year locked. Again on a closed year: the
-    stored run, nothing written. Refusals: `year_not_ended`, `closed_without_closing`, `permission_denied`."""
+def _request_status(request: AuthedRequest, government_pk: int, key: str) -> int:
+    stored = idempotency.scoped_key(government_pk, request.user, key)
+    return 200 if ClosingRequest.objects.filter(idempotency_key=stored).exists() else 201
+
+
+@router.post(
+    "/accounting/closing",
+    response={201: ClosingRequestOut, 200: ClosingRequestOut},
+    summary="Draft the closing of a year's books (결산) and send it up its approval line",
+)
+def close(request: AuthedRequest, body: CloseIn) -> Status:
+    """The accounting office drafts; the closing runs (closing entries, statements stored, the year locked) when
+    the head of the government, or the acting head (대결), approves. A retry with the same key returns the first
+    draft (200). Refusals: `cash_work_open` (R-AC-5: before the 출납사무 완결기한 is over), `lines_overspent`
+    (R-AC-4), `already_closed`, `closing_pending`, `closed_without_closing`, `invalid_line`, `permission_denied`."""
     government = access_government(request.user, body.government, POST)
-    return actions.do_close_books(government, body.year, actor=request.user)
+    line = people_on_line(body.approval_line)
+    status = _request_status(request, government.pk, body.idempotency_key)
+    found = actions.do_propose_closing(
+        government, body.year, line=line, actor=request.user, idempotency_key=body.idempotency_key
+    )
+    return Status(status, found)
+
+
+@router.post(
+    "/accounting/closing/reopen",
+    response={201: ClosingRequestOut, 200: ClosingRequestOut},
+    summary="Draft the reversal of a year's closing and send it up its approval line",
+)
+def reopen(request: AuthedRequest, body: ReopenIn) -> Status:
+    """When the head approves: the closing entries reversed, the lock lifted, the run kept as `reopened`.
+    Refused once the 결산서 is with the council (`settlement_submitted`)."""
+    government = access_government(request.user, body.government, POST)
+    line = people_on_line(body.approval_line)
+    status = _request_status(request, government.pk, body.idempotency_key)
+    found = actions.do_propose_reopening(
+        government,
+        body.year,
+        reason=body.reason,
+        line=line,
+        actor=request.user,
+        idempotency_key=body.idempotency_key,
+    )
+    return Status(status, found)
+
+
+@router.post(
+    "/accounting/closing/documents",
+    response={201: DocumentOut},
+    summary="Record a document of the 결산 package (성과보고서, 검사위원 opinion, CPA review, §17 attachment)",
+)
+def record_document(request: AuthedRequest, body: DocumentIn) -> Status:
+    government = access_government(request.user, body.government, POST)
+    document = actions.do_record_document(
+        government,
+        body.year,
+        kind=body.kind,
+        reference=body.reference,
+        dated_on=body.dated_on,
+        summary=body.summary,
+        not_applicable=body.not_applicable,
+        actor=request.user,
+    )
+    return Status(201, document)
+
+
+@router.get("/accounting/closing/documents", response=list[DocumentOut], summary="The recorded 결산 documents")
+def documents_list(request: AuthedRequest, q: Query[YearQuery]) -> list[ClosingDocument]:
+    government = access_government(request.user, q.government, VIEW)
+    return list(
+        ClosingDocument.objects.filter(government=government, fiscal_year=q.year)
+        .select_related("recorded_by")
+        .order_by("pk")
+    )
+
+
+@router.post("/accounting/closing/submit", response=RunOut, summary="Record the 결산서 sent to the council")
+def submit_to_council(request: AuthedRequest, body: SubmitIn) -> ClosingRun:
+    """Refused while the package lacks a part (`settlement_incomplete`, R-AC-6, naming what is missing)."""
+    government = access_government(request.user, body.government, POST)
+    return actions.do_submit_to_council(government, body.year, on=body.on, actor=request.user)
 
 
 @router.get("/accounting/closing", response=CalendarOut, summary="결산 calendar and status of a government")
 def closing_status(request: AuthedRequest, q: Query[YearQuery]) -> dict[str, Any]:
     government = access_government(request.user, q.government, VIEW)
+    run = queries.live_run(government, q.year)
     return {
         "deadlines": [{**d, "label": str(d["label"])} for d in calendar.deadlines(q.year)],
         "standing": calendar.standing(government, q.year, today=clock.today()),
+        "package": [
+            {"key": p.key, "label": str(p.label), "present": p.present} for p in package.parts(government, q.year, run)
+        ],
+        "missing": [key for key, _label in package.missing(government, q.year, run)],
     }
 
 

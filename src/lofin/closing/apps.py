@@ -9,3 +9,6 @@ class ClosingConfig(AppConfig):
     name = "lofin.closing"
     label = "closing"
     verbose_name = _("Closing (결산)")
+
+    def ready(self) -> None:
+        from . import approvals  # noqa: F401, PLC0415 - registers the closing's document kinds once apps are loaded

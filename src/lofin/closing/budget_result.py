@@ -1,7 +1,8 @@
 """세입세출결산: the budget against what happened, per line, from execution's records.
 
 Expenditure per budget line (회계-세부사업-통계목): 예산현액, 지출액, 다음연도 이월액 by kind (명시·사고·계속비), 불용액,
-with 예산현액 = 지출액 + 이월액 + 불용액 (R-AC-4). Revenue per 회계 and 세입 목: 예산액 (the last confirmed budget
+with 예산현액 = 지출액 + 이월액 + 불용액 and 불용액 ≥ 0 checked (R-AC-4): a line whose payments and carry-overs exceed
+its 예산현액 shows the excess (`overspent`), never a negative 불용액. Revenue per 회계 and 세입 목: 예산액 (the last confirmed budget
 of the year), 징수결정액, 수납액, 불납결손액 (시효소멸), 미수납액 = 징수결정 − 수납 − 결손."""
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from django.db.models import Sum
 
 from lofin.budget.models import Account, BudgetVersion, RevenueLine, VersionStatus
 from lofin.execution.models import Assessment, AssessmentStatus, BudgetLine, CarryOver, CarryOverKind
+
+from . import rules
 
 KINDS = (CarryOverKind.EXPLICIT.value, CarryOverKind.ACCIDENT.value, CarryOverKind.CONTINUING.value)
 
@@ -46,7 +49,7 @@ def expenditure_rows(government_id: int, year: int, accounts: list[int] | None =
     ):
         carry = carried.get(pk, dict.fromkeys(KINDS, 0))
         total_carried = sum(carry.values())
-        lapsed = appropriation - paid - total_carried
+        lapsed, overspent = rules.lapse(appropriation, paid, total_carried)
         row: dict[str, Any] = {
             "line_id": pk,
             "account": account_code,
@@ -61,11 +64,22 @@ def expenditure_rows(government_id: int, year: int, accounts: list[int] | None =
             "carried_continuing": carry[KINDS[2]],
             "carried": total_carried,
             "lapsed": lapsed,
+            "overspent": overspent,
         }
-        if row["appropriation"] != row["paid"] + row["carried"] + row["lapsed"]:
+        if row["appropriation"] + row["overspent"] != row["paid"] + row["carried"] + row["lapsed"]:
             raise ResultMismatch(row)
         rows.append(row)
     return rows
+
+
+def overspent_lines(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """R-AC-4: the expenditure lines whose 지출액 + 이월액 exceed the 예산현액, each with its figures."""
+    return [
+        {k: r[k] for k in ("line_id", "account", "project", "object_code", "appropriation", "paid", "carried")}
+        | {"overspent": r["overspent"]}
+        for r in rows
+        if r["overspent"]
+    ]
 
 
 def _budget_version(government_id: int, year: int) -> BudgetVersion | None:
@@ -118,7 +132,7 @@ def revenue_rows(government_id: int, year: int, accounts: list[int] | None = Non
 
 
 def _total(rows: list[dict[str, Any]], keys: tuple[str, ...]) -> dict[str, int]:
-    return {k: sum(r[k] for r in rows) for k in keys}
+    return {k: sum(r.get(k, 0) for r in rows) for k in keys}
 
 
 EXPENDITURE_KEYS = (
@@ -129,6 +143,7 @@ EXPENDITURE_KEYS = (
     "carried_continuing",
     "carried",
     "lapsed",
+    "overspent",
 )
 REVENUE_KEYS = ("budget", "assessed", "collected", "prescribed", "uncollected")
 
@@ -145,7 +160,7 @@ def budget_result(government_id: int, year: int, accounts: list[int] | None = No
     totals["surplus"] = (
         totals["revenue"]["collected"] - totals["expenditure"]["paid"] - totals["expenditure"]["carried"]
     )
-    return {"expenditure": expenditure, "revenue": revenue, "totals": totals}
+    return {"expenditure": expenditure, "revenue": revenue, "totals": totals, "overspent": overspent_lines(expenditure)}
 
 
 def for_entity(result: dict[str, Any], entity: str | None) -> dict[str, Any]:
@@ -161,4 +176,5 @@ def for_entity(result: dict[str, Any], entity: str | None) -> dict[str, Any]:
     totals["surplus"] = (
         totals["revenue"]["collected"] - totals["expenditure"]["paid"] - totals["expenditure"]["carried"]
     )
-    return {"expenditure": expenditure, "revenue": revenue, "totals": totals}
+    overspent = [r for r in result.get("overspent", []) if any(e["line_id"] == r["line_id"] for e in expenditure)]
+    return {"expenditure": expenditure, "revenue": revenue, "totals": totals, "overspent": overspent}

@@ -1,4 +1,6 @@
-"""`lofin accounting close --government CODE --year YEAR [--as USERNAME]`: the closing run from the command line."""
+"""`lofin accounting close --government CODE --year YEAR [--as USERNAME] [--approve-as HEAD]`: the closing from the
+command line. The accounting official drafts it onto an approval line ending with the head of the government; with
+`--approve-as` that head approves at once (a demo, or a head working at the console) and the closing runs."""
 
 from __future__ import annotations
 
@@ -7,8 +9,9 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
-from lofin.core.models import LocalGovernment, Membership, User
-from lofin.core.roles import Role
+from lofin.core.approvals import actions as approvals
+from lofin.core.models import LocalGovernment, Membership, Official, User
+from lofin.core.roles import Position, Role
 
 from . import actions
 
@@ -17,7 +20,8 @@ def add_parser(sub: Any) -> CommandParser:
     close = sub.add_parser("close", help="결산: closing entries, statements stored with their digest, the year locked")
     close.add_argument("--government", required=True, help="7-digit government code")
     close.add_argument("--year", required=True, type=int)
-    close.add_argument("--as", dest="username", help="the 재무관 who closes (default: the government's first)")
+    close.add_argument("--as", dest="username", help="the 재무관 who drafts (default: the government's first)")
+    close.add_argument("--approve-as", dest="head", help="the head of the government, who approves at once")
     return close
 
 
@@ -39,10 +43,43 @@ def _actor(government: LocalGovernment, username: str | None) -> User:
     return found.user
 
 
-def close(government: LocalGovernment, options: dict[str, Any], write: Any) -> None:
+def _head(government: LocalGovernment, username: str | None) -> User:
+    if username:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            raise CommandError(f"unknown user: {username}")
+        return user
+    post = (
+        Official.objects.filter(government=government, position=Position.HEAD, user__is_active=True)
+        .select_related("user")
+        .order_by("user_id")
+        .first()
+    )
+    if post is None:
+        raise CommandError("no head of government on record: give --approve-as USERNAME")
+    return post.user
 
+
+def close(government: LocalGovernment, options: dict[str, Any], write: Any) -> None:
     started = time.perf_counter()
-    run = actions.do_close_books(government, options["year"], actor=_actor(government, options.get("username")))
+    year = options["year"]
+    head = _head(government, options.get("head"))
+    request = actions.do_propose_closing(
+        government,
+        year,
+        line=[("approve", head)],
+        actor=_actor(government, options.get("username")),
+        idempotency_key=f"cli-close-{year}-{time.time_ns()}",
+    )
+    if not options.get("head"):
+        write(f"closing of {government.code} {year} drafted: approval {request.approval_id} waits for {head.username}")
+        return
+    assert request.approval_id is not None
+    approvals.do_approve(request.approval_id, actor=head)
+    request.refresh_from_db()
+    run = request.run
+    if run is None:
+        raise CommandError("the approval did not close the books")
     took = time.perf_counter() - started
     write(
         f"closed {government.code} {run.fiscal_year}: {run.closing_entries} closing entries, "

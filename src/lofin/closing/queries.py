@@ -16,12 +16,35 @@ from lofin.core.models import LocalGovernment
 from lofin.execution.models import PaymentOrder
 
 from . import snapshot
-from .models import ClosingRun
+from .models import ClosingRequest, ClosingRun, RunStatus
+
+
+def live_run(government: LocalGovernment, year: int) -> ClosingRun | None:
+    """The year's closing run in force (a reopened run is history)."""
+    return ClosingRun.objects.filter(government=government, fiscal_year=year).exclude(status=RunStatus.REOPENED).first()
+
+
+def runs(government: LocalGovernment, year: int) -> list[ClosingRun]:
+    """Every closing run of the year, the reopened ones included, oldest first."""
+    return list(
+        ClosingRun.objects.filter(government=government, fiscal_year=year)
+        .select_related("closed_by", "reopened_by", "submitted_by")
+        .order_by("pk")
+    )
+
+
+def requests(government: LocalGovernment, year: int) -> list[ClosingRequest]:
+    """The closings and reopenings of the year drafted so far, with their approval lines, newest first."""
+    return list(
+        ClosingRequest.objects.filter(government=government, fiscal_year=year)
+        .select_related("approval", "drafted_by")
+        .order_by("-pk")
+    )
 
 
 def document_for(government: LocalGovernment, year: int) -> tuple[dict[str, Any], ClosingRun | None]:
     """The stored snapshot of a closed year, or the statements of the books as they are."""
-    run = ClosingRun.objects.filter(government=government, fiscal_year=year).first()
+    run = live_run(government, year)
     if run is not None:
         return json.loads(run.snapshot), run
     return snapshot.compute(government, year), None

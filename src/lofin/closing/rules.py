@@ -24,3 +24,28 @@ def closing_lines(balances: dict[tuple[int, str], int], cats: dict[str, str]) ->
             lines.append((GENERAL_NET_ASSETS, -rest, 0))
         out[account_id] = lines
     return out
+
+
+def lapse(appropriation: int, paid: int, carried: int) -> tuple[int, int]:
+    """R-AC-4 (지방회계법 §15, 세입세출결산): 예산현액 = 지출액 + 이월액 + 불용액 with 불용액 ≥ 0, so 지출액 + 이월액 ≤ 예산현액
+    is checked, not assumed. Returns (불용액, excess): the excess is what the payments and carry-overs spend beyond
+    the 예산현액 (0 on a sound line), reported per line instead of a negative 불용액."""
+    spent = paid + carried
+    return max(appropriation - spent, 0), max(spent - appropriation, 0)
+
+
+# R-AC-6: the parts of the 결산서 (지방회계법 §15, §16③, §17; 지방자치법 §150①), in the order of the package.
+PACKAGE_PARTS = (
+    "overview",  # 결산개요
+    "budget_result",  # 세입세출결산
+    "statements",  # 재무제표 with 주석
+    "performance_report",  # 성과보고서
+    "cpa_review",  # 공인회계사 검토의견
+    "inspectors_opinion",  # 검사위원 검사의견서
+    "attachments",  # 지방회계법 §17 부속서류
+)
+
+
+def missing_parts(present: set[str]) -> list[str]:
+    """R-AC-6: the parts of the package that are not there, in the package's order (empty when complete)."""
+    return [part for part in PACKAGE_PARTS if part not in present]

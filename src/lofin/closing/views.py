@@ -5,25 +5,31 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lofin.accounting import queries, sources
 from lofin.accounting.access import POST, VIEW
 from lofin.accounting.models import Entity, LedgerAccount
-from lofin.core import clock
+from lofin.core import clock, fiscal
+from lofin.core.approvals import queries as approval_queries
+from lofin.core.fields import DateField
 from lofin.core.http import TenantRequest
+from lofin.core.models import User
 from lofin.core.permissions import has_permission, require, require_operator
 from lofin.core.submit import KeyedForm, submit
 from lofin.core.types import is_ascii_digits, year_or_404
 
-from . import actions, calendar, documents
+from . import actions, calendar, documents, package
+from . import queries as closing_queries
 from .budget_result import for_entity
-from .models import ClosingRun
+from .models import DocumentKind
 from .queries import document_for
 from .statements import CONSOLIDATED
 
@@ -152,30 +158,96 @@ def download(request: TenantRequest, gov_code: str, year: int, entity: str, stat
     return response
 
 
+class ReopenForm(KeyedForm):
+    reason = forms.CharField(label=gettext_lazy("Reason for reopening"), max_length=500)
+
+
+class DocumentForm(KeyedForm):
+    kind = forms.ChoiceField(label=gettext_lazy("Document"), choices=DocumentKind.choices)
+    reference = forms.CharField(label=gettext_lazy("Document number"), max_length=100, required=False)
+    dated_on = DateField(label=gettext_lazy("Date of the document"), required=False)
+    summary = forms.CharField(label=gettext_lazy("Content"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    not_applicable = forms.BooleanField(label=gettext_lazy("Does not apply to this government"), required=False)
+
+
+def _default_line(request: TenantRequest, doc_kind: str) -> list[tuple[str, Any]]:
+    """The usual line from the org chart, up to the head of the government who decides the 결산."""
+    planned = approval_queries.default_line(request.government, request.user, doc_kind=doc_kind, amount=None)
+    people = {u.pk: u for u in User.objects.filter(pk__in=[p.assignee_id for p in planned[1:]])}
+    return [(p.kind, people[p.assignee_id]) for p in planned[1:]]
+
+
 @require_http_methods(["GET", "POST"])
 def closing(request: TenantRequest, gov_code: str, year: int) -> HttpResponse:
     context = _base(request, year)
     government = request.government
-    form = KeyedForm(request.POST or None)
+    action = request.POST.get("action", "close") if request.method == "POST" else ""
+    form = KeyedForm(request.POST if action == "close" else None)
+    reopen_form = ReopenForm(request.POST if action == "reopen" else None)
+    document_form = DocumentForm(request.POST if action == "document" else None)
     if request.method == "POST":
         require(request.user, POST, government)
-        # The run is once per government and year: a second submission gets the stored run (§8.17).
-        run = submit(form, lambda _d: actions.do_close_books(government, year, actor=request.user))
-        if run is not None:
-            messages.success(
-                request,
-                _("The books of %(year)s are closed: %(entries)s closing entries, statements stored.")
-                % {"year": year, "entries": run.closing_entries},
+        done: object | None
+        if action == "reopen":
+            done = submit(
+                reopen_form,
+                lambda d: actions.do_propose_reopening(
+                    government,
+                    year,
+                    reason=d["reason"],
+                    line=_default_line(request, actions.DOC_REOPEN),
+                    actor=request.user,
+                    idempotency_key=reopen_form.key,
+                ),
             )
+            text = _("The reopening of %(year)s is on its approval line: the head decides.")
+        elif action == "document":
+            done = submit(
+                document_form,
+                lambda d: actions.do_record_document(
+                    government,
+                    year,
+                    kind=d["kind"],
+                    reference=d["reference"],
+                    dated_on=d["dated_on"],
+                    summary=d["summary"],
+                    not_applicable=d["not_applicable"],
+                    actor=request.user,
+                ),
+            )
+            text = _("The document is recorded in the 결산 package of %(year)s.")
+        else:
+            done = submit(
+                form,
+                lambda _d: actions.do_propose_closing(
+                    government,
+                    year,
+                    line=_default_line(request, actions.DOC_CLOSE),
+                    actor=request.user,
+                    idempotency_key=form.key,
+                ),
+            )
+            text = _("The closing of %(year)s is on its approval line: the books close when the head approves.")
+        if done is not None:
+            messages.success(request, text % {"year": year})
             return redirect("accounting:closing", gov_code, year)
     today = clock.today()
     standing = calendar.standing(government, year, today=today)
+    run = closing_queries.live_run(government, year)
     context.update(
         form=form,
+        reopen_form=reopen_form,
+        document_form=document_form,
         today=today,
         standing=standing,
         deadlines=calendar.deadlines(year),
-        run=ClosingRun.objects.filter(government=government, fiscal_year=year).select_related("closed_by").first(),
+        may_close=fiscal.books_may_close(year, today),
+        run=run,
+        history=closing_queries.runs(government, year),
+        requests=closing_queries.requests(government, year),
+        parts=package.parts(government, year, run),
+        attachments=package.attachments(government, year),
+        missing=package.missing(government, year, run),
     )
     return render(request, "accounting/closing.html", context)
 

@@ -4,6 +4,10 @@
 - Cash receipts and payments of FY N close (출납폐쇄) on 31 December N.
 - Listed exceptions may be processed until 20 January N+1 (`ClosingException`).
 - All cash work of FY N must be complete by 10 February N+1 (출납사무 완결기한).
+- The 결산서 with the 검사위원 opinion within 80 days after 출납폐쇄 (지방자치법 §150①), to the council by
+  31 May N+1 (지방회계법 시행령 §10).
+
+The dates after 31 December are settings (`LOFIN_CLOSING_CALENDAR`), so a change of the decree is a configuration.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -54,14 +59,29 @@ def cash_closing_date(fy: int) -> dt.date:
     return dt.date(fy, 12, 31)
 
 
+def _next_year_day(fy: int, key: str) -> dt.date:
+    month, day = (int(part) for part in str(settings.LOFIN_CLOSING_CALENDAR[key]).split("-"))
+    return dt.date(fy + 1, month, day)
+
+
 def exception_deadline(fy: int) -> dt.date:
     """The last day for the listed exceptions (and for depositing cash collected under them)."""
-    return dt.date(fy + 1, 1, 20)
+    return _next_year_day(fy, "exceptions")
 
 
 def completion_deadline(fy: int) -> dt.date:
     """출납사무 완결기한: no cash posting of FY may be dated after this day."""
-    return dt.date(fy + 1, 2, 10)
+    return _next_year_day(fy, "completion")
+
+
+def statement_deadline(fy: int) -> dt.date:
+    """The 결산서 with the 검사위원 opinion: within 80 days after 출납폐쇄 (지방자치법 §150①)."""
+    return cash_closing_date(fy) + dt.timedelta(days=int(str(settings.LOFIN_CLOSING_CALENDAR["statement_days"])))
+
+
+def council_deadline(fy: int) -> dt.date:
+    """The 결산서 and the 검사위원 opinion go to the council by 31 May N+1 (지방회계법 시행령 §10)."""
+    return _next_year_day(fy, "council")
 
 
 def cash_window_end(fy: int, exception: ClosingException | None = None) -> dt.date:
@@ -78,3 +98,9 @@ def may_post_cash(fy: int, day: dt.date, exception: ClosingException | None = No
 def books_open(fy: int, day: dt.date) -> bool:
     """Whether any cash posting for FY may still be made on `day` (closed after 10 Feb of the next year)."""
     return year_start(fy) <= day <= completion_deadline(fy)
+
+
+def books_may_close(fy: int, day: dt.date) -> bool:
+    """Whether the books of FY may be locked on `day`: only when no posting of FY is allowed any more, after the
+    출납사무 완결기한 (R-AC-5; 지방회계법 §7)."""
+    return day > max(completion_deadline(fy), exception_deadline(fy))

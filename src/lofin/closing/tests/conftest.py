@@ -10,7 +10,7 @@ from lofin.execution.testing import YEAR
 from .books import Books, build_books
 
 LATE_IN_YEAR = dt.date(YEAR, 11, 26)
-AFTER_THE_YEAR = dt.date(YEAR + 1, 2, 5)  # in the 정리기간: the year's books can be closed
+AFTER_THE_YEAR = dt.date(YEAR + 1, 2, 11)  # the 출납 of the year complete (R-AC-5): its books can be closed
 
 
 @pytest.fixture(autouse=True)

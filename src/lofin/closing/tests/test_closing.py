@@ -12,12 +12,13 @@ from lofin.accounting import actions as ledger
 from lofin.accounting import journal
 from lofin.accounting.models import ClosedPeriod, JournalEntry, JournalLine
 from lofin.closing import actions, calendar, documents, snapshot
+from lofin.closing.errors import AlreadyClosed, CashWorkOpen
 from lofin.closing.models import ClosingRun, RunStatus
+from lofin.closing.testing import close_year, propose, record_package
 from lofin.core import testing
 from lofin.core.errors import Conflict, NotFound
 from lofin.core.models import AuditEvent
 from lofin.core.roles import Role
-from lofin.execution.errors import YearNotEnded
 from lofin.execution.testing import YEAR
 
 from .books import post
@@ -96,7 +97,7 @@ def closing_lines_of(run):
 def test_the_closing_run_posts_closing_entries_stores_the_statements_and_locks_the_year(books):
     gov = books.ex.s.gov
     before = snapshot.compute(gov, YEAR)
-    run = actions.do_close_books(gov, YEAR, actor=books.ex.finance)
+    run = close_year(gov, YEAR, drafter=books.ex.finance, head=books.ex.s.mayor)
     assert run.closing_entries == 2
     g, f = books.general.pk, books.fund.pk
     assert closing_lines_of(run) == {
@@ -120,15 +121,17 @@ def test_the_closing_run_posts_closing_entries_stores_the_statements_and_locks_t
     assert nxt["changes"]["opening"] == 1530
 
 
-def test_running_the_closing_again_writes_nothing_and_gives_the_same_bytes(books):
+def test_closing_again_is_refused_writes_nothing_and_the_stored_run_gives_the_same_bytes(books):
     gov = books.ex.s.gov
-    run = actions.do_close_books(gov, YEAR, actor=books.ex.finance)
+    run = close_year(gov, YEAR, drafter=books.ex.finance, head=books.ex.s.mayor)
     doc = json.loads(run.snapshot)
     files = [documents.xlsx_bytes(doc, "consolidated", "position"), documents.pdf_bytes(doc, "general", "notes")]
     counts = (JournalEntry.objects.count(), AuditEvent.objects.count(), ClosingRun.objects.count())
-    again = actions.do_close_books(gov, YEAR, actor=books.ex.finance)
-    assert (again.pk, again.digest, again.snapshot) == (run.pk, run.digest, run.snapshot)
+    with pytest.raises(AlreadyClosed):
+        propose(gov, YEAR, drafter=books.ex.finance, head=books.ex.s.mayor)
     assert (JournalEntry.objects.count(), AuditEvent.objects.count(), ClosingRun.objects.count()) == counts
+    again = ClosingRun.objects.get()
+    assert (again.pk, again.digest, again.snapshot) == (run.pk, run.digest, run.snapshot)
     redo = json.loads(again.snapshot)
     assert documents.xlsx_bytes(redo, "consolidated", "position") == files[0]
     assert documents.pdf_bytes(redo, "general", "notes") == files[1]
@@ -138,7 +141,7 @@ def test_running_the_closing_again_writes_nothing_and_gives_the_same_bytes(books
 
 
 def test_the_closed_year_refuses_postings_and_corrections_go_into_the_open_year(books):
-    actions.do_close_books(books.ex.s.gov, YEAR, actor=books.ex.finance)
+    close_year(books.ex.s.gov, YEAR, drafter=books.ex.finance, head=books.ex.s.mayor)
     count = JournalEntry.objects.count()
     with pytest.raises(journal.PeriodClosed):
         post(books.general, YEAR, ("5200", 5, 0), ("1110", 0, 5), on=dt.date(YEAR, 12, 30))
@@ -152,13 +155,13 @@ def test_the_closed_year_refuses_postings_and_corrections_go_into_the_open_year(
 def test_closing_is_refused_before_the_year_ends_and_for_others(books, travel):
     gov = books.ex.s.gov
     travel(dt.date(YEAR, 12, 31))
-    with pytest.raises(YearNotEnded):
-        actions.do_close_books(gov, YEAR, actor=books.ex.finance)
+    with pytest.raises(CashWorkOpen):
+        propose(gov, YEAR, drafter=books.ex.finance, head=books.ex.s.mayor)
     travel(AFTER_THE_YEAR)
     other = testing.government("2600000")
     outsider = testing.official(other, Role.FINANCE_OFFICER, username="outsider")
     with pytest.raises(NotFound):
-        actions.do_close_books(gov, YEAR, actor=outsider)
+        propose(gov, YEAR, drafter=outsider, head=books.ex.s.mayor)
     assert not ClosingRun.objects.exists()
     assert not ClosedPeriod.objects.exists()
 
@@ -166,7 +169,7 @@ def test_closing_is_refused_before_the_year_ends_and_for_others(books, travel):
 def test_a_year_locked_without_a_closing_run_is_refused(books):
     ledger.do_close_books(books.ex.s.gov, YEAR, actor=books.ex.finance)
     with pytest.raises(Conflict):
-        actions.do_close_books(books.ex.s.gov, YEAR, actor=books.ex.finance)
+        propose(books.ex.s.gov, YEAR, drafter=books.ex.finance, head=books.ex.s.mayor)
 
 
 def test_the_calendar_follows_the_closing(books):
@@ -174,21 +177,24 @@ def test_the_calendar_follows_the_closing(books):
     assert calendar.standing(gov, YEAR, today=dt.date(YEAR, 12, 1)).status == calendar.NOT_STARTED
     progress = calendar.standing(gov, YEAR, today=dt.date(YEAR + 1, 1, 5))
     assert (progress.status, progress.overdue) == (calendar.IN_PROGRESS, False)
-    assert calendar.standing(gov, YEAR, today=dt.date(YEAR + 1, 2, 11)).overdue
-    actions.do_close_books(gov, YEAR, actor=books.ex.finance)
-    assert calendar.standing(gov, YEAR, today=dt.date(YEAR + 1, 2, 5)).status == calendar.CLOSED
+    assert not calendar.standing(gov, YEAR, today=dt.date(YEAR + 1, 3, 21)).overdue
+    assert calendar.standing(gov, YEAR, today=dt.date(YEAR + 1, 3, 22)).overdue  # 80 days after 출납폐쇄
+    close_year(gov, YEAR, drafter=books.ex.finance, head=books.ex.s.mayor)
+    assert calendar.standing(gov, YEAR, today=dt.date(YEAR + 1, 2, 12)).status == calendar.CLOSED
+    record_package(gov, YEAR, actor=books.ex.finance)
     with pytest.raises(Exception):  # noqa: B017 - the submission cannot be dated in the future
         actions.do_submit_to_council(gov, YEAR, on=dt.date(YEAR + 1, 3, 1), actor=books.ex.finance)
-    run = actions.do_submit_to_council(gov, YEAR, on=dt.date(YEAR + 1, 2, 5), actor=books.ex.finance)
+    run = actions.do_submit_to_council(gov, YEAR, on=AFTER_THE_YEAR, actor=books.ex.finance)
     assert run.status == RunStatus.SUBMITTED
     standing = calendar.standing(gov, YEAR, today=dt.date(YEAR + 1, 6, 1))
     assert (standing.status, standing.overdue) == (calendar.SUBMITTED, False)
-    overview = {s.code: s.status for s in calendar.overview(YEAR, today=dt.date(YEAR + 1, 2, 5))}
+    overview = {s.code: s.status for s in calendar.overview(YEAR, today=dt.date(YEAR + 1, 2, 12))}
     assert overview[gov.code] == calendar.SUBMITTED
     assert [d["on"] for d in calendar.deadlines(YEAR)] == [
         dt.date(YEAR, 12, 31),
         dt.date(YEAR + 1, 1, 20),
         dt.date(YEAR + 1, 2, 10),
+        dt.date(YEAR + 1, 3, 21),
         dt.date(YEAR + 1, 5, 31),
     ]
 
@@ -196,7 +202,8 @@ def test_the_calendar_follows_the_closing(books):
 def test_the_command_line_closes_the_year(books):
 
     out = StringIO()
-    call_command("accounting", "close", "--government", books.ex.s.gov.code, "--year", str(YEAR), stdout=out)
+    code = books.ex.s.gov.code
+    call_command("accounting", "close", "--government", code, "--year", str(YEAR), "--approve-as", "mayor", stdout=out)
     run = ClosingRun.objects.get()
     assert f"digest {run.digest}" in out.getvalue()
-    assert run.closed_by == books.ex.finance
+    assert run.closed_by == books.ex.s.mayor

@@ -1,4 +1,5 @@
-"""Two officials close the same year at the same moment: one closing run, one set of closing entries."""
+"""Officials draft the closing of the same year at the same moment: one closing on the approval line, the others
+refused; the head's approval makes one closing run, one set of closing entries."""
 
 import threading
 
@@ -6,9 +7,11 @@ import pytest
 from django.db import connection, connections
 
 from lofin.accounting.models import ClosedPeriod, JournalEntry
-from lofin.closing import actions
-from lofin.closing.models import ClosingRun
+from lofin.closing.errors import ClosingPending
+from lofin.closing.models import ClosingRequest, ClosingRun
+from lofin.closing.testing import propose
 from lofin.core import audit, testing
+from lofin.core.approvals import actions as approvals
 from lofin.core.roles import Role
 from lofin.execution.testing import YEAR
 
@@ -28,13 +31,16 @@ def test_concurrent_closings_make_one_run(travel):
         testing.official(gov, Role.FINANCE_OFFICER, username=f"jaemu{i}") for i in range(CLIENTS - 2)
     ]
     runs: list[int] = []
+    refused: list[int] = []
     errors: list[BaseException] = []
     start = threading.Barrier(CLIENTS)
 
     def client(index: int) -> None:
         try:
             start.wait()
-            runs.append(actions.do_close_books(gov, YEAR, actor=people[index]).pk)
+            runs.append(propose(gov, YEAR, drafter=people[index], head=books.ex.s.mayor).pk)
+        except ClosingPending:
+            refused.append(index)
         except BaseException as exc:  # a crash in a client must fail the test
             errors.append(exc)
         finally:
@@ -46,7 +52,8 @@ def test_concurrent_closings_make_one_run(travel):
     for t in threads:
         t.join()
     assert not errors, errors
-    assert len(set(runs)) == 1 and len(runs) == CLIENTS
+    assert len(runs) == 1 and len(refused) == CLIENTS - 1
+    approvals.do_approve(ClosingRequest.objects.get().approval_id, actor=books.ex.s.mayor)
     assert ClosingRun.objects.count() == ClosedPeriod.objects.count() == 1
     assert JournalEntry.objects.filter(source_type="accounting.closing").count() == 2
     assert [x.broken for x in audit.verify(gov.code)] == [None]

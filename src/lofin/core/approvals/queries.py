@@ -25,6 +25,7 @@ from lofin.core.models import (
 from lofin.core.permissions import VIEW_AUDIT_TRAIL, has_permission, roles_by_government
 from lofin.core.roles import Position
 
+from . import registry
 from .rules import Band, PlannedStep, required_position
 
 WILDCARD = "*"
@@ -68,7 +69,9 @@ def bands_for(government: LocalGovernment, doc_kind: str) -> list[Band]:
 
 
 def required_position_for(government: LocalGovernment, doc_kind: str, amount: int | None) -> int:
-    return required_position(bands_for(government, doc_kind), amount)
+    """The government's 위임전결 rules for the kind, raised to the kind's own floor (`DocumentKind.min_position`)."""
+    kind = registry.KINDS.get(doc_kind)
+    return max(required_position(bands_for(government, doc_kind), amount), kind.min_position if kind else 0)
 
 
 def active_delegations(at: dt.datetime | None = None) -> QuerySet[Delegation]:

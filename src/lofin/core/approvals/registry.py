@@ -26,6 +26,9 @@ class DocumentKind:
     label: Any
     on_approved: Callback | None = None
     on_rejected: Callback | None = None
+    # The lowest position that may decide the kind whatever the 위임전결 rules say (0: the rules alone), e.g. the
+    # 결산 is the head's act (지방자치법 §150); an acting approver (대결) may still stand one position below.
+    min_position: int = 0
 
 
 KINDS: dict[str, DocumentKind] = {}
