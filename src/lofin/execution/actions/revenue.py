@@ -34,7 +34,7 @@ from ..errors import (
     UnknownRevenueCode,
 )
 from ..models import Assessment, AssessmentStatus, OverpaymentRefund, Receipt, ReceiptChannel
-from ..queries.revenue import is_carried, is_revenue_code, ledgers_for, refund_rates
+from ..queries.revenue import is_carried, is_revenue_code, ledgers_for, prescription_years, refund_rates
 from ..rules import revenue as rules
 from ..rules.values import check_not_future, check_positive, check_text
 from .common import once_per_form
@@ -51,7 +51,13 @@ def check_collectable(assessment: Assessment, on: dt.date) -> None:
     if is_carried(assessment.pk):
         raise AssessmentCarried(assessment=assessment.pk)
     rules.check_not_prescribed(
-        assessment.due_on, assessment.assessed_on, assessment.interrupted_on, on, assessment=assessment.pk
+        assessment.due_on,
+        assessment.assessed_on,
+        assessment.interrupted_on,
+        on,
+        assessment=assessment.pk,
+        years=prescription_years(assessment),
+        local_tax=rules.is_local_tax(assessment.revenue_code),
     )
 
 
@@ -305,9 +311,12 @@ def do_record_receipt(
             if done := Receipt.objects.filter(idempotency_key=key).first():
                 return idempotency.replay(done, request)
             check_collectable(current, received_on)
+            # A payment acknowledges the debt and interrupts prescription (민법 §168 through 지방재정법 §84; R-RV-5,
+            # R-RV-7): the last interruption moves to the day received, never back.
+            interrupted = max(received_on, current.interrupted_on) if current.interrupted_on else received_on
             taken = Assessment.objects.filter(
                 pk=current.pk, status=AssessmentStatus.OPEN, collected_amount__lte=F("amount") - amount
-            ).update(collected_amount=F("collected_amount") + amount)
+            ).update(collected_amount=F("collected_amount") + amount, interrupted_on=interrupted)
             if taken != 1:
                 current.refresh_from_db()
                 raise OverCollection(
@@ -427,6 +436,8 @@ def do_refund_overpayment(
     """과오납 환급 (지방회계법 §28): refunded out of the revenue of the year of the refund, with 환급가산금 from the day
     after `interest_from` (the payment by default; the day of the law change, 감면 or disposition for the other cases
     of 시행령 §31) to the refund, at the rate in force each day, truncated to the won.
+    A local tax follows 지방세기본법 §62 instead (§28② 단서, R-RV-7): the refund is counted from the assessment's last
+    payment backwards (rules.revenue.local_tax_refund_tranches), whichever receipt it is recorded against.
     Journal: Dr the credited ledger of the revenue (principal) and Dr 5900 (interest) / Cr 1110 cash. 환급가산금 is
     interest the government pays for having held a payer's money: a cost of the year it is paid (5900 기타비용), not a
     reduction of any revenue — debiting 4400 would show negative 기타수익 in a year with little other revenue."""
@@ -447,17 +458,30 @@ def do_refund_overpayment(
     check_not_future(on, "refunded_on", today=today)
     start = interest_from or receipt.received_on
     rules.check_refund_period(receipt.received_on, start, on)
-    interest = rules.split_refund_interest(amount, refund_rates(), start, on)
+    rates = refund_rates()
     assessment = Assessment.objects.get(pk=receipt.assessment_id)
+    local_tax = rules.is_local_tax(assessment.revenue_code)
     _receivable, credited = ledgers_for(assessment.revenue_code)
     key = idempotency.scoped_key(government.pk, actor, idempotency_key)
     try:
         with transaction.atomic():
+            # Assessment before receipt (the lock order of revenue): a local tax's interest reads all its receipts.
+            Assessment.objects.select_for_update().filter(pk=assessment.pk).first()
             # The key is looked up under the receipt's lock, so a retry that waited behind its first attempt finds
             # it instead of a receipt refunded in full meanwhile.
             Receipt.objects.select_for_update().filter(pk=receipt.pk).first()
             if done := OverpaymentRefund.objects.filter(idempotency_key=key).first():
                 return idempotency.replay(done, request)
+            tranches: list[tuple[dt.date, int]] = [(receipt.received_on, amount)]
+            if local_tax:
+                paid = list(Receipt.objects.filter(assessment_id=assessment.pk).values_list("received_on", "amount"))
+                before = sum(
+                    Receipt.objects.filter(assessment_id=assessment.pk).values_list("refunded_amount", flat=True)
+                )
+                tranches = rules.local_tax_refund_tranches(paid, before, amount)
+                interest = rules.local_tax_refund_interest(tranches, rates, on, interest_from)
+            else:
+                interest = rules.split_refund_interest(amount, rates, start, on)
             taken = Receipt.objects.filter(pk=receipt.pk, refunded_amount__lte=F("amount") - amount).update(
                 refunded_amount=F("refunded_amount") + amount
             )
@@ -500,6 +524,8 @@ def do_refund_overpayment(
                     "interest": interest,
                     "interest_from": start,
                     "refunded_on": on,
+                    "statute": "지방세기본법 §62" if local_tax else "지방회계법 §28",
+                    "tranches": tranches,
                     "reason": reason,
                     "fingerprint": request,
                 },

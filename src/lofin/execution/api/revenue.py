@@ -99,8 +99,8 @@ def assess(
     "/execution/assessments/{assessment_id}/notice",
     response=AssessmentOut,
     summary="Send the payment notice (납입고지)",
-    description="Due 15 days after the notice, moved off weekends, holidays and Labour Day, unless a later due date "
-    "is fixed; the notice interrupts prescription. Refused with `assessment_not_open`, `assessment_carried` or "
+    description="Due 15 days after the notice, moved off weekends, holidays and Labour Day; a due date fixed by law "
+    "or contract stands even when earlier (R-RV-7); the notice interrupts prescription. Refused with `assessment_not_open`, `assessment_carried` or "
     "`claim_prescribed`.",
 )
 def notice(request: AuthedRequest, assessment_id: Id, payload: NoticeIn) -> Assessment:

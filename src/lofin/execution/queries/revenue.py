@@ -22,6 +22,7 @@ from lofin.core.models import LocalGovernment
 from ..errors import UnknownRevenueCode
 from ..models import Assessment, AssessmentStatus, OverpaymentRefund, Receipt, RefundInterestRate
 from ..rules.revenue import REVENUE_CHAPTERS, SOURCE_PRESCRIPTION, SOURCE_RECEIPT, report_due
+from ..rules.revenue import prescription_years as prescription_years_of
 
 CARRIED = "carried"
 LIST_STATUSES = (*AssessmentStatus.values, CARRIED)
@@ -62,6 +63,20 @@ def refund_rates() -> list[tuple[dt.date, Fraction]]:
 def is_carried(assessment_id: int) -> bool:
     """Whether the assessment continues next year as 과년도 수입 (its successor has it as `carried_from`)."""
     return Assessment.objects.filter(carried_from_id=assessment_id).exists()
+
+
+def tax_amount(assessment: Assessment) -> int:
+    """The amount of the claim as first decided, before any carry to a next year: 지방세기본법 §39① counts the tax,
+    not what remains of it (R-RV-7)."""
+    amount, parent = assessment.amount, assessment.carried_from_id
+    while parent is not None:
+        amount, parent = Assessment.objects.filter(pk=parent).values_list("amount", "carried_from_id").get()
+    return amount
+
+
+def prescription_years(assessment: Assessment) -> int:
+    """Five years, or ten for a local tax of 5천만원 or more (rules.revenue.prescription_years)."""
+    return prescription_years_of(assessment.revenue_code, tax_amount(assessment))
 
 
 def _carried() -> Exists:

@@ -65,7 +65,9 @@ class AssessmentOut(Schema):
 
 class NoticeIn(Schema):
     notice_on: Day | None = None
-    fixed_due_on: Day | None = Field(None, description="a later due date fixed by law or contract")
+    fixed_due_on: Day | None = Field(
+        None, description="a due date fixed by law or contract: it stands even when earlier than 15 days (R-RV-7)"
+    )
 
 
 class ReceiptIn(Schema):

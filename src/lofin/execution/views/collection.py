@@ -121,8 +121,14 @@ def notice(request: TenantRequest, gov_code: str, assessment_id: int) -> HttpRes
                 "the next working day (지방회계법 시행령 §19). A notice sent today is due on %(due)s."
             )
             % {"due": example.isoformat()},
-            _("A later due date fixed by law or contract, or one the payer was already given, is kept."),
-            _("Each notice interrupts the five-year prescription of the claim (지방재정법 §84)."),
+            _(
+                "A due date fixed by law or contract applies as it is, even when earlier than 15 days after the notice "
+                "(지방회계법 시행령 §19); a reminder never brings forward a due date the payer was already given."
+            ),
+            _(
+                "Each notice, reminder or payment interrupts the prescription of the claim: five years (지방재정법 "
+                "§82, §84), ten for a local tax of 5천만원 or more (지방세기본법 §39)."
+            ),
         ],
     )
 
