@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from lofin.accounting import chart, journal
+from lofin.accounting.models import JournalEntry
 from lofin.budget.models import Account
 from lofin.core import audit, clock, fiscal, idempotency
 from lofin.core.errors import InvalidInput, NotFound
@@ -28,6 +29,7 @@ from ..access import CASHIER, REVENUE
 from ..errors import (
     AlreadyDeposited,
     AssessmentCarried,
+    AssessmentCollected,
     AssessmentNotOpen,
     OverCollection,
     OverRefund,
@@ -533,3 +535,254 @@ def do_refund_overpayment(
     except idempotency.Duplicate:
         return idempotency.replay(OverpaymentRefund.objects.get(idempotency_key=key), request)
     return refund
+
+
+# --- 징수결의 취소·정정 (cancelling or correcting a decision made in error) -------------------------------------------
+
+
+def _check_amendable(current: Assessment, on: dt.date) -> None:
+    """A decision is cancelled or corrected while it is open here, on a day from the decision to today, while its
+    year's books are open (시행령 §3); a decision carried to the next year is amended on its successor there."""
+    if current.status != AssessmentStatus.OPEN:
+        raise AssessmentNotOpen(status=current.status)
+    if is_carried(current.pk):
+        raise AssessmentCarried(assessment=current.pk)
+    if on < current.assessed_on:
+        raise InvalidInput(_("A decision cannot be cancelled or corrected before it was made."), field="cancelled_on")
+    check_not_future(on, "cancelled_on", today=clock.today())
+    rules.check_decision_year(current.year, on)
+
+
+def _reverse_decision(current: Assessment, on: dt.date, reason: str, actor: User) -> None:
+    """The decision's receivable and revenue taken back by a reversing entry dated `on` (the books are corrected by
+    new entries, never by changing old ones). A carried successor was never posted on its own: its reversal takes
+    back what it carried."""
+    receivable, credited = ledgers_for(current.revenue_code)
+    original = (
+        JournalEntry.objects.filter(source_type=rules.SOURCE_ASSESSMENT, source_id=current.pk)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    journal.post(
+        government_id=current.government_id,
+        account_id=current.account_id,
+        fiscal_year=current.year,
+        posted_on=on,
+        source_type=rules.SOURCE_CANCELLATION,
+        source_id=current.pk,
+        description=f"징수결의 취소 {current.revenue_code} {current.payer_name}: {reason}"[:200],
+        lines=[(credited, current.amount, 0), (receivable, 0, current.amount)],
+        actor=actor,
+        reverses_id=original,
+    )
+
+
+def do_cancel_assessment(
+    assessment: Assessment, *, reason: str, actor: User, cancelled_on: dt.date | None = None
+) -> Assessment:
+    """징수결의 취소: the 징수관 withdraws a decision made in error (지방회계법 §21) while nothing has been received
+    against it — money received is refunded first (과오납 환급, §28) or the decision corrected instead. The decision
+    is kept with the day and the reason; a reversing entry takes its receivable and revenue back. Repeating the same
+    cancellation returns it unchanged."""
+    reason = check_text(reason, "reason", 200)
+    government = _government(assessment.government_id)
+    require(actor, REVENUE, government)
+    on = cancelled_on or clock.today()
+    with transaction.atomic():
+        current = Assessment.objects.select_for_update().filter(pk=assessment.pk).first()
+        if current is None:
+            raise NotFound()
+        if (
+            current.status == AssessmentStatus.CANCELLED
+            and (current.cancelled_on, current.cancel_reason) == (on, reason)
+            and not Assessment.objects.filter(corrects=current).exists()
+        ):
+            return current
+        _check_amendable(current, on)
+        if current.collected_amount:
+            raise AssessmentCollected(collected=current.collected_amount)
+        changed = Assessment.objects.filter(pk=current.pk, status=AssessmentStatus.OPEN, collected_amount=0).update(
+            status=AssessmentStatus.CANCELLED, cancelled_on=on, cancel_reason=reason
+        )
+        if changed != 1:
+            raise AssessmentNotOpen()
+        _reverse_decision(current, on, reason, actor)
+        current.refresh_from_db()
+        audit.record(
+            actor,
+            "execution.revenue.cancel",
+            current,
+            government=government,
+            data={"reason": reason, "cancelled_on": on, "amount": current.amount, "year": current.year},
+        )
+    return current
+
+
+def do_cancel_assessment_from_form(
+    assessment: Assessment, *, reason: str, cancelled_on: dt.date | None, actor: User, form_key: str
+) -> Assessment:
+    """Cancelling from a screen: a second submission answers with the first result."""
+    return once_per_form(
+        assessment.government_id,
+        actor=actor,
+        form_key=form_key,
+        kind="cancel_assessment",
+        values={"assessment": assessment.pk, "reason": reason, "cancelled_on": cancelled_on},
+        lock=lambda: Assessment.objects.select_for_update().filter(pk=assessment.pk).first(),
+        call=lambda: do_cancel_assessment(assessment, reason=reason, cancelled_on=cancelled_on, actor=actor),
+        load=lambda pk: Assessment.objects.get(pk=pk),
+    )
+
+
+def do_correct_assessment(
+    assessment: Assessment,
+    *,
+    reason: str,
+    actor: User,
+    idempotency_key: str,
+    amount: int | None = None,
+    payer_name: str | None = None,
+    payer_number: str | None = None,
+    due_on: dt.date | None = None,
+    corrected_on: dt.date | None = None,
+) -> Assessment:
+    """징수결의 정정: a decision made in error (amount, payer, due date) is replaced by a new decision that points back
+    to it (`corrects`); the old one is cancelled with the reason, its entry reversed and the new one posted — never
+    overwritten. Money already received stays the payer's payment: its receipts move to the new decision, which may
+    not be for less than they hold nor for another payer (refund first, 과오납 환급, 지방회계법 §28). The new decision
+    keeps the year, account, revenue item, notice and last interruption of prescription. Values left None are kept;
+    a retried request returns the first correction, the same key with anything else is refused."""
+    if amount is not None:
+        check_positive(amount)
+    request = idempotency.fingerprint(
+        "correct_assessment",
+        assessment=assessment,
+        amount=amount,
+        payer_name=payer_name,
+        payer_number=payer_number,
+        due_on=due_on,
+        reason=reason,
+        corrected_on=corrected_on,
+    )
+    reason = check_text(reason, "reason", 200)
+    government = _government(assessment.government_id)
+    require(actor, REVENUE, government)
+    on = corrected_on or clock.today()
+    key = idempotency.scoped_key(government.pk, actor, idempotency_key)
+    try:
+        with transaction.atomic():
+            current = Assessment.objects.select_for_update().filter(pk=assessment.pk).first()
+            if current is None:
+                raise NotFound()
+            if done := Assessment.objects.filter(idempotency_key=key).first():
+                return idempotency.replay(done, request)
+            _check_amendable(current, on)
+            new = _corrected(current, amount, payer_name, payer_number, due_on)
+            changes = {
+                f: [getattr(current, f), getattr(new, f)]
+                for f in ("amount", "payer_name", "payer_number", "due_on")
+                if getattr(current, f) != getattr(new, f)
+            }
+            if not changes:
+                raise InvalidInput(
+                    _("Change the amount, the payer or the due date; to withdraw the decision, cancel it."),
+                    field="amount",
+                )
+            _check_correction_keeps_receipts(current, new)
+            changed = Assessment.objects.filter(
+                pk=current.pk, status=AssessmentStatus.OPEN, collected_amount=current.collected_amount
+            ).update(status=AssessmentStatus.CANCELLED, cancelled_on=on, cancel_reason=reason)
+            if changed != 1:
+                raise AssessmentNotOpen()
+            new.assessed_on, new.decided_by, new.idempotency_key = on, actor, key
+            if new.collected_amount == new.amount:
+                new.status = AssessmentStatus.COLLECTED
+            with idempotency.unique_insert():
+                new.save(force_insert=True)
+            moved = list(Receipt.objects.filter(assessment=current).order_by("pk").values_list("pk", flat=True))
+            Receipt.objects.filter(pk__in=moved).update(assessment=new)
+            _reverse_decision(current, on, reason, actor)
+            receivable, credited = ledgers_for(new.revenue_code)
+            journal.post(
+                government_id=government.pk,
+                account_id=new.account_id,
+                fiscal_year=new.year,
+                posted_on=on,
+                source_type=rules.SOURCE_ASSESSMENT,
+                source_id=new.pk,
+                description=f"징수결의 정정 {new.revenue_code} {new.payer_name}"[:200],
+                lines=[(receivable, new.amount, 0), (credited, 0, new.amount)],
+                actor=actor,
+            )
+            audit.record(
+                actor,
+                "execution.revenue.cancel",
+                current,
+                government=government,
+                data={"reason": reason, "cancelled_on": on, "amount": current.amount, "corrected_by": new.pk},
+            )
+            audit.record(
+                actor,
+                "execution.revenue.correct",
+                new,
+                government=government,
+                data={
+                    "corrects": current.pk,
+                    "reason": reason,
+                    "changes": changes,
+                    "receipts": moved,
+                    "fingerprint": request,
+                },
+            )
+    except idempotency.Duplicate:
+        return idempotency.replay(Assessment.objects.get(idempotency_key=key), request)
+    return new
+
+
+def _corrected(
+    current: Assessment, amount: int | None, payer_name: str | None, payer_number: str | None, due_on: dt.date | None
+) -> Assessment:
+    """The new decision as corrected (unsaved): the old one's values, with those given instead."""
+    if due_on is not None and due_on < current.assessed_on:
+        raise InvalidInput(_("A due date cannot precede the decision."), field="due_on")
+    return Assessment(
+        government_id=current.government_id,
+        year=current.year,
+        account_id=current.account_id,
+        revenue_code=current.revenue_code,
+        payer_name=check_text(payer_name, "payer_name", 100) if payer_name is not None else current.payer_name,
+        payer_number=check_text(payer_number, "payer_number", 20, required=False)
+        if payer_number is not None
+        else current.payer_number,
+        amount=amount if amount is not None else current.amount,
+        collected_amount=current.collected_amount,
+        notice_on=current.notice_on,
+        due_on=rules.payer_due_date(notice_on=None, fixed_due_on=due_on) if due_on is not None else current.due_on,
+        interrupted_on=current.interrupted_on,
+        carried_from_id=current.carried_from_id,
+        corrects=current,
+    )
+
+
+def _check_correction_keeps_receipts(current: Assessment, new: Assessment) -> None:
+    """Money received stays the payer's payment of the corrected decision: not less than it, nor another payer."""
+    if not current.collected_amount:
+        return
+    if (new.payer_name, new.payer_number) != (current.payer_name, current.payer_number):
+        raise AssessmentCollected(
+            _(
+                "Money received from one payer cannot become another payer's payment: refund it first (과오납 환급, "
+                "지방회계법 §28)."
+            ),
+            collected=current.collected_amount,
+        )
+    if new.amount < current.collected_amount:
+        raise AssessmentCollected(
+            _(
+                "%(collected)s won have been received on this assessment: the corrected amount cannot be less; refund "
+                "the difference first (과오납 환급, 지방회계법 §28)."
+            )
+            % {"collected": f"{current.collected_amount:,}"},
+            collected=current.collected_amount,
+            amount=new.amount,
+        )

@@ -133,10 +133,17 @@ def revenue_report(government: LocalGovernment, year: int, month: int) -> dict[s
     entries = JournalEntry.objects.filter(government=government)
     booked = entries.filter(source_type=SOURCE_RECEIPT, fiscal_year=year)
     written = entries.filter(source_type=SOURCE_PRESCRIPTION)
-    open_at_end = mine.filter(year=year, assessed_on__lte=end)
+    # A decision cancelled or corrected (its correction is a new decision) leaves the figures on the day it is.
+    open_at_end = mine.filter(year=year, assessed_on__lte=end).exclude(cancelled_on__lte=end)
     unpaid = F("amount") - F("collected_amount")
     columns: dict[str, list[tuple[str, int]]] = {
-        "assessed": _sum_by(mine.filter(year=year, assessed_on__range=(start, end)), "revenue_code", Sum("amount")),
+        "assessed": _sum_by(mine.filter(year=year, assessed_on__range=(start, end)), "revenue_code", Sum("amount"))
+        + [
+            (code, -total)
+            for code, total in _sum_by(
+                mine.filter(year=year, cancelled_on__range=(start, end)), "revenue_code", Sum("amount")
+            )
+        ],
         "collected": _sum_by(
             Receipt.objects.filter(pk__in=booked.filter(posted_on__range=(start, end)).values("source_id")),
             "assessment__revenue_code",
@@ -159,8 +166,12 @@ def revenue_report(government: LocalGovernment, year: int, month: int) -> dict[s
     outstanding: dict[str, int] = {}
     for code, total in _sum_by(open_at_end, "revenue_code", Sum("amount")):
         outstanding[code] = outstanding.get(code, 0) + total
+    # By the year of the decision rather than by the decisions open at the end: a correction takes the receipts of
+    # the decision it replaces, including those received before it was made.
     paid_by_end = Receipt.objects.filter(
-        assessment__in=open_at_end, pk__in=booked.filter(posted_on__lte=end).values("source_id")
+        assessment__government=government,
+        assessment__year=year,
+        pk__in=booked.filter(posted_on__lte=end).values("source_id"),
     )
     for code, total in _sum_by(paid_by_end, "assessment__revenue_code", Sum("amount")):
         outstanding[code] = outstanding.get(code, 0) - total

@@ -39,6 +39,7 @@ from lofin.core.fiscal import ClosingException
 from ..errors import ClaimPrescribed, ClosedPeriod, OverRefund, RefundRateMissing, YearNotClosed
 
 SOURCE_ASSESSMENT = "execution.assessment"
+SOURCE_CANCELLATION = "execution.assessment_cancellation"  # the reversal of a decision cancelled or corrected
 SOURCE_RECEIPT = "execution.receipt"
 SOURCE_REFUND = "execution.overpayment_refund"
 SOURCE_PRESCRIPTION = "execution.prescription"
