@@ -17,13 +17,14 @@ from lofin.execution.tests.revenue_setup import assess, audits, counts, entry, r
 pytestmark = pytest.mark.django_db
 
 D = dt.date
+DAY_2026_03_05 = D(2026, 3, 5)
 
 
-def cancel(rv, a, reason="이중 부과", on=D(2026, 3, 5), actor=None):
+def cancel(rv, a, reason="이중 부과", on=DAY_2026_03_05, actor=None):
     return revenue.do_cancel_assessment(a, reason=reason, cancelled_on=on, actor=actor or rv.collector)
 
 
-def correct(rv, a, key="c1", reason="금액 착오", on=D(2026, 3, 5), actor=None, **changes):
+def correct(rv, a, key="c1", reason="금액 착오", on=DAY_2026_03_05, actor=None, **changes):
     return revenue.do_correct_assessment(
         a, reason=reason, corrected_on=on, actor=actor or rv.collector, idempotency_key=key, **changes
     )
