@@ -125,7 +125,7 @@ def notice(request: AuthedRequest, assessment_id: Id, payload: NoticeIn) -> Asse
     "with `assessment_collected`, `assessment_not_open`, `assessment_carried`, `closed_period`, `invalid_input`, "
     "`permission_denied` or `not_found`.",
 )
-def cancel(request: AuthedRequest, assessment_id: Id, payload: CancelIn) -> Assessment:
+def cancel_assessment(request: AuthedRequest, assessment_id: Id, payload: CancelIn) -> Assessment:
     assessment = _assessment(request, assessment_id)
     done = revenue.do_cancel_assessment(
         assessment, reason=payload.reason, cancelled_on=payload.cancelled_on, actor=request.user
@@ -143,7 +143,7 @@ def cancel(request: AuthedRequest, assessment_id: Id, payload: CancelIn) -> Asse
     "was received), `assessment_not_open`, `assessment_carried`, `closed_period`, `idempotency_key_reused`, "
     "`invalid_input`, `permission_denied` or `not_found`. Retrying with the same Idempotency-Key returns the first.",
 )
-def correct(
+def correct_assessment(
     request: AuthedRequest,
     assessment_id: Id,
     payload: CorrectionIn,
