@@ -104,3 +104,15 @@ def test_cancelling_from_the_screen_once_per_form_and_refused_when_money_was_rec
         ko("This assessment is no longer open: it cannot be cancelled or corrected.")
         == c.get(path).context["unavailable"]
     )
+
+
+def test_R_RV_7_the_refund_screen_of_a_local_tax_names_its_own_law(world):
+    ex = world
+    page = client(ex.revenue).get(f"{base(ex)}/receipts/{ex.receipt.pk}/refund/")
+    assert (
+        ko(
+            "A local tax follows 지방세기본법 §62: the refund counts from the last payment, then the ones before it, "
+            "whichever receipt it is recorded against."
+        )
+        in page.context["rules"]
+    )

@@ -21,7 +21,7 @@ from ..access import CASHIER, REVENUE, VIEW
 from ..actions import revenue
 from ..forms import CancelAssessmentForm, CorrectAssessmentForm, DepositForm, NoticeForm, OverpaymentRefundForm
 from ..models import Assessment, OverpaymentRefund, Receipt, RefundInterestRate
-from ..rules.revenue import deposit_deadline, notice_due_date
+from ..rules.revenue import deposit_deadline, is_local_tax, notice_due_date
 from .common import abilities, assessment_or_404, receipt_or_404, submit
 
 
@@ -342,6 +342,13 @@ def overpayment_refund(request: TenantRequest, gov_code: str, receipt_id: int) -
         ),
         _("Interest runs from the day after the payment to the refund, at the rate in force each day, cut to the won."),
     ]
+    if is_local_tax(assessment.revenue_code):
+        rules.append(
+            _(
+                "A local tax follows 지방세기본법 §62: the refund counts from the last payment, then the ones before it, "
+                "whichever receipt it is recorded against."
+            )
+        )
     rules += [
         _("Rate from %(day)s: %(rate)s %% a year.")
         % {"day": r.valid_from.isoformat(), "rate": f"{r.annual_rate_bp / 100:g}"}
