@@ -1,4 +1,5 @@
-"""세입 (revenue) writers: 징수결의 → 납입고지 → 수납 (and the 출납원's deposit) → 과오납 환급.
+"""세입 (revenue) writers: 징수결의 → 납입고지 → 수납 (and the 출납원's deposit) → 과오납 환급, and a 징수결의 made in
+error cancelled or corrected (a new decision linked to the old, the books reversed and re-posted).
 
 The only writers of the revenue models, with actions.yearend (미수납 이월, 시효). Each action checks the role and
 the rules (rules.revenue), changes amounts with one conditional UPDATE (check-and-set), posts its journal entry and
