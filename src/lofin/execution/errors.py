@@ -144,6 +144,14 @@ class ClaimPrescribed(Conflict):
     default_message = _("The claim has expired by prescription (지방재정법 §82).")
 
 
+class AssessmentCollected(Conflict):
+    code = "assessment_collected"
+    default_message = _(
+        "Money has been received against this assessment, so it cannot be cancelled: refund it first (과오납 환급, "
+        "지방회계법 §28), or correct the decision."
+    )
+
+
 class OverRefund(Conflict):
     code = "over_refund"
     default_message = _("More cannot be refunded than was received and not yet refunded.")

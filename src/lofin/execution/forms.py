@@ -249,6 +249,22 @@ class NoticeForm(KeyedForm):
     )
 
 
+class CancelAssessmentForm(KeyedForm):
+    reason = forms.CharField(label=_("Reason for the cancellation"), max_length=200)
+    cancelled_on = DateField(label=_("Date of the cancellation"), initial=clock.today)
+
+
+class CorrectAssessmentForm(KeyedForm):
+    """The decision as it should have been: the fields start with its present values; what is not changed stays."""
+
+    amount = WonField(label=_("Corrected amount (won)"))
+    payer_name = forms.CharField(label=_("Payer"), max_length=100)
+    payer_number = forms.CharField(label=_("Payer's registration number"), max_length=20, required=False)
+    due_on = DateField(label=_("Due date"), required=False)
+    reason = forms.CharField(label=_("Reason for the correction"), max_length=200)
+    corrected_on = DateField(label=_("Date of the correction"), initial=clock.today)
+
+
 class DepositForm(KeyedForm):
     deposited_on = DateField(label=_("Date deposited in the treasury bank"), initial=clock.today)
     same_locality = forms.BooleanField(

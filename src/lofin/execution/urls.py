@@ -34,6 +34,8 @@ urlpatterns = [
     path("assessments/<int:assessment_id>/", views.assessment_detail, name="assessment"),
     path("assessments/<int:assessment_id>/receipt/", views.receipt, name="receipt"),
     path("assessments/<int:assessment_id>/notice/", views.notice, name="notice"),
+    path("assessments/<int:assessment_id>/cancel/", views.cancel_assessment, name="cancel_assessment"),
+    path("assessments/<int:assessment_id>/correct/", views.correct_assessment, name="correct_assessment"),
     path("receipts/<int:receipt_id>/deposit/", views.deposit, name="deposit"),
     path("receipts/<int:receipt_id>/refund/", views.overpayment_refund, name="overpayment_refund"),
 ]

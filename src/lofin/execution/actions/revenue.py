@@ -1,4 +1,5 @@
-"""세입 (revenue) writers: 징수결의 → 납입고지 → 수납 (and the 출납원's deposit) → 과오납 환급.
+"""세입 (revenue) writers: 징수결의 → 납입고지 → 수납 (and the 출납원's deposit) → 과오납 환급, and a 징수결의 made in
+error cancelled or corrected (a new decision linked to the old, the books reversed and re-posted).
 
 The only writers of the revenue models, with actions.yearend (미수납 이월, 시효). Each action checks the role and
 the rules (rules.revenue), changes amounts with one conditional UPDATE (check-and-set), posts its journal entry and
@@ -18,6 +19,7 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from lofin.accounting import chart, journal
+from lofin.accounting.models import JournalEntry
 from lofin.budget.models import Account
 from lofin.core import audit, clock, fiscal, idempotency
 from lofin.core.errors import InvalidInput, NotFound
@@ -28,13 +30,14 @@ from ..access import CASHIER, REVENUE
 from ..errors import (
     AlreadyDeposited,
     AssessmentCarried,
+    AssessmentCollected,
     AssessmentNotOpen,
     OverCollection,
     OverRefund,
     UnknownRevenueCode,
 )
 from ..models import Assessment, AssessmentStatus, OverpaymentRefund, Receipt, ReceiptChannel
-from ..queries.revenue import is_carried, is_revenue_code, ledgers_for, refund_rates
+from ..queries.revenue import is_carried, is_revenue_code, ledgers_for, prescription_years, refund_rates
 from ..rules import revenue as rules
 from ..rules.values import check_not_future, check_positive, check_text
 from .common import once_per_form
@@ -51,7 +54,13 @@ def check_collectable(assessment: Assessment, on: dt.date) -> None:
     if is_carried(assessment.pk):
         raise AssessmentCarried(assessment=assessment.pk)
     rules.check_not_prescribed(
-        assessment.due_on, assessment.assessed_on, assessment.interrupted_on, on, assessment=assessment.pk
+        assessment.due_on,
+        assessment.assessed_on,
+        assessment.interrupted_on,
+        on,
+        assessment=assessment.pk,
+        years=prescription_years(assessment),
+        local_tax=rules.is_local_tax(assessment.revenue_code),
     )
 
 
@@ -305,9 +314,12 @@ def do_record_receipt(
             if done := Receipt.objects.filter(idempotency_key=key).first():
                 return idempotency.replay(done, request)
             check_collectable(current, received_on)
+            # A payment acknowledges the debt and interrupts prescription (민법 §168 through 지방재정법 §84; R-RV-5,
+            # R-RV-7): the last interruption moves to the day received, never back.
+            interrupted = max(received_on, current.interrupted_on) if current.interrupted_on else received_on
             taken = Assessment.objects.filter(
                 pk=current.pk, status=AssessmentStatus.OPEN, collected_amount__lte=F("amount") - amount
-            ).update(collected_amount=F("collected_amount") + amount)
+            ).update(collected_amount=F("collected_amount") + amount, interrupted_on=interrupted)
             if taken != 1:
                 current.refresh_from_db()
                 raise OverCollection(
@@ -427,6 +439,8 @@ def do_refund_overpayment(
     """과오납 환급 (지방회계법 §28): refunded out of the revenue of the year of the refund, with 환급가산금 from the day
     after `interest_from` (the payment by default; the day of the law change, 감면 or disposition for the other cases
     of 시행령 §31) to the refund, at the rate in force each day, truncated to the won.
+    A local tax follows 지방세기본법 §62 instead (§28② 단서, R-RV-7): the refund is counted from the assessment's last
+    payment backwards (rules.revenue.local_tax_refund_tranches), whichever receipt it is recorded against.
     Journal: Dr the credited ledger of the revenue (principal) and Dr 5900 (interest) / Cr 1110 cash. 환급가산금 is
     interest the government pays for having held a payer's money: a cost of the year it is paid (5900 기타비용), not a
     reduction of any revenue — debiting 4400 would show negative 기타수익 in a year with little other revenue."""
@@ -447,17 +461,30 @@ def do_refund_overpayment(
     check_not_future(on, "refunded_on", today=today)
     start = interest_from or receipt.received_on
     rules.check_refund_period(receipt.received_on, start, on)
-    interest = rules.split_refund_interest(amount, refund_rates(), start, on)
+    rates = refund_rates()
     assessment = Assessment.objects.get(pk=receipt.assessment_id)
+    local_tax = rules.is_local_tax(assessment.revenue_code)
     _receivable, credited = ledgers_for(assessment.revenue_code)
     key = idempotency.scoped_key(government.pk, actor, idempotency_key)
     try:
         with transaction.atomic():
+            # Assessment before receipt (the lock order of revenue): a local tax's interest reads all its receipts.
+            Assessment.objects.select_for_update().filter(pk=assessment.pk).first()
             # The key is looked up under the receipt's lock, so a retry that waited behind its first attempt finds
             # it instead of a receipt refunded in full meanwhile.
             Receipt.objects.select_for_update().filter(pk=receipt.pk).first()
             if done := OverpaymentRefund.objects.filter(idempotency_key=key).first():
                 return idempotency.replay(done, request)
+            tranches: list[tuple[dt.date, int]] = [(receipt.received_on, amount)]
+            if local_tax:
+                paid = list(Receipt.objects.filter(assessment_id=assessment.pk).values_list("received_on", "amount"))
+                before = sum(
+                    Receipt.objects.filter(assessment_id=assessment.pk).values_list("refunded_amount", flat=True)
+                )
+                tranches = rules.local_tax_refund_tranches(paid, before, amount)
+                interest = rules.local_tax_refund_interest(tranches, rates, on, interest_from)
+            else:
+                interest = rules.split_refund_interest(amount, rates, start, on)
             taken = Receipt.objects.filter(pk=receipt.pk, refunded_amount__lte=F("amount") - amount).update(
                 refunded_amount=F("refunded_amount") + amount
             )
@@ -500,6 +527,8 @@ def do_refund_overpayment(
                     "interest": interest,
                     "interest_from": start,
                     "refunded_on": on,
+                    "statute": "지방세기본법 §62" if local_tax else "지방회계법 §28",
+                    "tranches": tranches,
                     "reason": reason,
                     "fingerprint": request,
                 },
@@ -507,3 +536,254 @@ def do_refund_overpayment(
     except idempotency.Duplicate:
         return idempotency.replay(OverpaymentRefund.objects.get(idempotency_key=key), request)
     return refund
+
+
+# --- 징수결의 취소·정정 (cancelling or correcting a decision made in error) -------------------------------------------
+
+
+def _check_amendable(current: Assessment, on: dt.date) -> None:
+    """A decision is cancelled or corrected while it is open here, on a day from the decision to today, while its
+    year's books are open (시행령 §3); a decision carried to the next year is amended on its successor there."""
+    if current.status != AssessmentStatus.OPEN:
+        raise AssessmentNotOpen(status=current.status)
+    if is_carried(current.pk):
+        raise AssessmentCarried(assessment=current.pk)
+    if on < current.assessed_on:
+        raise InvalidInput(_("A decision cannot be cancelled or corrected before it was made."), field="cancelled_on")
+    check_not_future(on, "cancelled_on", today=clock.today())
+    rules.check_decision_year(current.year, on)
+
+
+def _reverse_decision(current: Assessment, on: dt.date, reason: str, actor: User) -> None:
+    """The decision's receivable and revenue taken back by a reversing entry dated `on` (the books are corrected by
+    new entries, never by changing old ones). A carried successor was never posted on its own: its reversal takes
+    back what it carried."""
+    receivable, credited = ledgers_for(current.revenue_code)
+    original = (
+        JournalEntry.objects.filter(source_type=rules.SOURCE_ASSESSMENT, source_id=current.pk)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    journal.post(
+        government_id=current.government_id,
+        account_id=current.account_id,
+        fiscal_year=current.year,
+        posted_on=on,
+        source_type=rules.SOURCE_CANCELLATION,
+        source_id=current.pk,
+        description=f"징수결의 취소 {current.revenue_code} {current.payer_name}: {reason}"[:200],
+        lines=[(credited, current.amount, 0), (receivable, 0, current.amount)],
+        actor=actor,
+        reverses_id=original,
+    )
+
+
+def do_cancel_assessment(
+    assessment: Assessment, *, reason: str, actor: User, cancelled_on: dt.date | None = None
+) -> Assessment:
+    """징수결의 취소: the 징수관 withdraws a decision made in error (지방회계법 §21) while nothing has been received
+    against it — money received is refunded first (과오납 환급, §28) or the decision corrected instead. The decision
+    is kept with the day and the reason; a reversing entry takes its receivable and revenue back. Repeating the same
+    cancellation returns it unchanged."""
+    reason = check_text(reason, "reason", 200)
+    government = _government(assessment.government_id)
+    require(actor, REVENUE, government)
+    on = cancelled_on or clock.today()
+    with transaction.atomic():
+        current = Assessment.objects.select_for_update().filter(pk=assessment.pk).first()
+        if current is None:
+            raise NotFound()
+        if (
+            current.status == AssessmentStatus.CANCELLED
+            and (current.cancelled_on, current.cancel_reason) == (on, reason)
+            and not Assessment.objects.filter(corrects=current).exists()
+        ):
+            return current
+        _check_amendable(current, on)
+        if current.collected_amount:
+            raise AssessmentCollected(collected=current.collected_amount)
+        changed = Assessment.objects.filter(pk=current.pk, status=AssessmentStatus.OPEN, collected_amount=0).update(
+            status=AssessmentStatus.CANCELLED, cancelled_on=on, cancel_reason=reason
+        )
+        if changed != 1:
+            raise AssessmentNotOpen()
+        _reverse_decision(current, on, reason, actor)
+        current.refresh_from_db()
+        audit.record(
+            actor,
+            "execution.revenue.cancel",
+            current,
+            government=government,
+            data={"reason": reason, "cancelled_on": on, "amount": current.amount, "year": current.year},
+        )
+    return current
+
+
+def do_cancel_assessment_from_form(
+    assessment: Assessment, *, reason: str, cancelled_on: dt.date | None, actor: User, form_key: str
+) -> Assessment:
+    """Cancelling from a screen: a second submission answers with the first result."""
+    return once_per_form(
+        assessment.government_id,
+        actor=actor,
+        form_key=form_key,
+        kind="cancel_assessment",
+        values={"assessment": assessment.pk, "reason": reason, "cancelled_on": cancelled_on},
+        lock=lambda: Assessment.objects.select_for_update().filter(pk=assessment.pk).first(),
+        call=lambda: do_cancel_assessment(assessment, reason=reason, cancelled_on=cancelled_on, actor=actor),
+        load=lambda pk: Assessment.objects.get(pk=pk),
+    )
+
+
+def do_correct_assessment(
+    assessment: Assessment,
+    *,
+    reason: str,
+    actor: User,
+    idempotency_key: str,
+    amount: int | None = None,
+    payer_name: str | None = None,
+    payer_number: str | None = None,
+    due_on: dt.date | None = None,
+    corrected_on: dt.date | None = None,
+) -> Assessment:
+    """징수결의 정정: a decision made in error (amount, payer, due date) is replaced by a new decision that points back
+    to it (`corrects`); the old one is cancelled with the reason, its entry reversed and the new one posted — never
+    overwritten. Money already received stays the payer's payment: its receipts move to the new decision, which may
+    not be for less than they hold nor for another payer (refund first, 과오납 환급, 지방회계법 §28). The new decision
+    keeps the year, account, revenue item, notice and last interruption of prescription. Values left None are kept;
+    a retried request returns the first correction, the same key with anything else is refused."""
+    if amount is not None:
+        check_positive(amount)
+    request = idempotency.fingerprint(
+        "correct_assessment",
+        assessment=assessment,
+        amount=amount,
+        payer_name=payer_name,
+        payer_number=payer_number,
+        due_on=due_on,
+        reason=reason,
+        corrected_on=corrected_on,
+    )
+    reason = check_text(reason, "reason", 200)
+    government = _government(assessment.government_id)
+    require(actor, REVENUE, government)
+    on = corrected_on or clock.today()
+    key = idempotency.scoped_key(government.pk, actor, idempotency_key)
+    try:
+        with transaction.atomic():
+            current = Assessment.objects.select_for_update().filter(pk=assessment.pk).first()
+            if current is None:
+                raise NotFound()
+            if done := Assessment.objects.filter(idempotency_key=key).first():
+                return idempotency.replay(done, request)
+            _check_amendable(current, on)
+            new = _corrected(current, amount, payer_name, payer_number, due_on)
+            changes = {
+                f: [getattr(current, f), getattr(new, f)]
+                for f in ("amount", "payer_name", "payer_number", "due_on")
+                if getattr(current, f) != getattr(new, f)
+            }
+            if not changes:
+                raise InvalidInput(
+                    _("Change the amount, the payer or the due date; to withdraw the decision, cancel it."),
+                    field="amount",
+                )
+            _check_correction_keeps_receipts(current, new)
+            changed = Assessment.objects.filter(
+                pk=current.pk, status=AssessmentStatus.OPEN, collected_amount=current.collected_amount
+            ).update(status=AssessmentStatus.CANCELLED, cancelled_on=on, cancel_reason=reason)
+            if changed != 1:
+                raise AssessmentNotOpen()
+            new.assessed_on, new.decided_by, new.idempotency_key = on, actor, key
+            if new.collected_amount == new.amount:
+                new.status = AssessmentStatus.COLLECTED
+            with idempotency.unique_insert():
+                new.save(force_insert=True)
+            moved = list(Receipt.objects.filter(assessment=current).order_by("pk").values_list("pk", flat=True))
+            Receipt.objects.filter(pk__in=moved).update(assessment=new)
+            _reverse_decision(current, on, reason, actor)
+            receivable, credited = ledgers_for(new.revenue_code)
+            journal.post(
+                government_id=government.pk,
+                account_id=new.account_id,
+                fiscal_year=new.year,
+                posted_on=on,
+                source_type=rules.SOURCE_ASSESSMENT,
+                source_id=new.pk,
+                description=f"징수결의 정정 {new.revenue_code} {new.payer_name}"[:200],
+                lines=[(receivable, new.amount, 0), (credited, 0, new.amount)],
+                actor=actor,
+            )
+            audit.record(
+                actor,
+                "execution.revenue.cancel",
+                current,
+                government=government,
+                data={"reason": reason, "cancelled_on": on, "amount": current.amount, "corrected_by": new.pk},
+            )
+            audit.record(
+                actor,
+                "execution.revenue.correct",
+                new,
+                government=government,
+                data={
+                    "corrects": current.pk,
+                    "reason": reason,
+                    "changes": changes,
+                    "receipts": moved,
+                    "fingerprint": request,
+                },
+            )
+    except idempotency.Duplicate:
+        return idempotency.replay(Assessment.objects.get(idempotency_key=key), request)
+    return new
+
+
+def _corrected(
+    current: Assessment, amount: int | None, payer_name: str | None, payer_number: str | None, due_on: dt.date | None
+) -> Assessment:
+    """The new decision as corrected (unsaved): the old one's values, with those given instead."""
+    if due_on is not None and due_on < current.assessed_on:
+        raise InvalidInput(_("A due date cannot precede the decision."), field="due_on")
+    return Assessment(
+        government_id=current.government_id,
+        year=current.year,
+        account_id=current.account_id,
+        revenue_code=current.revenue_code,
+        payer_name=check_text(payer_name, "payer_name", 100) if payer_name is not None else current.payer_name,
+        payer_number=check_text(payer_number, "payer_number", 20, required=False)
+        if payer_number is not None
+        else current.payer_number,
+        amount=amount if amount is not None else current.amount,
+        collected_amount=current.collected_amount,
+        notice_on=current.notice_on,
+        due_on=rules.payer_due_date(notice_on=None, fixed_due_on=due_on) if due_on is not None else current.due_on,
+        interrupted_on=current.interrupted_on,
+        carried_from_id=current.carried_from_id,
+        corrects=current,
+    )
+
+
+def _check_correction_keeps_receipts(current: Assessment, new: Assessment) -> None:
+    """Money received stays the payer's payment of the corrected decision: not less than it, nor another payer."""
+    if not current.collected_amount:
+        return
+    if (new.payer_name, new.payer_number) != (current.payer_name, current.payer_number):
+        raise AssessmentCollected(
+            _(
+                "Money received from one payer cannot become another payer's payment: refund it first (과오납 환급, "
+                "지방회계법 §28)."
+            ),
+            collected=current.collected_amount,
+        )
+    if new.amount < current.collected_amount:
+        raise AssessmentCollected(
+            _(
+                "%(collected)s won have been received on this assessment: the corrected amount cannot be less; refund "
+                "the difference first (과오납 환급, 지방회계법 §28)."
+            )
+            % {"collected": f"{current.collected_amount:,}"},
+            collected=current.collected_amount,
+            amount=new.amount,
+        )

@@ -43,7 +43,7 @@ from ..models import (
     Commitment,
     CommitmentStatus,
 )
-from ..queries.revenue import known_revenue_codes, ledgers_for
+from ..queries.revenue import known_revenue_codes, ledgers_for, prescription_years
 from ..queries.yearend import CARRY_OVER_TYPE, LapseReport, lapse_report
 from ..rules import revenue as revenue_rules
 from ..rules import yearend as rules
@@ -461,7 +461,8 @@ def do_mark_prescribed(government: LocalGovernment, today: dt.date, *, actor: Us
         )
         for a in candidates:
             start = revenue_rules.prescription_start(a.due_on, a.assessed_on)
-            if a.outstanding <= 0 or not revenue_rules.is_prescribed(start, a.interrupted_on, today):
+            years = prescription_years(a)  # R-RV-7: ten years for a local tax from 5천만원
+            if a.outstanding <= 0 or not revenue_rules.is_prescribed(start, a.interrupted_on, today, years=years):
                 continue
             # Check-and-set on what was read: a receipt or notice that got in first keeps the claim alive.
             changed = Assessment.objects.filter(

@@ -1,10 +1,13 @@
 """Revenue API (세입): 징수결의, 납입고지, 수납 and deposit, 과오납 환급, the assessment list and the monthly
 세입징수보고. (미수납 이월 and 시효 are the year end's: api.yearend.)
 
+A decision made in error is cancelled (nothing received yet) or corrected by a new decision linked to it, never
+overwritten (`assessment_collected` when money received stands in the way).
+
 Writes need a Bearer token or a session (the API's authentication); reads need the execution VIEW permission.
 Refusals have a named `code` and write nothing: `unknown_revenue_code`, `over_collection`, `assessment_not_open`,
 `assessment_carried`, `claim_prescribed`, `closed_period`, `separation_of_duties`, `already_deposited`,
-`over_refund`, `refund_rate_missing`, `idempotency_key_reused`, `invalid_input`, `permission_denied`, `not_found`
+`over_refund`, `refund_rate_missing`, `assessment_collected`, `idempotency_key_reused`, `invalid_input`, `permission_denied`, `not_found`
 (also for another government's account, assessment or receipt)."""
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from ..schemas.revenue import (
     AssessmentFilter,
     AssessmentIn,
     AssessmentOut,
+    CancelIn,
+    CorrectionIn,
     DepositIn,
     NoticeIn,
     ReceiptIn,
@@ -99,8 +104,8 @@ def assess(
     "/execution/assessments/{assessment_id}/notice",
     response=AssessmentOut,
     summary="Send the payment notice (납입고지)",
-    description="Due 15 days after the notice, moved off weekends, holidays and Labour Day, unless a later due date "
-    "is fixed; the notice interrupts prescription. Refused with `assessment_not_open`, `assessment_carried` or "
+    description="Due 15 days after the notice, moved off weekends, holidays and Labour Day; a due date fixed by law "
+    "or contract stands even when earlier (R-RV-7); the notice interrupts prescription. Refused with `assessment_not_open`, `assessment_carried` or "
     "`claim_prescribed`.",
 )
 def notice(request: AuthedRequest, assessment_id: Id, payload: NoticeIn) -> Assessment:
@@ -109,6 +114,54 @@ def notice(request: AuthedRequest, assessment_id: Id, payload: NoticeIn) -> Asse
         assessment, actor=request.user, notice_on=payload.notice_on, fixed_due_on=payload.fixed_due_on
     )
     return _shown(updated)
+
+
+@router.post(
+    "/execution/assessments/{assessment_id}/cancel",
+    response=AssessmentOut,
+    summary="Cancel a revenue decision made in error (징수결의 취소)",
+    description="Only while nothing has been received against it; the decision is kept with the day and the reason, "
+    "and a reversing entry takes its receivable and revenue back. Repeating the same cancellation returns it. Refused "
+    "with `assessment_collected`, `assessment_not_open`, `assessment_carried`, `closed_period`, `invalid_input`, "
+    "`permission_denied` or `not_found`.",
+)
+def cancel_assessment(request: AuthedRequest, assessment_id: Id, payload: CancelIn) -> Assessment:
+    assessment = _assessment(request, assessment_id)
+    done = revenue.do_cancel_assessment(
+        assessment, reason=payload.reason, cancelled_on=payload.cancelled_on, actor=request.user
+    )
+    return _shown(done)
+
+
+@router.post(
+    "/execution/assessments/{assessment_id}/corrections",
+    response={201: AssessmentOut},
+    summary="Correct a revenue decision (징수결의 정정)",
+    description="A new decision with the corrected amount, payer or due date, linked to the old (`corrects_id`), "
+    "which is cancelled with the reason; the books are reversed and re-posted and the receipts move to the new "
+    "decision. Refused with `assessment_collected` (an amount below what was received, or another payer once money "
+    "was received), `assessment_not_open`, `assessment_carried`, `closed_period`, `idempotency_key_reused`, "
+    "`invalid_input`, `permission_denied` or `not_found`. Retrying with the same Idempotency-Key returns the first.",
+)
+def correct_assessment(
+    request: AuthedRequest,
+    assessment_id: Id,
+    payload: CorrectionIn,
+    idempotency_key: str = Header(..., alias="Idempotency-Key"),
+) -> Status:
+    assessment = _assessment(request, assessment_id)
+    done = revenue.do_correct_assessment(
+        assessment,
+        reason=payload.reason,
+        amount=payload.amount,
+        payer_name=payload.payer_name,
+        payer_number=payload.payer_number,
+        due_on=payload.due_on,
+        corrected_on=payload.corrected_on,
+        actor=request.user,
+        idempotency_key=idempotency_key,
+    )
+    return Status(201, _shown(done))
 
 
 @router.post(

@@ -36,10 +36,22 @@ class Assessment(models.Model):
     carried_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False)
     idempotency_key = models.CharField(max_length=140, unique=True)
+    # A decision made in error is never overwritten: it is cancelled (kept, with the day and the official's reason),
+    # and a correction is a new decision pointing back to the one it replaces (at most one).
+    corrects = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrected_by"
+    )
+    cancelled_on = models.DateField(null=True, blank=True)
+    cancel_reason = models.CharField(max_length=200, blank=True, default="", db_default="")
 
     class Meta:
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="assessment_amount_positive"),
+            models.CheckConstraint(
+                condition=(Q(status="cancelled") & Q(cancelled_on__isnull=False))
+                | (~Q(status="cancelled") & Q(cancelled_on__isnull=True)),
+                name="assessment_cancelled_dated",
+            ),
             models.CheckConstraint(
                 condition=Q(collected_amount__gte=0) & Q(collected_amount__lte=F("amount")),
                 name="assessment_collected_within",

@@ -54,6 +54,13 @@ def assessment(pk: int, gov: str) -> tuple[str, str, str]:
     return _("revenue decision (징수결의)"), label, url
 
 
+def cancellation(pk: int, gov: str) -> tuple[str, str, str]:
+    a = Assessment.objects.filter(pk=pk).values("revenue_code", "payer_name").first()
+    label = f"{a['revenue_code']} {a['payer_name']}" if a else f"#{pk}"
+    url = page_url("execution:assessment", gov, assessment_id=pk) if a else ""
+    return _("revenue decision cancelled (징수결의 취소)"), label, url
+
+
 def receipt(pk: int, gov: str) -> tuple[str, str, str]:
     r = Receipt.objects.filter(pk=pk).values("assessment_id", "assessment__payer_name", "amount").first()
     if r is None:
@@ -90,6 +97,7 @@ def register_describers() -> None:
     register("execution.payment", payment)
     register("execution.refund", refund)
     register("execution.assessment", assessment)
+    register("execution.assessment_cancellation", cancellation)
     register("execution.receipt", receipt)
     register("execution.overpayment_refund", overpayment)
     register("execution.prescription", prescription)

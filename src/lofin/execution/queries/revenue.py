@@ -22,6 +22,7 @@ from lofin.core.models import LocalGovernment
 from ..errors import UnknownRevenueCode
 from ..models import Assessment, AssessmentStatus, OverpaymentRefund, Receipt, RefundInterestRate
 from ..rules.revenue import REVENUE_CHAPTERS, SOURCE_PRESCRIPTION, SOURCE_RECEIPT, report_due
+from ..rules.revenue import prescription_years as prescription_years_of
 
 CARRIED = "carried"
 LIST_STATUSES = (*AssessmentStatus.values, CARRIED)
@@ -62,6 +63,20 @@ def refund_rates() -> list[tuple[dt.date, Fraction]]:
 def is_carried(assessment_id: int) -> bool:
     """Whether the assessment continues next year as 과년도 수입 (its successor has it as `carried_from`)."""
     return Assessment.objects.filter(carried_from_id=assessment_id).exists()
+
+
+def tax_amount(assessment: Assessment) -> int:
+    """The amount of the claim as first decided, before any carry to a next year: 지방세기본법 §39① counts the tax,
+    not what remains of it (R-RV-7)."""
+    amount, parent = assessment.amount, assessment.carried_from_id
+    while parent is not None:
+        amount, parent = Assessment.objects.filter(pk=parent).values_list("amount", "carried_from_id").get()
+    return amount
+
+
+def prescription_years(assessment: Assessment) -> int:
+    """Five years, or ten for a local tax of 5천만원 or more (rules.revenue.prescription_years)."""
+    return prescription_years_of(assessment.revenue_code, tax_amount(assessment))
 
 
 def _carried() -> Exists:
@@ -118,10 +133,17 @@ def revenue_report(government: LocalGovernment, year: int, month: int) -> dict[s
     entries = JournalEntry.objects.filter(government=government)
     booked = entries.filter(source_type=SOURCE_RECEIPT, fiscal_year=year)
     written = entries.filter(source_type=SOURCE_PRESCRIPTION)
-    open_at_end = mine.filter(year=year, assessed_on__lte=end)
+    # A decision cancelled or corrected (its correction is a new decision) leaves the figures on the day it is.
+    open_at_end = mine.filter(year=year, assessed_on__lte=end).exclude(cancelled_on__lte=end)
     unpaid = F("amount") - F("collected_amount")
     columns: dict[str, list[tuple[str, int]]] = {
-        "assessed": _sum_by(mine.filter(year=year, assessed_on__range=(start, end)), "revenue_code", Sum("amount")),
+        "assessed": _sum_by(mine.filter(year=year, assessed_on__range=(start, end)), "revenue_code", Sum("amount"))
+        + [
+            (code, -total)
+            for code, total in _sum_by(
+                mine.filter(year=year, cancelled_on__range=(start, end)), "revenue_code", Sum("amount")
+            )
+        ],
         "collected": _sum_by(
             Receipt.objects.filter(pk__in=booked.filter(posted_on__range=(start, end)).values("source_id")),
             "assessment__revenue_code",
@@ -144,8 +166,12 @@ def revenue_report(government: LocalGovernment, year: int, month: int) -> dict[s
     outstanding: dict[str, int] = {}
     for code, total in _sum_by(open_at_end, "revenue_code", Sum("amount")):
         outstanding[code] = outstanding.get(code, 0) + total
+    # By the year of the decision rather than by the decisions open at the end: a correction takes the receipts of
+    # the decision it replaces, including those received before it was made.
     paid_by_end = Receipt.objects.filter(
-        assessment__in=open_at_end, pk__in=booked.filter(posted_on__lte=end).values("source_id")
+        assessment__government=government,
+        assessment__year=year,
+        pk__in=booked.filter(posted_on__lte=end).values("source_id"),
     )
     for code, total in _sum_by(paid_by_end, "assessment__revenue_code", Sum("amount")):
         outstanding[code] = outstanding.get(code, 0) - total

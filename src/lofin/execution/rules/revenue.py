@@ -3,10 +3,14 @@
 Legal sources (domain reference §3, §7; text read in 지방회계법 시행령 as in force 2024-04-16):
 - 시행령 §2①: the fiscal year a revenue belongs to (`revenue_fiscal_year`).
 - 시행령 §3: the 출납폐쇄 exceptions a receipt may claim until 20 January (`check_closing_exception`).
-- 시행령 §19: the 납부기한 of a notice is at most 15 days after it, moved off holidays, Saturdays and Labour Day.
+- 시행령 §19: the 납부기한 of a notice is 15 days after it, moved off holidays, Saturdays and Labour Day; a due date
+  fixed by law or contract applies as it is, even when earlier (R-RV-7).
 - 시행령 §21: an 출납원 deposits cash in the 금고 the next day (same locality as the 금고) or by the fifth day.
 - 법 §28, 시행령 §31: 과오납 refunds come out of current-year revenue, with interest at the 국세환급가산금 rate
   (국세기본법 시행령 §43의3②, set by 국세기본법 시행규칙 §19의3) from the day after payment to the refund.
+- 지방세 follows 지방세기본법 (지방회계법 §28② 단서, R-RV-7): prescription of 10 years from 5천만원 (§39), refund
+  interest counted from the last payment backwards (§62).
+- 지방재정법 §82, §84 (R-RV-5): claims prescribe in five years, interrupted by a notice, a reminder or a payment.
 - 시행령 §30: the 징수관 reports each month's collection by the 15th of the next month (`report_due`).
 
 Ledgers (accounting/data/chart.csv), chosen by the chapter (장) of the revenue code (`queries.revenue.ledgers_for`):
@@ -32,9 +36,10 @@ from lofin.core import fiscal, workdays
 from lofin.core.errors import InvalidInput, SeparationOfDuties
 from lofin.core.fiscal import ClosingException
 
-from ..errors import ClaimPrescribed, ClosedPeriod, RefundRateMissing, YearNotClosed
+from ..errors import ClaimPrescribed, ClosedPeriod, OverRefund, RefundRateMissing, YearNotClosed
 
 SOURCE_ASSESSMENT = "execution.assessment"
+SOURCE_CANCELLATION = "execution.assessment_cancellation"  # the reversal of a decision cancelled or corrected
 SOURCE_RECEIPT = "execution.receipt"
 SOURCE_REFUND = "execution.overpayment_refund"
 SOURCE_PRESCRIPTION = "execution.prescription"
@@ -126,27 +131,27 @@ def deposit_deadline(received_on: dt.date, *, same_locality: bool) -> dt.date:
 def notice_due_date(
     notice_on: dt.date, *, fixed_due_on: dt.date | None = None, current: dt.date | None = None
 ) -> dt.date:
-    """R-RV-1 (시행령 §19): 15 days after the notice, moved off a holiday, Saturday or Labour Day; a later due date
-    fixed by law or contract, or one the payer was already given, is kept — a notice never brings a payer's due date
-    forward."""
+    """R-RV-1 (시행령 §19①): 15 days after the notice, moved off a holiday, Saturday or Labour Day; a later due date
+    the payer was already given is kept — a reminder never brings a payer's due date forward.
+
+    R-RV-7 (시행령 §19① 단서): a due date fixed by law or contract applies as it is, even when it is earlier than
+    15 days after the notice (moved off a closed day, 민법 §161). A fixed date that has already passed when the notice
+    goes out cannot be met, so the notice then gives the usual 15 days (our reading: a notice never sets a due date
+    before itself)."""
+    if fixed_due_on is not None and fixed_due_on >= notice_on:
+        return workdays.next_business_day(fixed_due_on, labour_day=True)
     due = workdays.due_date(notice_on, 15)
-    for later in (fixed_due_on, current):
-        if later is not None:
-            later = workdays.next_business_day(later, labour_day=True)
-            if later > due:
-                due = later
+    if current is not None:
+        current = workdays.next_business_day(current, labour_day=True)
+        if current > due:
+            due = current
     return due
 
 
-def split_refund_interest(
-    principal: int, rates: Sequence[tuple[dt.date, Fraction]], paid_on: dt.date, refunded_on: dt.date
-) -> int:
-    """환급가산금 over a period that may span rate changes: each day from the day after `paid_on` to `refunded_on`
-    earns the rate in force that day (the 부칙 of every 시행규칙 change since 2017: days before the change keep the
-    old rate). Σ principal × rate × days / 365, summed exactly and truncated to the won once, so one rate gives
-    exactly `refund_interest`."""
+def _rate_days(rates: Sequence[tuple[dt.date, Fraction]], paid_on: dt.date, refunded_on: dt.date) -> Fraction:
+    """Σ of the rate in force each day from the day after `paid_on` to `refunded_on` (0 for an empty period)."""
     if refunded_on <= paid_on:
-        return 0
+        return Fraction(0)
     first = paid_on + dt.timedelta(days=1)
     ordered = sorted(rates)
     if not ordered or ordered[0][0] > first:
@@ -157,7 +162,60 @@ def split_refund_interest(
         lo, hi = max(start, first), min(end, refunded_on)
         if hi >= lo:
             rate_days += rate * ((hi - lo).days + 1)
-    return int(Fraction(principal) * rate_days / 365)
+    return rate_days
+
+
+def split_refund_interest(
+    principal: int, rates: Sequence[tuple[dt.date, Fraction]], paid_on: dt.date, refunded_on: dt.date
+) -> int:
+    """환급가산금 over a period that may span rate changes: each day from the day after `paid_on` to `refunded_on`
+    earns the rate in force that day (the 부칙 of every 시행규칙 change since 2017: days before the change keep the
+    old rate). Σ principal × rate × days / 365, summed exactly and truncated to the won once, so one rate gives
+    exactly `refund_interest`."""
+    return int(Fraction(principal) * _rate_days(rates, paid_on, refunded_on) / 365)
+
+
+def is_local_tax(revenue_code: str) -> bool:
+    """지방세: chapter 100 지방세수입 of the revenue list, 지난년도수입 (131) included."""
+    return revenue_code[:1] == "1"
+
+
+def local_tax_refund_tranches(
+    payments: Sequence[tuple[dt.date, int]], refunded_before: int, amount: int
+) -> list[tuple[dt.date, int]]:
+    """R-RV-7 (지방세기본법 §62①1 단서, via 지방회계법 §28② 단서): when a local tax was paid more than once, the refund
+    is counted from the last payment, and where it exceeds that payment from the ones before it in turn, latest
+    first; what earlier refunds took is gone from the latest payments first. Returns (payment day, part refunded)
+    latest first."""
+    left_before, left = refunded_before, amount
+    tranches: list[tuple[dt.date, int]] = []
+    for day, paid in sorted(payments, reverse=True):
+        taken = min(left_before, paid)
+        left_before -= taken
+        part = min(left, paid - taken)
+        if part:
+            tranches.append((day, part))
+            left -= part
+    if left:
+        raise OverRefund(refundable=amount - left, amount=amount)
+    return tranches
+
+
+def local_tax_refund_interest(
+    tranches: Sequence[tuple[dt.date, int]],
+    rates: Sequence[tuple[dt.date, Fraction]],
+    refunded_on: dt.date,
+    interest_from: dt.date | None = None,
+) -> int:
+    """지방세환급가산금 (지방세기본법 §62①, 시행령 §43: the 국세환급가산금 rate of 국세기본법 시행령 §43의3②): each
+    part of the refund earns from the day after its payment — or after `interest_from`, the 감면 decision or the
+    law change (§62①3, 4), when later — to the day the refund is decided and paid (`refunded_on`), at the rate in
+    force each day; summed exactly and truncated to the won once."""
+    total = Fraction(0)
+    for paid_on, part in tranches:
+        start = max(paid_on, interest_from) if interest_from is not None else paid_on
+        total += part * _rate_days(rates, start, refunded_on)
+    return int(total / 365)
 
 
 def report_due(year: int, month: int) -> tuple[dt.date, dt.date]:
@@ -214,6 +272,17 @@ def refund_interest(principal: int, annual_rate: Fraction, paid_on: dt.date, ref
 
 
 PRESCRIPTION_YEARS = 5
+LOCAL_TAX_PRESCRIPTION_YEARS = 10
+# 지방세기본법 §39①1: a local tax of this amount or more (가산세 excluded) prescribes in ten years.
+LOCAL_TAX_LONG_PRESCRIPTION_FROM = 50_000_000
+
+
+def prescription_years(revenue_code: str, tax_amount: int) -> int:
+    """R-RV-5 / R-RV-7: five years for the claims of a local government (지방재정법 §82); a local tax follows
+    지방세기본법 §39①: ten years from 5천만원 (counted on the tax as decided), five below."""
+    if is_local_tax(revenue_code) and tax_amount >= LOCAL_TAX_LONG_PRESCRIPTION_FROM:
+        return LOCAL_TAX_PRESCRIPTION_YEARS
+    return PRESCRIPTION_YEARS
 
 
 def years_before(day: dt.date, years: int) -> dt.date:
@@ -224,14 +293,17 @@ def years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
-def is_prescribed(due_on: dt.date, last_interruption: dt.date | None, today: dt.date) -> bool:
-    """R-RV-5 (지방재정법 §82): a claim untouched for five years since its due date (or the last 납입고지/독촉,
-    which interrupts prescription, §84) is extinguished."""
+def is_prescribed(
+    due_on: dt.date, last_interruption: dt.date | None, today: dt.date, *, years: int = PRESCRIPTION_YEARS
+) -> bool:
+    """R-RV-5 (지방재정법 §82, §84): a claim untouched for five years (`years`: ten for a local tax of 5천만원 or more,
+    R-RV-7) since its due date or the last interruption — a 납입고지 or 독촉, or a payment, which acknowledges the
+    debt (민법 §168) — is extinguished."""
     start = max(due_on, last_interruption) if last_interruption else due_on
     try:
-        end = start.replace(year=start.year + PRESCRIPTION_YEARS)
+        end = start.replace(year=start.year + years)
     except ValueError:  # 29 February
-        end = start.replace(year=start.year + PRESCRIPTION_YEARS, day=28)
+        end = start.replace(year=start.year + years, day=28)
     return today > end
 
 
@@ -241,12 +313,23 @@ def prescription_start(due_on: dt.date | None, assessed_on: dt.date) -> dt.date:
 
 
 def check_not_prescribed(
-    due_on: dt.date | None, assessed_on: dt.date, interrupted_on: dt.date | None, on: dt.date, *, assessment: int
+    due_on: dt.date | None,
+    assessed_on: dt.date,
+    interrupted_on: dt.date | None,
+    on: dt.date,
+    *,
+    assessment: int,
+    years: int = PRESCRIPTION_YEARS,
+    local_tax: bool = False,
 ) -> None:
-    """An expired claim (지방재정법 §82) cannot be revived by a notice or a payment, even before the write-off has
-    been recorded."""
-    if is_prescribed(prescription_start(due_on, assessed_on), interrupted_on, on):
-        raise ClaimPrescribed(assessment=assessment)
+    """An expired claim (지방재정법 §82; 지방세기본법 §39 for a local tax) cannot be revived by a notice or a payment,
+    even before the write-off has been recorded."""
+    if is_prescribed(prescription_start(due_on, assessed_on), interrupted_on, on, years=years):
+        if local_tax:
+            raise ClaimPrescribed(
+                _("The local tax has expired by prescription (지방세기본법 §39)."), assessment=assessment, rule="R-RV-7"
+            )
+        raise ClaimPrescribed(assessment=assessment, rule="R-RV-5")
 
 
 def check_decision_year(year: int, decided_on: dt.date) -> None:

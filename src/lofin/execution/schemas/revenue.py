@@ -52,6 +52,9 @@ class AssessmentOut(Schema):
     due_on: dt.date | None
     interrupted_on: dt.date | None
     carried_from_id: int | None
+    corrects_id: int | None
+    cancelled_on: dt.date | None
+    cancel_reason: str
 
     @staticmethod
     def resolve_government(a: Assessment) -> str:
@@ -65,7 +68,23 @@ class AssessmentOut(Schema):
 
 class NoticeIn(Schema):
     notice_on: Day | None = None
-    fixed_due_on: Day | None = Field(None, description="a later due date fixed by law or contract")
+    fixed_due_on: Day | None = Field(
+        None, description="a due date fixed by law or contract: it stands even when earlier than 15 days (R-RV-7)"
+    )
+
+
+class CancelIn(Schema):
+    reason: Text(200)  # type: ignore[valid-type]
+    cancelled_on: Day | None = Field(None, description="the day of the cancellation (today by default)")
+
+
+class CorrectionIn(Schema):
+    reason: Text(200)  # type: ignore[valid-type]
+    amount: PositiveWon | None = Field(None, description="the corrected amount; not less than what was received")
+    payer_name: Text(100) | None = None  # type: ignore[valid-type]
+    payer_number: Text(20) | None = None  # type: ignore[valid-type]
+    due_on: Day | None = Field(None, description="the corrected due date (moved off a closed day)")
+    corrected_on: Day | None = Field(None, description="the day of the correction (today by default)")
 
 
 class ReceiptIn(Schema):

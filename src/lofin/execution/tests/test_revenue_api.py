@@ -273,3 +273,67 @@ def test_assessment_list_and_monthly_report(rv, api):
     refused(
         Client().get("/api/v1/execution/revenue-report?government=1100000&year=2026&month=3"), 401, "not_authenticated"
     )
+
+
+def test_cancel_200_repeat_and_refusals(rv, api):
+    a = claim(rv)
+    client = api.collector
+    body = {"reason": "이중 부과", "cancelled_on": "2026-03-05"}
+    ok = post(client, f"assessments/{a.pk}/cancel", body)
+    assert ok.status_code == 200
+    got = ok.json()
+    assert (got["status"], got["cancelled_on"], got["cancel_reason"], got["corrects_id"]) == (
+        "cancelled",
+        "2026-03-05",
+        "이중 부과",
+        None,
+    )
+    before = counts()
+    assert post(client, f"assessments/{a.pk}/cancel", body).status_code == 200  # the same again: nothing new
+    paid = claim(rv, key="paid")
+    pay(rv, paid, 1_000)
+    before = counts()
+    refused(post(client, f"assessments/{paid.pk}/cancel", {"reason": "착오"}), 409, "assessment_collected")
+    refused(post(client, f"assessments/{paid.pk}/cancel", {"reason": ""}), 422, "invalid_input")
+    refused(post(api.cashier, f"assessments/{paid.pk}/cancel", {"reason": "착오"}), 403, "permission_denied")
+    refused(post(api.other, f"assessments/{paid.pk}/cancel", {"reason": "착오"}), 404, "not_found")
+    assert counts() == before
+
+
+def test_corrections_201_replay_and_refusals(rv, api):
+    a = claim(rv)
+    pay(rv, a, 400_000)
+    client = api.collector
+    body = {"reason": "금액 착오", "amount": 900_000, "due_on": "2026-04-30", "corrected_on": "2026-03-25"}
+    created = post(client, f"assessments/{a.pk}/corrections", body, "c-1")
+    assert created.status_code == 201
+    got = created.json()
+    assert {k: got[k] for k in ("corrects_id", "amount", "collected_amount", "outstanding", "status", "due_on")} == {
+        "corrects_id": a.pk,
+        "amount": 900_000,
+        "collected_amount": 400_000,
+        "outstanding": 500_000,
+        "status": "open",
+        "due_on": "2026-04-30",
+    }
+    again = post(client, f"assessments/{a.pk}/corrections", body, "c-1")
+    assert (again.status_code, again.json()["id"]) == (201, got["id"])
+    new = got["id"]
+    before = counts()
+    refused(
+        post(client, f"assessments/{a.pk}/corrections", {**body, "amount": 1}, "c-1"), 409, "idempotency_key_reused"
+    )
+    refused(post(client, f"assessments/{a.pk}/corrections", body, "c-2"), 409, "assessment_not_open")
+    refused(
+        post(client, f"assessments/{new}/corrections", {**body, "amount": 300_000}, "c-3"), 409, "assessment_collected"
+    )
+    refused(
+        post(client, f"assessments/{new}/corrections", {**body, "payer_name": "박다른"}, "c-4"),
+        409,
+        "assessment_collected",
+    )
+    refused(post(client, f"assessments/{new}/corrections", {**body, "amount": 0}, "c-5"), 422, "invalid_input")
+    refused(post(client, f"assessments/{new}/corrections", body), 422, "invalid_input")  # no Idempotency-Key
+    refused(post(api.cashier, f"assessments/{new}/corrections", body, "c-6"), 403, "permission_denied")
+    refused(post(api.other, f"assessments/{new}/corrections", body, "c-7"), 404, "not_found")
+    assert counts() == before

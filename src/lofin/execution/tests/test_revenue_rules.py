@@ -62,11 +62,10 @@ def test_interest_never_decreases_with_a_later_refund_or_a_larger_principal(prin
 @pytest.mark.django_db
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(notice_on=days_, fixed=st.none() | days_)
-def test_a_notice_is_due_on_the_first_business_day_from_fifteen_days_on_or_a_later_fixed_date(notice_on, fixed):
+def test_a_notice_is_due_on_the_first_business_day_from_fifteen_days_on_or_the_fixed_date(notice_on, fixed):
     due = revenue_rules.notice_due_date(notice_on, fixed_due_on=fixed)
-    floor = notice_on + dt.timedelta(days=15)
-    if fixed is not None and fixed > floor:
-        floor = fixed
+    # R-RV-7: a fixed date not yet passed stands, earlier or later than 15 days after the notice.
+    floor = fixed if fixed is not None and fixed >= notice_on else notice_on + dt.timedelta(days=15)
     assert due >= floor
     assert workdays.is_business_day(due, labour_day=True)
     day = floor
@@ -158,3 +157,84 @@ def test_report_due_dates():
     assert revenue_rules.report_due(2026, 12) == (D(2027, 1, 15), D(2027, 1, 15))
     with pytest.raises(InvalidInput):
         revenue_rules.report_due(2026, 0)
+
+
+# --- R-RV-5, R-RV-7: prescription, 지방세, due dates fixed by law --------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_R_RV_7_a_due_date_fixed_by_law_or_contract_stands_even_before_notice_plus_15_days():
+    # Noticed Monday 2 March 2026; the law fixes Tuesday 10 March: the payer is due then, not on 17 March.
+    assert revenue_rules.notice_due_date(D(2026, 3, 2), fixed_due_on=D(2026, 3, 10)) == D(2026, 3, 10)
+    # Even when the payer had been given a later day: the fixed date is the law's.
+    assert revenue_rules.notice_due_date(D(2026, 3, 2), fixed_due_on=D(2026, 3, 10), current=D(2026, 3, 31)) == D(
+        2026, 3, 10
+    )
+    # A fixed date on a Saturday still moves to the next business day (Monday 16 March).
+    assert revenue_rules.notice_due_date(D(2026, 3, 2), fixed_due_on=D(2026, 3, 14)) == D(2026, 3, 16)
+    # A fixed date that has passed when the notice goes out cannot be met: 15 days from the notice.
+    assert revenue_rules.notice_due_date(D(2026, 3, 2), fixed_due_on=D(2026, 2, 27)) == D(2026, 3, 17)
+    assert revenue_rules.payer_due_date(notice_on=D(2026, 3, 2), fixed_due_on=D(2026, 3, 10)) == D(2026, 3, 10)
+
+
+@pytest.mark.parametrize(
+    ("code", "amount", "years"),
+    [
+        ("111", 50_000_000, 10),  # 취득세 of 5천만원: 지방세기본법 §39①1
+        ("118-01", 80_000_000, 10),
+        ("131", 50_000_000, 10),  # 지난년도 지방세 is still 지방세
+        ("111", 49_999_999, 5),  # §39①2
+        ("212", 50_000_000, 5),  # 세외수입: 지방재정법 §82
+        ("611", 900_000_000, 5),
+    ],
+)
+def test_R_RV_7_local_tax_prescribes_in_ten_years_from_50_million_won_else_five(code, amount, years):
+    assert revenue_rules.prescription_years(code, amount) == years
+    due = D(2026, 3, 17)
+    end = due.replace(year=due.year + years)
+    assert not revenue_rules.is_prescribed(due, None, end, years=years)
+    assert revenue_rules.is_prescribed(due, None, end + ONE, years=years)
+
+
+def test_R_RV_7_a_local_tax_refund_comes_from_the_last_payment_backwards():
+    payments = [(D(2026, 3, 20), 600_000), (D(2026, 5, 20), 400_000)]
+    assert revenue_rules.local_tax_refund_tranches(payments, 0, 300_000) == [(D(2026, 5, 20), 300_000)]
+    assert revenue_rules.local_tax_refund_tranches(payments, 0, 500_000) == [
+        (D(2026, 5, 20), 400_000),
+        (D(2026, 3, 20), 100_000),
+    ]
+    # What an earlier refund took is gone from the last payment first.
+    assert revenue_rules.local_tax_refund_tranches(payments, 300_000, 200_000) == [
+        (D(2026, 5, 20), 100_000),
+        (D(2026, 3, 20), 100_000),
+    ]
+    with pytest.raises(errors.OverRefund):
+        revenue_rules.local_tax_refund_tranches(payments, 300_000, 800_000)
+
+
+@given(
+    payments=st.lists(st.tuples(days_, st.integers(1, 10**9)), min_size=1, max_size=6),
+    data=st.data(),
+)
+def test_R_RV_7_local_tax_refund_tranches_add_up_and_take_the_latest_payments_first(payments, data):
+    total = sum(p for _d, p in payments)
+    before = data.draw(st.integers(0, total - 1))
+    amount = data.draw(st.integers(1, total - before))
+    tranches = revenue_rules.local_tax_refund_tranches(payments, before, amount)
+    assert sum(t for _d, t in tranches) == amount
+    days = [d for d, _t in tranches]
+    assert days == sorted(days, reverse=True)
+
+
+@given(
+    principal=st.integers(1, 10**12),
+    bp=st.integers(0, 2_000),
+    paid_on=days_,
+    days=st.integers(0, 800),
+)
+def test_R_RV_7_one_local_tax_tranche_earns_what_the_general_rule_gives_for_that_payment(principal, bp, paid_on, days):
+    rates = [(D(2000, 1, 1), Fraction(bp, 10_000))]
+    refunded_on = paid_on + dt.timedelta(days=days)
+    assert revenue_rules.local_tax_refund_interest(
+        [(paid_on, principal)], rates, refunded_on
+    ) == revenue_rules.split_refund_interest(principal, rates, paid_on, refunded_on)

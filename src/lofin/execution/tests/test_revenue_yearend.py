@@ -32,7 +32,8 @@ def old_claim(rv, amount=500_000, collected=200_000):
 
 def test_a_claim_untouched_for_five_years_after_its_due_date_is_written_off(rv, travel):
     travel(D(2029, 1, 2))  # what follows has happened by then
-    a = old_claim(rv)
+    # Nothing paid: a payment would interrupt prescription (R-RV-5, test_revenue_statutes).
+    a = old_claim(rv, amount=300_000, collected=0)
     assert yearend.do_mark_prescribed(rv.gov, D(2028, 3, 17), actor=rv.collector) == []
     done = yearend.do_mark_prescribed(rv.gov, D(2028, 3, 18), actor=rv.collector)
     assert [x.pk for x in done] == [a.pk]
@@ -66,7 +67,7 @@ def test_a_reminder_interrupts_prescription(rv, travel):
 
 def test_an_expired_claim_cannot_be_revived_before_it_is_marked(rv, travel):
     travel(D(2028, 3, 20))  # what follows has happened by then
-    a = old_claim(rv)
+    a = old_claim(rv, collected=0)
     before = counts()
     with pytest.raises(errors.ClaimPrescribed) as err:
         revenue.do_send_notice(a, notice_on=D(2028, 3, 20), actor=rv.collector)
@@ -116,8 +117,9 @@ def test_unpaid_revenue_is_carried_into_the_next_year_as_past_year_revenue(rv, t
         (tax.pk, 2027, "131", 500_000, AssessmentStatus.OPEN, D(2027, 1, 1)),  # 지방세 지난년도수입
         (fee.pk, 2027, "225", 300_000, AssessmentStatus.OPEN, D(2027, 1, 1)),  # 세외수입 지난년도수입
     ]
-    # The carry keeps the due date and the last notice: prescription does not restart.
-    assert (carried[0].due_on, carried[0].interrupted_on) == (D(2026, 7, 16), D(2026, 7, 1))
+    # The carry keeps the due date and the last interruption (the January payment, R-RV-5): prescription does not
+    # restart.
+    assert (carried[0].due_on, carried[0].interrupted_on) == (D(2026, 7, 16), D(2027, 1, 15))
     # The receivable was booked once, when decided: no journal entry; one audit row per carried claim.
     assert JournalEntry.objects.count() == before[3]
     assert [audits("execution.revenue.carry", c).count() for c in carried] == [1, 1]

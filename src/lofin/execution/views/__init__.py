@@ -5,7 +5,7 @@ transfers, and the forms that call the actions (배정, 재배정, 지출원인�
 Thin: parse, authorise, call one action or query, render. The URL names a government, so TenantMiddleware has
 already answered 404 to anyone who is not its member; objects of another government look absent too."""
 
-from .collection import assessment_detail, deposit, notice, overpayment_refund
+from .collection import assessment_detail, cancel_assessment, correct_assessment, deposit, notice, overpayment_refund
 from .council import council_report, council_report_xlsx
 from .council import withdraw as withdraw_transfer
 from .imprest import advance as imprest_advance
@@ -24,8 +24,10 @@ __all__ = [
     "assess",
     "assessment_detail",
     "cancel",
+    "cancel_assessment",
     "carry_over",
     "commit",
+    "correct_assessment",
     "council_report",
     "council_report_xlsx",
     "create_office",

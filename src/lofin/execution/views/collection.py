@@ -19,9 +19,9 @@ from lofin.core.permissions import require
 
 from ..access import CASHIER, REVENUE, VIEW
 from ..actions import revenue
-from ..forms import DepositForm, NoticeForm, OverpaymentRefundForm
+from ..forms import CancelAssessmentForm, CorrectAssessmentForm, DepositForm, NoticeForm, OverpaymentRefundForm
 from ..models import Assessment, OverpaymentRefund, Receipt, RefundInterestRate
-from ..rules.revenue import deposit_deadline, notice_due_date
+from ..rules.revenue import deposit_deadline, is_local_tax, notice_due_date
 from .common import abilities, assessment_or_404, receipt_or_404, submit
 
 
@@ -52,6 +52,7 @@ def assessment_detail(request: TenantRequest, gov_code: str, assessment_id: int)
         "assessment": assessment,
         "revenue_name": _revenue_name(assessment),
         "carried_to": Assessment.objects.filter(carried_from=assessment).values_list("pk", "year").first(),
+        "corrected_by": Assessment.objects.filter(corrects=assessment).values_list("pk", flat=True).first(),
         "receipts": [
             (
                 r,
@@ -121,8 +122,129 @@ def notice(request: TenantRequest, gov_code: str, assessment_id: int) -> HttpRes
                 "the next working day (지방회계법 시행령 §19). A notice sent today is due on %(due)s."
             )
             % {"due": example.isoformat()},
-            _("A later due date fixed by law or contract, or one the payer was already given, is kept."),
-            _("Each notice interrupts the five-year prescription of the claim (지방재정법 §84)."),
+            _(
+                "A due date fixed by law or contract applies as it is, even when earlier than 15 days after the notice "
+                "(지방회계법 시행령 §19); a reminder never brings forward a due date the payer was already given."
+            ),
+            _(
+                "Each notice, reminder or payment interrupts the prescription of the claim: five years (지방재정법 "
+                "§82, §84), ten for a local tax of 5천만원 or more (지방세기본법 §39)."
+            ),
+        ],
+    )
+
+
+def _amendable(assessment: Assessment) -> str | None:
+    """Why the decision can no longer be cancelled or corrected here, or None."""
+    if assessment.status != "open":
+        return _("This assessment is no longer open: it cannot be cancelled or corrected.")
+    if Assessment.objects.filter(carried_from=assessment).exists():
+        return _("This assessment continues next year: cancel or correct it there.")
+    return None
+
+
+AMEND_FIELDS = {
+    "assessment_not_open": "reason",
+    "assessment_carried": "reason",
+    "assessment_collected": "reason",
+    "closed_period": "reason",
+}
+
+
+@require_http_methods(["GET", "POST"])
+def cancel_assessment(request: TenantRequest, gov_code: str, assessment_id: int) -> HttpResponse:
+    """징수결의 취소: a decision made in error, with nothing received against it, is withdrawn with the reason."""
+    assessment = assessment_or_404(request, assessment_id)
+    require(request.user, REVENUE, request.government)
+    form = CancelAssessmentForm(request.POST or None)
+    if request.method == "POST":
+        done = submit(
+            form,
+            lambda d: revenue.do_cancel_assessment_from_form(
+                assessment, reason=d["reason"], cancelled_on=d["cancelled_on"], actor=request.user, form_key=form.key
+            ),
+            {**AMEND_FIELDS, "invalid_input": "cancelled_on"},
+        )
+        if done is not None:
+            messages.success(request, _("The assessment is cancelled; its entry in the books is reversed."))
+            return redirect(_assessment_url(done, gov_code))
+    return _page(
+        request,
+        assessment,
+        form=form,
+        title=_("Cancel the assessment (징수결의 취소)"),
+        submit_label=_("Cancel the assessment"),
+        danger=True,
+        unavailable=_amendable(assessment)
+        or (
+            _("Money has been received against this assessment: refund it first, or correct the decision.")
+            if assessment.collected_amount
+            else None
+        ),
+        rules=[
+            _(
+                "A decision made in error is cancelled while nothing has been received against it (지방회계법 §21); "
+                "it is kept with the day and your reason, and a reversing entry takes its receivable back."
+            ),
+        ],
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def correct_assessment(request: TenantRequest, gov_code: str, assessment_id: int) -> HttpResponse:
+    """징수결의 정정: a new decision with the corrected amount, payer or due date, linked to the old one."""
+    assessment = assessment_or_404(request, assessment_id)
+    require(request.user, REVENUE, request.government)
+    form = CorrectAssessmentForm(
+        request.POST or None,
+        initial={
+            "amount": f"{assessment.amount:,}",
+            "payer_name": assessment.payer_name,
+            "payer_number": assessment.payer_number,
+            "due_on": assessment.due_on,
+        },
+    )
+    if request.method == "POST":
+        done = submit(
+            form,
+            lambda d: revenue.do_correct_assessment(
+                assessment,
+                reason=d["reason"],
+                amount=d["amount"],
+                payer_name=d["payer_name"],
+                payer_number=d["payer_number"],
+                due_on=d["due_on"],
+                corrected_on=d["corrected_on"],
+                actor=request.user,
+                idempotency_key=form.key,
+            ),
+            {**AMEND_FIELDS, "assessment_collected": "amount", "invalid_input": "amount"},
+        )
+        if done is not None:
+            messages.success(
+                request,
+                _("The corrected assessment of %(amount)s won on %(payer)s replaces the old one.")
+                % {"amount": f"{done.amount:,}", "payer": done.payer_name},
+            )
+            return redirect(_assessment_url(done, gov_code))
+    return _page(
+        request,
+        assessment,
+        form=form,
+        title=_("Correct the assessment (징수결의 정정)"),
+        submit_label=_("Record the correction"),
+        unavailable=_amendable(assessment),
+        rules=[
+            _(
+                "The correction is a new decision linked to this one, which is cancelled with your reason; the books "
+                "are reversed and posted again (지방회계법 §21)."
+            ),
+            _(
+                "Money already received stays with the corrected decision: its amount cannot be less than what was "
+                "received (%(collected)s won), nor its payer another person — refund first (과오납 환급, 지방회계법 "
+                "§28)."
+            )
+            % {"collected": f"{assessment.collected_amount:,}"},
         ],
     )
 
@@ -220,6 +342,13 @@ def overpayment_refund(request: TenantRequest, gov_code: str, receipt_id: int) -
         ),
         _("Interest runs from the day after the payment to the refund, at the rate in force each day, cut to the won."),
     ]
+    if is_local_tax(assessment.revenue_code):
+        rules.append(
+            _(
+                "A local tax follows 지방세기본법 §62: the refund counts from the last payment, then the ones before it, "
+                "whichever receipt it is recorded against."
+            )
+        )
     rules += [
         _("Rate from %(day)s: %(rate)s %% a year.")
         % {"day": r.valid_from.isoformat(), "rate": f"{r.annual_rate_bp / 100:g}"}

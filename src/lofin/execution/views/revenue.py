@@ -39,7 +39,11 @@ def revenue_page(request: TenantRequest, gov_code: str, year: int) -> HttpRespon
         assessments = assessments.filter(status=status)
     else:
         status = ""
-    totals = assessments.aggregate(amount=Sum("amount"), collected=Sum("collected_amount"))
+    # A cancelled or corrected decision no longer counts (its correction does), unless cancelled ones are asked for.
+    counted = (
+        assessments if status == AssessmentStatus.CANCELLED else assessments.exclude(status=AssessmentStatus.CANCELLED)
+    )
+    totals = counted.aggregate(amount=Sum("amount"), collected=Sum("collected_amount"))
     page = Paginator(assessments.order_by("-assessed_on", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     names = _revenue_names(year)
     context = {
