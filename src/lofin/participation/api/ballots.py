@@ -10,7 +10,7 @@ from lofin.core.types import Id
 
 from ..actions import ballots as actions
 from ..queries import ballots as queries
-from ..schemas.ballots import BallotIn, BallotOut, PaperBallotIn, ReceiptIn, ReceiptOut
+from ..schemas.ballots import BallotIn, BallotOut, PaperBallotIn, BallotReceiptIn, BallotReceiptOut
 from .common import PREFIX, cycle_of
 
 router = Router()
@@ -72,11 +72,11 @@ def enter_paper_ballot(
 
 @router.post(
     PREFIX + "/cycles/{cycle_id}/receipt",
-    response=ReceiptOut,
+    response=BallotReceiptOut,
     summary="Check a receipt after the count: the choices of the counted ballot it belongs to",
     description="Before the count the ballots are sealed (409 `ballots_sealed`). An unknown code gives "
     "`counted: false`. The answer names no person and no ballot.",
 )
-def check_receipt(request: AuthedRequest, government: str, cycle_id: Id, payload: ReceiptIn) -> ReceiptOut:
+def check_receipt(request: AuthedRequest, government: str, cycle_id: Id, payload: BallotReceiptIn) -> BallotReceiptOut:
     choices = queries.check_receipt(cycle_of(request, government, cycle_id), payload.receipt)
-    return ReceiptOut(counted=choices is not None, choices=choices or [])
+    return BallotReceiptOut(counted=choices is not None, choices=choices or [])

@@ -37,10 +37,10 @@ class BallotOut(Schema):
     receipt: str | None
 
 
-class ReceiptIn(Schema):
+class BallotReceiptIn(Schema):
     receipt: Text(40)  # type: ignore[valid-type]
 
 
-class ReceiptOut(Schema):
+class BallotReceiptOut(Schema):
     counted: bool
     choices: list[int]
