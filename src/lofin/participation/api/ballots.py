@@ -10,7 +10,7 @@ from lofin.core.types import Id
 
 from ..actions import ballots as actions
 from ..queries import ballots as queries
-from ..schemas.ballots import BallotIn, BallotOut, PaperBallotIn, BallotReceiptIn, BallotReceiptOut
+from ..schemas.ballots import BallotIn, BallotOut, BallotReceiptIn, BallotReceiptOut, PaperBallotIn
 from .common import PREFIX, cycle_of
 
 router = Router()
