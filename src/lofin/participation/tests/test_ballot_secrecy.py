@@ -7,6 +7,7 @@ import hashlib
 import itertools
 
 import pytest
+from django.db import connection
 
 from lofin.core.errors import Conflict
 from lofin.core.models import AuditEvent
@@ -158,3 +159,23 @@ def test_the_election_file_is_sealed_until_the_count_then_numbers_voters_1_to_n(
     )
     ballot_ids = {str(pk) for pk in Ballot.objects.values_list("pk", flat=True)}
     assert not any(pk in text for pk in ballot_ids)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_the_count_no_ballot_carries_the_transaction_of_its_vote():
+    if connection.vendor != "postgresql":
+        pytest.skip("xmin, the writing transaction of a row, is PostgreSQL's")
+    pb = build_pb()
+    vote_four(pb)
+
+    def xmins(table):
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT xmin::text FROM {table} WHERE cycle_id = %s", [pb.cycle.pk])
+            return {row[0] for row in cursor.fetchall()}
+
+    # While the vote is open each ballot shares its transaction with its roll entry (what remains, documented).
+    assert xmins("participation_ballot") <= xmins("participation_rollentry")
+    pb.advance(PhaseKind.BUDGET_ADOPTION)
+    tally.do_compute_result(pb.cycle, actor=pb.manager)
+    (count,) = xmins("participation_ballot")
+    assert count not in xmins("participation_rollentry")

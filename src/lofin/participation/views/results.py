@@ -70,7 +70,7 @@ def _receipt_check(cycle: Cycle, code: str) -> dict[str, object]:
         return {"state": "sealed"}
     if choices is None:
         return {"state": "unknown"}
-    names = {p.pk: p for p in Proposal.objects.filter(pk__in=choices)}
+    names = {p.pk: p for p in Proposal.objects.filter(cycle=cycle, pk__in=choices)}
     return {"state": "counted", "proposals": [names[pk] for pk in choices if pk in names]}
 
 
