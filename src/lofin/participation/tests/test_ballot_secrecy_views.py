@@ -125,3 +125,15 @@ def test_no_page_or_answer_shows_a_ballot_id():
     pages = [entered, kim.get(f"/participation/{g}/{c}/my-vote/").content.decode(), audit.content.decode()]
     for pk in Ballot.objects.values_list("pk", flat=True):
         assert not any(str(pk) in page for page in pages)
+
+
+def test_a_double_click_on_vote_still_shows_the_receipt_code_once():
+    pb = build_pb()
+    g, c = pb.gov.code, pb.cycle.pk
+    kim = client_for(pb.users["김민준"])
+    form = {"idempotency_key": KEY, "approve": [pb.proposals[0].pk], "confirm": "1"}
+    first, second = kim.post(f"/participation/{g}/{c}/vote/", form), kim.post(f"/participation/{g}/{c}/vote/", form)
+    assert first.status_code == second.status_code == 302
+    assert Ballot.objects.count() == 1
+    assert 'id="receipt-code"' in kim.get(second["Location"]).content.decode()
+    assert 'id="receipt-code"' not in kim.get(second["Location"]).content.decode()

@@ -99,8 +99,10 @@ def vote(request: HttpRequest, gov: str, cycle_id: int) -> HttpResponse:
                     raise
                 error = str(refusal.message)
             else:
-                # The receipt code is shown once, on the next page, and never put in an address (logs, history).
-                request.session[receipt_key(cycle)] = ballot.receipt
+                # The receipt code is shown once, on the next page, and never put in an address (logs, history). A
+                # replayed submission (a double click) has no code and leaves the first one's in place.
+                if ballot.receipt:
+                    request.session[receipt_key(cycle)] = ballot.receipt
                 return redirect(reverse("participation:my_vote", args=[government.code, cycle.pk]))
     if error and existing is not None:
         # The page shows the vote already cast, not the ballot: the refusal is said above it.
