@@ -14,7 +14,7 @@ from lofin.core import testing
 from lofin.core.roles import AccountType
 from lofin.gateway.simulators import identity as simulator
 from lofin.participation.actions import ballots, questions, review
-from lofin.participation.models import Ballot, BallotKind, Follow, PhaseKind, Resident
+from lofin.participation.models import Ballot, BallotKind, Follow, PhaseKind, Resident, RollEntry
 from lofin.participation.testing import PEOPLE, build_pb
 from tests.e2e.walk import Walk, ko, no_horizontal_scroll
 
@@ -261,9 +261,10 @@ def test_paper_ballots_are_entered_from_the_keyboard_and_replace_online_ones(liv
         page.keyboard.press("Enter")
         page.wait_for_selector(".messages")
         ui.settle()
-    assert Ballot.objects.filter(cycle=pb.cycle, is_active=True).count() == 2
-    replaced = Ballot.objects.get(cycle=pb.cycle, is_active=False)
-    assert replaced.channel == "online" and replaced.replaced_by.channel == "paper"
+    # Two ballots; the turnout roll keeps 김민준's replaced online vote, inactive, next to his paper one.
+    assert Ballot.objects.filter(cycle=pb.cycle).count() == 2
+    roll = RollEntry.objects.filter(cycle=pb.cycle, resident=pb.residents[PEOPLE[0].name])
+    assert sorted(roll.values_list("channel", "is_active")) == [("online", False), ("paper", True)]
     axe.check(page, "pb-paper-entered")
 
 

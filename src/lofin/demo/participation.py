@@ -7,10 +7,11 @@ Sizes: the number of ballots grows with the square root of the government's 2023
 governments in every size and all of `large` get the full count: 서울특별시 about 3,400, ×8 in `large`; the rest of
 `small` a third of it, so a 군 has about 90); the resident list holds about 2.5 people per 2025 ballot, so turnout looks
 like a real 주민투표's. Deterministic: each government draws from its own ctx.rng. Voters are resident-list entries
-(ballots carry the entry and the identity hash, not accounts); the demo resident accounts of the people loader are
+(the turnout roll carries the entry and the identity hash; the ballots, written apart with random ids in a random
+order, only the choices and the person's seal, as the app writes them); the demo resident accounts of the people loader are
 verified and on the list, and have not voted in 2026, so they can try the vote.
 
-Speed: resident lists, ballots and choices go in through the budget demo's BulkWriter (COPY on PostgreSQL,
+Speed: resident lists, the roll, ballots and choices go in through the budget demo's BulkWriter (COPY on PostgreSQL,
 executemany on SQLite, ids reserved up front), the rest with bulk_create; one transaction and one audit event per
 government; the 2025 count runs through the real tally action (`actions.results.do_compute_result`), so its result, explanations and audit are the app's own.
 """
@@ -54,9 +55,11 @@ from lofin.participation.models import (
     Proposal,
     ProposalStatus,
     Resident,
+    RollEntry,
     StatusEvent,
     VerificationMethod,
 )
+from lofin.participation.queries import ballots as ballot_queries
 from lofin.participation.rules import residents as rules
 from lofin.participation.testing import phase_dates
 
@@ -75,8 +78,7 @@ REJECT_REASONS = ["사유지로 사업 불가", "타 사업과 중복", "특정�
 CHANNELS = [(BallotChannel.ONLINE, 80), (BallotChannel.PAPER, 12), (BallotChannel.IN_PERSON, 8)]
 D = dt.date
 CENSUS_COLUMNS = ("id", "government_id", "census_id", "name", "birth_date", "identity_hash", "basis", "area")
-BALLOT_COLUMNS = (
-    "id",
+ROLL_COLUMNS = (
     "government_id",
     "cycle_id",
     "voter_key",
@@ -84,12 +86,11 @@ BALLOT_COLUMNS = (
     "census_entry_id",
     "basis",
     "entered_by_id",
-    "cast_on",
-    "cast_at",
+    "voted_on",
     "is_active",
-    "replaced_by_id",
 )
-CHOICE_COLUMNS = ("government_id", "ballot_id", "proposal_id", "points", "rank")
+BALLOT_COLUMNS = ("id", "government_id", "cycle_id", "seal")
+CHOICE_COLUMNS = ("id", "government_id", "ballot_id", "proposal_id", "points", "rank")
 
 
 def ballots_for(row: dict[str, str], size: str, cycle_year: int) -> int:
@@ -116,13 +117,6 @@ class Voter:
     birth_date: dt.date
     identity_hash: str
     basis: str
-
-
-def _stamp(writer: BulkWriter, value: dt.datetime) -> Any:
-    """A timestamp as Django stores it: aware for PostgreSQL's COPY, naive UTC text for SQLite."""
-    if writer.vendor == "postgresql":
-        return value
-    return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ")
 
 
 def _census(gov: LocalGovernment, manager: User, rng: random.Random, people: int) -> tuple[CensusList, list[Voter]]:
@@ -323,22 +317,24 @@ def _ballots(
             replaced = channel != BallotChannel.ONLINE and rng.random() < 0.05
             plans.append((voter, channel, chosen, replaced))
     writer = BulkWriter()
-    ids = iter(writer.reserve_ids(Ballot, len(plans) + sum(1 for p in plans if p[3])))
-    now = _stamp(writer, clock.now())
+    roll: list[tuple[Any, ...]] = []
     ballots: list[tuple[Any, ...]] = []
     choices: list[tuple[Any, ...]] = []
     for voter, channel, chosen, replaced in plans:
-        online_id = next(ids) if replaced else None
-        ballot_id = next(ids)
         entered_by = None if channel == BallotChannel.ONLINE else clerk.pk
         common = (gov.pk, cycle.pk, voter.identity_hash)
-        if online_id is not None:
-            ballots.append(
-                (online_id, *common, BallotChannel.ONLINE, voter.id, voter.basis, None, day, now, False, ballot_id)
-            )
-            choices += [(gov.pk, online_id, on_ballot[i].pk, 1, None) for i in chosen]
-        ballots.append((ballot_id, *common, channel, voter.id, voter.basis, entered_by, day, now, True, None))
-        choices += [(gov.pk, ballot_id, on_ballot[i].pk, 1, None) for i in chosen]
+        if replaced:
+            # The replaced online vote stays on the roll, inactive; its ballot is gone (actions.ballots).
+            roll.append((*common, BallotChannel.ONLINE, voter.id, voter.basis, None, day, False))
+        roll.append((*common, channel, voter.id, voter.basis, entered_by, day, True))
+        # Ballots as the app writes them: a random id, the person's seal, nothing else of theirs.
+        ballot_id = rng.getrandbits(62) + 1
+        ballots.append((ballot_id, gov.pk, cycle.pk, ballot_queries.seal(cycle.pk, voter.identity_hash)))
+        choices += [(rng.getrandbits(62) + 1, gov.pk, ballot_id, on_ballot[i].pk, 1, None) for i in chosen]
+    # Written in a random order too, so that the tables' own order is not the roll's.
+    rng.shuffle(ballots)
+    rng.shuffle(choices)
+    writer.insert(RollEntry, ROLL_COLUMNS, roll)
     writer.insert(Ballot, BALLOT_COLUMNS, ballots)
     writer.insert(BallotChoice, CHOICE_COLUMNS, choices)
     return len(plans)
@@ -441,7 +437,7 @@ def load_government(gov: LocalGovernment, row: dict[str, str], ctx: Context) -> 
         audit.record(manager, "demo.participation.load", gov, data={"size": ctx.size, **counts})
     last.refresh_from_db()
     # The ballots were just bulk-written: without statistics PostgreSQL counts them with a plan for empty tables.
-    refresh_statistics("participation_ballot", "participation_ballotchoice")
+    refresh_statistics("participation_rollentry", "participation_ballot", "participation_ballotchoice")
     result_actions.do_compute_result(last, actor=manager)
     with transaction.atomic():
         _adopt(gov, last, manager, rng)

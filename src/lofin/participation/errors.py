@@ -46,3 +46,11 @@ class VerificationUnavailable(LofinError):
     code = "verification_unavailable"
     status = 503
     default_message = _("The identity-check service cannot be reached. Please try again in a few minutes.")
+
+
+class BallotsSealed(Conflict):
+    code = "ballots_sealed"
+    default_message = _(
+        "The ballots stay sealed until the vote is counted: nobody reads them or a count of them before. "
+        "The election file can be downloaded once the vote is counted."
+    )

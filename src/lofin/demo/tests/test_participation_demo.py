@@ -1,6 +1,8 @@
 """Demo 주민참여예산: each featured government has last year's counted cycle and this year's open vote, the counts
 are the engine's, one vote per person holds, the demo residents can vote, and loading again adds nothing."""
 
+import itertools
+
 import pytest
 
 from lofin.core.models import AuditEvent, LocalGovernment, Notification, User
@@ -9,7 +11,7 @@ from lofin.demo.people import FEATURED, demo_users
 from lofin.demo.testing import tiny_once
 from lofin.participation import voting
 from lofin.participation.actions import ballots as va
-from lofin.participation.models import Ballot, Cycle, Follow, Proposal, Resident, Result
+from lofin.participation.models import Ballot, Cycle, Follow, Proposal, Resident, Result, RollEntry
 from lofin.participation.queries import ballots as queries
 from lofin.participation.queries import report
 from lofin.participation.queries import results as tally
@@ -37,14 +39,19 @@ def test_every_featured_government_has_a_counted_and_an_open_cycle(tiny):
         adopted = Proposal.objects.filter(cycle=last, status__in=["adopted", "in_execution"]).count()
         assert adopted == len(result.winners) > 0
         row = report.cycle_report(last)
-        assert row.ballots == Ballot.objects.filter(cycle=last, is_active=True).count() > 50
+        assert row.ballots == Ballot.objects.filter(cycle=last).count() > 50
         assert row.online + row.paper + row.in_person == row.ballots
         assert 0 < float(row.turnout_pct) < 100
-        # One active ballot per person in every cycle; replaced ballots point at their replacement.
         for cycle in (last, current):
-            keys = list(Ballot.objects.filter(cycle=cycle, is_active=True).values_list("voter_key", flat=True))
-            assert len(keys) == len(set(keys))
-            assert not Ballot.objects.filter(cycle=cycle, is_active=False, replaced_by__isnull=True).exists()
+            # One active roll entry per person, and one ballot per active entry, found by the person's seal; the
+            # replaced online votes are on the roll only.
+            active = list(RollEntry.objects.filter(cycle=cycle, is_active=True).values_list("voter_key", flat=True))
+            assert len(active) == len(set(active)) == Ballot.objects.filter(cycle=cycle).count()
+            seals = set(Ballot.objects.filter(cycle=cycle).values_list("seal", flat=True))
+            assert seals == {queries.seal(cycle.pk, key) for key in active}
+            # Ballot ids are random, not the order of the roll.
+            ids = sorted(Ballot.objects.filter(cycle=cycle).values_list("pk", flat=True))
+            assert min(b - a for a, b in itertools.pairwise(ids)) > 1000
     seoul = next(g for g in tiny if g.code == "1100000")
     assert queries.turnout(Cycle.objects.get(government=seoul, year=2026))["total"] > 1000
 
@@ -56,8 +63,9 @@ def test_demo_residents_are_verified_and_can_vote(tiny):
     assert "jongno.resident1" in {row["username"] for row in demo_users()}
     cycle = Cycle.objects.get(government=gov, year=2027)
     on_ballot = list(Proposal.objects.filter(cycle=cycle, status="on_ballot").order_by("number"))
-    ballot = va.do_cast_ballot(cycle, approvals=[on_ballot[0].pk], actor=user)
-    assert ballot.channel == "online"
+    cast = va.do_cast_ballot(cycle, approvals=[on_ballot[0].pk], actor=user)
+    assert (cast.channel, cast.choices) == ("online", [on_ballot[0].pk]) and cast.receipt
+    assert queries.my_ballot(cycle, user) is not None
 
 
 def test_demo_proposers_follow_their_proposals_without_a_message_queued_at_load(tiny):

@@ -1,19 +1,28 @@
-"""Ballots: online by a verified resident, paper or in person entered by an official. One vote per person.
+"""Ballots: online by a verified resident, paper or in person entered by an official. One vote per person; the vote
+is secret.
 
-Every ballot of a cycle is written under the cycle's row lock (FOR NO KEY UPDATE), so two ballots of one person
-queue and the second sees the first; the partial unique index on (cycle, voter_key) for active ballots is the
-second line, should any path forget the lock. A paper or in-person ballot replaces the person's online ballot:
-the online one is kept, marked inactive and pointed at its replacement, and never counted.
+A vote writes two rows that do not point at each other: the person's entry on the turnout roll (`RollEntry`: who,
+by which channel, on which day, entered by which official) and the ballot (`Ballot`: the choices, a keyed seal that
+only the application can compute for the person in front of it, and the digest of a random receipt code shown once
+to an online voter). Ballot ids are random, so their order is not the roll's.
+
+Every vote of a cycle is written under the cycle's row lock (FOR NO KEY UPDATE), so two votes of one person queue
+and the second sees the first; the partial unique index on the roll for active entries, and the unique seal of a
+ballot, are the second line. A paper or in-person ballot replaces the person's online one: the roll keeps the online
+entry, inactive; the online ballot is deleted (it is never counted, and kept it would tie the few people the roll
+shows as replaced to what they first voted).
 
 A retry with the same Idempotency-Key (`core.idempotency`: scoped to the government and the person sending it)
-gets the first ballot; the same key with another ballot is refused (`KeyReused`). The request's fingerprint is
-kept on the ballot, not in the audit trail: the trail records that a person voted, not how.
+gets the first answer (without the receipt code, shown once); the same key with another ballot is refused
+(`KeyReused`). The key and the request's fingerprint, keyed with the server's secret, are kept on the roll entry;
+the audit trail records that a person voted in a cycle and by which channel, not how and not which ballot.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
@@ -24,7 +33,8 @@ from lofin.core.permissions import require
 
 from ..access import ENTER_BALLOTS, PARTICIPATE
 from ..errors import AlreadyVoted
-from ..models import Ballot, BallotChannel, BallotChoice, Cycle, PhaseKind, Resident
+from ..models import Ballot, BallotChannel, BallotChoice, CensusEntry, Cycle, PhaseKind, Resident, RollEntry
+from ..queries import ballots as queries
 from ..queries import cycles as cycle_queries
 from ..queries.ballots import ballot_context
 from ..queries.residents import census_entry, resident_of
@@ -34,6 +44,19 @@ from ..rules.residents import check_eligibility
 from .residents import person_hash
 
 
+@dataclass(frozen=True)
+class Cast:
+    """The answer to a vote: what the voter (or the official entering it) may see of it. `receipt` is the random
+    code, on the first answer to an online vote only; a replay does not have it."""
+
+    cycle_id: int
+    channel: str
+    cast_on: dt.date
+    choices: list[int] = field(default_factory=list)
+    receipt: str | None = None
+    replaced_on: dt.date | None = None  # the day of the online vote a paper or in-person one replaced
+
+
 def _key(government: LocalGovernment, actor: User, idempotency_key: str | None) -> str | None:
     """The stored key; Python callers (tests, the demo) may vote without one, the API and the screens never do."""
     if idempotency_key is None:
@@ -41,13 +64,17 @@ def _key(government: LocalGovernment, actor: User, idempotency_key: str | None) 
     return idempotency.scoped_key(government.pk, actor, idempotency_key)
 
 
-def _replayed(cycle: Cycle, key: str | None, request: str) -> Ballot | None:
+def _replayed(cycle: Cycle, key: str | None, request: str) -> Cast | None:
     if key is None:
         return None
-    done = Ballot.objects.filter(cycle=cycle, idempotency_key=key).first()
+    done = RollEntry.objects.filter(cycle=cycle, idempotency_key=key).first()
     if done is None:
         return None
-    return idempotency.replay(done, request, recorded=done.request_fingerprint)
+    idempotency.replay(done, queries.sealed(request), recorded=done.request_fingerprint)
+    ballot = Ballot.objects.filter(cycle=cycle, seal=queries.seal(cycle.pk, done.voter_key)).first()
+    # An online vote since replaced by a paper one has no ballot any more: the answer says so by its empty choices.
+    choices = queries.choices_of(ballot) if ballot is not None and done.is_active else []
+    return Cast(cycle.pk, done.channel, done.voted_on, choices)
 
 
 def _choices(
@@ -59,12 +86,44 @@ def _choices(
     )
 
 
-def _write(cycle: Cycle, choices: list[rules.Choice], **fields: object) -> Ballot:
+def _write(
+    cycle: Cycle,
+    choices: list[rules.Choice],
+    *,
+    voter_key: str,
+    channel: str,
+    day: dt.date,
+    entry: CensusEntry | None,
+    resident: Resident | None,
+    entered_by: User | None,
+    key: str | None,
+    request: str,
+    receipt: str | None,
+) -> Cast:
+    """The person's entry on the roll and their ballot, two rows with no link between them."""
     try:
         with transaction.atomic():
-            ballot = Ballot.objects.create(government_id=cycle.government_id, cycle=cycle, **fields)
+            RollEntry.objects.create(
+                government_id=cycle.government_id,
+                cycle=cycle,
+                voter_key=voter_key,
+                channel=channel,
+                resident=resident,
+                census_entry=entry,
+                basis=entry.basis if entry else "",
+                entered_by=entered_by,
+                voted_on=day,
+                idempotency_key=key,
+                request_fingerprint=queries.sealed(request),
+            )
+            ballot = Ballot.objects.create(
+                government_id=cycle.government_id,
+                cycle=cycle,
+                seal=queries.seal(cycle.pk, voter_key),
+                receipt_digest=rules.receipt_digest(receipt) if receipt else None,
+            )
     except IntegrityError:
-        # The unique index caught a second active ballot of the person.
+        # The roll's unique index (or the ballot's unique seal) caught a second vote of the person.
         raise AlreadyVoted() from None
     BallotChoice.objects.bulk_create(
         [
@@ -78,7 +137,8 @@ def _write(cycle: Cycle, choices: list[rules.Choice], **fields: object) -> Ballo
             for c in choices
         ]
     )
-    return ballot
+    ordered = sorted(choices, key=lambda c: (c.rank or 0, c.proposal_id))  # as queries.ballots.choices_of
+    return Cast(cycle.pk, channel, day, [c.proposal_id for c in ordered], receipt)
 
 
 def do_cast_ballot(
@@ -89,7 +149,7 @@ def do_cast_ballot(
     points: Mapping[int, int] | None = None,
     ranking: Sequence[int] = (),
     idempotency_key: str | None = None,
-) -> Ballot:
+) -> Cast:
     """A verified resident's online vote, during the voting phase (by its dates, today)."""
     government = cycle.government
     require(actor, PARTICIPATE, government)
@@ -105,32 +165,32 @@ def do_cast_ballot(
             return done
         check_phase(cycle.phase, PhaseKind.VOTING, day=day, dates=cycle_queries.current_dates(cycle))
         entry = census_entry(government, resident.identity_hash)
-        basis = entry.basis if entry else ""
         check_eligibility(
-            basis=basis,
+            basis=entry.basis if entry else "",
             birth_date=resident.birth_date,
             on=day,
             allowed_bases=cycle.eligible_bases,
             min_age=cycle.min_age,
         )
         choices = _choices(cycle, approvals, points, ranking)
-        if Ballot.objects.filter(cycle=cycle, voter_key=resident.identity_hash, is_active=True).exists():
+        if RollEntry.objects.filter(cycle=cycle, voter_key=resident.identity_hash, is_active=True).exists():
             raise AlreadyVoted()
-        ballot = _write(
+        cast = _write(
             cycle,
             choices,
             voter_key=resident.identity_hash,
             channel=BallotChannel.ONLINE,
+            day=day,
+            entry=entry,
             resident=resident,
-            census_entry=entry,
-            basis=basis,
-            cast_on=day,
-            idempotency_key=key,
-            request_fingerprint=request,
+            entered_by=None,
+            key=key,
+            request=request,
+            receipt=rules.new_receipt(),
         )
-        # The audit trail records that the person voted, not how: the ballot is secret to the trail's readers.
-        audit.record(actor, "participation.ballot.cast", ballot, data={"channel": "online", "choices": len(choices)})
-    return ballot
+        # The trail records that the person voted in the cycle, not how and not which ballot.
+        audit.record(actor, "participation.ballot.cast", cycle, data={"channel": BallotChannel.ONLINE})
+    return cast
 
 
 def do_enter_paper_ballot(
@@ -145,7 +205,7 @@ def do_enter_paper_ballot(
     points: Mapping[int, int] | None = None,
     ranking: Sequence[int] = (),
     idempotency_key: str | None = None,
-) -> Ballot:
+) -> Cast:
     """A paper or in-person ballot, entered by the official who checked the voter's ID. It replaces the person's
     online ballot, if any; a second paper or in-person ballot of the same person is refused."""
     government = cycle.government
@@ -153,7 +213,7 @@ def do_enter_paper_ballot(
     rules.check_entry(channel, name)
     voter_key = person_hash(name, birth_date, sex_digit)
     key = _key(government, actor, idempotency_key)
-    # The voter by their keyed identity hash, never by name and birth date: the fingerprint stays on the row.
+    # The voter by their keyed identity hash, never by name and birth date.
     request = idempotency.fingerprint(
         "paper_ballot",
         cycle=cycle.pk,
@@ -170,34 +230,35 @@ def do_enter_paper_ballot(
             return done
         check_phase(cycle.phase, PhaseKind.VOTING, day=day, dates=cycle_queries.current_dates(cycle))
         entry = census_entry(government, voter_key)
-        basis = entry.basis if entry else ""
         check_eligibility(
-            basis=basis, birth_date=birth_date, on=day, allowed_bases=cycle.eligible_bases, min_age=cycle.min_age
+            basis=entry.basis if entry else "",
+            birth_date=birth_date,
+            on=day,
+            allowed_bases=cycle.eligible_bases,
+            min_age=cycle.min_age,
         )
         choices = _choices(cycle, approvals, points, ranking)
-        active = Ballot.objects.select_for_update().filter(cycle=cycle, voter_key=voter_key, is_active=True).first()
+        active = RollEntry.objects.select_for_update().filter(cycle=cycle, voter_key=voter_key, is_active=True).first()
         if active is not None and active.channel != BallotChannel.ONLINE:
             raise AlreadyVoted(_("This person has already voted on paper or in person in this cycle."))
         if active is not None:
-            Ballot.objects.filter(pk=active.pk).update(is_active=False)
-        resident = Resident.objects.filter(government=government, identity_hash=voter_key).first()
-        ballot = _write(
+            RollEntry.objects.filter(pk=active.pk).update(is_active=False)
+            Ballot.objects.filter(cycle=cycle, seal=queries.seal(cycle.pk, voter_key)).delete()
+            audit.record(actor, "participation.ballot.replace", cycle, data={"channel": channel})
+        cast = _write(
             cycle,
             choices,
             voter_key=voter_key,
             channel=channel,
-            resident=resident,
-            census_entry=entry,
-            basis=basis,
+            day=day,
+            entry=entry,
+            resident=Resident.objects.filter(government=government, identity_hash=voter_key).first(),
             entered_by=actor,
-            cast_on=day,
-            idempotency_key=key,
-            request_fingerprint=request,
+            key=key,
+            request=request,
+            receipt=None,
         )
-        if active is not None:
-            Ballot.objects.filter(pk=active.pk).update(replaced_by=ballot)
-            audit.record(
-                actor, "participation.ballot.replace", active, data={"replaced_by": ballot.pk, "channel": channel}
-            )
-        audit.record(actor, "participation.ballot.enter", ballot, data={"channel": channel, "choices": len(choices)})
-    return ballot
+        audit.record(actor, "participation.ballot.enter", cycle, data={"channel": channel})
+    if active is not None:
+        cast = replace(cast, replaced_on=active.voted_on)
+    return cast

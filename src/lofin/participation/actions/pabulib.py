@@ -1,11 +1,13 @@
 """Import of a pabulib (.pb) file as a cycle whose vote is finished (phase 예산반영), through the voting engine's
-reader: its projects are on the ballot and its votes are ballots entered as paper ballots, each voter known only
-by a hash of the file's voter id, ready for the cycle's rule to be counted. The export is `queries.pabulib`.
+reader: its projects are on the ballot and its votes are paper votes entered by the importing official — on the
+turnout roll, each voter known only by a hash of the file's voter id, and as ballots with no seal (nobody will ask
+for "my ballot" of a file), written in a random order — ready for the cycle's rule to be counted. The export is `queries.pabulib`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import random
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +29,7 @@ from ..models import (
     PhaseKind,
     Proposal,
     ProposalStatus,
+    RollEntry,
     StatusEvent,
 )
 from .cycles import do_create_cycle
@@ -92,22 +95,27 @@ def do_import_pb(
             ]
         )
         today = clock.today()
-        ballots = Ballot.objects.bulk_create(
+        RollEntry.objects.bulk_create(
             [
-                Ballot(
+                RollEntry(
                     government=government,
                     cycle=cycle,
                     voter_key=hashlib.sha256(f"pb:{cycle.pk}:{b.voter_id}".encode()).hexdigest(),
                     channel=BallotChannel.PAPER,
                     entered_by=actor,
-                    cast_on=today,
+                    voted_on=today,
                 )
                 for b in election.ballots
             ],
             batch_size=2000,
         )
+        # In a random order, so that neither the ballots' ids nor their place in the table follow the roll's.
+        sources = random.SystemRandom().sample(election.ballots, len(election.ballots))
+        ballots = Ballot.objects.bulk_create(
+            [Ballot(government=government, cycle=cycle) for _b in sources], batch_size=2000
+        )
         choices: list[BallotChoice] = []
-        for ballot, source in zip(ballots, election.ballots, strict=True):
+        for ballot, source in zip(ballots, sources, strict=True):
             items: list[tuple[str, int, int | None]]
             if source.points is not None:
                 items = [(pid, pts, None) for pid, pts in source.points.items()]

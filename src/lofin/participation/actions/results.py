@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from lofin.core import audit
@@ -15,7 +16,7 @@ from lofin.core.permissions import require
 
 from .. import voting
 from ..access import MANAGE
-from ..models import Cycle, Override, PhaseKind, Proposal, ProposalStatus, Result
+from ..models import Ballot, BallotChoice, Cycle, Override, PhaseKind, Proposal, ProposalStatus, Result
 from ..queries import cycles as cycle_queries
 from ..queries import proposals as proposal_queries
 from ..queries import results as queries
@@ -38,6 +39,11 @@ def do_compute_result(cycle: Cycle, *, actor: User) -> list[Result]:
                 cycle=cycle, status__in=(ProposalStatus.ADOPTED, ProposalStatus.IN_EXECUTION)
             ).exists(),
         )
+        # On PostgreSQL every row carries the id of the transaction that wrote it (xmin), the same for a person's
+        # roll entry and their ballot. The count writes every ballot of the cycle again, so from now on they all
+        # carry the count's: nothing on a counted ballot dates it.
+        Ballot.objects.filter(cycle=cycle).update(seal=F("seal"))
+        BallotChoice.objects.filter(ballot__cycle=cycle).update(points=F("points"))
         groups = queries.build_elections(cycle)
         rules.check_something_to_count(len(groups))
         sat = queries.satisfaction(cycle)

@@ -9,7 +9,8 @@ from lofin.core.http import AuthedRequest
 from lofin.core.types import Id
 
 from ..actions import ballots as actions
-from ..schemas.ballots import BallotIn, BallotOut, PaperBallotIn
+from ..queries import ballots as queries
+from ..schemas.ballots import BallotIn, BallotOut, BallotReceiptIn, BallotReceiptOut, PaperBallotIn
 from .common import PREFIX, cycle_of
 
 router = Router()
@@ -20,8 +21,9 @@ router = Router()
     response={201: BallotOut},
     summary="Vote online (a verified, eligible resident, once per cycle)",
     description="Approval and knapsack ballots send `approvals`, cumulative ballots `points` (proposal id → points), "
-    "ranked ballots `ranking`. Retrying with the same Idempotency-Key returns the first ballot; the same key with "
-    "another ballot is refused (409 `idempotency_key_reused`).",
+    "ranked ballots `ranking`. The answer carries the receipt code, once: keep it to check after the count that the "
+    "ballot was counted as cast. Retrying with the same Idempotency-Key returns the first ballot without the code; "
+    "the same key with another ballot is refused (409 `idempotency_key_reused`).",
 )
 def cast_ballot(
     request: AuthedRequest,
@@ -66,3 +68,15 @@ def enter_paper_ballot(
         actor=request.user,
     )
     return Status(201, ballot)
+
+
+@router.post(
+    PREFIX + "/cycles/{cycle_id}/receipt",
+    response=BallotReceiptOut,
+    summary="Check a receipt after the count: the choices of the counted ballot it belongs to",
+    description="Before the count the ballots are sealed (409 `ballots_sealed`). An unknown code gives "
+    "`counted: false`. The answer names no person and no ballot.",
+)
+def check_receipt(request: AuthedRequest, government: str, cycle_id: Id, payload: BallotReceiptIn) -> BallotReceiptOut:
+    choices = queries.check_receipt(cycle_of(request, government, cycle_id), payload.receipt)
+    return BallotReceiptOut(counted=choices is not None, choices=choices or [])

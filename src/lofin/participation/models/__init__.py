@@ -24,7 +24,7 @@ from .proposals import (
     StatusEvent,
 )
 from .residents import CensusEntry, CensusList, Resident, VerificationMethod
-from .voting import Ballot, BallotChannel, BallotChoice, Override, OverrideAction, Result
+from .voting import Ballot, BallotChannel, BallotChoice, Override, OverrideAction, Result, RollEntry
 
 __all__ = [
     "PHASE_ORDER",
@@ -54,6 +54,7 @@ __all__ = [
     "Question",
     "Resident",
     "Result",
+    "RollEntry",
     "Rule",
     "Satisfaction",
     "StatusEvent",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -18,50 +20,78 @@ class BallotChannel(models.TextChoices):
     IN_PERSON = "in_person", _("in person at a polling station")
 
 
-class Ballot(models.Model):
-    """One person's vote in one cycle. A paper or in-person ballot replaces an online one: the replaced ballot
-    is kept (is_active false, replaced_by set) and never counted. At most one active ballot per person and cycle,
-    enforced by the database."""
+def random_id() -> int:
+    """A primary key drawn at random (62 bits), for the tables whose insertion order must not be readable: ballots
+    and their choices are written in the order people vote, which the turnout roll also records."""
+    return secrets.randbits(62) + 1
+
+
+class RollEntry(models.Model):
+    """The turnout roll (투표인 명부의 투표 기록): who voted in which cycle, by which channel, on which day, and which
+    official entered a paper or in-person vote. It prevents double voting (one active entry per person and cycle,
+    enforced by the database) and is what officials may see. It says nothing of what the person voted: the ballot
+    is a row of its own (`Ballot`) with no link back here. An online vote replaced by a paper or in-person one stays
+    on the roll, inactive; its ballot is deleted, since it is never counted."""
 
     government = models.ForeignKey("core.LocalGovernment", on_delete=models.PROTECT, related_name="+", db_index=False)
-    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="ballots")
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="roll")
     voter_key = models.CharField(max_length=64)  # the person's identity_hash
     channel = models.CharField(_("channel"), max_length=10, choices=BallotChannel.choices)
-    resident = models.ForeignKey(Resident, null=True, blank=True, on_delete=models.PROTECT, related_name="ballots")
+    resident = models.ForeignKey(Resident, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     census_entry = models.ForeignKey(CensusEntry, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     basis = models.CharField(max_length=10, choices=EligibilityBasis.choices, blank=True)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )  # the official who entered a paper or in-person ballot
-    cast_on = models.DateField(_("voting day"))
-    cast_at = models.DateTimeField(auto_now_add=True)
+    )  # the official who entered a paper or in-person vote
+    voted_on = models.DateField(_("voting day"))
     is_active = models.BooleanField(default=True)
-    replaced_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    # The caller's retry key as `core.idempotency.scoped_key` stores it, and the fingerprint of the request that
-    # wrote the ballot: a retry with the same key and another ballot is refused. Kept on the row, not in the audit
-    # trail, whose readers learn that a person voted but not how.
+    # The caller's retry key as `core.idempotency.scoped_key` stores it, and the request's fingerprint keyed with
+    # the server's secret (`queries.ballots.sealed`): a retry with the same key and another ballot is refused, and
+    # the choices cannot be guessed back from the fingerprint by someone reading the tables.
     idempotency_key = models.CharField(max_length=140, null=True, blank=True)
-    # db_default: rows bulk-written with explicit columns (the demo's COPY) leave it out.
-    request_fingerprint = models.CharField(max_length=16, blank=True, default="", db_default="")
+    request_fingerprint = models.CharField(max_length=64, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["cycle_id", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["cycle", "voter_key"], condition=Q(is_active=True), name="pb_ballot_one_active_per_person"
+                fields=["cycle", "voter_key"], condition=Q(is_active=True), name="pb_roll_one_active_per_person"
             ),
-            models.UniqueConstraint(fields=["cycle", "idempotency_key"], name="pb_ballot_unique_key"),
-            models.CheckConstraint(
-                condition=Q(is_active=True, replaced_by__isnull=True) | Q(is_active=False),
-                name="pb_ballot_active_not_replaced",
-            ),
+            models.UniqueConstraint(fields=["cycle", "idempotency_key"], name="pb_roll_unique_key"),
         ]
 
     def __str__(self) -> str:
         return f"{self.cycle_id}/{self.pk} ({self.channel})"
 
 
+class Ballot(models.Model):
+    """What one person voted in one cycle, and only that: no person, no channel, no time, no retry key. Its id is
+    random, so the order of the ballots is not the order of the roll, and it is never shown.
+
+    `seal` is an HMAC with the server's secret over (cycle, identity hash) (`queries.ballots.seal`): the application
+    finds the ballot of the person in front of it (my vote, a paper ballot replacing an online one); someone reading
+    the tables or the export cannot. `receipt_digest` is the sha256 of the random receipt code the voter was shown
+    once (online ballots only), with which they check on the results page that their ballot was counted as cast."""
+
+    id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
+    government = models.ForeignKey("core.LocalGovernment", on_delete=models.PROTECT, related_name="+", db_index=False)
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="ballots")
+    seal = models.CharField(max_length=64, null=True, blank=True)
+    receipt_digest = models.CharField(max_length=64, null=True, blank=True)
+
+    class Meta:
+        ordering = ["cycle_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "seal"], name="pb_ballot_one_per_seal"),
+            models.UniqueConstraint(fields=["cycle", "receipt_digest"], name="pb_ballot_unique_receipt"),
+        ]
+
+    def __str__(self) -> str:
+        return f"ballot of cycle {self.cycle_id}"
+
+
 class BallotChoice(models.Model):
+    id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
     government = models.ForeignKey("core.LocalGovernment", on_delete=models.PROTECT, related_name="+", db_index=False)
     ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="choices")
     proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="+")
@@ -69,11 +99,11 @@ class BallotChoice(models.Model):
     rank = models.PositiveSmallIntegerField(null=True, blank=True)  # 1 = first preference
 
     class Meta:
-        ordering = ["ballot_id", "rank", "id"]
+        ordering = ["ballot_id", "rank", "proposal_id"]
         constraints = [models.UniqueConstraint(fields=["ballot", "proposal"], name="pb_choice_unique_project")]
 
     def __str__(self) -> str:
-        return f"{self.ballot_id}: {self.proposal_id}"
+        return f"{self.proposal_id} ({self.points})"
 
 
 class Result(models.Model):

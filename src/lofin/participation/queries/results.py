@@ -2,7 +2,9 @@
 its own, one for the rest), the published result with its overrides, and why my projects won or lost.
 
 Project ids in the engine are the proposals' ballot numbers, zero-padded, so the engine's tie-break by project id
-is the order of the ballot paper; voter ids are ballot ids. Replaced ballots are never read.
+is the order of the ballot paper. Voter ids are 1..n in the order of the ballots' random ids: the same order at
+every count (so a result's digest is the exported file's), and nothing that names a person, a ballot or a receipt.
+Replaced online ballots no longer exist (`actions.ballots`).
 """
 
 from __future__ import annotations
@@ -19,9 +21,10 @@ from lofin.core.errors import Conflict, NotFound
 from lofin.core.models import User
 
 from .. import voting
-from ..models import Ballot, BallotChoice, BallotKind, Cycle, District, Override, Proposal, Result
+from ..models import BallotChoice, BallotKind, Cycle, District, Override, Proposal, Result
 from ..rules import results as rules
 from ..rules.ballots import ON_BALLOT_STATUSES
+from .ballots import my_ballot
 from .proposals import selected
 from .residents import resident_of
 
@@ -36,13 +39,15 @@ class Group:
     budget: int
     election: voting.Election
     proposals: dict[str, Proposal] = field(default_factory=dict)
+    # The engine's voter id of each ballot (by the ballot's id): for "why my projects won", never exported.
+    voters: dict[int, str] = field(default_factory=dict)
 
 
 def _ballot_rows(cycle: Cycle) -> dict[int, list[tuple[int, int, int | None]]]:
     rows: dict[int, list[tuple[int, int, int | None]]] = defaultdict(list)
     choices = (
-        BallotChoice.objects.filter(ballot__cycle=cycle, ballot__is_active=True)
-        .order_by("ballot_id", "rank", "id")
+        BallotChoice.objects.filter(ballot__cycle=cycle)
+        .order_by("ballot_id", "rank", "proposal_id")
         .values_list("ballot_id", "proposal_id", "points", "rank")
     )
     for ballot_id, proposal_id, points, rank in choices.iterator(chunk_size=5000):
@@ -67,11 +72,12 @@ def build_elections(cycle: Cycle) -> list[Group]:
             continue
         ids = {p.pk: project_id(p.number) for p in members}
         engine_ballots = []
+        voters: dict[int, str] = {}
         for ballot_id, choices in ballots.items():
             mine = [(ids[pid], points, rank) for pid, points, rank in choices if pid in ids]
             if not mine:
                 continue
-            voter = str(ballot_id)
+            voter = voters[ballot_id] = str(len(voters) + 1)
             if vote_type == "cumulative":
                 engine_ballots.append(voting.Ballot(voter, points={p: pts for p, pts, _r in mine}))
             elif vote_type == "ordinal":
@@ -95,7 +101,7 @@ def build_elections(cycle: Cycle) -> list[Group]:
             max_length=cycle.max_choices if cycle.ballot_kind in (BallotKind.K_APPROVAL, BallotKind.RANKED) else None,
             max_sum_points=cycle.max_points if cycle.ballot_kind == BallotKind.CUMULATIVE else None,
         )
-        groups.append(Group(district, budget, election, {ids[p.pk]: p for p in members}))
+        groups.append(Group(district, budget, election, {ids[p.pk]: p for p in members}, voters))
     return groups
 
 
@@ -128,7 +134,7 @@ def project_explanations(group: Group, outcome: voting.Outcome) -> dict[str, Any
 
 def vote_counts(cycle: Cycle) -> dict[int, int]:
     """Per proposal: ballots naming it (or points given, on cumulative ballots), active ballots only."""
-    choices = BallotChoice.objects.filter(ballot__cycle=cycle, ballot__is_active=True).values("proposal_id")
+    choices = BallotChoice.objects.filter(ballot__cycle=cycle).values("proposal_id")
     if cycle.ballot_kind == BallotKind.CUMULATIVE:
         return {r["proposal_id"]: r["n"] or 0 for r in choices.annotate(n=Sum("points"))}
     return {r["proposal_id"]: r["n"] for r in choices.annotate(n=Count("id"))}
@@ -180,16 +186,16 @@ class VoterExplanation:
 
 def voter_explanation(cycle: Cycle, user: User) -> list[VoterExplanation]:
     """Why each project the person voted for won or lost, per election their ballot took part in."""
-    resident = resident_of(user, cycle.government)
-    ballot = Ballot.objects.filter(cycle=cycle, voter_key=resident.identity_hash, is_active=True).first()
+    resident_of(user, cycle.government)
+    ballot = my_ballot(cycle, user)
     if ballot is None:
         raise NotFound(_("You did not vote in this cycle."))
     if not is_counted(cycle):
         raise Conflict(_("The vote has not been counted yet."))
     out = []
     for group in build_elections(cycle):
-        voter = str(ballot.pk)
-        if not any(b.voter_id == voter for b in group.election.ballots):
+        voter = group.voters.get(ballot.pk)
+        if voter is None:
             continue
         outcome = voting.solve(group.election, cycle.rule, satisfaction(cycle))
         try:

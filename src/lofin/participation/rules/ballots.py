@@ -4,6 +4,9 @@ paper or in-person ballot is entered by an official. Pure: no ORM."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -112,3 +115,27 @@ def check_entry(channel: str, name: str) -> None:
         raise InvalidInput(_("A ballot entered by an official is a paper or in-person ballot."), field="channel")
     if not (name or "").strip():
         raise InvalidInput(_("Enter the voter's name."), field="name")
+
+
+RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off a screen and typed again
+RECEIPT_LENGTH = 16  # 80 bits
+
+
+def ballot_seal(key: bytes, cycle_id: int, identity_hash: str) -> str:
+    """HMAC-SHA256 with the server's key over (cycle, identity hash): the ballot's seal."""
+    return hmac.new(key, f"{cycle_id}:{identity_hash}".encode(), hashlib.sha256).hexdigest()
+
+
+def new_receipt() -> str:
+    """A random receipt code, in groups of four: XXXX-XXXX-XXXX-XXXX."""
+    raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
+    return "-".join(raw[i : i + 4] for i in range(0, RECEIPT_LENGTH, 4))
+
+
+def receipt_digest(code: str) -> str | None:
+    """What is kept of a receipt: the sha256 of its characters (case, spaces and dashes ignored). None for text
+    that cannot be a receipt."""
+    raw = "".join(c for c in (code or "").upper() if c not in " -")
+    if len(raw) != RECEIPT_LENGTH or any(c not in RECEIPT_ALPHABET for c in raw):
+        return None
+    return hashlib.sha256(raw.encode()).hexdigest()

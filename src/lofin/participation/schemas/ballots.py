@@ -8,8 +8,6 @@ from pydantic import Field, StrictInt
 
 from lofin.core.types import Id, Text
 
-from ..models import Ballot
-
 Points = Annotated[StrictInt, Field(ge=1, le=10**6)]
 BirthDate = Annotated[dt.date, Field(ge=dt.date(1900, 1, 1), le=dt.date(2100, 12, 31))]
 SexDigit = Annotated[str, Field(pattern=r"^[1-8]$")]
@@ -29,12 +27,20 @@ class PaperBallotIn(BallotIn):
 
 
 class BallotOut(Schema):
-    id: int
+    """A vote as its voter sees it. No ballot id: the receipt is a random code, given once, on the first answer to
+    an online vote (null on a retry and on paper ballots); after the count it checks the ballot on the results."""
+
     cycle_id: int
     channel: str
     cast_on: dt.date
     choices: list[int]
+    receipt: str | None
 
-    @staticmethod
-    def resolve_choices(obj: Ballot) -> list[int]:
-        return list(obj.choices.order_by("rank", "id").values_list("proposal_id", flat=True))
+
+class BallotReceiptIn(Schema):
+    receipt: Text(40)  # type: ignore[valid-type]
+
+
+class BallotReceiptOut(Schema):
+    counted: bool
+    choices: list[int]

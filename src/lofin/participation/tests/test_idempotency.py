@@ -35,6 +35,7 @@ from lofin.participation.models import (
     PhaseKind,
     Proposal,
     Question,
+    RollEntry,
 )
 from lofin.participation.rules.residents import census_rows
 from lofin.participation.testing import PEOPLE, build_pb
@@ -90,12 +91,13 @@ def test_a_keyed_api_write_replays_its_first_result_and_refuses_the_key_with_ano
 
     first = send(body)
     assert first.status_code == 201, first.content
-    before = written(Ballot, BallotChoice)
+    before = written(Ballot, BallotChoice, RollEntry)
     again = send(body)
-    assert (again.status_code, again.json()) == (201, first.json())
+    # The first answer again, but the receipt code is shown once (the first time).
+    assert (again.status_code, again.json()) == (201, {**first.json(), "receipt": None})
     refused = send({**body, **_ids(pb, change)})
     assert (refused.status_code, refused.json()["code"]) == (409, "idempotency_key_reused")
-    assert written(Ballot, BallotChoice) == before
+    assert written(Ballot, BallotChoice, RollEntry) == before
 
 
 # --- the screens --------------------------------------------------------------------------------------------

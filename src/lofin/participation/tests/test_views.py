@@ -30,6 +30,7 @@ from lofin.participation.models import (
     Proposal,
     ProposalPhoto,
     Question,
+    RollEntry,
 )
 from lofin.participation.testing import PEOPLE, build_pb
 
@@ -265,8 +266,9 @@ def test_paper_ballot_replaces_online_and_says_so_then_count_and_override():
     assert bad.status_code == 400 and "id_choices_error1" in bad.content.decode()
     done = clerk.post(f"/g/{g}/participation/{c}/paper/", form, follow=True)
     assert "replaced" in done.content.decode() or "대체" in done.content.decode()
-    assert Ballot.objects.filter(cycle=pb.cycle, is_active=True).count() == 1
-    assert Ballot.objects.filter(cycle=pb.cycle, is_active=False).count() == 1
+    # One ballot (the paper one); the roll keeps the replaced online vote, inactive.
+    assert Ballot.objects.filter(cycle=pb.cycle).count() == 1
+    assert RollEntry.objects.filter(cycle=pb.cycle, is_active=False).count() == 1
     pb.advance(PhaseKind.BUDGET_ADOPTION)
     manager = client_for(pb.manager)
     assert manager.post(f"/g/{g}/participation/{c}/count/", {"idempotency_key": KEY}).status_code == 302
@@ -289,8 +291,19 @@ def test_report_and_election_downloads_for_officials():
     manager = client_for(pb.manager)
     xlsx = manager.get(f"/g/{pb.gov.code}/participation/report.xlsx?year={pb.cycle.year}")
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
-    election = manager.get(f"/g/{pb.gov.code}/participation/{pb.cycle.pk}/election.pb")
-    assert election.status_code == 200 and b"META" in election.content
+    election = f"/g/{pb.gov.code}/participation/{pb.cycle.pk}/election.pb"
+    assert manager.get(election).status_code == 409  # sealed until the count
+    client_for(pb.users["김민준"]).post(
+        f"/participation/{pb.gov.code}/{pb.cycle.pk}/vote/",
+        {"idempotency_key": KEY, "approve": [pb.proposals[0].pk], "confirm": "1"},
+    )
+    pb.advance(PhaseKind.BUDGET_ADOPTION)
+    assert (
+        manager.post(f"/g/{pb.gov.code}/participation/{pb.cycle.pk}/count/", {"idempotency_key": KEY}).status_code
+        == 302
+    )
+    counted = manager.get(election)
+    assert counted.status_code == 200 and b"META" in counted.content
 
 
 def test_adopt_into_the_budget_start_execution_and_close():

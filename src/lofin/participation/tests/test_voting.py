@@ -17,7 +17,17 @@ from lofin.participation.actions import ballots as va
 from lofin.participation.actions import comments, cycles, questions, review
 from lofin.participation.actions import results as tally
 from lofin.participation.errors import AlreadyVoted, InvalidBallot, NotEligible, NotVerified, WrongPhase
-from lofin.participation.models import Ballot, BallotChoice, Cycle, Override, PhaseKind, Proposal, Result, StatusEvent
+from lofin.participation.models import (
+    Ballot,
+    BallotChoice,
+    Cycle,
+    Override,
+    PhaseKind,
+    Proposal,
+    Result,
+    RollEntry,
+    StatusEvent,
+)
 from lofin.participation.queries import results as counted
 from lofin.participation.testing import PEOPLE, build_pb
 
@@ -27,7 +37,8 @@ pytestmark = pytest.mark.django_db
 def counts():
     return (
         Ballot.objects.count(),
-        Ballot.objects.filter(is_active=True).count(),
+        RollEntry.objects.count(),
+        RollEntry.objects.filter(is_active=True).count(),
         BallotChoice.objects.count(),
         AuditEvent.objects.filter(action__startswith="participation.ballot").count(),
     )
@@ -54,14 +65,22 @@ def test_online_vote_is_recorded_once_with_its_choices():
     pb = build_pb()
     kim = pb.users["김민준"]
     assert [p.status for p in pb.proposals] == ["on_ballot", "on_ballot", "on_ballot", "rejected"]
-    ballot = va.do_cast_ballot(pb.cycle, approvals=ids(pb, 1, 3), actor=kim, idempotency_key="k1")
-    assert (ballot.channel, ballot.basis, ballot.is_active) == ("online", "resident", True)
-    assert sorted(BallotChoice.objects.filter(ballot=ballot).values_list("proposal__number", flat=True)) == [1, 3]
+    cast = va.do_cast_ballot(pb.cycle, approvals=ids(pb, 1, 3), actor=kim, idempotency_key="k1")
+    assert (cast.channel, cast.choices) == ("online", ids(pb, 1, 3))
+    entry = RollEntry.objects.get()
+    assert (entry.channel, entry.basis, entry.is_active, entry.resident) == (
+        "online",
+        "resident",
+        True,
+        pb.residents["김민준"],
+    )
+    assert sorted(BallotChoice.objects.values_list("proposal__number", flat=True)) == [1, 3]
     event = AuditEvent.objects.get(action="participation.ballot.cast")
-    assert event.data == {"channel": "online", "choices": 2}  # that the person voted, not how
-    # A retry of the same ballot with the same key returns the first ballot; the same key with another ballot is
-    # refused, and so is another vote of the same person.
-    assert va.do_cast_ballot(pb.cycle, approvals=ids(pb, 1, 3), actor=kim, idempotency_key="k1") == ballot
+    assert event.data == {"channel": "online"}  # that the person voted, not how
+    # A retry of the same ballot with the same key returns the first ballot (without its receipt code); the same
+    # key with another ballot is refused, and so is another vote of the same person.
+    again = va.do_cast_ballot(pb.cycle, approvals=ids(pb, 1, 3), actor=kim, idempotency_key="k1")
+    assert (again.choices, again.receipt) == (cast.choices, None)
     before = counts()
     with pytest.raises(KeyReused):
         va.do_cast_ballot(pb.cycle, approvals=ids(pb, 2), actor=kim, idempotency_key="k1")
@@ -70,7 +89,7 @@ def test_online_vote_is_recorded_once_with_its_choices():
     assert counts() == before
     # Keys are the sender's own: the same key from someone else is their own request.
     other = va.do_cast_ballot(pb.cycle, approvals=ids(pb, 2), actor=pb.users["이서연"], idempotency_key="k1")
-    assert other != ballot and other.voter_key != ballot.voter_key
+    assert other.choices == ids(pb, 2) and Ballot.objects.count() == RollEntry.objects.count() == 2
 
 
 def test_bad_ballots_and_voters_are_refused_and_nothing_is_written(travel):
@@ -116,14 +135,19 @@ def test_cumulative_and_ranked_ballots():
     one, two, _three = ids(pb, 1, 2, 3)
     with pytest.raises(InvalidBallot):
         va.do_cast_ballot(pb.cycle, points={one: 4, two: 2}, actor=kim)
-    ballot = va.do_cast_ballot(pb.cycle, points={one: 4, two: 1}, actor=kim)
-    assert dict(BallotChoice.objects.filter(ballot=ballot).values_list("proposal_id", "points")) == {one: 4, two: 1}
+    va.do_cast_ballot(pb.cycle, points={one: 4, two: 1}, actor=kim)
+    assert dict(BallotChoice.objects.values_list("proposal_id", "points")) == {one: 4, two: 1}
     ranked = build_pb(ballot_kind="ranked", max_choices=3, code="1134000", prefix="r")
     a, b, c = ids(ranked, 1, 2, 3)
     with pytest.raises(InvalidBallot):
         va.do_cast_ballot(ranked.cycle, ranking=[a, b, a], actor=ranked.users["김민준"])
-    ballot = va.do_cast_ballot(ranked.cycle, ranking=[c, a], actor=ranked.users["김민준"])
-    assert list(BallotChoice.objects.filter(ballot=ballot).values_list("proposal_id", "rank")) == [(c, 1), (a, 2)]
+    cast = va.do_cast_ballot(ranked.cycle, ranking=[c, a], actor=ranked.users["김민준"])
+    assert cast.choices == [c, a]
+    ballot = Ballot.objects.get(cycle=ranked.cycle)
+    assert list(BallotChoice.objects.filter(ballot=ballot).order_by("rank").values_list("proposal_id", "rank")) == [
+        (c, 1),
+        (a, 2),
+    ]
 
 
 def test_paper_ballot_replaces_the_online_one_and_is_counted_once():
@@ -131,10 +155,14 @@ def test_paper_ballot_replaces_the_online_one_and_is_counted_once():
     kim = PEOPLE[0]
     online = va.do_cast_ballot(pb.cycle, approvals=ids(pb, 1), actor=pb.users[kim.name])
     on_paper = paper(pb, kim, 2, 3)
-    online.refresh_from_db()
-    assert (online.is_active, online.replaced_by) == (False, on_paper)
-    assert (on_paper.channel, on_paper.entered_by, on_paper.resident) == ("paper", pb.clerk, pb.residents[kim.name])
-    assert Ballot.objects.filter(cycle=pb.cycle, voter_key=on_paper.voter_key, is_active=True).count() == 1
+    assert (on_paper.channel, on_paper.replaced_on, on_paper.choices) == ("paper", online.cast_on, ids(pb, 2, 3))
+    # The roll keeps the replaced online vote, inactive; its ballot is gone. One ballot, with the paper choices.
+    entries = {(e.channel, e.is_active, e.entered_by, e.resident) for e in RollEntry.objects.filter(cycle=pb.cycle)}
+    assert entries == {
+        ("online", False, None, pb.residents[kim.name]),
+        ("paper", True, pb.clerk, pb.residents[kim.name]),
+    }
+    assert sorted(BallotChoice.objects.values_list("proposal_id", flat=True)) == ids(pb, 2, 3)
     before = counts()
     with pytest.raises(AlreadyVoted):  # a second paper ballot
         paper(pb, kim, 1, channel="in_person")
@@ -155,8 +183,9 @@ def test_paper_ballot_replaces_the_online_one_and_is_counted_once():
         paper(pb, kim, 1, channel="online")
     assert counts() == before
     # Someone without an account votes on paper only.
-    jeong = paper(pb, PEOPLE[4], 1)
-    assert (jeong.resident, jeong.basis) == (None, "resident")
+    paper(pb, PEOPLE[4], 1)
+    jeong = RollEntry.objects.get(cycle=pb.cycle, channel="paper", resident=None)
+    assert jeong.basis == "resident"
     assert AuditEvent.objects.filter(action="participation.ballot.replace").count() == 1
     assert counted.vote_counts(pb.cycle) == dict(zip(ids(pb, 1, 2, 3), [1, 1, 1], strict=True))
 
@@ -279,10 +308,11 @@ def test_concurrent_votes_of_one_person_count_once():
     for t in threads:
         t.join()
     assert not errors, errors
-    active = Ballot.objects.filter(cycle_id=cycle_id, is_active=True)
+    assert Ballot.objects.filter(cycle_id=cycle_id).count() == 1
+    active = RollEntry.objects.filter(cycle_id=cycle_id, is_active=True)
     assert active.count() == 1
-    # At most one online ballot and one paper ballot can ever be written; the paper one wins if it exists.
-    written = Ballot.objects.filter(cycle_id=cycle_id)
+    # At most one online vote and one paper vote can ever be written; the paper one wins if it exists.
+    written = RollEntry.objects.filter(cycle_id=cycle_id)
     assert written.filter(channel="paper").count() == 1
     assert written.filter(channel="online").count() <= 1
     assert active.get().channel == "paper"

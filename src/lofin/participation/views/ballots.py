@@ -25,11 +25,15 @@ from lofin.core.types import is_ascii_digits
 from ..access import ENTER_BALLOTS, PARTICIPATE
 from ..actions import ballots as actions
 from ..forms import PaperVoterForm, SimpleForm, parse_ballot
-from ..models import Ballot, BallotKind, Cycle, PhaseKind, Proposal, ProposalStatus
+from ..models import BallotKind, Cycle, PhaseKind, Proposal, ProposalStatus
 from ..queries import ballots, cycles
 from ..queries import results as result_queries
 from ..rules.ballots import validate_ballot
 from .common import government_or_404, public_context, public_cycle, verdict_message, workspace_context
+
+
+def receipt_key(cycle: Cycle) -> str:
+    return f"participation-receipt-{cycle.pk}"
 
 
 class _Confirm(Exception):
@@ -74,7 +78,7 @@ def vote(request: HttpRequest, gov: str, cycle_id: int) -> HttpResponse:
     rows = ballot_rows(cycle)
     error = None
     chosen: dict[str, Any] = {"approvals": [], "points": {}, "ranking": []}
-    existing = ballots.my_ballot(cycle, user)
+    existing = ballots.roll_entry(cycle, user)
     confirming = False
     if request.method == "POST" and form.is_valid():
         kwargs, error = parse_ballot(cycle.ballot_kind, request.POST, [r["p"].pk for r in rows["proposals"]])
@@ -95,8 +99,11 @@ def vote(request: HttpRequest, gov: str, cycle_id: int) -> HttpResponse:
                     raise
                 error = str(refusal.message)
             else:
-                url = reverse("participation:my_vote", args=[government.code, cycle.pk])
-                return redirect(f"{url}?receipt={ballot.pk}")
+                # The receipt code is shown once, on the next page, and never put in an address (logs, history). A
+                # replayed submission (a double click) has no code and leaves the first one's in place.
+                if ballot.receipt:
+                    request.session[receipt_key(cycle)] = ballot.receipt
+                return redirect(reverse("participation:my_vote", args=[government.code, cycle.pk]))
     if error and existing is not None:
         # The page shows the vote already cast, not the ballot: the refusal is said above it.
         messages.error(request, error)
@@ -134,8 +141,9 @@ def my_vote(request: HttpRequest, gov: str, cycle_id: int) -> HttpResponse:
     require(request.user, PARTICIPATE, government)
     user: User = request.user  # type: ignore[assignment]
     cycle = public_cycle(government, cycle_id, request)
-    ballot = ballots.my_ballot(cycle, user)
-    choices = list(ballot.choices.select_related("proposal").order_by("rank", "id")) if ballot else []
+    entry = ballots.roll_entry(cycle, user)
+    ballot = ballots.my_ballot(cycle, user) if entry is not None else None
+    choices = list(ballot.choices.select_related("proposal").order_by("rank", "proposal__number")) if ballot else []
     explanation: list[dict[str, Any]] = []
     counted = result_queries.is_counted(cycle)
     if ballot is not None and counted:
@@ -161,12 +169,13 @@ def my_vote(request: HttpRequest, gov: str, cycle_id: int) -> HttpResponse:
             request,
             government,
             cycle,
+            entry=entry,
             ballot=ballot,
             choices=choices,
-            receipt=request.GET.get("receipt") == str(ballot.pk) if ballot else False,
+            receipt=request.session.pop(receipt_key(cycle), None) if entry is not None else None,
             counted=counted,
             explanation=explanation,
-            replaced=ballots.replaced_ballot(cycle, user),
+            replaced=ballots.roll_entry(cycle, user, active=False),
         ),
     )
 
@@ -225,18 +234,17 @@ def paper_ballot(request: TenantRequest, gov_code: str, cycle_id: int) -> HttpRe
             {"invalid_ballot": "choices", "already_voted": "name", "not_eligible": "birth_date"},
         )
         if entered is not None:
-            replaced = Ballot.objects.filter(replaced_by=entered).first()
-            if replaced is not None:
+            if entered.replaced_on is not None:
                 messages.warning(
                     request,
                     _(
-                        "Ballot no. %(id)d is entered. It replaced the person's online ballot of %(day)s, which is "
-                        "no longer counted."
+                        "The ballot is entered. It replaced the person's online ballot of %(day)s, which is no "
+                        "longer counted."
                     )
-                    % {"id": entered.pk, "day": replaced.cast_on.isoformat()},
+                    % {"day": entered.replaced_on.isoformat()},
                 )
             else:
-                messages.success(request, _("Ballot no. %(id)d is entered.") % {"id": entered.pk})
+                messages.success(request, _("The ballot is entered."))
             return redirect("participation_admin:paper", government.code, cycle.pk)
     return render(
         request,

@@ -15,10 +15,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from lofin.core import clock, idempotency
 from lofin.core.http import TenantRequest
 from lofin.core.models import LocalGovernment
-from lofin.core.permissions import require
+from lofin.core.permissions import VIEW_WORKSPACE, require
 from lofin.core.submit import submit
 
-from ..access import MANAGE, VIEW
+from ..access import MANAGE
 from ..actions import cycles as actions
 from ..forms import CycleForm, OverrideForm, PhaseDatesForm, SimpleForm
 from ..models import Cycle, CycleStatus, PhaseKind, Proposal, ProposalStatus
@@ -69,7 +69,7 @@ def _cycle_home(request: HttpRequest, cycle: Cycle) -> dict[str, Any]:
         "districts": cycles.districts(cycle),
         "proposal_count": Proposal.objects.filter(cycle=cycle).count(),
         "turnout": ballots.turnout(cycle),
-        "my_ballot": ballots.my_ballot(cycle, request.user),  # type: ignore[arg-type]
+        "my_ballot": ballots.roll_entry(cycle, request.user),  # type: ignore[arg-type]
     }
 
 
@@ -100,7 +100,7 @@ def cycle_home(request: HttpRequest, gov: str, cycle_id: int) -> HttpResponse:
 @require_GET
 def workspace(request: TenantRequest, gov_code: str) -> HttpResponse:
     government = request.government
-    require(request.user, VIEW, government)
+    require(request.user, VIEW_WORKSPACE, government)
     today = clock.today()
     open_questions = questions.questions(government).filter(answer__isnull=True)
     return render(
@@ -176,7 +176,7 @@ def create_cycle(request: TenantRequest, gov_code: str) -> HttpResponse:
 @require_GET
 def cycle(request: TenantRequest, gov_code: str, cycle_id: int) -> HttpResponse:
     government = request.government
-    require(request.user, VIEW, government)
+    require(request.user, VIEW_WORKSPACE, government)
     c = cycles.cycle(government, cycle_id)
     rows = proposals.proposals(c).prefetch_related("scores")
     following = next_phase(c.phase) if c.phase != PhaseKind.IMPLEMENTATION else ""

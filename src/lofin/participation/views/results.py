@@ -14,12 +14,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from lofin.core import idempotency
 from lofin.core.http import TenantRequest
-from lofin.core.permissions import require
+from lofin.core.permissions import VIEW_WORKSPACE, require
 from lofin.core.submit import submit
 from lofin.core.types import is_ascii_digits
 
-from ..access import MANAGE, VIEW
+from ..access import MANAGE
 from ..actions import results as actions
+from ..errors import BallotsSealed
 from ..forms import OverrideForm, SimpleForm
 from ..models import Cycle, Override, Proposal, ProposalStatus
 from ..queries import ballots, cycles, pabulib
@@ -60,12 +61,29 @@ def results_context(cycle: Cycle) -> dict[str, object]:
     }
 
 
-@require_GET
+def _receipt_check(cycle: Cycle, code: str) -> dict[str, object]:
+    """What the results page says of a receipt code: sealed before the count, then the counted ballot's choices or
+    that no counted ballot has the code."""
+    try:
+        choices = ballots.check_receipt(cycle, code)
+    except BallotsSealed:
+        return {"state": "sealed"}
+    if choices is None:
+        return {"state": "unknown"}
+    names = {p.pk: p for p in Proposal.objects.filter(cycle=cycle, pk__in=choices)}
+    return {"state": "counted", "proposals": [names[pk] for pk in choices if pk in names]}
+
+
+@require_http_methods(["GET", "POST"])
 def results(request: HttpRequest, gov: str, cycle_id: int) -> HttpResponse:
+    """The published result; a receipt code sent here (POST, so that it stays out of addresses and logs) is checked
+    against the counted ballots."""
     government = government_or_404(gov)
     cycle = public_cycle(government, cycle_id, request)
     ctx = public_context(request, government, cycle, **results_context(cycle))
-    ctx["my_ballot"] = ballots.my_ballot(cycle, request.user)  # type: ignore[arg-type]
+    ctx["my_ballot"] = ballots.roll_entry(cycle, request.user)  # type: ignore[arg-type]
+    if request.method == "POST":
+        ctx["receipt_check"] = _receipt_check(cycle, str(request.POST.get("receipt", ""))[:40])
     return render(request, "participation/results.html", ctx)
 
 
@@ -134,8 +152,9 @@ def override(request: TenantRequest, gov_code: str, cycle_id: int) -> HttpRespon
 
 @require_GET
 def export_pb(request: TenantRequest, gov_code: str, cycle_id: int) -> HttpResponse:
-    """The election in the pabulib .pb format (one file, or a zip of one per district with its own amount)."""
-    require(request.user, VIEW, request.government)
+    """The counted election in the pabulib .pb format (one file, or a zip of one per district with its own amount);
+    refused before the count (`BallotsSealed`, 409)."""
+    require(request.user, VIEW_WORKSPACE, request.government)
     c = cycles.cycle(request.government, cycle_id)
     files = pabulib.export_pb(c)
     if len(files) == 1:
