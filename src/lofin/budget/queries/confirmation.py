@@ -10,16 +10,17 @@ from .versions import account_totals
 
 
 def reserve_total(version: BudgetVersion, account_id: int) -> int:
+    """The 일반예비비 of an account: the one held to 1 % and required (R-BP-3); the disaster reserve is not in it."""
     return (
         ExpenditureLine.objects.filter(
-            version=version, account_id=account_id, object_code__in=rules.RESERVE_CODES
+            version=version, account_id=account_id, object_code=rules.GENERAL_RESERVE_CODE
         ).aggregate(s=Sum("amount"))["s"]
         or 0
     )
 
 
 def account_figures(version: BudgetVersion) -> list[rules.AccountFigures]:
-    """Each 회계 of the version with its revenue, expenditure and (for the general account) 예비비."""
+    """Each 회계 of the version with its revenue, expenditure and (for the general account) 일반예비비."""
     return [
         rules.AccountFigures(
             a.code,
