@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Sum
 
-from ..models import BudgetVersion, ExpenditureLine, Project
+from lofin.core.models import LocalGovernment
+
+from ..models import Attachment, AttachmentKind, BudgetVersion, ExpenditureLine, Project
 from ..rules import confirmation as rules
-from .versions import account_totals
+from .versions import account_totals, latest_confirmed
 
 
 def reserve_total(version: BudgetVersion, account_id: int) -> int:
@@ -68,3 +72,51 @@ def matching_shortfalls(version: BudgetVersion) -> list[tuple[str, int, int, int
         if found := rules.matching_shortfall(project):
             short.append((project.name, project.state, *found))
     return short
+
+
+def explicit_carry_approved(government: LocalGovernment, year: int, project_id: int, object_code: str) -> int:
+    """명시이월비 of a line in the last confirmed version of the year (R-BP-10): what it may carry as 명시이월."""
+    version = latest_confirmed(government, year)
+    if version is None:
+        return 0
+    return (
+        ExpenditureLine.objects.filter(version=version, project_id=project_id, object_code=object_code)
+        .values_list("explicit_carry_amount", flat=True)
+        .first()
+        or 0
+    )
+
+
+@dataclass(frozen=True)
+class GenderProject:
+    """One row of the 성인지 예산서: a funded 세부사업 flagged as a gender budget item."""
+
+    code: str
+    name: str
+    department: str
+    amount: int
+    goal: str
+
+
+def gender_projects(version: BudgetVersion) -> list[GenderProject]:
+    """The 성인지 예산서 of a version (지방재정법 §36의2, R-BS-5): every funded project flagged as a gender budget item,
+    with its amount in this version and its expected gender-equality effect, in code order."""
+    rows = (
+        ExpenditureLine.objects.filter(version=version, project__gender_sensitive=True)
+        .values("project__code", "project__name", "project__department__name", "project__gender_goal")
+        .annotate(total=Sum("amount"))
+        .filter(total__gt=0)
+        .order_by("project__code")
+    )
+    return [
+        GenderProject(
+            r["project__code"], r["project__name"], r["project__department__name"] or "", r["total"],
+            r["project__gender_goal"],
+        )
+        for r in rows
+    ]
+
+
+def has_resident_opinion(version: BudgetVersion) -> bool:
+    """Whether the 주민의견서 (지방재정법 §39③) is attached to the version (R-BS-5)."""
+    return Attachment.objects.filter(version=version, kind=AttachmentKind.RESIDENT_OPINION).exists()

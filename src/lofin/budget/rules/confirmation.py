@@ -66,6 +66,20 @@ def check_reserve(general_expenditure_total: int, reserve_total: int) -> None:
         )
 
 
+def check_explicit_carry_amount(explicit_carry: int, amount: int) -> None:
+    """지방재정법 §50①: 명시이월비 is the part of a line's appropriation the council lets run into the next year, so it
+    is at most the line's amount (R-BP-10)."""
+    if explicit_carry > amount:
+        raise BudgetRuleViolation(
+            _(
+                "The explicit carry-over (명시이월비) of %(carry)s won is more than the line's %(amount)s won "
+                "(지방재정법 §50)."
+            )
+            % {"carry": f"{explicit_carry:,}", "amount": f"{amount:,}"},
+            rule="R-BP-10",
+        )
+
+
 def check_investment_review(outcome: str, project_name: str) -> None:
     """지방재정법 §37: no budget for a project whose 투자심사 came out 재검토 or 부적정."""
     if outcome in BLOCKING_REVIEWS:
