@@ -80,9 +80,10 @@ def test_a_year_of_budget_formulation_in_korean(live_server, page, axe):
     ui.go(f"{budget}/{YEAR}/v0/", "budget-version-adjusting")
     page.fill("#id_title", f"{YEAR}~{YEAR + 4} 중기지방재정계획")
     ui.submit("form[action$='/mid-term-plan/'] button")
-    page.set_input_files("#opinion-form input[type=file]", files=[
-        {"name": "주민의견서.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 residents"}
-    ])
+    page.set_input_files(
+        "#opinion-form input[type=file]",
+        files=[{"name": "주민의견서.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 residents"}],
+    )
     ui.submit("#opinion-form button")
     assert "주민의견서" in page.inner_text("#resident-opinions")
 

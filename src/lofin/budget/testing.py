@@ -92,11 +92,14 @@ def build_setup(code: str = "1100000", year: int = YEAR) -> Setup:
         "P100",
         "085",
         "U110",
-        [("D111", "기초연금 지급", {"state_share_bp": 7000}), (
+        [
+            ("D111", "기초연금 지급", {"state_share_bp": 7000}),
+            (
                 "D112",
                 "경로당 운영 지원",
                 {"gender_sensitive": True, "gender_goal": "여성 노인의 경로당 이용률 제고"},
-            ),],
+            ),
+        ],
         welfare,
     )
     (reserve,) = tree("P900", "161", "U910", [("D911", "예비비", {})], budget_office)

@@ -110,7 +110,13 @@ def gender_view(request: TenantRequest, gov_code: str, year: int) -> HttpRespons
         "year": year,
         "version": version,
         "rows": [
-            {"code": p.code, "name": p.name, "department": p.department, "goal": p.goal, "thousands": tables.thousand(p.amount)}
+            {
+                "code": p.code,
+                "name": p.name,
+                "department": p.department,
+                "goal": p.goal,
+                "thousands": tables.thousand(p.amount),
+            }
             for p in projects
         ],
         "total": tables.thousand(sum(p.amount for p in projects)),

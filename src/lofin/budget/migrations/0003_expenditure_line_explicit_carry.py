@@ -4,20 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('budget', '0002_code_lists_and_approval_rules'),
-        ('core', '0005_audit_head_prev_hash'),
+        ("budget", "0002_code_lists_and_approval_rules"),
+        ("core", "0005_audit_head_prev_hash"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='expenditureline',
-            name='explicit_carry_amount',
-            field=models.BigIntegerField(default=0, verbose_name='explicit carry-over (명시이월비)'),
+            model_name="expenditureline",
+            name="explicit_carry_amount",
+            field=models.BigIntegerField(default=0, verbose_name="explicit carry-over (명시이월비)"),
         ),
         migrations.AddConstraint(
-            model_name='expenditureline',
-            constraint=models.CheckConstraint(condition=models.Q(('explicit_carry_amount__gte', 0)), name='expenditure_explicit_carry_not_negative'),
+            model_name="expenditureline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("explicit_carry_amount__gte", 0)), name="expenditure_explicit_carry_not_negative"
+            ),
         ),
     ]

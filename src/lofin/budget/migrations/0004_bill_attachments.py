@@ -4,30 +4,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('budget', '0003_expenditure_line_explicit_carry'),
+        ("budget", "0003_expenditure_line_explicit_carry"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='attachment',
-            name='kind',
-            field=models.CharField(choices=[('supporting', 'supporting document'), ('resident_opinion', "residents' opinion (주민의견서)")], default='supporting', max_length=20),
+            model_name="attachment",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("supporting", "supporting document"),
+                    ("resident_opinion", "residents' opinion (주민의견서)"),
+                ],
+                default="supporting",
+                max_length=20,
+            ),
         ),
         migrations.AddField(
-            model_name='budgetversion',
-            name='mid_term_plan',
-            field=models.CharField(blank=True, max_length=200, verbose_name='medium-term fiscal plan (중기지방재정계획)'),
+            model_name="budgetversion",
+            name="mid_term_plan",
+            field=models.CharField(
+                blank=True, max_length=200, verbose_name="medium-term fiscal plan (중기지방재정계획)"
+            ),
         ),
         migrations.AddField(
-            model_name='budgetversion',
-            name='mid_term_plan_first_year',
+            model_name="budgetversion",
+            name="mid_term_plan_first_year",
             field=models.PositiveSmallIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='budgetversion',
-            name='mid_term_plan_last_year',
+            model_name="budgetversion",
+            name="mid_term_plan_last_year",
             field=models.PositiveSmallIntegerField(blank=True, null=True),
         ),
     ]

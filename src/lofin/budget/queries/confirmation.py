@@ -110,7 +110,10 @@ def gender_projects(version: BudgetVersion) -> list[GenderProject]:
     )
     return [
         GenderProject(
-            r["project__code"], r["project__name"], r["project__department__name"] or "", r["total"],
+            r["project__code"],
+            r["project__name"],
+            r["project__department__name"] or "",
+            r["total"],
             r["project__gender_goal"],
         )
         for r in rows

@@ -54,7 +54,9 @@ def check_bill_package(
         missing.append("resident_opinion")
     if missing:
         names = {
-            "gender_budget": _("the gender budget statement (성인지 예산서, 지방재정법 §36의2): no funded project is flagged"),
+            "gender_budget": _(
+                "the gender budget statement (성인지 예산서, 지방재정법 §36의2): no funded project is flagged"
+            ),
             "mid_term_plan": _("the medium-term fiscal plan (중기지방재정계획, 지방재정법 §33)"),
             "resident_opinion": _("the residents' opinion (주민의견서, 지방재정법 §39)"),
         }

@@ -107,7 +107,9 @@ def version_page(request: TenantRequest, gov_code: str, year: int, number: int) 
                 "last_year": version.mid_term_plan_last_year or version.year + 4,
             }
         ),
-        "opinion_form": AttachmentForm(initial={"kind": AttachmentKind.RESIDENT_OPINION, "name": _("Residents' opinion (주민의견서)")}),
+        "opinion_form": AttachmentForm(
+            initial={"kind": AttachmentKind.RESIDENT_OPINION, "name": _("Residents' opinion (주민의견서)")}
+        ),
         "opinions": version.attachments.filter(kind=AttachmentKind.RESIDENT_OPINION),
         "gender_projects": confirmation_queries.gender_projects(version),
         "stages": VersionStatus.choices,
@@ -131,11 +133,11 @@ def version_action(request: TenantRequest, gov_code: str, year: int, number: int
             )
             messages.success(request, _("The bill is on its approval line to the head."))
         elif action == "mid-term-plan":
-            form = MidTermPlanForm(request.POST)
-            if not form.is_valid():
+            plan = MidTermPlanForm(request.POST)
+            if not plan.is_valid():
                 messages.error(request, _("Enter the plan's title and the years it covers."))
             else:
-                adjustment.do_record_mid_term_plan(version, **form.cleaned_data, actor=request.user)
+                adjustment.do_record_mid_term_plan(version, **plan.cleaned_data, actor=request.user)
                 messages.success(request, _("The medium-term fiscal plan is recorded."))
         elif action == "vote":
             form = VoteForm(request.POST)
