@@ -12,7 +12,7 @@ from lofin.core.fields import DateField
 from lofin.core.types import MAX_WON, MAX_YEAR, MIN_YEAR, is_ascii_digits
 
 from .actions.requests import BasisIn
-from .models import AccountKind, AttachmentKind, ProjectLevel
+from .models import AccountKind, AttachmentKind, ProjectLevel, ProvisionalBasis
 
 BASIS_ROWS = 8
 
@@ -181,6 +181,12 @@ class ProjectForm(forms.Form):
     department = forms.ChoiceField(label=_("Department"), required=False)
     function_code = forms.ChoiceField(label=_("Sector (부문), for a 정책사업"), required=False)
     gender_sensitive = forms.BooleanField(label=_("Gender budget item (성인지)"), required=False)
+    # The 성인지 예산서 shows it for every flagged project; the bill needs it (R-BS-5).
+    gender_goal = forms.CharField(label=_("Expected gender-equality effect"), max_length=200, required=False)
+    # 준예산 (R-BP-11): why the project runs at last year's level while no budget is confirmed.
+    provisional_basis = forms.ChoiceField(
+        label=_("Ground for the provisional budget (준예산)"), choices=ProvisionalBasis.choices, required=False
+    )
     state_share = forms.IntegerField(
         label=_("State subsidy share (%), for a 국고보조 project"), min_value=1, max_value=100, required=False
     )

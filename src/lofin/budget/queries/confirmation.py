@@ -8,7 +8,7 @@ from django.db.models import Sum
 
 from lofin.core.models import LocalGovernment
 
-from ..models import Attachment, AttachmentKind, BudgetVersion, ExpenditureLine, Project
+from ..models import Attachment, AttachmentKind, BudgetVersion, ContinuingExpenditure, ExpenditureLine, Project
 from ..rules import confirmation as rules
 from .versions import account_totals, latest_confirmed
 
@@ -123,3 +123,37 @@ def gender_projects(version: BudgetVersion) -> list[GenderProject]:
 def has_resident_opinion(version: BudgetVersion) -> bool:
     """Whether the 주민의견서 (지방재정법 §39③) is attached to the version (R-BS-5)."""
     return Attachment.objects.filter(version=version, kind=AttachmentKind.RESIDENT_OPINION).exists()
+
+
+@dataclass(frozen=True)
+class ProvisionalLine:
+    """A line a 준예산 runs: last year's project and 통계목 with last year's confirmed amount."""
+
+    project: Project
+    object_code: str
+    account_id: int
+    amount: int
+
+
+def provisional_lines(government: LocalGovernment, year: int) -> tuple[BudgetVersion | None, list[ProvisionalLine]]:
+    """What a 준예산 of `year` runs (지방자치법 §146, R-BP-11): the lines of the last confirmed budget of the year before
+    whose project has a ground for it (an office set by law, mandatory spending, a continuing project) or a 계속비
+    running into `year`, at their amount there. With the version they come from (None when there is none)."""
+    version = latest_confirmed(government, year - 1)
+    if version is None:
+        return None, []
+    continuing = set(
+        ContinuingExpenditure.objects.filter(
+            government=government, first_year__lte=year, last_year__gte=year
+        ).values_list("project_code", flat=True)
+    )
+    lines = (
+        ExpenditureLine.objects.filter(version=version, amount__gt=0)
+        .select_related("project")
+        .order_by("project__code", "object_code")
+    )
+    return version, [
+        ProvisionalLine(line.project, line.object_code, line.account_id, line.amount)
+        for line in lines
+        if line.project.provisional_basis or line.project.code in continuing
+    ]

@@ -62,7 +62,7 @@ def _carried_out(line_id: int, kind: str | None = None) -> int:
     return sum(carried.values_list("amount", flat=True))
 
 
-def _next_year_project(project: Project, *, actor: User) -> Project:
+def next_year_project(project: Project, *, actor: User) -> Project:
     """The same 세부사업 in the next year. A carried project is often absent from the next year's budget (a
     명시이월 finishes with the carried money), so its chain 정책사업 → 단위사업 → 세부사업 is copied into the next
     year's classification where missing, through the budget office's own action (audited there). 이용 authority
@@ -102,7 +102,7 @@ def _next_year_project(project: Project, *, actor: User) -> Project:
 
 def _next_year_line(line: BudgetLine, *, actor: User) -> BudgetLine:
     """The next year's line of the same 세부사업 and 통계목, locked; created (with nothing on it) when missing."""
-    project = _next_year_project(line.project, actor=actor)
+    project = next_year_project(line.project, actor=actor)
     lookup = {"government_id": line.government_id, "year": line.year + 1, "project": project}
     found = BudgetLine.objects.select_for_update().filter(**lookup, object_code=line.object_code).first()
     if found is not None:
