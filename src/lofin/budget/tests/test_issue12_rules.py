@@ -304,3 +304,19 @@ def test_R_BS_5_and_R_BP_10_through_the_api(setup):
         HTTP_IDEMPOTENCY_KEY="bill-api",
     )
     assert bill.status_code == 409 and bill.json()["detail"] == {"rule": "R-BS-5", "missing": ["resident_opinion"]}
+
+
+def test_R_BP_10_the_explicit_carry_is_set_on_the_adjustment_screen(setup):
+    s = setup
+    version = open_and_request(s)
+    adjustment.do_close_requests(version, actor=s.officer)
+    senior = ExpenditureLine.objects.get(version=version, project=s.senior)
+    client = Client()
+    client.force_login(s.officer)
+    url = f"/g/{s.gov.code}/budget/lines/{senior.pk}/explicit-carry/"
+    row = client.post(url, {"amount": "100000000"}, HTTP_HX_REQUEST="true")
+    assert row.status_code == 200 and f'id="adjc-{senior.pk}-carry"' in row.content.decode()
+    assert ExpenditureLine.objects.get(pk=senior.pk).explicit_carry_amount == 100_000_000
+    refused = client.post(url, {"amount": "385000001"}, HTTP_HX_REQUEST="true")
+    assert refused.status_code == 200 and 'role="alert"' in refused.content.decode()
+    assert ExpenditureLine.objects.get(pk=senior.pk).explicit_carry_amount == 100_000_000
