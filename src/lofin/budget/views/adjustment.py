@@ -87,6 +87,4 @@ def line_amount(request: TenantRequest, gov_code: str, line_id: int, action: str
         messages.error(request, error)
     else:
         messages.success(request, _("Saved."))
-    return redirect(
-        request.POST.get("next") or version_url(line.version, "adjust" if row == "adjust" else "council")
-    )
+    return redirect(request.POST.get("next") or version_url(line.version, "adjust" if row == "adjust" else "council"))
