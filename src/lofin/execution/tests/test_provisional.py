@@ -153,3 +153,15 @@ def test_R_BP_11_through_the_api(late):
     assert (started.status_code, started.json()) == (200, {"year": NEXT, "lines": 1})
     again = api.post("/api/v1/execution/provisional-budget", body, content_type="application/json")
     assert again.status_code == 409 and again.json()["detail"]["rule"] == "R-BP-11"
+
+
+def test_R_BP_11_started_from_the_empty_execution_table(late):
+    client = Client()
+    client.force_login(late.s.officer)
+    page = client.get(f"/g/{late.s.gov.code}/execution/{NEXT}/")
+    assert page.status_code == 200 and 'id="provisional-form"' in page.content.decode()
+    started = client.post(f"/g/{late.s.gov.code}/execution/{NEXT}/provisional/", follow=True)
+    assert started.status_code == 200 and next_lines(late) == {"D111": 600_000_000}
+    again = client.post(f"/g/{late.s.gov.code}/execution/{NEXT}/provisional/", follow=True)
+    assert again.status_code == 200 and "이미 집행 중입니다" in again.content.decode()
+    assert AuditEvent.objects.filter(action="execution.provisional.start").count() == 1
