@@ -75,8 +75,19 @@ def test_a_year_of_budget_formulation_in_korean(live_server, page, axe):
     revenue_form.locator("button").click()
     ui.settle()
 
-    # The bill travels its approval line to the mayor.
+    # The bill goes with the medium-term plan it refers to and the residents' opinion (R-BS-5); the gender budget
+    # statement is generated from the flagged 경로당 운영 지원.
     ui.go(f"{budget}/{YEAR}/v0/", "budget-version-adjusting")
+    page.fill("#id_title", f"{YEAR}~{YEAR + 4} 중기지방재정계획")
+    ui.submit("form[action$='/mid-term-plan/'] button")
+    page.set_input_files(
+        "#opinion-form input[type=file]",
+        files=[{"name": "주민의견서.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 residents"}],
+    )
+    ui.submit("#opinion-form button")
+    assert "주민의견서" in page.inner_text("#resident-opinions")
+
+    # The bill travels its approval line to the mayor.
     ui.submit("form[action$='/submit-bill/'] button")
     ui.log_in("chief")
     ui.approve_first_in_inbox("예산안")

@@ -12,7 +12,7 @@ from lofin.core.fields import DateField
 from lofin.core.types import MAX_WON, MAX_YEAR, MIN_YEAR, is_ascii_digits
 
 from .actions.requests import BasisIn
-from .models import AccountKind, ProjectLevel
+from .models import AccountKind, AttachmentKind, ProjectLevel, ProvisionalBasis
 
 BASIS_ROWS = 8
 
@@ -150,6 +150,14 @@ class VoteForm(forms.Form):
     voted_on = DateField(label=_("Date of the council vote"))
 
 
+class MidTermPlanForm(forms.Form):
+    """The 중기지방재정계획 the bill refers to (R-BS-5)."""
+
+    title = forms.CharField(label=_("Title of the medium-term fiscal plan"), max_length=200)
+    first_year = forms.IntegerField(label=_("First year covered"), min_value=MIN_YEAR, max_value=MAX_YEAR)
+    last_year = forms.IntegerField(label=_("Last year covered"), min_value=MIN_YEAR, max_value=MAX_YEAR)
+
+
 class YearForm(forms.Form):
     year = forms.IntegerField(label=_("Fiscal year"), min_value=MIN_YEAR, max_value=MAX_YEAR)
 
@@ -173,6 +181,12 @@ class ProjectForm(forms.Form):
     department = forms.ChoiceField(label=_("Department"), required=False)
     function_code = forms.ChoiceField(label=_("Sector (부문), for a 정책사업"), required=False)
     gender_sensitive = forms.BooleanField(label=_("Gender budget item (성인지)"), required=False)
+    # The 성인지 예산서 shows it for every flagged project; the bill needs it (R-BS-5).
+    gender_goal = forms.CharField(label=_("Expected gender-equality effect"), max_length=200, required=False)
+    # 준예산 (R-BP-11): why the project runs at last year's level while no budget is confirmed.
+    provisional_basis = forms.ChoiceField(
+        label=_("Ground for the provisional budget (준예산)"), choices=ProvisionalBasis.choices, required=False
+    )
     state_share = forms.IntegerField(
         label=_("State subsidy share (%), for a 국고보조 project"), min_value=1, max_value=100, required=False
     )
@@ -196,3 +210,7 @@ class AttachmentForm(forms.Form):
     name = forms.CharField(label=_("Title"), max_length=200, required=False)
     file = forms.FileField(label=_("File (PDF, HWP, Office, image; at most 10 MB)"))
     line = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # 주민의견서 (R-BS-5) is attached from the version page with kind=resident_opinion.
+    kind = forms.ChoiceField(
+        choices=AttachmentKind.choices, required=False, initial=AttachmentKind.SUPPORTING, widget=forms.HiddenInput
+    )

@@ -70,6 +70,15 @@ class InvestmentOutcome(models.TextChoices):
     INAPPROPRIATE = "inappropriate", _("inappropriate")  # 부적정
 
 
+class ProvisionalBasis(models.TextChoices):
+    """Why a project runs under 준예산 (지방자치법 §146) when the budget is not confirmed by 1 January."""
+
+    NONE = "", _("not under a provisional budget")
+    OFFICE = "office", _("upkeep and running of offices set by law or ordinance")  # 기관·시설의 유지·운영
+    MANDATORY = "mandatory", _("spending a law or ordinance makes mandatory")  # 법령상 지출의무
+    CONTINUING = "continuing", _("continuing a project the budget already approved")  # 이미 승인된 사업의 계속
+
+
 class Project(models.Model):
     """A government's own 사업 codes for a fiscal year: 정책사업 → 단위사업 → 세부사업."""
 
@@ -90,6 +99,10 @@ class Project(models.Model):
     investment_review = models.CharField(max_length=14, choices=InvestmentOutcome.choices, blank=True)
     # 이용 (transfer between 정책사업) only where the budget's general provisions allow it.
     transfer_allowed = models.BooleanField(default=False)
+    # 준예산 (R-BP-11): the ground on which the project's lines run at last year's level while no budget is confirmed.
+    provisional_basis = models.CharField(
+        max_length=10, choices=ProvisionalBasis.choices, blank=True, default="", db_default=""
+    )
 
     class Meta:
         ordering = ["government", "year", "code"]
@@ -133,6 +146,12 @@ class BudgetVersion(models.Model):
     )
     # Totals per account kind, written when the version is confirmed (read by every later service).
     total_amount = models.BigIntegerField(default=0)
+    # 중기지방재정계획 the bill refers to (지방재정법 §33, R-BS-5): its title and the fiscal years it covers.
+    mid_term_plan = models.CharField(
+        _("medium-term fiscal plan (중기지방재정계획)"), max_length=200, blank=True, default="", db_default=""
+    )
+    mid_term_plan_first_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    mid_term_plan_last_year = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["government", "year", "number"]
@@ -175,10 +194,16 @@ class ExpenditureLine(models.Model):
     adjust_reason = models.CharField(max_length=300, blank=True)
     amend_reason = models.CharField(max_length=300, blank=True)
     added_by_council = models.BooleanField(default=False)
+    # 명시이월비 (지방재정법 §50①): the part of the amount the council approves, in the budget, to be carried into the
+    # next year if it cannot be spent in this one. Set in the bill, amended by the council, confirmed with the line.
+    explicit_carry_amount = models.BigIntegerField(_("explicit carry-over (명시이월비)"), default=0, db_default=0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["version", "project", "object_code"], name="expenditure_line_unique"),
+            models.CheckConstraint(
+                condition=models.Q(explicit_carry_amount__gte=0), name="expenditure_explicit_carry_not_negative"
+            ),
             models.CheckConstraint(condition=models.Q(amount__gte=0), name="expenditure_amount_not_negative"),
             models.CheckConstraint(
                 condition=models.Q(requested_amount__gte=0), name="expenditure_requested_not_negative"
@@ -252,8 +277,19 @@ class ContinuingExpenditure(models.Model):
         return self.name
 
 
+class AttachmentKind(models.TextChoices):
+    SUPPORTING = "supporting", _("supporting document")  # 견적서, 사업계획서 …
+    RESIDENT_OPINION = "resident_opinion", _("residents' opinion (주민의견서)")  # 지방재정법 §39③, R-BS-5
+
+
 class Attachment(models.Model):
     version = models.ForeignKey(BudgetVersion, on_delete=models.PROTECT, related_name="attachments")
+    kind = models.CharField(
+        max_length=20,
+        choices=AttachmentKind.choices,
+        default=AttachmentKind.SUPPORTING,
+        db_default=AttachmentKind.SUPPORTING,
+    )
     government = models.ForeignKey("core.LocalGovernment", on_delete=models.PROTECT, related_name="+")
     line = models.ForeignKey(
         ExpenditureLine, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lofin.budget.actions import requests, setup
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from lofin.budget.actions import adjustment, attachments, requests, setup
 from lofin.budget.actions import revenue as budget_revenue
 from lofin.budget.actions.requests import BasisIn
 from lofin.budget.models import Account, Project
@@ -90,7 +92,14 @@ def build_setup(code: str = "1100000", year: int = YEAR) -> Setup:
         "P100",
         "085",
         "U110",
-        [("D111", "기초연금 지급", {"state_share_bp": 7000}), ("D112", "경로당 운영 지원", {"gender_sensitive": True})],
+        [
+            ("D111", "기초연금 지급", {"state_share_bp": 7000}),
+            (
+                "D112",
+                "경로당 운영 지원",
+                {"gender_sensitive": True, "gender_goal": "여성 노인의 경로당 이용률 제고"},
+            ),
+        ],
         welfare,
     )
     (reserve,) = tree("P900", "161", "U910", [("D911", "예비비", {})], budget_office)
@@ -110,8 +119,28 @@ def build_setup(code: str = "1100000", year: int = YEAR) -> Setup:
     )
 
 
-def request_all(s: Setup, version) -> None:
-    """Lines that make a valid budget: 990,000,000 won of expenditure, balanced by revenue."""
+def bill_package(s: Setup, version) -> None:
+    """What the 본예산 bill goes to the council with besides its lines (R-BS-5): the 중기지방재정계획 it refers to
+    and the 주민의견서 (the 성인지 예산서 is generated from the flagged 경로당 운영 지원)."""
+    adjustment.do_record_mid_term_plan(
+        version,
+        title=f"{version.year}~{version.year + 4} 중기지방재정계획",
+        first_year=version.year,
+        last_year=version.year + 4,
+        actor=s.officer,
+    )
+    attachments.do_attach(
+        version,
+        upload=SimpleUploadedFile("주민의견서.pdf", b"%PDF-1.4 residents", "application/pdf"),
+        name="주민참여예산 주민의견서",
+        kind="resident_opinion",
+        actor=s.officer,
+    )
+
+
+def request_all(s: Setup, version, *, package: bool = True) -> None:
+    """Lines that make a valid budget: 990,000,000 won of expenditure, balanced by revenue; with `package`, the
+    documents the bill needs too (`bill_package`)."""
     requests.do_save_request_line(
         version,
         project=s.pension,
@@ -140,3 +169,5 @@ def request_all(s: Setup, version) -> None:
     budget_revenue.do_save_revenue_request(
         version, account=s.general, revenue_code="511", amount=420_000_000, actor=s.officer
     )
+    if package:
+        bill_package(s, version)

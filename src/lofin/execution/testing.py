@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lofin.budget.actions import adjustment, confirmation, council, setup
-from lofin.budget.models import BudgetVersion
+from lofin.budget.models import BudgetVersion, ExpenditureLine
 from lofin.budget.testing import Setup, build_setup, request_all
 from lofin.core import clock, testing
 from lofin.core.approvals import actions as approvals
@@ -27,14 +27,18 @@ class Execution:
     cashier: User  # 출납원
     finance_office: Office
     disbursing_office: Office
-    senior: BudgetLine  # 경로당 운영 지원 / 307-02, 385,000,000 won
-    pension: BudgetLine  # 기초연금 지급 / 301-01, 600,000,000 won
+    senior: BudgetLine  # 경로당 운영 지원 / 307-02, 385,000,000 won, all of it 명시이월비
+    pension: BudgetLine  # 기초연금 지급 / 301-01, 600,000,000 won, of which 20,000,000 명시이월비
 
 
 def confirm_budget(s: Setup, year: int) -> BudgetVersion:
     version = setup.do_open_original(s.gov, year=year, actor=s.officer)
     request_all(s, version)
     adjustment.do_close_requests(version, actor=s.officer)
+    # 명시이월비 (R-BP-10): all of 경로당 운영 지원 may run into the next year, 20,000,000 won of 기초연금.
+    for project, explicit in ((s.senior, 385_000_000), (s.pension, 20_000_000)):
+        line = ExpenditureLine.objects.get(version=version, project=project)
+        adjustment.do_set_explicit_carry(line.pk, amount=explicit, reason="", actor=s.officer)
     adjustment.do_submit_bill(version, line=[("approve", s.mayor)], actor=s.officer, idempotency_key=f"bill-{year}")
     version.refresh_from_db()
     assert version.bill_approval_id is not None

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:year>/transfers/report/<int:quarter>/", views.council_report, name="council_report"),
     path("<int:year>/transfers/report/<int:quarter>.xlsx", views.council_report_xlsx, name="council_report_xlsx"),
     path("<int:year>/year-end/", views.year_end, name="year_end"),
+    path("<int:year>/provisional/", views.provisional, name="provisional"),
     path("<int:year>/year-end/lapse.<str:fmt>", views.lapse_download, name="lapse_download"),
     path("<int:year>/imprest/", views.imprest_page, name="imprest"),
     path("lines/<int:line_id>/", views.line_detail, name="line"),

@@ -15,7 +15,7 @@ from lofin.core.permissions import require
 
 from ..access import REQUEST
 from ..errors import VersionLocked
-from ..models import Attachment, BudgetVersion, ExpenditureLine
+from ..models import Attachment, AttachmentKind, BudgetVersion, ExpenditureLine
 from .common import lock_version, same_government
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -23,11 +23,20 @@ ATTACHMENT_TYPES = {".pdf", ".hwp", ".hwpx", ".xlsx", ".xls", ".docx", ".png", "
 
 
 def do_attach(
-    version: BudgetVersion, *, upload: UploadedFile, name: str, actor: User, line: ExpenditureLine | None = None
+    version: BudgetVersion,
+    *,
+    upload: UploadedFile,
+    name: str,
+    actor: User,
+    line: ExpenditureLine | None = None,
+    kind: str = AttachmentKind.SUPPORTING,
 ) -> Attachment:
-    """Attach a supporting document to a version or one of its lines, while the version can still change."""
+    """Attach a supporting document to a version or one of its lines, while the version can still change. The
+    주민의견서 (kind `resident_opinion`, 지방재정법 §39③) is one of the documents the bill needs (R-BS-5)."""
     require(actor, REQUEST, version.government)
     same_government(version.government, line)
+    if kind not in AttachmentKind.values:
+        raise InvalidInput(_("Unknown kind of document."), field="kind")
     suffix = Path(upload.name or "").suffix.lower()
     if suffix not in ATTACHMENT_TYPES:
         raise InvalidInput(
@@ -44,12 +53,18 @@ def do_attach(
         if version.locked:
             raise VersionLocked()
         attachment = Attachment.objects.create(
-            version=version, government=version.government, line=line, name=name, file=upload, uploaded_by=actor
+            version=version,
+            government=version.government,
+            line=line,
+            kind=kind,
+            name=name,
+            file=upload,
+            uploaded_by=actor,
         )
         audit.record(
             actor,
             "budget.attachment.add",
             attachment,
-            data={"name": name, "size": size, "line": line.pk if line else None},
+            data={"name": name, "size": size, "line": line.pk if line else None, "kind": kind},
         )
     return attachment

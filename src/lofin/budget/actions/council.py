@@ -50,6 +50,7 @@ def do_amend_line(line_id: int, *, amount: int, reason: str, head_consent: bool,
         rules.check_council_amendment(
             submitted_total=bill, amended_total=now - line.amount + amount, new_item=False, head_consent=head_consent
         )
+        confirmation_rules.check_explicit_carry_amount(line.explicit_carry_amount, amount)
         request_rules.check_subsidy_shares(
             state_amount=line.state_amount, province_amount=line.province_amount, amount=amount
         )

@@ -21,6 +21,7 @@ from ..models import (
     InvestmentOutcome,
     Project,
     ProjectLevel,
+    ProvisionalBasis,
     VersionKind,
     VersionStatus,
 )
@@ -58,8 +59,10 @@ def do_create_project(
     gender_sensitive: bool = False,
     gender_goal: str = "",
     state_share_bp: int | None = None,
+    provisional_basis: str = "",
 ) -> Project:
-    """Register a 정책사업, 단위사업 or 세부사업 of the government for a fiscal year."""
+    """Register a 정책사업, 단위사업 or 세부사업 of the government for a fiscal year (with, for a 준예산, the ground
+    on which it would run: R-BP-11)."""
     require(actor, MANAGE, government)
     same_government(government, account, parent, department)
     if level not in ProjectLevel.values:
@@ -73,6 +76,8 @@ def do_create_project(
         function_code = parent.function_code if parent else function_code
     if state_share_bp is not None:
         rules.check_state_share(state_share_bp)
+    if provisional_basis not in ProvisionalBasis.values:
+        raise InvalidInput(_("Unknown ground for the provisional budget."), field="provisional_basis")
     code, name = (code or "").strip(), (name or "").strip()
     if not code or not name:
         raise InvalidInput(_("A project needs a code and a name."))
@@ -90,8 +95,9 @@ def do_create_project(
             department=department,
             function_code=function_code,
             gender_sensitive=gender_sensitive,
-            gender_goal=gender_goal,
+            gender_goal=(gender_goal or "").strip()[:200],
             state_share_bp=state_share_bp,
+            provisional_basis=provisional_basis,
         )
         audit.record(actor, "budget.project.create", project, data={"year": year, "level": level, "code": code})
     return project
@@ -105,6 +111,20 @@ def do_record_investment_review(project: Project, *, outcome: str, actor: User) 
         Project.objects.filter(pk=project.pk).update(investment_review=outcome)
         project.refresh_from_db()
         audit.record(actor, "budget.project.investment_review", project, data={"outcome": outcome})
+    return project
+
+
+def do_set_provisional_basis(project: Project, *, basis: str, actor: User) -> Project:
+    """The ground on which a project runs under 준예산 (지방자치법 §146, R-BP-11): the upkeep of an office set by law,
+    spending a law makes mandatory, or the continuation of an approved project; "" for none. Its lines of the last
+    confirmed budget of the year are what a 준예산 of the next year runs, at that level."""
+    require(actor, MANAGE, project.government)
+    if basis not in ProvisionalBasis.values:
+        raise InvalidInput(_("Unknown ground for the provisional budget."), field="basis")
+    with transaction.atomic():
+        Project.objects.filter(pk=project.pk).update(provisional_basis=basis)
+        project.refresh_from_db()
+        audit.record(actor, "budget.project.provisional_basis", project, data={"basis": basis})
     return project
 
 
@@ -139,6 +159,7 @@ def do_copy_projects(government: LocalGovernment, *, from_year: int, to_year: in
                 gender_goal=project.gender_goal,
                 state_share_bp=project.state_share_bp,
                 transfer_allowed=project.transfer_allowed,
+                provisional_basis=project.provisional_basis,
             )
             new_ids[project.pk] = copy.pk
             created += 1

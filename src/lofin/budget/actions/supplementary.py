@@ -22,9 +22,9 @@ def copy_lines(source: BudgetVersion, target: BudgetVersion) -> None:
             INSERT INTO budget_expenditureline
                 (version_id, government_id, account_id, project_id, object_code, previous_amount,
                  requested_amount, proposed_amount, amount, state_amount, province_amount,
-                 adjust_reason, amend_reason, added_by_council)
+                 adjust_reason, amend_reason, added_by_council, explicit_carry_amount)
             SELECT %s, government_id, account_id, project_id, object_code, amount,
-                   amount, NULL, amount, state_amount, province_amount, '', '', %s
+                   amount, NULL, amount, state_amount, province_amount, '', '', %s, explicit_carry_amount
             FROM budget_expenditureline WHERE version_id = %s
             """,
             [target.pk, False, source.pk],

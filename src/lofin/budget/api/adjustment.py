@@ -10,7 +10,7 @@ from lofin.core.types import Id
 
 from ..actions import adjustment
 from ..models import BudgetVersion, ExpenditureLine
-from ..schemas.adjustment import AdjustIn
+from ..schemas.adjustment import AdjustIn, ExplicitCarryIn, MidTermPlanIn
 from ..schemas.requests import ApprovalLineIn, LineOut
 from ..schemas.versions import VersionOut
 from .common import writable_line, writable_version
@@ -39,4 +39,25 @@ def submit_bill(
     version = writable_version(request, version_id)
     return adjustment.do_submit_bill(
         version, line=people_on_line(payload.line), actor=request.user, idempotency_key=idempotency_key
+    )
+
+
+@router.post(
+    "/budget/lines/{line_id}/explicit-carry", response=LineOut, summary="명시이월비 of a line (bill or council)"
+)
+def explicit_carry(request: AuthedRequest, line_id: Id, payload: ExplicitCarryIn) -> ExpenditureLine:
+    line = writable_line(request, ExpenditureLine, line_id)
+    return adjustment.do_set_explicit_carry(line.pk, amount=payload.amount, reason=payload.reason, actor=request.user)
+
+
+@router.post(
+    "/budget/versions/{version_id}/mid-term-plan", response=VersionOut, summary="The 중기지방재정계획 of the bill"
+)
+def mid_term_plan(request: AuthedRequest, version_id: Id, payload: MidTermPlanIn) -> BudgetVersion:
+    return adjustment.do_record_mid_term_plan(
+        writable_version(request, version_id),
+        title=payload.title,
+        first_year=payload.first_year,
+        last_year=payload.last_year,
+        actor=request.user,
     )

@@ -13,6 +13,7 @@ urlpatterns = [
         book_views.department_view,
         name="book_department",
     ),
+    path("<int:year>/book/gender/", book_views.gender_view, name="book_gender"),
     path("<int:year>/book.xlsx", book_views.xlsx_view, name="book_xlsx"),
     path("<int:year>/book.pdf", book_views.pdf_view, name="book_pdf"),
 ]

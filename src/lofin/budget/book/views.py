@@ -24,6 +24,7 @@ from lofin.core.permissions import has_permission
 
 from ..access import VIEW
 from ..models import BudgetVersion, VersionKind, VersionStatus
+from ..queries import confirmation as confirmation_queries
 from ..queries import versions as queries
 from . import pdf, tables, xlsx
 
@@ -96,6 +97,32 @@ def department_view(request: TenantRequest, gov_code: str, year: int, department
     response = render(request, template, context)
     patch_vary_headers(response, ("HX-Request",))
     return _private(response)
+
+
+@require_GET
+def gender_view(request: TenantRequest, gov_code: str, year: int) -> HttpResponse:
+    """성인지 예산서 (지방재정법 §36의2, R-BS-5): generated from the version's funded projects flagged as gender budget
+    items; amounts in thousand won like the rest of the book (rounded once, at display)."""
+    version = _version(request, year)
+    projects = confirmation_queries.gender_projects(version)
+    context = {
+        "government": request.government,
+        "year": year,
+        "version": version,
+        "rows": [
+            {
+                "code": p.code,
+                "name": p.name,
+                "department": p.department,
+                "goal": p.goal,
+                "thousands": tables.thousand(p.amount),
+            }
+            for p in projects
+        ],
+        "total": tables.thousand(sum(p.amount for p in projects)),
+        "query": f"?version={version.number}",
+    }
+    return _private(render(request, "budget/book_gender.html", context))
 
 
 def _download(version: BudgetVersion, body: bytes, content_type: str, extension: str) -> HttpResponse:

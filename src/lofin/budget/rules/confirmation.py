@@ -12,15 +12,18 @@ from lofin.core.errors import InvalidInput
 from ..errors import BudgetRuleViolation
 from .setup import FULL_SHARE_BP
 
-# The 통계목 of 예비비 (R-BP-3): 일반예비비 and 재해·재난목적예비비; 801-03 내부유보금 (funds) is not 예비비.
-RESERVE_CODES = ("801-01", "801-02")
+# The 통계목 of 예비비 (R-BP-3): 일반예비비 (801-01) is the one the general account must budget, within 1 % of its
+# expenditure (지방재정법 §43①); 재해·재난목적예비비 (801-02) is budgeted beside it, outside that cap and not in place of
+# it (§43②). 801-03 내부유보금 (funds) is not 예비비.
+GENERAL_RESERVE_CODE = "801-01"
+DISASTER_RESERVE_CODE = "801-02"
 BLOCKING_REVIEWS = frozenset({"reconsider", "inappropriate"})
 GENERAL = "general"  # AccountKind.GENERAL
 
 
 @dataclass(frozen=True)
 class AccountFigures:
-    """One 회계 of a version: its totals and the 예비비 it budgets."""
+    """One 회계 of a version: its totals and the 일반예비비 it budgets (the disaster reserve is not counted, R-BP-3)."""
 
     code: str
     name: str
@@ -41,19 +44,39 @@ class SubsidisedProject:
 
 
 def check_reserve(general_expenditure_total: int, reserve_total: int) -> None:
-    """지방재정법 §43: the general account must budget 예비비, at most 1 % of its expenditure (R-BP-3)."""
+    """지방재정법 §43①: the general account must budget 일반예비비, at most 1 % of its expenditure (R-BP-3).
+    `reserve_total` is the 일반예비비 alone: the 재해·재난목적예비비 is outside the cap and does not stand in for it
+    (§43②)."""
     if reserve_total <= 0:
         raise BudgetRuleViolation(
-            _("The general account must include a contingency reserve (예비비) (지방재정법 §43)."), rule="R-BP-3"
+            _(
+                "The general account must include a general contingency reserve (일반예비비); a disaster reserve "
+                "does not replace it (지방재정법 §43)."
+            ),
+            rule="R-BP-3",
         )
     if reserve_total * 100 > general_expenditure_total:
         raise BudgetRuleViolation(
             _(
-                "The contingency reserve of %(reserve)s won is more than 1 %% of the general account's "
-                "expenditure of %(total)s won (지방재정법 §43)."
+                "The general contingency reserve (일반예비비) of %(reserve)s won is more than 1 %% of the general "
+                "account's expenditure of %(total)s won (지방재정법 §43)."
             )
             % {"reserve": f"{reserve_total:,}", "total": f"{general_expenditure_total:,}"},
             rule="R-BP-3",
+        )
+
+
+def check_explicit_carry_amount(explicit_carry: int, amount: int) -> None:
+    """지방재정법 §50①: 명시이월비 is the part of a line's appropriation the council lets run into the next year, so it
+    is at most the line's amount (R-BP-10)."""
+    if explicit_carry > amount:
+        raise BudgetRuleViolation(
+            _(
+                "The explicit carry-over (명시이월비) of %(carry)s won is more than the line's %(amount)s won "
+                "(지방재정법 §50)."
+            )
+            % {"carry": f"{explicit_carry:,}", "amount": f"{amount:,}"},
+            rule="R-BP-10",
         )
 
 
@@ -127,7 +150,7 @@ def check_version(
     blocked: Iterable[tuple[str, str]] = (),
     subsidised: Iterable[SubsidisedProject] = (),
 ) -> None:
-    """A bill (지방자치법 §142) and a confirmed budget have a general account (지방재정법 §9) with its 예비비 (§43),
+    """A bill (지방자치법 §142) and a confirmed budget have a general account (지방재정법 §9) with its 일반예비비 (§43),
     balance per account (지방자치법 §137), fund no project its 투자심사 blocked (§37) and match every State subsidy
     with its local funds (§22②). `blocked` is (project name, review outcome) of funded projects."""
     general = [a for a in accounts if a.kind == GENERAL]

@@ -56,6 +56,7 @@ class LineOut(Schema):
     province_amount: int
     adjust_reason: str
     amend_reason: str
+    explicit_carry_amount: int
     basis: list[BasisOut]
 
     @staticmethod

@@ -22,6 +22,9 @@ class VersionOut(Schema):
     voted_on: dt.date | None
     confirmed_at: dt.datetime | None
     total_amount: int
+    mid_term_plan: str
+    mid_term_plan_first_year: int | None
+    mid_term_plan_last_year: int | None
 
     @staticmethod
     def resolve_status_label(obj: BudgetVersion) -> str:

@@ -124,6 +124,7 @@ def test_the_whole_way_from_request_to_confirmation(setup):
     )
     assert steps == [
         "budget.version.open",
+        "budget.version.mid_term_plan",
         "budget.version.close_requests",
         "budget.version.submit_bill",
         "budget.version.submitted",

@@ -15,7 +15,7 @@ from lofin.core.permissions import require
 from ..access import MANAGE
 from ..actions import adjustment, council
 from ..forms import AmountForm
-from ..models import CodeKind, ExpenditureLine, NationalCode
+from ..models import CodeKind, ExpenditureLine, NationalCode, VersionStatus
 from .common import line_table, version_or_404, version_url
 
 
@@ -43,6 +43,11 @@ def line_amount(request: TenantRequest, gov_code: str, line_id: int, action: str
                 line = adjustment.do_adjust_line(
                     line.pk, amount=form.cleaned_data["amount"], reason=form.cleaned_data["reason"], actor=request.user
                 )
+            elif action == "explicit-carry":
+                # 명시이월비 (R-BP-10): in the bill while adjusting, a council amendment once submitted.
+                line = adjustment.do_set_explicit_carry(
+                    line.pk, amount=form.cleaned_data["amount"], reason=form.cleaned_data["reason"], actor=request.user
+                )
             elif action == "amend":
                 line = council.do_amend_line(
                     line.pk,
@@ -57,6 +62,9 @@ def line_amount(request: TenantRequest, gov_code: str, line_id: int, action: str
             if exc.status == 404:
                 raise
             error = str(exc.message)
+    row = action
+    if action == "explicit-carry":
+        row = "adjust" if line.version.status == VersionStatus.ADJUSTING else "amend"
     if request.htmx:  # type: ignore[attr-defined]
         line = ExpenditureLine.objects.select_related("project", "project__department").get(pk=line.pk)
         names = dict(
@@ -66,7 +74,7 @@ def line_amount(request: TenantRequest, gov_code: str, line_id: int, action: str
         )
         return render(
             request,
-            f"budget/_{action}_row.html",
+            f"budget/_{row}_row.html",
             {
                 "line": line,
                 "object_name": names.get(line.object_code, ""),
@@ -79,6 +87,4 @@ def line_amount(request: TenantRequest, gov_code: str, line_id: int, action: str
         messages.error(request, error)
     else:
         messages.success(request, _("Saved."))
-    return redirect(
-        request.POST.get("next") or version_url(line.version, "adjust" if action == "adjust" else "council")
-    )
+    return redirect(request.POST.get("next") or version_url(line.version, "adjust" if row == "adjust" else "council"))

@@ -13,7 +13,7 @@ from lofin.core.http import TenantRequest
 
 from ..actions import attachments as actions
 from ..forms import AttachmentForm
-from ..models import Attachment, ExpenditureLine
+from ..models import Attachment, AttachmentKind, ExpenditureLine
 from .common import version_or_404, version_url
 
 
@@ -31,7 +31,12 @@ def attach(request: TenantRequest, gov_code: str, year: int, number: int) -> Htt
                 raise NotFound()
         try:
             actions.do_attach(
-                version, upload=form.cleaned_data["file"], name=form.cleaned_data["name"], line=line, actor=request.user
+                version,
+                upload=form.cleaned_data["file"],
+                name=form.cleaned_data["name"],
+                line=line,
+                kind=form.cleaned_data.get("kind") or AttachmentKind.SUPPORTING,
+                actor=request.user,
             )
         except LofinError as error:
             if error.status == 404:

@@ -78,6 +78,8 @@ def setup_page(request: TenantRequest, gov_code: str, year: int) -> HttpResponse
                     department=next((d for d in departments if d.code == data["department"]), None),
                     function_code=data["function_code"],
                     gender_sensitive=data["gender_sensitive"],
+                    gender_goal=data["gender_goal"],
+                    provisional_basis=data["provisional_basis"] or "",
                     state_share_bp=data["state_share"] * 100 if data["state_share"] else None,
                     actor=request.user,
                 )

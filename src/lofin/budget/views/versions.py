@@ -18,8 +18,9 @@ from lofin.core.submit import KeyedForm
 
 from ..access import VIEW
 from ..actions import adjustment, confirmation, council, setup, supplementary
-from ..forms import VoteForm, YearForm
-from ..models import BudgetVersion, DepartmentSubmission, VersionStatus
+from ..forms import AttachmentForm, MidTermPlanForm, VoteForm, YearForm
+from ..models import AttachmentKind, BudgetVersion, DepartmentSubmission, VersionKind, VersionStatus
+from ..queries import confirmation as confirmation_queries
 from ..queries import supplementary as diffs
 from ..queries import versions as queries
 from ..rules import council as council_rules
@@ -97,6 +98,20 @@ def version_page(request: TenantRequest, gov_code: str, year: int, number: int) 
         "vote_form": VoteForm(initial={"voted_on": clock.today()}),
         "bill_line": default_line(request, "budget.bill"),
         "bill_form": KeyedForm(),
+        # What the 본예산 bill goes to the council with (R-BS-5).
+        "bill_package": version.kind == VersionKind.ORIGINAL,
+        "plan_form": MidTermPlanForm(
+            initial={
+                "title": version.mid_term_plan,
+                "first_year": version.mid_term_plan_first_year or version.year,
+                "last_year": version.mid_term_plan_last_year or version.year + 4,
+            }
+        ),
+        "opinion_form": AttachmentForm(
+            initial={"kind": AttachmentKind.RESIDENT_OPINION, "name": _("Residents' opinion (주민의견서)")}
+        ),
+        "opinions": version.attachments.filter(kind=AttachmentKind.RESIDENT_OPINION),
+        "gender_projects": confirmation_queries.gender_projects(version),
         "stages": VersionStatus.choices,
         "is_late": version.number == 0
         and version.submitted_at is not None
@@ -117,6 +132,13 @@ def version_action(request: TenantRequest, gov_code: str, year: int, number: int
                 version, line=line_from_post(request), actor=request.user, idempotency_key=KeyedForm(request.POST).key
             )
             messages.success(request, _("The bill is on its approval line to the head."))
+        elif action == "mid-term-plan":
+            plan = MidTermPlanForm(request.POST)
+            if not plan.is_valid():
+                messages.error(request, _("Enter the plan's title and the years it covers."))
+            else:
+                adjustment.do_record_mid_term_plan(version, **plan.cleaned_data, actor=request.user)
+                messages.success(request, _("The medium-term fiscal plan is recorded."))
         elif action == "vote":
             form = VoteForm(request.POST)
             if not form.is_valid():

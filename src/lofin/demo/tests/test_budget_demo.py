@@ -278,8 +278,11 @@ def test_the_small_plan_is_exact_and_lawful_for_every_government():
                     if v == position:
                         by_kind[{"fund": "funds"}.get(kind_of[account], kind_of[account])] += amount
                 assert by_kind == {k: v for k, v in published(code).items() if k != "total"}, code
+            # R-BP-3: the 일반예비비 alone is required and held to 1 % (the disaster reserve is outside the cap).
             reserve = sum(
-                line[5] for line in plan.lines if line[0] == position and line[3] in confirmation_rules.RESERVE_CODES
+                line[5]
+                for line in plan.lines
+                if line[0] == position and line[3] == confirmation_rules.GENERAL_RESERVE_CODE
             )
             assert 0 < reserve * 100 <= expenditure[position, "100"], code
         details_2023 = sum(1 for project in plan.projects if project[0] == 2023 and project[1] == "detail")

@@ -9,7 +9,9 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from lofin.budget.models import BudgetVersion, ExpenditureLine, VersionStatus
-from lofin.core import audit
+from lofin.budget.queries import confirmation as budget_queries
+from lofin.budget.queries import versions as budget_versions
+from lofin.core import audit, clock
 from lofin.core.errors import Conflict
 from lofin.core.models import LocalGovernment, User
 from lofin.core.permissions import require
@@ -20,6 +22,7 @@ from ..models import Allocation, AllocationKind, BudgetLine, Office, SubAllocati
 from ..rules import appropriations as rules
 from ..rules.values import check_positive
 from .common import lock_line, once_per_form, same_government
+from .yearend import next_year_project
 
 
 def do_sync_appropriations(version: BudgetVersion, *, actor: User) -> int:
@@ -73,6 +76,63 @@ def do_sync_appropriations(version: BudgetVersion, *, actor: User) -> int:
             data={"year": version.year, "version": version.number, "created": len(creating), "updated": len(updating)},
         )
     return len(creating) + len(updating)
+
+
+def do_start_provisional(government: LocalGovernment, year: int, *, actor: User) -> int:
+    """준예산 (지방자치법 §146, R-BP-11): the fiscal year has begun and the council has not passed its budget, so only
+    the lines the law lists run — the upkeep of offices set by law, mandatory spending, approved projects continuing
+    — at last year's confirmed level (budget.queries.confirmation.provisional_lines). They become this year's lines
+    as a confirmed budget's would; when the budget is confirmed, do_sync_appropriations rebases the same lines on it,
+    so what was allocated, committed and paid under 준예산 counts against the confirmed budget (§146: it is deemed
+    executed under it). Returns the number of lines."""
+    require(actor, ALLOCATE, government)
+    with transaction.atomic():
+        # FOR NO KEY UPDATE queues two starts without blocking the inserts that refer to the government.
+        LocalGovernment.objects.select_for_update(no_key=True).filter(pk=government.pk).first()
+        rules.check_provisional_start(
+            year,
+            on=clock.today(),
+            confirmed=budget_versions.latest_confirmed(government, year) is not None,
+            running=BudgetLine.objects.filter(government=government, year=year, budget_amount__gt=0).exists(),
+        )
+        source, items = budget_queries.provisional_lines(government, year)
+        existing = {
+            (line.project_id, line.object_code): line
+            for line in BudgetLine.objects.select_for_update().filter(government=government, year=year)
+        }
+        for item in items:
+            project = next_year_project(item.project, actor=actor)
+            line = existing.get((project.pk, item.object_code))
+            if line is None:
+                BudgetLine.objects.create(
+                    government=government,
+                    year=year,
+                    account_id=project.account_id,
+                    project=project,
+                    object_code=item.object_code,
+                    budget_amount=item.amount,
+                    appropriation=item.amount,
+                )
+            else:
+                # A line that already holds a carry-over from last year gets its 준예산 beside it.
+                BudgetLine.objects.filter(pk=line.pk).update(
+                    budget_amount=item.amount, appropriation=F("appropriation") + item.amount
+                )
+        total = sum(item.amount for item in items)
+        audit.record(
+            actor,
+            "execution.provisional.start",
+            government=government,
+            object_type="execution.year",
+            object_id=year,
+            data={
+                "year": year,
+                "from_version": source.pk if source else None,
+                "lines": len(items),
+                "total": total,
+            },
+        )
+    return len(items)
 
 
 def _rebase(line: BudgetLine, amount: int, number: int) -> None:

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from lofin.accounting import chart, journal
 from lofin.budget.actions import setup as budget_setup
 from lofin.budget.models import ContinuingExpenditure, Project
+from lofin.budget.queries import confirmation as budget_queries
 from lofin.core import audit, clock, fiscal, idempotency
 from lofin.core.errors import Conflict, InvalidInput, NotFound
 from lofin.core.models import AuditEvent, LocalGovernment, User
@@ -54,11 +55,14 @@ from .common import once_per_form
 # --- 이월 -------------------------------------------------------------------------------------------------------
 
 
-def _carried_out(line_id: int) -> int:
-    return sum(CarryOver.objects.filter(from_line_id=line_id).values_list("amount", flat=True))
+def _carried_out(line_id: int, kind: str | None = None) -> int:
+    carried = CarryOver.objects.filter(from_line_id=line_id)
+    if kind is not None:
+        carried = carried.filter(kind=kind)
+    return sum(carried.values_list("amount", flat=True))
 
 
-def _next_year_project(project: Project, *, actor: User) -> Project:
+def next_year_project(project: Project, *, actor: User) -> Project:
     """The same 세부사업 in the next year. A carried project is often absent from the next year's budget (a
     명시이월 finishes with the carried money), so its chain 정책사업 → 단위사업 → 세부사업 is copied into the next
     year's classification where missing, through the budget office's own action (audited there). 이용 authority
@@ -98,7 +102,7 @@ def _next_year_project(project: Project, *, actor: User) -> Project:
 
 def _next_year_line(line: BudgetLine, *, actor: User) -> BudgetLine:
     """The next year's line of the same 세부사업 and 통계목, locked; created (with nothing on it) when missing."""
-    project = _next_year_project(line.project, actor=actor)
+    project = next_year_project(line.project, actor=actor)
     lookup = {"government_id": line.government_id, "year": line.year + 1, "project": project}
     found = BudgetLine.objects.select_for_update().filter(**lookup, object_code=line.object_code).first()
     if found is not None:
@@ -216,7 +220,8 @@ def do_carry_over(
 ) -> CarryOver:
     """이월 of part of a line into the next fiscal year, decided by the budget office after the year has ended.
 
-    명시이월: with a recorded reason (the budget models have no 명시이월비 flag to check). 사고이월 (R-BP-7): only
+    명시이월 (R-BP-10): only within the 명시이월비 the council approved for the line in the last confirmed budget of
+    the year, and before the 결산 closes the year's books (it is submitted after that). 사고이월 (R-BP-7): only
     of the unpaid part of an active commitment of the year on this line, named by `commitment`. 계속비이월: only
     for a project with a 계속비 whose period runs into the next year. 명시이월 and 계속비이월 may also name a
     commitment whose unpaid part goes with them. A retry with the same key returns the first carry-over; the same key
@@ -252,6 +257,8 @@ def do_carry_over(
         ).exists(),
         next_year=source.year + 1,
     )
+    if kind == CarryOverKind.EXPLICIT:
+        rules.check_before_settlement(source.year, books_closed=journal.is_closed(government.pk, source.year))
     with transaction.atomic():
         # Lock order: the old line, the next year's line, then the commitments, journal and audit. Every writer of
         # a commitment locks its line first, so the commitment read under the old line's lock is current. Copying
@@ -260,6 +267,13 @@ def do_carry_over(
         line = BudgetLine.objects.select_for_update().select_related("account", "project").get(pk=source.pk)
         if (replay := _replayed_carry(government, line.year, key, request)) is not None:
             return replay
+        approved = 0
+        if kind == CarryOverKind.EXPLICIT:
+            # Under the old line's lock, so two 명시이월 of the line cannot both fit in what is left of its 명시이월비.
+            approved = budget_queries.explicit_carry_approved(government, line.year, line.project_id, line.object_code)
+            rules.check_explicit_carry(
+                amount, approved=approved, carried=_carried_out(line.pk, CarryOverKind.EXPLICIT), line=line.pk
+            )
         live = None
         if commitment is not None:
             live = Commitment.objects.select_related("office").get(pk=commitment.pk)
@@ -311,8 +325,8 @@ def do_carry_over(
                 "reason": reason,
                 "commitment": live.pk if live is not None else None,
                 "carried_commitment": carried.pk if carried is not None else None,
-                # 명시이월비 is not flagged in the budget models: the reason given is the only record of it.
-                "explicit_unverified": kind == CarryOverKind.EXPLICIT,
+                # The line's 명시이월비 in the confirmed budget this 명시이월 was held to (R-BP-10).
+                "explicit_approved": approved if kind == CarryOverKind.EXPLICIT else None,
                 "idempotency_key": key,
                 "fingerprint": request,
             },

@@ -11,9 +11,11 @@ from lofin.core.tenancy import access_government
 from lofin.core.types import Id, checked_year
 
 from ..access import VIEW
+from ..actions import appropriations
 from ..models import BudgetLine
 from ..queries import appropriations as queries
-from ..schemas.appropriations import BudgetLineOut
+from ..schemas.appropriations import BudgetLineOut, ProvisionalOut
+from ..schemas.yearend import YearIn
 
 router = Router(tags=["execution"])
 
@@ -36,3 +38,18 @@ def list_lines(request: AuthedRequest, government: str, year: int) -> QuerySet[B
 @router.get("/execution/budget-lines/{line_id}", response=BudgetLineOut, summary="One budget line")
 def get_line(request: AuthedRequest, line_id: Id) -> BudgetLine:
     return line_for(request, line_id)
+
+
+@router.post(
+    "/execution/provisional-budget",
+    response=ProvisionalOut,
+    summary="Start the provisional budget (준예산) of a year without a confirmed budget",
+    description="지방자치법 §146 (R-BP-11): from 1 January of a year whose budget is not confirmed, the lines of last "
+    "year's confirmed budget whose project runs an office set by law, mandatory spending or a continuing project run "
+    "at last year's amount until the budget is confirmed; what is spent meanwhile counts against it. Refused with "
+    "`conflict` (409, `detail.rule` R-BP-11) before 1 January, once the budget is confirmed, or a second time.",
+)
+def start_provisional(request: AuthedRequest, payload: YearIn) -> dict[str, int]:
+    gov = access_government(request.user, payload.government, VIEW)
+    lines = appropriations.do_start_provisional(gov, payload.year, actor=request.user)
+    return {"year": payload.year, "lines": lines}

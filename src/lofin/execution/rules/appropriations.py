@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils.translation import gettext_lazy as _
 
-from lofin.core.errors import InvalidInput
+from lofin.core import fiscal
+from lofin.core.errors import Conflict, InvalidInput
 
 from ..errors import OverAppropriation
 from ..models import AllocationKind, OfficeKind
@@ -46,3 +49,28 @@ def check_cash_office(office_kind: str) -> None:
     """자금배정 (지방회계법 시행령 §32) sets the payment ceiling (지출한도) of a 지출원."""
     if office_kind != OfficeKind.DISBURSING:
         raise InvalidInput(_("Cash is allocated to a 지출원 office."), field="office")
+
+
+def check_provisional_start(year: int, *, on: dt.date, confirmed: bool, running: bool) -> None:
+    """지방자치법 §146 (R-BP-11): 준예산 is for a fiscal year that has begun without a confirmed budget; execution
+    otherwise starts only from a confirmed one. It starts once, and ends when the budget is confirmed."""
+    if confirmed:
+        raise Conflict(
+            _("The budget of %(year)s is confirmed: it is executed, not a provisional budget (지방자치법 §146).")
+            % {"year": year},
+            rule="R-BP-11",
+        )
+    if on < fiscal.year_start(year):
+        raise Conflict(
+            _(
+                "A provisional budget (준예산) runs only once fiscal year %(year)s has begun without a confirmed "
+                "budget (지방자치법 §146)."
+            )
+            % {"year": year},
+            rule="R-BP-11",
+        )
+    if running:
+        raise Conflict(
+            _("The provisional budget (준예산) of %(year)s is already running (지방자치법 §146).") % {"year": year},
+            rule="R-BP-11",
+        )

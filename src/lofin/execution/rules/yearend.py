@@ -36,7 +36,7 @@ def check_carry_over_day(year: int, on: dt.date) -> None:
 def check_carry_over_kind(kind: str, *, names_commitment: bool, continuing_runs_on: bool, next_year: int) -> None:
     """지방재정법 §50: 사고이월 carries the unpaid part of a commitment made in the year (R-BP-7), so it names one;
     계속비이월 needs a continuing expenditure (계속비) of the project whose period runs into the next year. 명시이월 is
-    recorded with its reason (the budget models keep no 명시이월비 flag to check)."""
+    held to the line's 명시이월비 (`check_explicit_carry`, R-BP-10)."""
     if kind == CarryOverKind.ACCIDENT and not names_commitment:
         raise CarryOverNotAllowed(
             _("사고이월 carries the unpaid part of a commitment made in the year: name the commitment."),
@@ -47,6 +47,49 @@ def check_carry_over_kind(kind: str, *, names_commitment: bool, continuing_runs_
             _("계속비이월 needs a continuing expenditure (계속비) of this project that runs into %(year)s.")
             % {"year": next_year},
             rule="LFA §50",
+        )
+
+
+def check_explicit_carry(amount: int, *, approved: int, carried: int, line: int) -> None:
+    """지방재정법 §50①: 명시이월 only of what the council approved as 명시이월비 of the line in the budget (R-BP-10).
+    `approved` is the line's 명시이월비 in the last confirmed version, `carried` what was already carried as
+    명시이월 from it."""
+    if approved <= 0:
+        raise CarryOverNotAllowed(
+            _(
+                "명시이월 is only for amounts the council approved as explicit carry-over (명시이월비) in the budget; "
+                "this line has none (지방재정법 §50)."
+            ),
+            rule="R-BP-10",
+            line=line,
+        )
+    if carried + amount > approved:
+        raise OverCarryOver(
+            _(
+                "The council approved %(approved)s won of explicit carry-over (명시이월비) for this line and "
+                "%(carried)s won is already carried (지방재정법 §50)."
+            )
+            % {"approved": f"{approved:,}", "carried": f"{carried:,}"},
+            rule="R-BP-10",
+            line=line,
+            available=max(approved - carried, 0),
+            amount=amount,
+        )
+
+
+def check_before_settlement(year: int, *, books_closed: bool) -> None:
+    """지방재정법 §50①, 지방회계법 §17: 명시이월 is decided before the 결산 of the year is submitted, since the 결산 states
+    what was carried (R-BP-10). The 결산 closes the year's books before it is submitted, so a closed year is too
+    late."""
+    if books_closed:
+        raise ClosedPeriod(
+            _(
+                "The books of %(year)s are closed for the 결산: 명시이월 had to be decided before the 결산 is "
+                "submitted (지방재정법 §50)."
+            )
+            % {"year": year},
+            rule="R-BP-10",
+            year=year,
         )
 
 

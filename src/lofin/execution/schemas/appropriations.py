@@ -38,3 +38,10 @@ class BudgetLineOut(Schema):
     @staticmethod
     def resolve_budget(line: BudgetLine) -> int:
         return line.budget_amount
+
+
+class ProvisionalOut(Schema):
+    """A 준예산 started (R-BP-11): its fiscal year and how many lines run under it."""
+
+    year: int
+    lines: int

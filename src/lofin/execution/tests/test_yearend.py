@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from lofin.accounting.models import JournalEntry
 from lofin.budget.actions import setup
 from lofin.budget.models import ContinuingExpenditure, Project
+from lofin.closing import actions as closing
 from lofin.core import audit, testing
 from lofin.core.actions import do_create_token
 from lofin.core.errors import Conflict, InvalidInput, LofinError, NotFound, PermissionDenied
@@ -20,7 +21,7 @@ from lofin.core.models import AuditEvent
 from lofin.core.roles import Role
 from lofin.execution import errors
 from lofin.execution.actions import appropriations, commitments, offices, payments, yearend
-from lofin.execution.errors import CarryOverNotAllowed, OverCarryOver, YearNotEnded
+from lofin.execution.errors import CarryOverNotAllowed, ClosedPeriod, OverCarryOver, YearNotEnded
 from lofin.execution.models import (
     Allocation,
     AllocationKind,
@@ -740,3 +741,56 @@ def test_no_sequence_of_year_end_requests_breaks_budget_control(year, ops):
             raise _Undo
     except _Undo:
         pass
+
+
+# --- R-BP-10: 명시이월 only within the 명시이월비 the council approved, before the 결산 is submitted -----------------
+def names_law(error, article):
+    """Whether the refusal names its article of 지방재정법, in the language it was raised in (Korean by default)."""
+    message = str(error.message)
+    return f"지방재정법 §{article}" in message or f"지방재정법 제{article}조" in message
+
+
+# The builder gives 경로당 운영 지원 385,000,000 won of 명시이월비 (all of it) and 기초연금 20,000,000 won.
+
+
+def test_R_BP_10_explicit_carry_within_the_approved_amount_is_recorded_with_it(year):
+    """기초연금 has 20,000,000 won of 명시이월비 (and 50,000,000 won uncommitted): all 20,000,000 may be carried."""
+    done = carry(year, EXPLICIT, 20_000_000, line=year.pension)
+    assert done.amount == 20_000_000
+    event = AuditEvent.objects.get(action="execution.carry_over")
+    assert event.data["explicit_approved"] == 20_000_000
+    assert "explicit_unverified" not in event.data
+
+
+def test_R_BP_10_explicit_carry_beyond_the_approved_amount_is_refused_and_writes_nothing(year):
+    before = snapshot(year)
+    with pytest.raises(OverCarryOver) as err:
+        carry(year, EXPLICIT, 20_000_001, line=year.pension)
+    assert err.value.detail["rule"] == "R-BP-10" and err.value.detail["available"] == 20_000_000
+    assert names_law(err.value, "50")
+    assert snapshot(year) == before
+    carry(year, EXPLICIT, 15_000_000, line=year.pension, key="y1")
+    with pytest.raises(OverCarryOver) as err:
+        carry(year, EXPLICIT, 5_000_001, line=year.pension, key="y2")
+    assert err.value.detail["available"] == 5_000_000
+    assert carry(year, EXPLICIT, 5_000_000, line=year.pension, key="y3").amount == 5_000_000
+
+
+def test_R_BP_10_a_line_without_explicit_carry_in_the_budget_cannot_be_carried_explicitly(year):
+    """The 예비비 line has 5,000,000 won untouched but no 명시이월비: 명시이월 is refused, whatever the reason given."""
+    reserve = BudgetLine.objects.get(government=year.s.gov, year=YEAR, project=year.s.reserve)
+    before = snapshot(year)
+    with pytest.raises(CarryOverNotAllowed) as err:
+        carry(year, EXPLICIT, 1_000_000, line=reserve)
+    assert err.value.detail["rule"] == "R-BP-10"
+    assert snapshot(year) == before
+
+
+def test_R_BP_10_explicit_carry_is_refused_once_the_settlement_has_closed_the_year(year):
+    closing.do_close_books(year.s.gov, YEAR, actor=year.finance)
+    closing.do_submit_to_council(year.s.gov, YEAR, on=AFTER, actor=year.finance)
+    before = CarryOver.objects.count(), AuditEvent.objects.count()
+    with pytest.raises(ClosedPeriod) as err:
+        carry(year, EXPLICIT, 1_000_000)
+    assert err.value.detail["rule"] == "R-BP-10"
+    assert (CarryOver.objects.count(), AuditEvent.objects.count()) == before

@@ -17,7 +17,7 @@ from .resolutions import resolve
 from .revenue import assess, receipt, revenue_page
 from .spending import allocate, cancel, commit, dashboard, download, home, line_detail, offices, pay
 from .transfers import request_transfer, transfers_page
-from .yearend import carry_over, lapse_download, year_end
+from .yearend import carry_over, lapse_download, provisional, year_end
 
 __all__ = [
     "allocate",
@@ -44,6 +44,7 @@ __all__ = [
     "offices",
     "overpayment_refund",
     "pay",
+    "provisional",
     "receipt",
     "refund_payment",
     "request_transfer",

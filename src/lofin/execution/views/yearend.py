@@ -14,16 +14,17 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lofin.core import clock, fiscal
-from lofin.core.errors import NotFound
+from lofin.core.errors import LofinError, NotFound
 from lofin.core.http import TenantRequest
 from lofin.core.models import AuditEvent, User
 from lofin.core.permissions import require
 from lofin.core.types import is_ascii_digits, year_or_404
 
 from ..access import ALLOCATE, VIEW
+from ..actions import appropriations
 from ..actions import yearend as actions
 from ..errors import CarryOverNotAllowed
 from ..forms import CarryOverForm, CloseYearForm
@@ -273,3 +274,25 @@ def carry_over(request: TenantRequest, gov_code: str, line_id: int) -> HttpRespo
             "rules": rules,
         },
     )
+
+
+@require_POST
+def provisional(request: TenantRequest, gov_code: str, year: int) -> HttpResponse:
+    """준예산 (R-BP-11): the budget office starts it from the empty execution table of a year whose budget is not
+    confirmed on 1 January; the refusal (before 1 January, once confirmed, a second time) is shown there."""
+    government = request.government
+    require(request.user, ALLOCATE, government)
+    year = year_or_404(year)
+    try:
+        lines = appropriations.do_start_provisional(government, year, actor=request.user)
+    except LofinError as error:
+        if error.status in (403, 404):
+            raise
+        messages.error(request, str(error.message))
+    else:
+        messages.success(
+            request,
+            _("The provisional budget (준예산) of %(year)s runs %(n)d lines at last year's level.")
+            % {"year": year, "n": lines},
+        )
+    return redirect("execution:dashboard", government.code, year)
