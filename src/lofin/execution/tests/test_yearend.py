@@ -13,6 +13,7 @@ from lofin.accounting.models import JournalEntry
 from lofin.budget.actions import setup
 from lofin.budget.models import ContinuingExpenditure, Project
 from lofin.closing import actions as closing
+from lofin.closing import testing as closing_testing
 from lofin.core import audit, testing
 from lofin.core.actions import do_create_token
 from lofin.core.errors import Conflict, InvalidInput, LofinError, NotFound, PermissionDenied
@@ -786,9 +787,12 @@ def test_R_BP_10_a_line_without_explicit_carry_in_the_budget_cannot_be_carried_e
     assert snapshot(year) == before
 
 
-def test_R_BP_10_explicit_carry_is_refused_once_the_settlement_has_closed_the_year(year):
-    closing.do_close_books(year.s.gov, YEAR, actor=year.finance)
-    closing.do_submit_to_council(year.s.gov, YEAR, on=AFTER, actor=year.finance)
+def test_R_BP_10_explicit_carry_is_refused_once_the_settlement_has_closed_the_year(year, travel):
+    # the books close once no posting of the year is allowed any more (R-AC-5: after the 10 February 출납 completion)
+    travel(dt.date(YEAR + 1, 2, 11))
+    closing_testing.close_year(year.s.gov, YEAR, drafter=year.finance, head=year.s.mayor)
+    closing_testing.record_package(year.s.gov, YEAR, actor=year.finance)
+    closing.do_submit_to_council(year.s.gov, YEAR, on=dt.date(YEAR + 1, 2, 11), actor=year.finance)
     before = CarryOver.objects.count(), AuditEvent.objects.count()
     with pytest.raises(ClosedPeriod) as err:
         carry(year, EXPLICIT, 1_000_000)
