@@ -204,12 +204,14 @@ class OfficeForm(KeyedForm):
     code = forms.CharField(label=_("Code of the office"), max_length=20)
     name = forms.CharField(label=_("Name of the office"), max_length=80)
     kind = forms.ChoiceField(label=_("Kind of office"), choices=OfficeKind.choices)
-    small_office_exception = forms.BooleanField(
-        label=_("Small office exception (지방회계법 시행령 §46)"),
+    staff_count = forms.IntegerField(
+        label=_("Authorised staff of the office (정원)"),
         required=False,
+        min_value=1,
+        max_value=32767,
         help_text=_(
-            "Only for an office of three or fewer staff, where one person may hold duties the law otherwise "
-            "separates. It is recorded in the audit trail."
+            "In an office of three or fewer staff one person may be both the sub-delegated finance officer and "
+            "the imprest cashier (지방회계법 시행령 §46); no other duties may be combined."
         ),
     )
 

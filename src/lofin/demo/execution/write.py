@@ -223,10 +223,20 @@ class Actors:
 
 def _offices(government_id: int, year: int, place: str) -> tuple[Office, Office]:
     finance = Office.objects.create(
-        government_id=government_id, year=year, code="F01", name=f"{place} 재무관", kind=OfficeKind.FINANCE
+        government_id=government_id,
+        year=year,
+        code="F01",
+        name=f"{place} 재무관",
+        kind=OfficeKind.FINANCE,
+        staff_count=12,
     )
     disbursing = Office.objects.create(
-        government_id=government_id, year=year, code="D01", name=f"{place} 지출원", kind=OfficeKind.DISBURSING
+        government_id=government_id,
+        year=year,
+        code="D01",
+        name=f"{place} 지출원",
+        kind=OfficeKind.DISBURSING,
+        staff_count=6,
     )
     return finance, disbursing
 

@@ -27,13 +27,16 @@ def do_create_office(
     name: str,
     kind: str,
     actor: User,
-    small_office_exception: bool = False,
+    staff_count: int | None = None,
 ) -> Office:
+    """A 관서 of the year with its 정원 (`staff_count`), the data the small-office exception of R-EX-3 reads."""
     require(actor, CASH, government)
     if kind not in OfficeKind.values:
         raise InvalidInput(_("Unknown kind of office."), field="kind")
     if not (code or "").strip() or not (name or "").strip():
         raise InvalidInput(_("An office needs a code and a name."))
+    if staff_count is not None and not 0 < staff_count <= 32767:
+        raise InvalidInput(_("The authorised staff (정원) of an office is a positive number."), field="staff_count")
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -43,7 +46,7 @@ def do_create_office(
                     code=code.strip(),
                     name=name.strip(),
                     kind=kind,
-                    small_office_exception=small_office_exception,
+                    staff_count=staff_count,
                 )
         except IntegrityError:
             raise Conflict(_("An office with this code exists already."), field="code") from None
@@ -51,7 +54,7 @@ def do_create_office(
             actor,
             "execution.office.create",
             office,
-            data={"code": code, "kind": kind, "small_office_exception": small_office_exception},
+            data={"code": code, "kind": kind, "staff_count": staff_count},
         )
     return office
 
@@ -63,7 +66,7 @@ def do_create_office_from_form(
     code: str,
     name: str,
     kind: str,
-    small_office_exception: bool,
+    staff_count: int | None,
     actor: User,
     form_key: str,
 ) -> Office:
@@ -74,7 +77,7 @@ def do_create_office_from_form(
         "code": code.strip(),
         "name": name.strip(),
         "kind": kind,
-        "small_office_exception": small_office_exception,
+        "staff_count": staff_count,
     }
 
     def once() -> Office:
@@ -91,7 +94,7 @@ def do_create_office_from_form(
                 code=code,
                 name=name,
                 kind=kind,
-                small_office_exception=small_office_exception,
+                staff_count=staff_count,
                 actor=actor,
             ),
             load=lambda pk: Office.objects.get(pk=pk),

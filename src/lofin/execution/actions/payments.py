@@ -109,11 +109,16 @@ def do_issue_payment(
         raise InvalidInput(_("Give the payee's bank and account number (6 to 20 digits)."), field="payee_account")
     rules.check_payee(commitment.creditor, payee_name)
     cashiers = cashier_ids(government)
+    committing_office = (
+        Office.objects.filter(pk=commitment.office_id).values_list("kind", "staff_count").first()
+        if commitment.office_id is not None
+        else None
+    )
     rules.check_separation(
         committed_by=commitment.committed_by_id,
         issuer=actor.pk,
         cashiers=cashiers,
-        small_office_exception=office.small_office_exception,
+        committing_office=committing_office,
     )
     if resolution is not None:
         # 시행령 §33: the order follows the documents the 재무관 sent, and the 지출원 is not the 재무관 who resolved it.
@@ -128,7 +133,7 @@ def do_issue_payment(
             committed_by=resolution.resolved_by_id,
             issuer=actor.pk,
             cashiers=cashiers,
-            small_office_exception=office.small_office_exception,
+            committing_office=committing_office,
         )
     line = commitment.line
     on = issued_on or clock.today()

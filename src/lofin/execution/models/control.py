@@ -30,8 +30,9 @@ class Office(models.Model):
     # 지출한도 of a 지출원 office, raised by 자금배정; Σ payments may not exceed it.
     limit_amount = models.BigIntegerField(default=0)
     paid_amount = models.BigIntegerField(default=0)
-    # 지방회계법 시행령 §46: in an office of three or fewer staff one person may hold two duties; explicit, audited.
-    small_office_exception = models.BooleanField(default=False)
+    # 정원 (authorised staff) of the office: 지방회계법 시행령 §46 lets one person be both 분임재무관 and 일상경비 출납원
+    # in an office of three or fewer (R-EX-3). Unknown (null): no exception.
+    staff_count = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["government_id", "year", "code"]

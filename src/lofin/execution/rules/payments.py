@@ -34,17 +34,38 @@ def check_payee(creditor: str, payee: str, assignees: tuple[str, ...] = ()) -> N
     raise PayeeMismatch(creditor=creditor, payee=payee)
 
 
-def check_separation(*, committed_by: int, issuer: int, cashiers: set[int], small_office_exception: bool) -> None:
-    """R-EX-3 (지방회계법 §36, 시행령 §46): the 재무관 who committed cannot order the payment, and neither may
-    handle the cash; an office of three or fewer staff may be exempted by an explicit, audited flag."""
-    if small_office_exception:
-        return
+# 지방회계법 시행령 §46: the 정원 up to which one person may be both 분임재무관 and 일상경비 출납원 of an office.
+SMALL_OFFICE_STAFF = 3
+
+
+def small_office_pair_allowed(office_kind: str | None, staff_count: int | None) -> bool:
+    """R-EX-3 (시행령 §46): the one exception — a 분임재무관 office whose 정원 is three or fewer."""
+    return office_kind == OfficeKind.SUB_FINANCE and staff_count is not None and staff_count <= SMALL_OFFICE_STAFF
+
+
+def check_separation(
+    *, committed_by: int, issuer: int, cashiers: set[int], committing_office: tuple[str, int | None] | None
+) -> None:
+    """R-EX-3 (지방회계법 §36, 시행령 §46): the 재무관 who committed cannot order the payment, and neither may be an
+    출납원 of the money. The only exception: in a 분임재무관 office whose 정원 is three or fewer (`committing_office`,
+    its kind and 정원), the 분임재무관 may also be the 일상경비 출납원 — never the 지출원 of their own commitment."""
     if issuer == committed_by:
         raise SeparationOfDuties(
-            _("You made this commitment as 재무관, so you cannot also order its payment (지방회계법 §36).")
+            _("You made this commitment as 재무관, so you cannot also order its payment (지방회계법 §36)."),
+            rule="R-EX-3",
         )
-    if issuer in cashiers or committed_by in cashiers:
-        raise SeparationOfDuties(_("A 재무관 or 지출원 of this money may not also be its cashier (지방회계법 §36)."))
+    if issuer in cashiers:
+        raise SeparationOfDuties(
+            _("A 지출원 of this money may not also be its cashier (지방회계법 §36)."), rule="R-EX-3"
+        )
+    if committed_by in cashiers and not (committing_office and small_office_pair_allowed(*committing_office)):
+        raise SeparationOfDuties(
+            _(
+                "A 재무관 of this money may not also be its cashier; only a 분임재무관 in an office of three or fewer "
+                "staff may be its 일상경비 출납원 (지방회계법 §36, 시행령 §46)."
+            ),
+            rule="R-EX-3",
+        )
 
 
 def check_disbursing_office(office_kind: str) -> None:

@@ -313,37 +313,6 @@ def test_the_finance_officer_cannot_order_the_payment_of_their_own_commitment(ex
         )
 
 
-def test_a_small_office_may_be_exempted_explicitly(ex):
-    funded(ex)
-    small = offices.do_create_office(
-        ex.s.gov,
-        year=YEAR,
-        code="D900",
-        name="면사무소 지출원",
-        kind=OfficeKind.DISBURSING,
-        actor=ex.s.officer,
-        small_office_exception=True,
-    )
-    offices.do_allocate_cash(small, amount=1_000, actor=ex.s.officer)
-    both = testing.official(ex.s.gov, Role.FINANCE_OFFICER, Role.DISBURSING_OFFICER, username="both")
-    commitment = commitments.do_commit(
-        ex.senior, amount=1_000, creditor="한빛복지", purpose="x", actor=both, idempotency_key="k", committed_on=DAY
-    )
-    payment = payments.do_issue_payment(
-        commitment,
-        amount=1_000,
-        payee_name="한빛복지",
-        payee_bank="농협",
-        payee_account="3010123456",
-        office=small,
-        actor=both,
-        idempotency_key="p",
-        issued_on=DAY,
-    )
-    assert payment.amount == 1_000
-    assert AuditEvent.objects.filter(action="execution.office.create", data__small_office_exception=True).exists()
-
-
 def test_payments_after_the_closing_follow_the_exception_window(ex):
     funded(ex)
     commitment = commit(ex, 3_000)

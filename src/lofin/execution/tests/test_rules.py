@@ -129,12 +129,11 @@ def test_the_payee_is_the_creditor_whatever_company_marks_say():
 
 
 def test_who_committed_neither_orders_nor_handles_the_cash():
-    """R-EX-3 (지방회계법 §36): unless the office of three or fewer staff is flagged."""
-    payments.check_separation(committed_by=1, issuer=2, cashiers={3}, small_office_exception=False)
+    """R-EX-3 (지방회계법 §36): the small-office pair is tested in test_payments_law.py."""
+    payments.check_separation(committed_by=1, issuer=2, cashiers={3}, committing_office=None)
     for issuer, cashiers in ((1, set()), (2, {2}), (2, {1})):
         with pytest.raises(SeparationOfDuties):
-            payments.check_separation(committed_by=1, issuer=issuer, cashiers=cashiers, small_office_exception=False)
-    payments.check_separation(committed_by=1, issuer=1, cashiers={1}, small_office_exception=True)
+            payments.check_separation(committed_by=1, issuer=issuer, cashiers=cashiers, committing_office=None)
 
 
 def test_a_disbursing_office_orders_payments():

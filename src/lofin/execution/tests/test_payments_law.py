@@ -1,0 +1,225 @@
+"""Issue 12, payments: e호조+ to the letter of the law. Each test is named after the rule of the domain reference it
+checks (R-EX-3, R-EX-4, R-EX-5, R-EX-8, R-FY-3, R-FY-4, R-FY-5) and asserts that a refusal writes nothing."""
+
+import datetime as dt
+
+import pytest
+
+from lofin.accounting.models import JournalEntry
+from lofin.core import testing
+from lofin.core.errors import SeparationOfDuties
+from lofin.core.models import AuditEvent
+from lofin.core.roles import Role
+from lofin.execution.actions import appropriations, commitments, imprest, offices, payments
+from lofin.execution.models import Commitment, Office, OfficeKind, PaymentOrder
+from lofin.execution.rules import payments as payment_rules
+from lofin.execution.testing import YEAR
+
+pytestmark = pytest.mark.django_db
+
+DAY = dt.date(YEAR, 6, 15)
+
+
+def counts():
+    return (
+        Commitment.objects.count(),
+        PaymentOrder.objects.count(),
+        JournalEntry.objects.count(),
+        AuditEvent.objects.count(),
+    )
+
+
+def funded(ex, amount=100_000_000):
+    appropriations.do_allocate(ex.senior, amount=amount, actor=ex.s.officer, period=6)
+    offices.do_allocate_cash(ex.disbursing_office, amount=amount, actor=ex.s.officer)
+    ex.senior.refresh_from_db()
+    return ex.senior
+
+
+def order(ex, commitment, amount, *, actor=None, key="p1", payee=None, office=None, issued_on=DAY, **kw):
+    return payments.do_issue_payment(
+        commitment,
+        amount=amount,
+        payee_name=payee or commitment.creditor,
+        payee_bank="농협",
+        payee_account="3010123456",
+        office=office or ex.disbursing_office,
+        actor=actor or ex.disburser,
+        idempotency_key=key,
+        issued_on=issued_on,
+        **kw,
+    )
+
+
+# --- R-EX-3: separation of duties -------------------------------------------------------------------------------------
+
+
+def sub_office(ex, staff_count, code="S300"):
+    """A 분임재무관 office (a 면사무소) with its 정원, handed 10,000,000 won of the senior line."""
+    office = offices.do_create_office(
+        ex.s.gov,
+        year=YEAR,
+        code=code,
+        name="면사무소 분임재무관",
+        kind=OfficeKind.SUB_FINANCE,
+        staff_count=staff_count,
+        actor=ex.s.officer,
+    )
+    appropriations.do_sub_allocate(ex.senior, office=office, amount=10_000_000, actor=ex.s.officer)
+    return office
+
+
+def test_R_EX_3_office_staff_count_is_data_set_when_the_office_is_created_and_audited(ex):
+    office = offices.do_create_office(
+        ex.s.gov,
+        year=YEAR,
+        code="S301",
+        name="섬 면사무소",
+        kind=OfficeKind.SUB_FINANCE,
+        staff_count=3,
+        actor=ex.s.officer,
+    )
+    assert Office.objects.get(pk=office.pk).staff_count == 3
+    event = AuditEvent.objects.get(action="execution.office.create", object_id=str(office.pk))
+    assert event.data["staff_count"] == 3
+    assert not hasattr(office, "small_office_exception")
+
+
+def test_R_EX_3_no_office_size_lets_the_finance_officer_order_the_payment_of_their_own_commitment(ex):
+    funded(ex)
+    small = offices.do_create_office(
+        ex.s.gov,
+        year=YEAR,
+        code="D900",
+        name="면사무소 지출원",
+        kind=OfficeKind.DISBURSING,
+        staff_count=2,
+        actor=ex.s.officer,
+    )
+    offices.do_allocate_cash(small, amount=1_000, actor=ex.s.officer)
+    office = sub_office(ex, staff_count=2)
+    both = testing.official(ex.s.gov, Role.FINANCE_OFFICER, Role.DISBURSING_OFFICER, username="both")
+    commitment = commitments.do_commit(
+        ex.senior,
+        amount=1_000,
+        creditor="한빛복지",
+        purpose="x",
+        actor=both,
+        idempotency_key="k",
+        committed_on=DAY,
+        office=office,
+    )
+    before = counts()
+    with pytest.raises(SeparationOfDuties) as refused:
+        order(ex, commitment, 1_000, actor=both, office=small)
+    assert refused.value.detail["rule"] == "R-EX-3"
+    assert "36" in str(refused.value.message)  # the statute, in the Korean text the tests run in
+    assert counts() == before
+
+
+def test_R_EX_3_small_sub_finance_officer_may_be_the_imprest_cashier_of_their_office(ex):
+    funded(ex)
+    office = sub_office(ex, staff_count=3)
+    clerk = testing.official(ex.s.gov, Role.FINANCE_OFFICER, Role.CASHIER, username="myeon")
+    commitment = commitments.do_commit(
+        ex.senior,
+        amount=5_000_000,
+        creditor="myeon",
+        purpose="일상경비",
+        actor=clerk,
+        idempotency_key="k",
+        committed_on=DAY,
+        office=office,
+    )
+    advance = imprest.do_advance_imprest(
+        commitment,
+        cashier=clerk,
+        kind="travel",
+        amount=1_000_000,
+        office=ex.disbursing_office,
+        payee_account="110234567890",
+        actor=ex.disburser,
+        idempotency_key="a",
+        on=DAY,
+    )
+    assert advance.amount == 1_000_000
+
+
+def test_R_EX_3_the_pair_is_refused_in_an_office_of_four(ex):
+    funded(ex)
+    office = sub_office(ex, staff_count=4)
+    clerk = testing.official(ex.s.gov, Role.FINANCE_OFFICER, Role.CASHIER, username="myeon")
+    commitment = commitments.do_commit(
+        ex.senior,
+        amount=5_000_000,
+        creditor="myeon",
+        purpose="일상경비",
+        actor=clerk,
+        idempotency_key="k",
+        committed_on=DAY,
+        office=office,
+    )
+    before = counts()
+    with pytest.raises(SeparationOfDuties) as refused:
+        imprest.do_advance_imprest(
+            commitment,
+            cashier=clerk,
+            kind="travel",
+            amount=1_000_000,
+            office=ex.disbursing_office,
+            payee_account="110234567890",
+            actor=ex.disburser,
+            idempotency_key="a",
+            on=DAY,
+        )
+    assert refused.value.detail["rule"] == "R-EX-3"
+    assert counts() == before
+
+
+def test_R_EX_3_a_finance_officer_of_the_main_office_is_never_the_cashier(ex):
+    """The exception is for a 분임재무관: a 재무관 who is also 출납원 is refused whatever the office's size."""
+    funded(ex)
+    Office.objects.filter(pk=ex.finance_office.pk).update(staff_count=2)
+    clerk = testing.official(ex.s.gov, Role.FINANCE_OFFICER, Role.CASHIER, username="myeon")
+    commitment = commitments.do_commit(
+        ex.senior,
+        amount=5_000_000,
+        creditor="myeon",
+        purpose="일상경비",
+        actor=clerk,
+        idempotency_key="k",
+        committed_on=DAY,
+        office=Office.objects.get(pk=ex.finance_office.pk),
+    )
+    before = counts()
+    with pytest.raises(SeparationOfDuties):
+        imprest.do_advance_imprest(
+            commitment,
+            cashier=clerk,
+            kind="travel",
+            amount=1_000_000,
+            office=ex.disbursing_office,
+            payee_account="110234567890",
+            actor=ex.disburser,
+            idempotency_key="a",
+            on=DAY,
+        )
+    assert counts() == before
+
+
+def test_R_EX_3_the_rule_allows_only_the_sub_finance_officer_and_cashier_pair():
+    rule = payment_rules.check_separation
+    rule(committed_by=1, issuer=2, cashiers={3}, committing_office=None)
+    small_sub = (OfficeKind.SUB_FINANCE, 3)
+    rule(committed_by=1, issuer=2, cashiers={1}, committing_office=small_sub)
+    refused = [
+        dict(committed_by=1, issuer=1, cashiers=set(), committing_office=small_sub),
+        dict(committed_by=1, issuer=2, cashiers={2}, committing_office=small_sub),
+        dict(committed_by=1, issuer=2, cashiers={1}, committing_office=(OfficeKind.SUB_FINANCE, 4)),
+        dict(committed_by=1, issuer=2, cashiers={1}, committing_office=(OfficeKind.SUB_FINANCE, None)),
+        dict(committed_by=1, issuer=2, cashiers={1}, committing_office=(OfficeKind.FINANCE, 1)),
+        dict(committed_by=1, issuer=2, cashiers={1}, committing_office=None),
+    ]
+    for case in refused:
+        with pytest.raises(SeparationOfDuties):
+            rule(**case)
