@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lofin.core import clock
-from lofin.core.fields import AccountNumberField, DateField, WonField
+from lofin.core.fields import AccountNumberField, BusinessNumberField, DateField, WonField
 from lofin.core.submit import KeyedForm
 
 from .models import AllocationKind, CarryOverKind, CommitmentKind, OfficeKind, ReceiptChannel, TransferKind
@@ -70,6 +70,11 @@ class PaymentForm(KeyedForm):
     amount = WonField(label=_("Gross amount charged to the line (won)"))
     payee_name = forms.CharField(
         label=_("Payee"), max_length=100, help_text=_("The creditor of the commitment (지방회계법 §33).")
+    )
+    payee_number = BusinessNumberField(
+        label=_("Payee's business registration number"),
+        required=False,
+        help_text=_("When given, it must be the creditor's or a registered assignee's (지방회계법 §33)."),
     )
     payee_bank = forms.CharField(label=_("Payee's bank"), max_length=20)
     payee_account = AccountNumberField(label=_("Payee's account number"))

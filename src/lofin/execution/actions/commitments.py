@@ -33,12 +33,22 @@ from lofin.core.audit import SEPARATOR, canonical_json, timestamp
 from lofin.core.errors import Conflict, InvalidInput, NotFound
 from lofin.core.models import LocalGovernment, User
 from lofin.core.permissions import require
+from lofin.core.types import parse_business_number
 
 from ..access import COMMIT
 from ..errors import InsufficientAllocation
-from ..models import BudgetLine, Commitment, CommitmentKind, CommitmentStatus, Office, OfficeKind, SubAllocation
+from ..models import (
+    BudgetLine,
+    Commitment,
+    CommitmentKind,
+    CommitmentStatus,
+    CreditorAssignment,
+    Office,
+    OfficeKind,
+    SubAllocation,
+)
 from ..rules import commitments as rules
-from ..rules.values import check_positive
+from ..rules.values import check_not_future, check_positive, check_text
 from .common import lock_line, once_per_form, same_government
 
 SOURCE = "execution.commitment"
@@ -587,3 +597,54 @@ def do_cancel_commitment_from_form(commitment: Commitment, *, reason: str, actor
         call=lambda: do_cancel_commitment(commitment.pk, actor=actor, reason=reason),
         load=lambda pk: Commitment.objects.get(pk=pk),
     )
+
+
+# --- 채권양도 ----------------------------------------------------------------------------------------------------------
+
+
+def do_register_assignment(
+    commitment: Commitment, *, assignee: str, notified_on: dt.date, actor: User, assignee_number: str = ""
+) -> CreditorAssignment:
+    """채권양도 (민법 §450): the creditor assigned the claim of an open commitment and the government was notified;
+    the 재무관 registers the assignee, whom the 지출원 may then pay (R-EX-4, 지방회계법 §33). Registering the same
+    assignee again answers with the first registration."""
+    assignee = check_text(assignee, "assignee", 100)
+    try:
+        number = parse_business_number(assignee_number) if assignee_number else ""
+    except ValueError as error:
+        raise InvalidInput(str(error), field="assignee_number") from None
+    government = LocalGovernment.objects.get(pk=commitment.government_id)
+    require(actor, COMMIT, government)
+    check_not_future(notified_on, "notified_on", today=clock.today())
+    with transaction.atomic():
+        # Line before commitment, the lock order of every money path.
+        lock_line(commitment.line_id)
+        current = Commitment.objects.select_for_update(of=("self",)).get(pk=commitment.pk)
+        if done := CreditorAssignment.objects.filter(
+            commitment=current, assignee=assignee, assignee_number=number
+        ).first():
+            return done
+        if current.status != CommitmentStatus.ACTIVE or current.paid_amount >= current.amount:
+            raise Conflict(_("Only the unpaid claim of an open commitment can be assigned."), field="commitment")
+        assignment = CreditorAssignment.objects.create(
+            government=government,
+            commitment=current,
+            assignee=assignee,
+            assignee_number=number,
+            notified_on=notified_on,
+            registered_by=actor,
+        )
+        audit.record(
+            actor,
+            "execution.commitment.assign",
+            assignment,
+            government=government,
+            data={
+                "commitment": current.pk,
+                "creditor": current.creditor,
+                "assignee": assignee,
+                "assignee_number": number,
+                "notified_on": notified_on,
+            },
+        )
+    return assignment

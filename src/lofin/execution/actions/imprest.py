@@ -23,7 +23,7 @@ from ..errors import PayeeMismatch
 from ..models import Commitment, ImprestAdvance, ImprestStatus, Office, PaymentOrder
 from ..queries.offices import is_cashier
 from ..rules import imprest as rules
-from ..rules.payments import normalize_name
+from ..rules.payments import same_person
 from ..rules.values import check_not_negative, check_positive
 from . import payments
 from .common import lock_line
@@ -74,7 +74,7 @@ def do_advance_imprest(
     government = LocalGovernment.objects.get(pk=commitment.government_id)
     require(actor, PAY, government)
     _check_cashier(cashier, government)
-    if normalize_name(commitment.creditor) not in {normalize_name(str(cashier)), normalize_name(cashier.username)}:
+    if not any(same_person(commitment.creditor, name) for name in (str(cashier), cashier.username)):
         raise PayeeMismatch(
             _("An imprest is paid to the cashier the 재무관 committed it to (지방회계법 §33)."),
             creditor=commitment.creditor,

@@ -19,7 +19,7 @@ from lofin.core import audit, clock, fiscal, idempotency
 from lofin.core.errors import Conflict, InvalidInput, NotFound
 from lofin.core.models import LocalGovernment, User
 from lofin.core.permissions import require
-from lofin.core.types import parse_account_number
+from lofin.core.types import parse_account_number, parse_business_number
 
 from ..access import PAY
 from ..errors import (
@@ -64,6 +64,7 @@ def do_issue_payment(
     office: Office,
     actor: User,
     idempotency_key: str,
+    payee_number: str = "",
     issued_on: dt.date | None = None,
     withholdings: Sequence[tuple[str, int]] = (),
     exception: fiscal.ClosingException | None = None,
@@ -85,6 +86,7 @@ def do_issue_payment(
         payee_name=payee_name,
         payee_bank=payee_bank,
         payee_account=payee_account,
+        payee_number=payee_number,
         office=office,
         issued_on=issued_on,
         withholdings=[list(w) for w in withholdings],
@@ -107,7 +109,17 @@ def do_issue_payment(
         payee_account = ""
     if not payee_bank or not payee_account:
         raise InvalidInput(_("Give the payee's bank and account number (6 to 20 digits)."), field="payee_account")
-    rules.check_payee(commitment.creditor, payee_name)
+    try:
+        payee_number = parse_business_number(payee_number) if payee_number else ""
+    except ValueError as error:
+        raise InvalidInput(str(error), field="payee_number") from None
+    rules.check_payee(
+        commitment.creditor,
+        payee_name,
+        creditor_number=commitment.creditor_number,
+        payee_number=payee_number,
+        assignees=list(commitment.assignments.values_list("assignee", "assignee_number")),
+    )
     cashiers = cashier_ids(government)
     committing_office = (
         Office.objects.filter(pk=commitment.office_id).values_list("kind", "staff_count").first()
@@ -184,6 +196,7 @@ def do_issue_payment(
                     amount=amount,
                     withholding_amount=withheld,
                     payee_name=payee_name.strip()[:100],
+                    payee_number=payee_number,
                     payee_bank=payee_bank,
                     payee_account=payee_account,
                     issued_on=on,

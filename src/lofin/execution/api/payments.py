@@ -50,6 +50,7 @@ def pay(
         commitment,
         amount=payload.amount,
         payee_name=payload.payee_name or commitment.creditor,
+        payee_number=payload.payee_number or "",
         payee_bank=payload.payee_bank,
         payee_account=payload.payee_account,
         office=office,

@@ -191,6 +191,24 @@ class Commitment(models.Model):
         return f"{self.creditor} {self.amount}"
 
 
+class CreditorAssignment(models.Model):
+    """채권양도 (민법 §450): the creditor of a commitment assigned its claim, and the government was notified; the
+    지출원 may then pay the assignee (R-EX-4, 지방회계법 §33). Registered by the 재무관, audited, never edited."""
+
+    government = models.ForeignKey("core.LocalGovernment", on_delete=models.PROTECT, related_name="+", db_index=False)
+    commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="assignments")
+    assignee = models.CharField(max_length=100)
+    assignee_number = models.CharField(max_length=10, blank=True)  # 사업자등록번호, when the assignee is a business
+    notified_on = models.DateField()  # the day the notice of assignment (양도통지) reached the government
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.commitment_id} → {self.assignee}"
+
+
 class PaymentStatus(models.TextChoices):
     ISSUED = "issued", _("issued to the treasury bank")
     PAID = "paid", _("paid")
@@ -209,6 +227,7 @@ class PaymentOrder(models.Model):
     withholding_amount = models.BigIntegerField(default=0)  # 원천징수 (income tax, local income tax …)
     refunded_amount = models.BigIntegerField(default=0)  # 반납 received back
     payee_name = models.CharField(max_length=100)
+    payee_number = models.CharField(max_length=10, blank=True)  # 사업자등록번호 of the payee, when given (R-EX-4)
     payee_bank = models.CharField(max_length=20)
     payee_account = models.CharField(max_length=30)
     status = models.CharField(max_length=10, choices=PaymentStatus.choices, default=PaymentStatus.ISSUED)

@@ -11,27 +11,81 @@ from django.utils.translation import gettext_lazy as _
 
 from lofin.core import fiscal
 from lofin.core.errors import InvalidInput, SeparationOfDuties
+from lofin.core.types import parse_business_number
 
 from ..errors import ClosedPeriod, ExecutionRuleViolation, PayeeMismatch
 from ..models import CommitmentKind, OfficeKind
 from .values import check_positive
 
-_COMPANY_MARKS = re.compile(r"\(주\)|㈜|주식회사|\(유\)|유한회사|\(재\)|재단법인|\(사\)|사단법인|\s+")
+# The legal form a name carries, in its usual spellings (상법 §19: the 상호 of a company names its kind). Two names
+# that carry different forms name different legal persons, however alike the rest.
+_LEGAL_FORMS = (
+    ("(주)", re.compile(r"\(주\)|㈜|주식회사")),
+    ("(유)", re.compile(r"\(유\)|유한회사")),
+    ("(합)", re.compile(r"\(합\)|합자회사")),
+    ("(재)", re.compile(r"\(재\)|㈶|재단법인")),
+    ("(사)", re.compile(r"\(사\)|㈳|사단법인")),
+)
+_SPACES = re.compile(r"\s+")
 # 선금 is paid within 14 days of the contractor's claim (R-EX-6).
 ADVANCE_DAYS = 14
 
 
+def legal_name(name: str) -> tuple[str, frozenset[str]]:
+    """A name as people read it: the base name (spaces and case ignored) and the legal forms it carries."""
+    text = name or ""
+    forms = set()
+    for form, pattern in _LEGAL_FORMS:
+        if pattern.search(text):
+            forms.add(form)
+            text = pattern.sub("", text)
+    return _SPACES.sub("", text).lower(), frozenset(forms)
+
+
 def normalize_name(name: str) -> str:
-    """Names compared as people read them: company marks and spaces do not make another creditor."""
-    return _COMPANY_MARKS.sub("", name or "").lower()
+    """The base name, without spaces and legal-form marks (for look-ups; `same_person` compares payees)."""
+    return legal_name(name)[0]
 
 
-def check_payee(creditor: str, payee: str, assignees: tuple[str, ...] = ()) -> None:
-    """R-EX-4 (지방회계법 §33): a payment order goes to the creditor of the commitment (or a registered assignee)."""
-    wanted = normalize_name(payee)
-    if wanted and (wanted == normalize_name(creditor) or wanted in {normalize_name(a) for a in assignees}):
-        return
-    raise PayeeMismatch(creditor=creditor, payee=payee)
+def same_person(a: str, b: str) -> bool:
+    """R-EX-4: two names of one person — the same base name, and no two different legal forms ("(주)한빛" is not
+    "한빛(유)"); a name written without its form is read as the same person."""
+    (base_a, forms_a), (base_b, forms_b) = legal_name(a), legal_name(b)
+    return bool(base_a) and base_a == base_b and (not forms_a or not forms_b or forms_a == forms_b)
+
+
+def business_number(text: str) -> str:
+    """A 사업자등록번호 as its 10 digits, or "" when the text is not one (another identifier, or none)."""
+    try:
+        return parse_business_number(text) if text else ""
+    except ValueError:
+        return ""
+
+
+def check_payee(
+    creditor: str,
+    payee: str,
+    *,
+    creditor_number: str = "",
+    payee_number: str = "",
+    assignees: Sequence[tuple[str, str]] = (),
+) -> None:
+    """R-EX-4 (지방회계법 §33): a payment order goes to the creditor of the commitment or to a registered assignee
+    (채권양도, 민법 §450). Where both sides carry a 사업자등록번호 the number decides; otherwise the name, and
+    different legal persons of the same base name are different payees."""
+    wanted_number = business_number(payee_number)
+    for name, number in ((creditor, creditor_number), *assignees):
+        known = business_number(number)
+        if wanted_number and known:
+            if wanted_number == known:
+                return
+        elif same_person(name, payee):
+            return
+    raise PayeeMismatch(
+        creditor=creditor,
+        payee=payee,
+        rule="R-EX-4",
+    )
 
 
 # 지방회계법 시행령 §46: the 정원 up to which one person may be both 분임재무관 and 일상경비 출납원 of an office.

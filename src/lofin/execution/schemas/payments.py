@@ -7,7 +7,7 @@ import datetime as dt
 from ninja import Schema
 from pydantic import Field
 
-from lofin.core.types import AccountNumber, Day, Id, PositiveWon, Text
+from lofin.core.types import AccountNumber, BusinessNumber, Day, Id, PositiveWon, Text
 
 from ..models import PaymentOrder
 
@@ -23,6 +23,7 @@ class PaymentIn(Schema):
     payee_account: AccountNumber
     payee_bank: Text(20) = "금고"  # type: ignore[valid-type]
     payee_name: Text(100) | None = None  # type: ignore[valid-type]
+    payee_number: BusinessNumber | None = Field(None, description="사업자등록번호 of the payee (R-EX-4)")
     office_code: Text(20) | None = None  # type: ignore[valid-type]
     issued_on: Day | None = None
     withholdings: list[WithholdingIn] = Field(default_factory=list, max_length=20)
@@ -37,6 +38,7 @@ class PaymentOut(Schema):
     withholding_amount: int
     net_amount: int
     payee_name: str
+    payee_number: str
     payee_account: str
     status: str
     issued_on: dt.date

@@ -4,12 +4,15 @@ checks (R-EX-3, R-EX-4, R-EX-5, R-EX-8, R-FY-3, R-FY-4, R-FY-5) and asserts that
 import datetime as dt
 
 import pytest
+from django.test import Client
 
 from lofin.accounting.models import JournalEntry
 from lofin.core import testing
-from lofin.core.errors import SeparationOfDuties
+from lofin.core.actions import do_create_token
+from lofin.core.errors import Conflict, InvalidInput, PermissionDenied, SeparationOfDuties
 from lofin.core.models import AuditEvent
 from lofin.core.roles import Role
+from lofin.execution import errors
 from lofin.execution.actions import appropriations, commitments, imprest, offices, payments
 from lofin.execution.models import Commitment, Office, OfficeKind, PaymentOrder
 from lofin.execution.rules import payments as payment_rules
@@ -27,6 +30,11 @@ def counts():
         JournalEntry.objects.count(),
         AuditEvent.objects.count(),
     )
+
+
+def bearer(user):
+    raw, _token = do_create_token(user, actor=user)
+    return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
 
 
 def funded(ex, amount=100_000_000):
@@ -223,3 +231,140 @@ def test_R_EX_3_the_rule_allows_only_the_sub_finance_officer_and_cashier_pair():
     for case in refused:
         with pytest.raises(SeparationOfDuties):
             rule(**case)
+
+
+# --- R-EX-4: the payee --------------------------------------------------------------------------------------------
+
+HANBIT = "2208112341"  # valid 사업자등록번호 (check digit of 국세청)
+OTHER = "1048612345"
+SAEBOM = "3018123453"
+
+
+def test_R_EX_4_different_legal_persons_with_the_same_base_name_are_different_payees():
+    payment_rules.check_payee("(주)한빛", "주식회사 한빛")
+    payment_rules.check_payee("㈜한빛", "(주) 한빛")
+    # A name written without its legal form is read as the same person.
+    payment_rules.check_payee("(주)한빛", "한빛")
+    for creditor, payee in (("(주)한빛", "한빛(유)"), ("(주)한빛", "(재)한빛"), ("유한회사 한빛", "주식회사 한빛")):
+        with pytest.raises(errors.PayeeMismatch) as refused:
+            payment_rules.check_payee(creditor, payee)
+        assert refused.value.detail["rule"] == "R-EX-4"
+
+
+def test_R_EX_4_the_business_registration_number_decides_when_both_are_known():
+    payment_rules.check_payee("(주)한빛", "한빛 주식회사", creditor_number="220-81-12341", payee_number=HANBIT)
+    with pytest.raises(errors.PayeeMismatch):
+        payment_rules.check_payee("(주)한빛", "(주)한빛", creditor_number=HANBIT, payee_number=OTHER)
+
+
+def test_R_EX_4_an_order_to_another_legal_person_of_the_same_name_writes_nothing(ex):
+    funded(ex)
+    commitment = commitments.do_commit(
+        ex.senior,
+        amount=1_000_000,
+        creditor="(주)한빛",
+        purpose="x",
+        actor=ex.finance,
+        idempotency_key="k",
+        committed_on=DAY,
+        creditor_number=HANBIT,
+    )
+    before = counts()
+    with pytest.raises(errors.PayeeMismatch):
+        order(ex, commitment, 1_000, payee="한빛(유)")
+    with pytest.raises(errors.PayeeMismatch):
+        order(ex, commitment, 1_000, payee="(주)한빛", payee_number=OTHER)
+    assert counts() == before
+    payment = order(ex, commitment, 1_000, payee="(주)한빛", payee_number=HANBIT)
+    assert payment.payee_number == HANBIT
+
+
+def test_R_EX_4_a_registered_assignee_is_paid_and_the_assignment_is_kept_and_audited(ex):
+    funded(ex)
+    commitment = commitments.do_commit(
+        ex.senior,
+        amount=1_000_000,
+        creditor="(주)한빛",
+        purpose="x",
+        actor=ex.finance,
+        idempotency_key="k",
+        committed_on=DAY,
+        creditor_number=HANBIT,
+    )
+    with pytest.raises(errors.PayeeMismatch):
+        order(ex, commitment, 1_000, payee="(주)새봄", payee_number=SAEBOM)
+    assignment = commitments.do_register_assignment(
+        commitment, assignee="(주)새봄", assignee_number=SAEBOM, notified_on=DAY, actor=ex.finance
+    )
+    assert list(commitment.assignments.values_list("assignee", "assignee_number")) == [("(주)새봄", SAEBOM)]
+    event = AuditEvent.objects.get(action="execution.commitment.assign")
+    assert (event.object_id, event.data["assignee_number"]) == (str(assignment.pk), SAEBOM)
+    assert order(ex, commitment, 1_000, payee="(주)새봄", payee_number=SAEBOM).payee_name == "(주)새봄"
+
+
+def test_R_EX_4_an_assignment_needs_a_valid_number_and_an_open_commitment_and_a_refusal_writes_nothing(ex):
+    funded(ex)
+    commitment = commitments.do_commit(
+        ex.senior,
+        amount=1_000_000,
+        creditor="(주)한빛",
+        purpose="x",
+        actor=ex.finance,
+        idempotency_key="k",
+        committed_on=DAY,
+    )
+    before = counts()
+    with pytest.raises(InvalidInput):
+        commitments.do_register_assignment(
+            commitment, assignee="(주)새봄", assignee_number="1234567890", notified_on=DAY, actor=ex.finance
+        )
+    with pytest.raises(PermissionDenied):
+        commitments.do_register_assignment(
+            commitment, assignee="(주)새봄", assignee_number=SAEBOM, notified_on=DAY, actor=ex.disburser
+        )
+    commitments.do_cancel_commitment(commitment.pk, actor=ex.finance, reason="취소")
+    before = counts()
+    with pytest.raises(Conflict):
+        commitments.do_register_assignment(
+            commitment, assignee="(주)새봄", assignee_number=SAEBOM, notified_on=DAY, actor=ex.finance
+        )
+    assert counts() == before
+
+
+def test_R_EX_4_the_api_registers_an_assignee_and_pays_it_by_number(ex):
+    funded(ex)
+    commitment = commitments.do_commit(
+        ex.senior,
+        amount=1_000_000,
+        creditor="(주)한빛",
+        purpose="x",
+        actor=ex.finance,
+        idempotency_key="k",
+        committed_on=DAY,
+        creditor_number=HANBIT,
+    )
+    assign = {"assignee": "(주)새봄", "assignee_number": "301-81-23453", "notified_on": str(DAY)}
+    path = f"/api/v1/execution/commitments/{commitment.pk}/assignments"
+    assert bearer(ex.disburser).post(path, assign, content_type="application/json").status_code == 403
+    created = bearer(ex.finance).post(path, assign, content_type="application/json")
+    assert created.status_code == 201
+    assert created.json()["assignee_number"] == SAEBOM
+    body = {
+        "commitment_id": commitment.pk,
+        "amount": 1_000,
+        "payee_name": "(주)새봄",
+        "payee_number": SAEBOM,
+        "payee_account": "3010123456",
+    }
+    paid = bearer(ex.disburser).post(
+        "/api/v1/execution/payment-orders", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="p-1"
+    )
+    assert paid.status_code == 201, paid.json()
+    assert paid.json()["payee_number"] == SAEBOM
+    wrong = bearer(ex.disburser).post(
+        "/api/v1/execution/payment-orders",
+        {**body, "payee_number": OTHER},
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="p-2",
+    )
+    assert (wrong.status_code, wrong.json()["code"]) == (422, "payee_mismatch")

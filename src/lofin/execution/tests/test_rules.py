@@ -123,7 +123,7 @@ def test_a_commitment_names_its_creditor_and_purpose():
 def test_the_payee_is_the_creditor_whatever_company_marks_say():
     """R-EX-4 (지방회계법 §33)."""
     payments.check_payee("(주)한빛건설", "주식회사 한빛 건설")
-    payments.check_payee("(주)한빛건설", "새봄", assignees=("새봄",))
+    payments.check_payee("(주)한빛건설", "새봄", assignees=[("새봄", "")])
     with pytest.raises(errors.PayeeMismatch):
         payments.check_payee("(주)한빛건설", "새봄")
 

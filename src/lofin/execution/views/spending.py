@@ -244,6 +244,7 @@ def pay(request: TenantRequest, gov_code: str, commitment_id: int) -> HttpRespon
                 commitment,
                 amount=d["amount"],
                 payee_name=d["payee_name"],
+                payee_number=d.get("payee_number") or "",
                 payee_bank=d["payee_bank"],
                 payee_account=d["payee_account"],
                 office=office_or_404(request.government, line.year, d["office"], kinds),
