@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from lofin.core import audit, clock, idempotency
@@ -91,6 +92,22 @@ def do_advance_imprest(
             if advance is None:
                 raise idempotency.KeyReused()
             return idempotency.replay(advance, request)
+        # R-EX-5: the cashier's open advances of the kind count against its ceiling. The cashier's row, locked after
+        # the line, orders two advances to one cashier from different lines one after the other.
+        User.objects.select_for_update().filter(pk=cashier.pk).first()
+        day = on or clock.today()
+        open_amount = (
+            ImprestAdvance.objects.filter(
+                government=government,
+                cashier=cashier,
+                kind__in=rules.cap_group(kind),
+                status=ImprestStatus.OPEN,
+                payment__issued_on__gt=rules.period_start(kind, day),
+                payment__issued_on__lte=day,
+            ).aggregate(total=Sum("amount"))["total"]
+            or 0
+        )
+        rules.check_imprest(kind, amount, open_amount=open_amount)
         payment = payments.do_issue_payment(
             commitment,
             amount=amount,
@@ -100,7 +117,7 @@ def do_advance_imprest(
             office=office,
             actor=actor,
             idempotency_key=key,
-            issued_on=on or clock.today(),
+            issued_on=day,
         )
         advance = ImprestAdvance.objects.create(
             government=government,

@@ -15,6 +15,7 @@ from lofin.core.roles import Role
 from lofin.execution import errors
 from lofin.execution.actions import appropriations, commitments, imprest, offices, payments
 from lofin.execution.models import Commitment, Office, OfficeKind, PaymentOrder
+from lofin.execution.rules import imprest as imprest_rules
 from lofin.execution.rules import payments as payment_rules
 from lofin.execution.testing import YEAR
 
@@ -368,3 +369,93 @@ def test_R_EX_4_the_api_registers_an_assignee_and_pays_it_by_number(ex):
         HTTP_IDEMPOTENCY_KEY="p-2",
     )
     assert (wrong.status_code, wrong.json()["code"]) == (422, "payee_mismatch")
+
+
+# --- R-EX-5: 일상경비 caps --------------------------------------------------------------------------------------------
+
+
+def imprest_line(ex, creditor="chulnap", key="c-imprest"):
+    appropriations.do_allocate(ex.senior, amount=300_000_000, actor=ex.s.officer)
+    offices.do_allocate_cash(ex.disbursing_office, amount=300_000_000, actor=ex.s.officer)
+    return commitments.do_commit(
+        ex.senior,
+        amount=200_000_000,
+        creditor=creditor,
+        purpose="일상경비",
+        actor=ex.finance,
+        idempotency_key=key,
+        committed_on=dt.date(YEAR, 1, 2),
+    )
+
+
+def advance(ex, commitment, amount, kind, on, key, cashier=None):
+    return imprest.do_advance_imprest(
+        commitment,
+        cashier=cashier or ex.cashier,
+        kind=kind,
+        amount=amount,
+        office=ex.disbursing_office,
+        payee_account="110234567890",
+        actor=ex.disburser,
+        idempotency_key=key,
+        on=on,
+    )
+
+
+def test_R_EX_5_open_advances_of_one_cashier_and_kind_add_up_to_the_cap_within_the_month(ex):
+    commitment = imprest_line(ex)
+    first = advance(ex, commitment, 6_000_000, "travel", dt.date(YEAR, 6, 1), "a1")
+    before = counts()
+    with pytest.raises(errors.ExecutionRuleViolation) as refused:
+        advance(ex, commitment, 5_000_000, "travel", dt.date(YEAR, 6, 20), "a2")
+    assert refused.value.detail["rule"] == "R-EX-5"
+    assert counts() == before
+    # Another kind has its own cap; a month later the June advance no longer counts.
+    advance(ex, commitment, 5_000_000, "materials", dt.date(YEAR, 6, 20), "a3")
+    advance(ex, commitment, 5_000_000, "travel", dt.date(YEAR, 7, 2), "a4")
+    # A settled advance is not open: its cap is free again.
+    imprest.do_settle_imprest(first, spent=6_000_000, returned=0, returned_on=None, actor=ex.disburser)
+    advance(ex, commitment, 5_000_000, "travel", dt.date(YEAR, 6, 25), "a5")
+
+
+def test_R_EX_5_works_manufacturing_and_afforestation_share_one_cap_of_twenty_million(ex):
+    commitment = imprest_line(ex)
+    advance(ex, commitment, 15_000_000, "works", dt.date(YEAR, 6, 1), "a1")
+    before = counts()
+    with pytest.raises(errors.ExecutionRuleViolation) as refused:
+        advance(ex, commitment, 6_000_000, "manufacturing", dt.date(YEAR, 6, 5), "a2")
+    assert refused.value.detail["rule"] == "R-EX-5"
+    assert counts() == before
+    advance(ex, commitment, 5_000_000, "afforestation", dt.date(YEAR, 6, 5), "a3")
+
+
+def test_R_EX_5_remote_offices_and_ships_are_advanced_for_three_months():
+    from_rules = imprest_rules.period_start
+    assert from_rules("travel", dt.date(YEAR, 6, 20)) == dt.date(YEAR, 5, 20)
+    assert from_rules("ships", dt.date(YEAR, 6, 20)) == dt.date(YEAR, 3, 20)
+    assert from_rules("remote_office", dt.date(YEAR, 3, 31)) == dt.date(YEAR - 1, 12, 31)
+    assert from_rules("travel", dt.date(YEAR, 3, 31)) == dt.date(YEAR, 2, 28)
+
+
+def test_R_EX_5_a_remote_office_advance_counts_for_three_months(ex):
+    commitment = imprest_line(ex)
+    advance(ex, commitment, 6_000_000, "remote_office", dt.date(YEAR, 6, 1), "a1")
+    with pytest.raises(errors.ExecutionRuleViolation):
+        advance(ex, commitment, 5_000_000, "remote_office", dt.date(YEAR, 8, 15), "a2")
+    advance(ex, commitment, 5_000_000, "remote_office", dt.date(YEAR, 9, 2), "a3")
+
+
+def test_R_EX_5_each_cashier_has_their_own_cap(ex):
+    commitment = imprest_line(ex)
+    advance(ex, commitment, 10_000_000, "travel", dt.date(YEAR, 6, 1), "a1")
+    other = testing.official(ex.s.gov, Role.CASHIER, username="chulnap2")
+    second = commitments.do_commit(
+        ex.senior,
+        amount=20_000_000,
+        creditor="chulnap2",
+        purpose="일상경비",
+        actor=ex.finance,
+        idempotency_key="c2",
+        committed_on=dt.date(YEAR, 1, 2),
+    )
+    advance(ex, second, 10_000_000, "travel", dt.date(YEAR, 6, 1), "b1", cashier=other)
