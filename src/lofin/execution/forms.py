@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lofin.core import clock
 from lofin.core.fields import AccountNumberField, BusinessNumberField, DateField, WonField
+from lofin.core.fiscal import CLOSING_EXCEPTION_LABELS, ClosingException
 from lofin.core.submit import KeyedForm
 
 from .models import AllocationKind, CarryOverKind, CommitmentKind, OfficeKind, ReceiptChannel, TransferKind
@@ -233,6 +234,24 @@ class SubAllocateForm(KeyedForm):
 class PaymentRefundForm(KeyedForm):
     amount = WonField(label=_("Amount that came back (won)"))
     received_on = DateField(label=_("Date the money came back"), initial=clock.today)
+    # R-FY-4: after 31 December only these settlements (and 선금급·개산급, 일상경비, known from the payment) restore the
+    # line until 20 January.
+    exception = forms.ChoiceField(
+        label=_("Settlement refund (지방회계법 시행령 §3)"),
+        required=False,
+        choices=[
+            ("", _("none")),
+            *(
+                (kind.value, CLOSING_EXCEPTION_LABELS[kind])
+                for kind in (
+                    ClosingException.SUBSIDY_SETTLEMENT_REFUND,
+                    ClosingException.OPERATOR_SETTLEMENT_REFUND,
+                    ClosingException.ENTRUSTMENT_SETTLEMENT_REFUND,
+                )
+            ),
+        ],
+        help_text=_("After 31 December only these refunds restore the line, until 20 January."),
+    )
 
 
 # --- 세입: 납입고지, 입금, 과오납 환급 -----------------------------------------------------------------------------------

@@ -522,6 +522,21 @@ def execute_prepared(conn: psycopg.Connection[Any], params: list[bytes | None]) 
 # --- cancelling ----------------------------------------------------------------------------------------------------
 
 
+def release_refunded(commitment_id: int, amount: int) -> None:
+    """A 반납 of a cancelled commitment's payment, restored to its line, releases the amount (the 재무관 cancelled
+    what was not needed): the commitment shrinks by it — cancelled in full when nothing stays paid — and the line
+    no longer counts it as committed. Called under the line's lock."""
+    current = Commitment.objects.select_for_update(of=("self",)).get(pk=commitment_id)
+    release(current, amount)
+    if current.paid_amount == amount:
+        # Kept at its amount for the record, as an unpaid cancellation is; the line no longer counts it.
+        Commitment.objects.filter(pk=current.pk).update(paid_amount=0, status=CommitmentStatus.CANCELLED)
+    else:
+        Commitment.objects.filter(pk=current.pk).update(
+            amount=F("amount") - amount, paid_amount=F("paid_amount") - amount
+        )
+
+
 def release(commitment: Commitment, amount: int) -> None:
     """The line — and a 분임재무관's sub-allocation — stop counting `amount` of the commitment as committed: it is free
     to be committed again. The caller changes the commitment itself and posts the release of the encumbrance."""
@@ -554,18 +569,19 @@ def do_cancel_commitment(commitment_id: int, *, actor: User, reason: str) -> Com
         if commitment.status == CommitmentStatus.CANCELLED or released == 0:
             raise Conflict(_("Nothing of this commitment is left to cancel."))
         release(commitment, released)
+        today = clock.today()
         if commitment.paid_amount == 0:
             # Kept at its original amount for the record; the line no longer counts it.
-            Commitment.objects.filter(pk=commitment.pk).update(status=CommitmentStatus.CANCELLED)
+            Commitment.objects.filter(pk=commitment.pk).update(status=CommitmentStatus.CANCELLED, cancelled_on=today)
         else:
             # Partly paid: the commitment shrinks to what was paid and stays as its basis.
-            Commitment.objects.filter(pk=commitment.pk).update(amount=commitment.paid_amount)
+            Commitment.objects.filter(pk=commitment.pk).update(amount=commitment.paid_amount, cancelled_on=today)
         line = commitment.line
         journal.post(
             government_id=commitment.government_id,
             account_id=line.account_id,
             fiscal_year=line.year,
-            posted_on=clock.today(),
+            posted_on=today,
             source_type=SOURCE,
             source_id=commitment.pk,
             description=f"취소: {reason}",

@@ -34,8 +34,10 @@ from ..errors import (
 from ..models import (
     BudgetLine,
     Commitment,
+    CommitmentKind,
     CommitmentStatus,
     ExpenditureResolution,
+    ImprestAdvance,
     Office,
     PaymentConfirmation,
     PaymentOrder,
@@ -49,6 +51,7 @@ from ..queries.offices import cashier_ids
 from ..rules import payments as rules
 from ..rules.resolutions import check_confirmation_date, check_order_follows
 from ..rules.values import check_positive, check_text
+from . import commitments
 from .common import lock_line, next_number, same_government
 
 SOURCE = "execution.payment"
@@ -281,16 +284,31 @@ def _take_resolution(resolution: ExpenditureResolution, amount: int) -> None:
 
 
 def do_record_refund(
-    payment: PaymentOrder, *, amount: int, received_on: dt.date, actor: User, idempotency_key: str
+    payment: PaymentOrder,
+    *,
+    amount: int,
+    received_on: dt.date,
+    actor: User,
+    idempotency_key: str,
+    exception: fiscal.ClosingException | None = None,
 ) -> Refund:
-    """반납: money paid comes back. By 20 Jan of the next year it restores the line (and the commitment, and the
-    office's ceiling); later it is revenue of the year it arrives in (R-FY-4)."""
+    """지출반납: money paid comes back (R-FY-4). By 31 Dec it restores the line (and the commitment, and the office's
+    ceiling); until 20 Jan of the next year only a refund of the listed kinds does — 선금급·개산급 and 일상경비, known
+    from the payment, or a subsidy or 민간위탁 settlement the official declares (`exception`); any other is revenue
+    of the year it arrives in (과년도수입). A restored refund of a cancelled commitment releases the amount."""
     check_positive(amount)
-    request = idempotency.fingerprint("refund", payment=payment, amount=amount, received_on=received_on)
+    request = idempotency.fingerprint(
+        "refund", payment=payment, amount=amount, received_on=received_on, exception=exception
+    )
     government = LocalGovernment.objects.get(pk=payment.government_id)
     require(actor, PAY, government)
     rules.check_refund_day(payment.issued_on, received_on, clock.today())
-    restores = rules.refund_restores_line(payment.fiscal_year, received_on)
+    kind = rules.refund_kind(
+        exception,
+        advance=payment.is_advance or payment.commitment.kind == CommitmentKind.ESTIMATED,
+        imprest=ImprestAdvance.objects.filter(payment=payment).exists(),
+    )
+    restores = rules.refund_restores_line(payment.fiscal_year, received_on, kind)
     key = idempotency.scoped_key(government.pk, actor, idempotency_key)
     with transaction.atomic():
         commitment = payment.commitment
@@ -305,9 +323,13 @@ def do_record_refund(
         )
         if taken != 1:
             raise Conflict(_("More cannot come back than was paid."))
+        cancelled = Commitment.objects.filter(pk=commitment.pk, cancelled_on__isnull=False).exists()
         if restores:
             BudgetLine.objects.filter(pk=line.pk).update(paid=F("paid") - amount)
-            Commitment.objects.filter(pk=commitment.pk).update(paid_amount=F("paid_amount") - amount)
+            if cancelled:
+                commitments.release_refunded(commitment.pk, amount)
+            else:
+                Commitment.objects.filter(pk=commitment.pk).update(paid_amount=F("paid_amount") - amount)
             Office.objects.filter(pk=payment.office_id).update(paid_amount=F("paid_amount") - amount)
         refund = Refund.objects.create(
             government_id=government.pk,
@@ -320,8 +342,8 @@ def do_record_refund(
         )
         ledger = chart.expense_rule(line.object_code, line.year).debit if restores else chart.OTHER_REVENUE
         lines = [(chart.CASH, amount, 0), (ledger, 0, amount)]
-        if restores:
-            # The commitment is open again for the amount that came back.
+        if restores and not cancelled:
+            # The commitment is open again for the amount that came back; a cancelled one stays released.
             lines += chart.encumbered(amount)
         journal.post(
             government_id=government.pk,
@@ -342,7 +364,14 @@ def do_record_refund(
             "execution.refund",
             refund,
             government=government,
-            data={"payment": payment.pk, "amount": amount, "restored_line": restores, "fingerprint": request},
+            data={
+                "payment": payment.pk,
+                "amount": amount,
+                "restored_line": restores,
+                "kind": kind,
+                "released": restores and cancelled,
+                "fingerprint": request,
+            },
         )
     return refund
 

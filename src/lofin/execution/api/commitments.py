@@ -10,8 +10,8 @@ from lofin.core.http import AuthedRequest
 from lofin.core.tenancy import access_government
 from lofin.core.types import Id
 
-from ..actions import commitments
 from ..access import VIEW
+from ..actions import commitments
 from ..models import Commitment, CreditorAssignment, OfficeKind
 from ..queries.offices import default_office
 from ..schemas.commitments import AssignmentIn, AssignmentOut, CommitmentIn, CommitmentOut

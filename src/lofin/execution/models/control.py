@@ -169,6 +169,9 @@ class Commitment(models.Model):
     purpose = models.CharField(max_length=200)
     kind = models.CharField(max_length=10, choices=CommitmentKind.choices, default=CommitmentKind.NORMAL)
     status = models.CharField(max_length=10, choices=CommitmentStatus.choices, default=CommitmentStatus.ACTIVE)
+    # The day the 재무관 cancelled what was unpaid; a partly paid commitment stays active at its paid amount, and a
+    # 반납 of it later releases the amount instead of opening it for payment again.
+    cancelled_on = models.DateField(null=True, blank=True)
     committed_on = models.DateField()
     committed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False

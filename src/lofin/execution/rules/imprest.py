@@ -54,16 +54,16 @@ def check_imprest(kind: str, amount: int, *, open_amount: int = 0) -> None:
         raise InvalidInput(_("Unknown kind of imprest."), field="kind")
     cap = IMPREST_CAPS[kind]
     if cap is not None and open_amount + amount > cap:
-        raise ExecutionRuleViolation(
-            _(
+        if open_amount:
+            message = _(
                 "The imprest open with this cashier for this kind of expense may be at most %(cap)s won; "
                 "%(open)s won are open already (지방회계법 시행령 §38)."
-            )
-            % {"cap": f"{cap:,}", "open": f"{open_amount:,}"},
-            rule="R-EX-5",
-            open_amount=open_amount,
-            amount=amount,
-        )
+            ) % {"cap": f"{cap:,}", "open": f"{open_amount:,}"}
+        else:
+            message = _(
+                "An imprest advance for this kind of expense may be at most %(cap)s won (지방회계법 시행령 §38)."
+            ) % {"cap": f"{cap:,}"}
+        raise ExecutionRuleViolation(message, rule="R-EX-5", open_amount=open_amount, amount=amount)
 
 
 def check_settlement(advance: int, spent: int, returned: int) -> None:

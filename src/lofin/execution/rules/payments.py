@@ -181,10 +181,49 @@ def advance_is_late(claimed_on: dt.date, paid_on: dt.date) -> bool:
     return (paid_on - claimed_on).days > ADVANCE_DAYS
 
 
-def refund_restores_line(fiscal_year: int, received_on: dt.date) -> bool:
-    """R-FY-4 (지방회계법 §27): a refund received by the 20 Jan exception deadline restores the expenditure line
-    of its year; later it is revenue of the year it arrives in."""
-    return received_on <= fiscal.exception_deadline(fiscal_year)
+# R-FY-4 (지방회계법 §7②, §27②, 시행령 §3): the refunds that may still restore the line of FY N until 20 Jan N+1.
+LATE_REFUND_KINDS = frozenset(
+    {
+        fiscal.ClosingException.ADVANCE_PAYMENT_REFUND,  # 선금급·개산급 settled
+        fiscal.ClosingException.SUBSIDY_SETTLEMENT_REFUND,
+        fiscal.ClosingException.OPERATOR_SETTLEMENT_REFUND,
+        fiscal.ClosingException.ENTRUSTMENT_SETTLEMENT_REFUND,  # 민간위탁
+        fiscal.ClosingException.IMPREST_RETURN,  # unused 일상경비
+    }
+)
+
+
+def refund_kind(
+    declared: fiscal.ClosingException | None, *, advance: bool, imprest: bool
+) -> fiscal.ClosingException | None:
+    """The kind of a 지출반납 after 31 December: that of the payment (선금급·개산급, 일상경비), or the settlement the
+    official declares (a subsidy or 민간위탁 settlement). A declared kind must be a refund's and fit the payment."""
+    derived = (
+        fiscal.ClosingException.IMPREST_RETURN
+        if imprest
+        else fiscal.ClosingException.ADVANCE_PAYMENT_REFUND
+        if advance
+        else None
+    )
+    if declared is None or declared == derived:
+        return derived
+    if declared not in LATE_REFUND_KINDS or declared in {
+        fiscal.ClosingException.ADVANCE_PAYMENT_REFUND,
+        fiscal.ClosingException.IMPREST_RETURN,
+    }:
+        raise InvalidInput(
+            _("This refund is not of that kind (지방회계법 시행령 §3)."), field="exception", rule="R-FY-4"
+        )
+    return declared
+
+
+def refund_restores_line(fiscal_year: int, received_on: dt.date, kind: fiscal.ClosingException | None) -> bool:
+    """R-FY-4 (지방회계법 §27②, §7②, 시행령 §3): a 지출반납 received by 31 Dec N restores the expenditure line of FY
+    N; after 31 Dec only the listed kinds (선금급·개산급, subsidy and 민간위탁 settlements, 일상경비) received by 20 Jan
+    N+1 do. Any other refund is revenue of the year it arrives in (과년도수입)."""
+    if received_on <= fiscal.cash_closing_date(fiscal_year):
+        return True
+    return kind in LATE_REFUND_KINDS and received_on <= fiscal.exception_deadline(fiscal_year)
 
 
 def check_refund_day(issued_on: dt.date, received_on: dt.date, today: dt.date) -> None:

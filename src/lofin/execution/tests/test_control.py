@@ -337,19 +337,20 @@ def test_payments_after_the_closing_follow_the_exception_window(ex):
         )
 
 
-def test_a_refund_by_20_january_restores_the_line_and_later_becomes_revenue(ex, travel):
+def test_a_refund_by_31_december_restores_the_line_and_later_becomes_revenue(ex, travel):
+    """R-FY-4: an ordinary refund after 31 December is revenue (the listed kinds are in test_payments_law.py)."""
     funded(ex)
     commitment = commit(ex, 10_000_000)
     payment = pay(ex, commitment, 10_000_000)
     travel(dt.date(YEAR + 1, 3, 2))
     payments.do_record_refund(
-        payment, amount=2_000_000, received_on=dt.date(YEAR + 1, 1, 15), actor=ex.disburser, idempotency_key="r1"
+        payment, amount=2_000_000, received_on=dt.date(YEAR, 12, 31), actor=ex.disburser, idempotency_key="r1"
     )
     ex.senior.refresh_from_db()
     commitment.refresh_from_db()
     assert (ex.senior.paid, commitment.paid_amount) == (8_000_000, 8_000_000)
     late = payments.do_record_refund(
-        payment, amount=1_000_000, received_on=dt.date(YEAR + 1, 3, 1), actor=ex.disburser, idempotency_key="r2"
+        payment, amount=1_000_000, received_on=dt.date(YEAR + 1, 1, 2), actor=ex.disburser, idempotency_key="r2"
     )
     assert late.restored_line is False
     ex.senior.refresh_from_db()

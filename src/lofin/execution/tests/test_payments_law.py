@@ -10,11 +10,12 @@ from lofin.accounting.models import JournalEntry
 from lofin.core import testing
 from lofin.core.actions import do_create_token
 from lofin.core.errors import Conflict, InvalidInput, PermissionDenied, SeparationOfDuties
+from lofin.core.fiscal import ClosingException
 from lofin.core.models import AuditEvent
 from lofin.core.roles import Role
 from lofin.execution import errors
 from lofin.execution.actions import appropriations, commitments, imprest, offices, payments
-from lofin.execution.models import Commitment, Office, OfficeKind, PaymentOrder
+from lofin.execution.models import BudgetLine, Commitment, Office, OfficeKind, PaymentOrder
 from lofin.execution.rules import imprest as imprest_rules
 from lofin.execution.rules import payments as payment_rules
 from lofin.execution.testing import YEAR
@@ -459,3 +460,123 @@ def test_R_EX_5_each_cashier_has_their_own_cap(ex):
         committed_on=dt.date(YEAR, 1, 2),
     )
     advance(ex, second, 10_000_000, "travel", dt.date(YEAR, 6, 1), "b1", cashier=other)
+
+
+# --- R-FY-4: 지출반납 ------------------------------------------------------------------------------------------------
+
+NEXT_JAN_10 = dt.date(YEAR + 1, 1, 10)
+
+
+def paid_once(ex, amount=1_000_000, kind="normal", paying=None, **kw):
+    funded(ex)
+    commitment = commitments.do_commit(
+        ex.senior,
+        amount=amount,
+        creditor="(주)한빛복지",
+        purpose="x",
+        actor=ex.finance,
+        idempotency_key="k",
+        committed_on=DAY,
+        kind=kind,
+    )
+    return order(ex, commitment, paying or amount, **kw)
+
+
+def refund(ex, payment, amount, on, key="r1", **kw):
+    return payments.do_record_refund(
+        payment, amount=amount, received_on=on, actor=ex.disburser, idempotency_key=key, **kw
+    )
+
+
+def line_paid(ex):
+    return BudgetLine.objects.get(pk=ex.senior.pk).paid
+
+
+def test_R_FY_4_an_ordinary_refund_after_31_december_is_revenue_of_the_next_year(ex, travel):
+    payment = paid_once(ex)
+    travel(dt.date(YEAR + 1, 1, 12))
+    done = refund(ex, payment, 300_000, NEXT_JAN_10)
+    assert (done.restored_line, line_paid(ex)) == (False, 1_000_000)
+    entry = JournalEntry.objects.get(source_type="execution.refund", source_id=done.pk)
+    assert entry.fiscal_year == YEAR + 1
+
+
+def test_R_FY_4_a_refund_by_31_december_restores_the_line(ex, travel):
+    payment = paid_once(ex)
+    travel(dt.date(YEAR, 12, 31))
+    done = refund(ex, payment, 300_000, dt.date(YEAR, 12, 31))
+    assert (done.restored_line, line_paid(ex)) == (True, 700_000)
+
+
+def test_R_FY_4_an_advance_payment_refund_until_20_january_restores_the_line(ex, travel):
+    payment = paid_once(ex, kind="advance", is_advance=True, claimed_on=DAY, paying=600_000)
+    travel(dt.date(YEAR + 1, 1, 20))
+    done = refund(ex, payment, 100_000, dt.date(YEAR + 1, 1, 20))
+    assert (done.restored_line, line_paid(ex)) == (True, 500_000)
+    assert AuditEvent.objects.get(action="execution.refund").data["kind"] == "advance_payment_refund"
+
+
+def test_R_FY_4_a_declared_subsidy_settlement_refund_until_20_january_restores_the_line(ex, travel):
+    payment = paid_once(ex)
+    travel(dt.date(YEAR + 1, 1, 12))
+    done = refund(ex, payment, 300_000, NEXT_JAN_10, exception=ClosingException.OPERATOR_SETTLEMENT_REFUND)
+    assert (done.restored_line, line_paid(ex)) == (True, 700_000)
+
+
+def test_R_FY_4_every_refund_after_20_january_is_revenue(ex, travel):
+    payment = paid_once(ex, kind="advance", is_advance=True, claimed_on=DAY, paying=600_000)
+    travel(dt.date(YEAR + 1, 1, 25))
+    done = refund(ex, payment, 100_000, dt.date(YEAR + 1, 1, 21))
+    assert (done.restored_line, line_paid(ex)) == (False, 600_000)
+
+
+def test_R_FY_4_a_kind_that_is_no_refund_or_does_not_fit_the_payment_is_refused_and_writes_nothing(ex, travel):
+    payment = paid_once(ex)
+    travel(dt.date(YEAR + 1, 1, 12))
+    before = counts()
+    for kind in (ClosingException.CARD_BILL, ClosingException.ADVANCE_PAYMENT_REFUND, ClosingException.IMPREST_RETURN):
+        with pytest.raises(InvalidInput):
+            refund(ex, payment, 300_000, NEXT_JAN_10, exception=kind)
+    assert counts() == before
+
+
+def test_R_FY_4_the_rule():
+    rule = payment_rules.refund_restores_line
+    assert rule(YEAR, dt.date(YEAR, 12, 31), None)
+    assert not rule(YEAR, dt.date(YEAR + 1, 1, 1), None)
+    for kind in payment_rules.LATE_REFUND_KINDS:
+        assert rule(YEAR, dt.date(YEAR + 1, 1, 20), kind)
+        assert not rule(YEAR, dt.date(YEAR + 1, 1, 21), kind)
+
+
+# --- 반납 on a cancelled commitment ------------------------------------------------------------------------------------
+
+
+def test_a_refund_on_a_cancelled_commitment_releases_the_committed_amount(ex):
+    funded(ex)
+    commitment = commitments.do_commit(
+        ex.senior,
+        amount=1_000_000,
+        creditor="(주)한빛복지",
+        purpose="x",
+        actor=ex.finance,
+        idempotency_key="k",
+        committed_on=DAY,
+    )
+    payment = order(ex, commitment, 600_000)
+    commitments.do_cancel_commitment(commitment.pk, actor=ex.finance, reason="사업 종료")
+    line = BudgetLine.objects.get(pk=ex.senior.pk)
+    assert (line.committed, line.paid) == (600_000, 600_000)
+    refund(ex, payment, 200_000, DAY)
+    line.refresh_from_db()
+    commitment.refresh_from_db()
+    assert (line.committed, line.paid) == (400_000, 400_000)
+    assert (commitment.amount, commitment.paid_amount) == (400_000, 400_000)
+    # Nothing of a cancelled commitment is open for payment again.
+    with pytest.raises(errors.InsufficientCommitment):
+        order(ex, commitment, 1, key="p2")
+    # The rest comes back: the commitment is cancelled in full and the line counts nothing of it.
+    refund(ex, payment, 400_000, DAY, key="r2")
+    line.refresh_from_db()
+    commitment.refresh_from_db()
+    assert (line.committed, line.paid, commitment.status, commitment.paid_amount) == (0, 0, "cancelled", 0)

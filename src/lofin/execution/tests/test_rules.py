@@ -197,10 +197,12 @@ def test_an_advance_paid_after_fourteen_days_is_late():
     assert payments.advance_is_late(D(YEAR, 7, 1), D(YEAR, 7, 16)) is True
 
 
-def test_a_refund_restores_its_line_until_20_january():
-    """R-FY-4 (지방회계법 §27)."""
-    assert payments.refund_restores_line(YEAR, D(YEAR + 1, 1, 20)) is True
-    assert payments.refund_restores_line(YEAR, D(YEAR + 1, 1, 21)) is False
+def test_a_refund_restores_its_line_until_31_december_and_a_listed_kind_until_20_january():
+    """R-FY-4 (지방회계법 §27②, 시행령 §3); the kinds in test_payments_law.py."""
+    assert payments.refund_restores_line(YEAR, D(YEAR, 12, 31), None) is True
+    assert payments.refund_restores_line(YEAR, D(YEAR + 1, 1, 20), None) is False
+    assert payments.refund_restores_line(YEAR, D(YEAR + 1, 1, 20), ClosingException.IMPREST_RETURN) is True
+    assert payments.refund_restores_line(YEAR, D(YEAR + 1, 1, 21), ClosingException.IMPREST_RETURN) is False
 
 
 def test_money_comes_back_after_it_was_paid_and_not_in_the_future():

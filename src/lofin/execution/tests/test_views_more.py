@@ -217,7 +217,7 @@ def test_money_coming_back_after_20_january_is_revenue_and_leaves_the_line(world
     data = {"amount": "1,000,000", "received_on": f"{YEAR + 1}-01-21", "idempotency_key": "late" + "x" * 28}
     response = c.post(path, data, follow=True)
     assert (
-        ko("%(amount)s won came back after 20 January and are recorded as revenue of the year.")
+        ko("%(amount)s won came back too late for the line and are recorded as revenue of the year.")
         % {"amount": "1,000,000"}
         in response.content.decode()
     )
