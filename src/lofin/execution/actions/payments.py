@@ -69,6 +69,7 @@ def do_issue_payment(
     idempotency_key: str,
     payee_number: str = "",
     issued_on: dt.date | None = None,
+    incurred_on: dt.date | None = None,
     withholdings: Sequence[tuple[str, int]] = (),
     exception: fiscal.ClosingException | None = None,
     is_advance: bool = False,
@@ -92,6 +93,7 @@ def do_issue_payment(
         payee_number=payee_number,
         office=office,
         issued_on=issued_on,
+        incurred_on=incurred_on,
         withholdings=[list(w) for w in withholdings],
         exception=exception,
         is_advance=is_advance,
@@ -152,7 +154,7 @@ def do_issue_payment(
         )
     line = commitment.line
     on = issued_on or clock.today()
-    rules.check_payment_date(line.year, on, exception)
+    rules.check_payment_date(line.year, on, exception, incurred_on=incurred_on)
     withheld = rules.withheld_total(amount, withholdings)
     rules.check_advance_claim(
         commitment_kind=commitment.kind, is_advance=is_advance, claimed_on=claimed_on, issued_on=on
@@ -203,6 +205,7 @@ def do_issue_payment(
                     payee_bank=payee_bank,
                     payee_account=payee_account,
                     issued_on=on,
+                    incurred_on=incurred_on,
                     issued_by=actor,
                     idempotency_key=key,
                     is_advance=is_advance,
@@ -255,6 +258,8 @@ def do_issue_payment(
                     "withheld": withheld,
                     "number": number,
                     "advance": is_advance,
+                    "incurred_on": incurred_on,
+                    "exception": exception,
                     "resolution": resolution.pk if resolution is not None else None,
                     # R-EX-6: an advance paid more than 14 days after the claim is recorded as late.
                     "advance_late": bool(is_advance and claimed_on and rules.advance_is_late(claimed_on, on)),

@@ -55,6 +55,7 @@ def pay(
         payee_account=payload.payee_account,
         office=office,
         issued_on=payload.issued_on,
+        incurred_on=payload.incurred_on,
         withholdings=[(w.kind, w.amount) for w in payload.withholdings],
         resolution=resolution,
         actor=request.user,

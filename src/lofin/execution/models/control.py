@@ -240,6 +240,8 @@ class PaymentOrder(models.Model):
     claimed_on = models.DateField(null=True, blank=True)
     head_approval = models.BooleanField(default=False)
     issued_on = models.DateField()
+    # 급여·여비·실비보상: the day the fact that makes it due occurred; the payment belongs to its year (R-FY-3).
+    incurred_on = models.DateField(null=True, blank=True)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False)
     created_at = models.DateTimeField(auto_now_add=True)
     idempotency_key = models.CharField(max_length=140, unique=True)

@@ -128,9 +128,54 @@ def check_disbursing_office(office_kind: str) -> None:
         raise InvalidInput(_("Payments are ordered by a disbursing office (지출원)."), field="office")
 
 
-def check_payment_date(fiscal_year: int, day: dt.date, exception: fiscal.ClosingException | None = None) -> None:
-    """R-FY-1/R-FY-2 (지방회계법 §7②, 시행령 §3): cash of FY N moves until 31 Dec N, listed exceptions until
-    20 Jan N+1."""
+# R-FY-3 (지방회계법 §7②, 시행령 §3): the listed kinds under which money of FY N still goes out until 20 Jan N+1. The
+# others are receipts (refunds coming back, state funds not yet received, unused 일상경비 returned).
+EXPENDITURE_EXCEPTIONS = frozenset(
+    {
+        fiscal.ClosingException.CONTRACT_COMPLETED_AT_YEAR_END,
+        fiscal.ClosingException.INTER_ACCOUNT_TRANSFER,
+        fiscal.ClosingException.CARD_BILL,
+    }
+)
+
+
+def check_payment_date(
+    fiscal_year: int,
+    day: dt.date,
+    exception: fiscal.ClosingException | None = None,
+    *,
+    incurred_on: dt.date | None = None,
+) -> None:
+    """R-FY-1/R-FY-2/R-FY-3 (지방회계법 §7②, 시행령 §2, §3): cash of FY N goes out until 31 Dec N, and until 20 Jan
+    N+1 only under an expenditure kind of the exceptions — or for 급여·여비·실비보상 whose fact occurred in FY N
+    (`incurred_on`: such an expenditure belongs to the year of the fact, 시행령 §2). A fact of another year does not
+    belong to FY N's line."""
+    if incurred_on is not None and fiscal.fiscal_year(incurred_on) != fiscal_year:
+        raise ClosedPeriod(
+            _(
+                "An expenditure belongs to the fiscal year in which the fact that makes it due occurred: "
+                "%(year)s (지방회계법 시행령 §2)."
+            )
+            % {"year": fiscal.fiscal_year(incurred_on)},
+            fiscal_year=fiscal_year,
+            day=day,
+            rule="R-FY-3",
+        )
+    if (
+        day > fiscal.cash_closing_date(fiscal_year)
+        and exception is not None
+        and exception not in EXPENDITURE_EXCEPTIONS
+    ):
+        raise ClosedPeriod(
+            _(
+                "This exception is for money coming in; it does not let a payment out after 31 December (지방회계법 §7)."
+            ),
+            fiscal_year=fiscal_year,
+            day=day,
+            rule="R-FY-3",
+        )
+    if incurred_on is not None and fiscal.year_start(fiscal_year) <= day <= fiscal.exception_deadline(fiscal_year):
+        return
     if not fiscal.may_post_cash(fiscal_year, day, exception):
         raise ClosedPeriod(
             _("A payment of fiscal year %(year)s cannot be made on %(day)s.") % {"year": fiscal_year, "day": day},

@@ -26,6 +26,9 @@ class PaymentIn(Schema):
     payee_number: BusinessNumber | None = Field(None, description="사업자등록번호 of the payee (R-EX-4)")
     office_code: Text(20) | None = None  # type: ignore[valid-type]
     issued_on: Day | None = None
+    incurred_on: Day | None = Field(
+        None, description="급여·여비·실비보상: the day the fact occurred; the payment belongs to its year (R-FY-3)"
+    )
     withholdings: list[WithholdingIn] = Field(default_factory=list, max_length=20)
     resolution_id: Id | None = Field(None, description="the 지출결의 this order pays (optional)")
 

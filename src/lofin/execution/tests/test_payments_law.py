@@ -580,3 +580,78 @@ def test_a_refund_on_a_cancelled_commitment_releases_the_committed_amount(ex):
     line.refresh_from_db()
     commitment.refresh_from_db()
     assert (line.committed, line.paid, commitment.status, commitment.paid_amount) == (0, 0, "cancelled", 0)
+
+
+# --- R-FY-3: the year of an expenditure ------------------------------------------------------------------------------
+
+JAN_5 = dt.date(YEAR + 1, 1, 5)
+
+
+def test_R_FY_3_a_january_payment_of_the_year_needs_an_expenditure_exception_kind(ex, travel):
+    funded(ex)
+    commitment = commitments.do_commit(
+        ex.senior,
+        amount=1_000_000,
+        creditor="(주)한빛복지",
+        purpose="x",
+        actor=ex.finance,
+        idempotency_key="k",
+        committed_on=DAY,
+    )
+    travel(JAN_5)
+    before = counts()
+    with pytest.raises(errors.ClosedPeriod):
+        order(ex, commitment, 1_000, issued_on=JAN_5)
+    # Receipts' kinds (refunds coming back, state funds not received) do not let money go out.
+    for kind in (ClosingException.STATE_FUNDS_NOT_RECEIVED, ClosingException.IMPREST_RETURN):
+        with pytest.raises(errors.ClosedPeriod) as refused:
+            order(ex, commitment, 1_000, issued_on=JAN_5, exception=kind)
+        assert refused.value.detail["rule"] == "R-FY-3"
+    assert counts() == before
+    payment = order(ex, commitment, 1_000, issued_on=JAN_5, exception=ClosingException.CARD_BILL)
+    assert payment.fiscal_year == YEAR
+
+
+def test_R_FY_3_december_salary_paid_on_5_january_belongs_to_the_year_of_the_work(ex, travel):
+    funded(ex)
+    commitment = commitments.do_commit(
+        ex.senior,
+        amount=3_000_000,
+        creditor="홍길동",
+        purpose="12월 급여",
+        actor=ex.finance,
+        idempotency_key="k",
+        committed_on=DAY,
+    )
+    travel(JAN_5)
+    payment = order(ex, commitment, 1_000_000, issued_on=JAN_5, incurred_on=dt.date(YEAR, 12, 31))
+    assert (payment.fiscal_year, payment.incurred_on) == (YEAR, dt.date(YEAR, 12, 31))
+    entry = JournalEntry.objects.get(source_type="execution.payment", source_id=payment.pk)
+    assert entry.fiscal_year == YEAR
+    before = counts()
+    # Work of January belongs to the new year: not to the old year's line.
+    with pytest.raises(errors.ClosedPeriod) as refused:
+        order(ex, commitment, 1_000_000, key="p2", issued_on=JAN_5, incurred_on=JAN_5)
+    assert refused.value.detail["rule"] == "R-FY-3"
+    # After 20 January the old year's cash is closed: a later payment is 과년도지출 of the new year (R-EX-8).
+    travel(dt.date(YEAR + 1, 1, 21))
+    with pytest.raises(errors.ClosedPeriod):
+        order(
+            ex, commitment, 1_000_000, key="p3", issued_on=dt.date(YEAR + 1, 1, 21), incurred_on=dt.date(YEAR, 12, 31)
+        )
+    assert counts() == before
+
+
+def test_R_FY_3_the_rule():
+    rule = payment_rules.check_payment_date
+    rule(YEAR, dt.date(YEAR, 12, 31))
+    rule(YEAR, JAN_5, ClosingException.CONTRACT_COMPLETED_AT_YEAR_END)
+    rule(YEAR, JAN_5, incurred_on=dt.date(YEAR, 12, 20))
+    for args, kw in (
+        ((YEAR, JAN_5), {}),
+        ((YEAR, JAN_5, ClosingException.SUBSIDY_SETTLEMENT_REFUND), {}),
+        ((YEAR, JAN_5), {"incurred_on": dt.date(YEAR + 1, 1, 2)}),
+        ((YEAR, dt.date(YEAR, 6, 1)), {"incurred_on": dt.date(YEAR + 1, 1, 2)}),
+    ):
+        with pytest.raises(errors.ClosedPeriod):
+            rule(*args, **kw)
