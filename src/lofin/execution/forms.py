@@ -80,6 +80,11 @@ class PaymentForm(KeyedForm):
     payee_bank = forms.CharField(label=_("Payee's bank"), max_length=20)
     payee_account = AccountNumberField(label=_("Payee's account number"))
     issued_on = DateField(label=_("Date of the payment order"), initial=clock.today)
+    drop_odd_won = forms.BooleanField(
+        label=_("Drop the odd won (끝수 처리, 지방회계법 §55)"),
+        required=False,
+        help_text=_("The won under 10 are not paid: 12,345,678 won become 12,345,670 won."),
+    )
 
     def __init__(
         self,

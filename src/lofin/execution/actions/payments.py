@@ -70,6 +70,7 @@ def do_issue_payment(
     payee_number: str = "",
     issued_on: dt.date | None = None,
     incurred_on: dt.date | None = None,
+    drop_odd_won: bool = False,
     withholdings: Sequence[tuple[str, int]] = (),
     exception: fiscal.ClosingException | None = None,
     is_advance: bool = False,
@@ -87,6 +88,7 @@ def do_issue_payment(
         "payment",
         commitment=commitment,
         amount=amount,
+        drop_odd_won=drop_odd_won,
         payee_name=payee_name,
         payee_bank=payee_bank,
         payee_account=payee_account,
@@ -101,6 +103,8 @@ def do_issue_payment(
         head_approval=head_approval,
         resolution=resolution,
     )
+    if drop_odd_won:
+        amount = rules.odd_won_dropped(amount)
     government = LocalGovernment.objects.get(pk=commitment.government_id)
     require(actor, PAY, government)
     same_government(commitment.government_id, office)
@@ -259,6 +263,7 @@ def do_issue_payment(
                     "number": number,
                     "advance": is_advance,
                     "incurred_on": incurred_on,
+                    "drop_odd_won": drop_odd_won,
                     "exception": exception,
                     "resolution": resolution.pk if resolution is not None else None,
                     # R-EX-6: an advance paid more than 14 days after the claim is recorded as late.

@@ -56,6 +56,7 @@ def pay(
         office=office,
         issued_on=payload.issued_on,
         incurred_on=payload.incurred_on,
+        drop_odd_won=payload.drop_odd_won,
         withholdings=[(w.kind, w.amount) for w in payload.withholdings],
         resolution=resolution,
         actor=request.user,

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from django.utils.translation import gettext_lazy as _
 
-from lofin.core import fiscal
+from lofin.core import fiscal, money
 from lofin.core.errors import InvalidInput, SeparationOfDuties
 from lofin.core.types import parse_business_number
 
@@ -182,6 +182,17 @@ def check_payment_date(
             fiscal_year=fiscal_year,
             day=day,
         )
+
+
+def odd_won_dropped(amount: int) -> int:
+    """R-FY-5 (지방회계법 §55, 시행령 §67), when the payment takes the 끝수 option: the won under 10 are not paid
+    (12,345,678 → 12,345,670), and a total under 10 won is nothing to pay."""
+    dropped = money.drop_odd_won(amount)
+    if dropped <= 0:
+        raise InvalidInput(
+            _("Under 10 won nothing is paid when odd won are dropped (지방회계법 §55)."), field="amount", rule="R-FY-5"
+        )
+    return dropped
 
 
 def withheld_total(amount: int, withholdings: Sequence[tuple[str, int]]) -> int:

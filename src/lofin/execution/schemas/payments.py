@@ -29,6 +29,7 @@ class PaymentIn(Schema):
     incurred_on: Day | None = Field(
         None, description="급여·여비·실비보상: the day the fact occurred; the payment belongs to its year (R-FY-3)"
     )
+    drop_odd_won: bool = Field(False, description="끝수 처리: the won under 10 are not paid (R-FY-5, 지방회계법 §55)")
     withholdings: list[WithholdingIn] = Field(default_factory=list, max_length=20)
     resolution_id: Id | None = Field(None, description="the 지출결의 this order pays (optional)")
 

@@ -655,3 +655,47 @@ def test_R_FY_3_the_rule():
     ):
         with pytest.raises(errors.ClosedPeriod):
             rule(*args, **kw)
+
+
+# --- R-FY-5: 끝수 처리 ----------------------------------------------------------------------------------------------
+
+
+def test_R_FY_5_with_the_option_a_payment_drops_the_odd_won(ex):
+    funded(ex)
+    commitment = commitments.do_commit(
+        ex.senior,
+        amount=20_000_000,
+        creditor="(주)한빛복지",
+        purpose="x",
+        actor=ex.finance,
+        idempotency_key="k",
+        committed_on=DAY,
+    )
+    payment = order(ex, commitment, 12_345_678, drop_odd_won=True)
+    commitment.refresh_from_db()
+    assert (payment.amount, commitment.paid_amount, BudgetLine.objects.get(pk=ex.senior.pk).paid) == (
+        12_345_670,
+        12_345_670,
+        12_345_670,
+    )
+    assert AuditEvent.objects.get(action="execution.payment.issue").data["drop_odd_won"] is True
+    # Without it the amount is paid to the won.
+    assert order(ex, commitment, 1_234_567, key="p2").amount == 1_234_567
+
+
+def test_R_FY_5_a_total_under_ten_won_is_nothing_to_pay_and_writes_nothing(ex):
+    funded(ex)
+    commitment = commitments.do_commit(
+        ex.senior,
+        amount=1_000,
+        creditor="(주)한빛복지",
+        purpose="x",
+        actor=ex.finance,
+        idempotency_key="k",
+        committed_on=DAY,
+    )
+    before = counts()
+    with pytest.raises(InvalidInput) as refused:
+        order(ex, commitment, 9, drop_odd_won=True)
+    assert refused.value.detail["rule"] == "R-FY-5"
+    assert counts() == before

@@ -245,6 +245,7 @@ def pay(request: TenantRequest, gov_code: str, commitment_id: int) -> HttpRespon
                 amount=d["amount"],
                 payee_name=d["payee_name"],
                 payee_number=d.get("payee_number") or "",
+                drop_odd_won=bool(d.get("drop_odd_won")),
                 payee_bank=d["payee_bank"],
                 payee_account=d["payee_account"],
                 office=office_or_404(request.government, line.year, d["office"], kinds),
