@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from psycopg import pq
 
 from lofin.accounting import chart, journal
-from lofin.core import audit, clock, idempotency
+from lofin.core import audit, clock, fiscal, idempotency
 from lofin.core.audit import SEPARATOR, canonical_json, timestamp
 from lofin.core.errors import Conflict, InvalidInput, NotFound
 from lofin.core.models import LocalGovernment, User
@@ -36,7 +36,7 @@ from lofin.core.permissions import require
 from lofin.core.types import parse_business_number
 
 from ..access import COMMIT
-from ..errors import InsufficientAllocation
+from ..errors import ClosedPeriod, InsufficientAllocation
 from ..models import (
     BudgetLine,
     Commitment,
@@ -48,6 +48,7 @@ from ..models import (
     SubAllocation,
 )
 from ..rules import commitments as rules
+from ..rules import yearend as yearend_rules
 from ..rules.values import check_not_future, check_positive, check_text
 from .common import lock_line, once_per_form, same_government
 
@@ -664,3 +665,79 @@ def do_register_assignment(
             },
         )
     return assignment
+
+
+# --- 과년도지출 -------------------------------------------------------------------------------------------------------
+
+
+def do_commit_past_year(
+    obligation: Commitment, *, line: BudgetLine, amount: int, actor: User, idempotency_key: str
+) -> Commitment:
+    """과년도지출 (R-EX-8, 지방회계법 §37): an obligation of a closed year, left unpaid and not carried, is committed
+    on the current year's line of the same item — to the same creditor, within the line's allocation (R-EX-1) —
+    and the 지출원 pays it as any commitment. The charges of the item stay within its 불용액 of the closed year. A
+    retry with the same key returns the first commitment."""
+    check_positive(amount)
+    government = LocalGovernment.objects.get(pk=line.government_id)
+    require(actor, COMMIT, government)
+    same_government(line.government_id, obligation)
+    key = idempotency.scoped_key(government.pk, actor, idempotency_key)
+    today = clock.today()
+
+    def charge() -> Commitment:
+        return do_commit(
+            line,
+            amount=amount,
+            creditor=obligation.creditor,
+            creditor_number=obligation.creditor_number,
+            purpose=f"과년도지출: {obligation.purpose}"[:200],
+            actor=actor,
+            idempotency_key=idempotency_key,
+            committed_on=today,
+        )
+
+    with transaction.atomic():
+        if Commitment.objects.filter(idempotency_key=key).exists():
+            return charge()
+        # The closed year's line first (then the current one, in do_commit): charges of one item are counted one
+        # after the other.
+        old = BudgetLine.objects.select_for_update().select_related("project").get(pk=obligation.line_id)
+        current = Commitment.objects.get(pk=obligation.pk)
+        charged = sum(
+            Commitment.objects.filter(past_year_of__line=old, status=CommitmentStatus.ACTIVE).values_list(
+                "amount", flat=True
+            )
+        )
+        of_obligation = sum(
+            Commitment.objects.filter(past_year_of=current, status=CommitmentStatus.ACTIVE).values_list(
+                "amount", flat=True
+            )
+        )
+        carried = sum(old.carried_out.values_list("amount", flat=True))
+        lapsed = yearend_rules.lapsed(old.appropriation, old.paid, carried)
+        if today <= fiscal.exception_deadline(old.year):
+            raise ClosedPeriod(
+                _("The year %(year)s is not closed yet: its own cash pays it until 20 January.") % {"year": old.year},
+                rule="R-EX-8",
+            )
+        unpaid = 0 if current.status != CommitmentStatus.ACTIVE else current.amount - current.paid_amount
+        rules.check_past_year_charge(
+            obligation_year=old.year,
+            line_year=line.year,
+            same_item=(old.project.code, old.object_code) == (line.project.code, line.object_code),
+            unpaid=unpaid - of_obligation,
+            amount=amount,
+            lapsed=lapsed,
+            charged=charged,
+        )
+        commitment = charge()
+        Commitment.objects.filter(pk=commitment.pk).update(past_year_of=current)
+        commitment.past_year_of_id = current.pk
+        audit.record(
+            actor,
+            "execution.commitment.past_year",
+            commitment,
+            government=government,
+            data={"obligation": current.pk, "amount": amount, "lapsed": lapsed, "charged": charged},
+        )
+    return commitment

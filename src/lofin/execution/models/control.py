@@ -172,6 +172,10 @@ class Commitment(models.Model):
     # The day the 재무관 cancelled what was unpaid; a partly paid commitment stays active at its paid amount, and a
     # 반납 of it later releases the amount instead of opening it for payment again.
     cancelled_on = models.DateField(null=True, blank=True)
+    # 과년도지출 (R-EX-8): the closed year's obligation this commitment of the current year pays.
+    past_year_of = models.ForeignKey(
+        "self", on_delete=models.PROTECT, related_name="past_year_charges", null=True, blank=True
+    )
     committed_on = models.DateField()
     committed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False

@@ -14,8 +14,9 @@ from lofin.core.fiscal import ClosingException
 from lofin.core.models import AuditEvent
 from lofin.core.roles import Role
 from lofin.execution import errors
-from lofin.execution.actions import appropriations, commitments, imprest, offices, payments
+from lofin.execution.actions import appropriations, commitments, imprest, offices, payments, yearend
 from lofin.execution.models import BudgetLine, Commitment, Office, OfficeKind, PaymentOrder
+from lofin.execution.rules import commitments as commitment_rules
 from lofin.execution.rules import imprest as imprest_rules
 from lofin.execution.rules import payments as payment_rules
 from lofin.execution.testing import YEAR
@@ -699,3 +700,117 @@ def test_R_FY_5_a_total_under_ten_won_is_nothing_to_pay_and_writes_nothing(ex):
         order(ex, commitment, 9, drop_odd_won=True)
     assert refused.value.detail["rule"] == "R-FY-5"
     assert counts() == before
+
+
+# --- R-EX-8: 과년도지출 -------------------------------------------------------------------------------------------------
+
+AFTER_CLOSE = dt.date(YEAR + 1, 2, 2)
+
+
+@pytest.fixture
+def closed(ex, travel):
+    """2026 has ended: the works commitment on 경로당 (100,000,000) was paid 40,000,000 and its 60,000,000 lapsed; the
+    2027 line of the same item holds 50,000,000 carried in (deemed allocated)."""
+    appropriations.do_allocate(ex.senior, amount=300_000_000, actor=ex.s.officer)
+    appropriations.do_allocate(ex.pension, amount=300_000_000, actor=ex.s.officer)
+    offices.do_allocate_cash(ex.disbursing_office, amount=300_000_000, actor=ex.s.officer)
+    ex.works = commitments.do_commit(
+        ex.senior,
+        amount=100_000_000,
+        creditor="(주)한빛건설",
+        purpose="경로당 개보수",
+        actor=ex.finance,
+        idempotency_key="c-works",
+        committed_on=DAY,
+    )
+    order(ex, ex.works, 40_000_000, key="p-works")
+    ex.pensions = commitments.do_commit(
+        ex.pension,
+        amount=10_000_000,
+        creditor="수급자",
+        purpose="기초연금",
+        actor=ex.finance,
+        idempotency_key="c-pension",
+        committed_on=DAY,
+    )
+    travel(dt.date(YEAR + 1, 1, 10))
+    yearend.do_carry_over(
+        "explicit",
+        from_line=ex.senior,
+        amount=50_000_000,
+        reason="설계 변경",
+        commitment=None,
+        actor=ex.s.officer,
+        idempotency_key="y1",
+    )
+    travel(AFTER_CLOSE)
+    ex.current = BudgetLine.objects.get(government=ex.s.gov, year=YEAR + 1, project__code="D112")
+    return ex
+
+
+def past_year(ex, obligation, amount, key="py1", line=None):
+    return commitments.do_commit_past_year(
+        obligation, line=line or ex.current, amount=amount, actor=ex.finance, idempotency_key=key
+    )
+
+
+def test_R_EX_8_a_closed_year_obligation_is_charged_to_the_current_line_of_the_same_item(closed):
+    ex = closed
+    charge = past_year(ex, ex.works, 30_000_000)
+    assert (charge.line_id, charge.past_year_of_id, charge.creditor, charge.amount) == (
+        ex.current.pk,
+        ex.works.pk,
+        "(주)한빛건설",
+        30_000_000,
+    )
+    assert BudgetLine.objects.get(pk=ex.current.pk).committed == 30_000_000
+    event = AuditEvent.objects.get(action="execution.commitment.past_year")
+    assert (event.data["obligation"], event.data["lapsed"]) == (ex.works.pk, 385_000_000 - 40_000_000 - 50_000_000)
+    # A retry answers with the first; the 지출원 pays it like any commitment of the year.
+    assert past_year(ex, ex.works, 30_000_000).pk == charge.pk
+    payment = order(ex, charge, 30_000_000, key="p-past", issued_on=AFTER_CLOSE)
+    assert payment.fiscal_year == YEAR + 1
+
+
+def test_R_EX_8_only_the_unpaid_obligation_of_a_closed_year_and_the_same_item_and_a_refusal_writes_nothing(closed):
+    ex = closed
+    before = counts()
+    with pytest.raises(errors.ExecutionRuleViolation) as refused:
+        past_year(ex, ex.works, 60_000_001)  # more than was left unpaid
+    assert refused.value.detail["rule"] == "R-EX-8"
+    with pytest.raises(errors.ExecutionRuleViolation):
+        past_year(ex, ex.pensions, 1_000)  # 기초연금 is another item than the 경로당 line
+    with pytest.raises(errors.ExecutionRuleViolation):
+        past_year(ex, ex.works, 1_000, line=ex.senior)  # not the year's own line
+    assert counts() == before
+
+
+def test_R_EX_8_the_charges_of_an_item_are_capped_by_its_lapse_of_the_closed_year(closed):
+    ex = closed
+    # The 2026 line paid more elsewhere: its 불용액 is 10,000,000 won, less than the obligation left unpaid.
+    BudgetLine.objects.filter(pk=ex.senior.pk).update(
+        budget_amount=100_000_000, appropriation=100_000_000, allocated=100_000_000
+    )
+    past_year(ex, ex.works, 6_000_000)
+    before = counts()
+    with pytest.raises(errors.ExecutionRuleViolation) as refused:
+        past_year(ex, ex.works, 4_000_001, key="py2")
+    assert refused.value.detail["rule"] == "R-EX-8"
+    assert counts() == before
+    past_year(ex, ex.works, 4_000_000, key="py3")
+
+
+def test_R_EX_8_the_rule():
+    rule = commitment_rules.check_past_year_charge
+    rule(obligation_year=YEAR, line_year=YEAR + 1, same_item=True, unpaid=10, amount=10, lapsed=30, charged=20)
+    for change in (
+        {"line_year": YEAR},
+        {"same_item": False},
+        {"amount": 11},
+        {"charged": 21},
+    ):
+        args = dict(
+            obligation_year=YEAR, line_year=YEAR + 1, same_item=True, unpaid=10, amount=10, lapsed=30, charged=20
+        )
+        with pytest.raises(errors.ExecutionRuleViolation):
+            rule(**{**args, **change})
