@@ -14,7 +14,7 @@ from ..access import VIEW
 from ..actions import commitments
 from ..models import Commitment, CreditorAssignment, OfficeKind
 from ..queries.offices import default_office
-from ..schemas.commitments import AssignmentIn, AssignmentOut, CommitmentIn, CommitmentOut
+from ..schemas.commitments import AssignmentIn, AssignmentOut, CommitmentIn, CommitmentOut, PastYearIn
 from .appropriations import line_for
 
 router = Router(tags=["execution"])
@@ -72,3 +72,27 @@ def assign(request: AuthedRequest, commitment_id: Id, payload: AssignmentIn) -> 
         actor=request.user,
     )
     return Status(201, assignment)
+
+
+@router.post(
+    "/execution/commitments/{commitment_id}/past-year",
+    response={201: CommitmentOut},
+    summary="Charge a closed year's unpaid obligation to the current year (과년도지출)",
+    description="A commitment on the current year's line of the same item, to the same creditor (R-EX-8, 지방회계법 "
+    "§37); refused with `execution_rule` beyond what is unpaid or the item's 불용액 of the closed year. Retrying "
+    "with the same Idempotency-Key returns the first commitment.",
+)
+def past_year(
+    request: AuthedRequest,
+    commitment_id: Id,
+    payload: PastYearIn,
+    idempotency_key: str = Header(..., alias="Idempotency-Key"),
+) -> Status:
+    line = line_for(request, payload.budget_line_id)
+    obligation = Commitment.objects.filter(pk=commitment_id, government_id=line.government_id).first()
+    if obligation is None:
+        raise NotFound()
+    commitment = commitments.do_commit_past_year(
+        obligation, line=line, amount=payload.amount, actor=request.user, idempotency_key=idempotency_key
+    )
+    return Status(201, commitment)

@@ -49,3 +49,9 @@ class AssignmentOut(Schema):
     assignee: str
     assignee_number: str
     notified_on: dt.date
+
+
+class PastYearIn(Schema):
+    # 과년도지출 (R-EX-8): the current year's line of the same item the closed year's obligation is charged to.
+    budget_line_id: Id
+    amount: PositiveWon

@@ -814,3 +814,16 @@ def test_R_EX_8_the_rule():
         )
         with pytest.raises(errors.ExecutionRuleViolation):
             rule(**{**args, **change})
+
+
+def test_R_EX_8_the_api_charges_a_past_year_obligation(closed):
+    ex = closed
+    path = f"/api/v1/execution/commitments/{ex.works.pk}/past-year"
+    body = {"budget_line_id": ex.current.pk, "amount": 20_000_000}
+    created = bearer(ex.finance).post(path, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="py-1")
+    assert created.status_code == 201, created.json()
+    assert Commitment.objects.get(pk=created.json()["id"]).past_year_of_id == ex.works.pk
+    over = bearer(ex.finance).post(
+        path, {**body, "amount": 40_000_001}, content_type="application/json", HTTP_IDEMPOTENCY_KEY="py-2"
+    )
+    assert (over.status_code, over.json()["code"]) == (409, "execution_rule")
