@@ -89,6 +89,7 @@ PAYMENT_COLUMNS = (
     "withholding_amount",
     "refunded_amount",
     "payee_name",
+    "payee_number",
     "payee_bank",
     "payee_account",
     "status",
@@ -379,7 +380,8 @@ def _expenditure(
         rows.append(
             (
                 *(payment_ids[n], government_id, commitment_ids[commitment], disbursing.pk, number, year, amount),
-                *(withheld_total, 0, who.name, who.bank, who.account, "issued" if days[day] == today else "paid"),
+                *(withheld_total, 0, who.name, who.number, who.bank, who.account),
+                "issued" if days[day] == today else "paid",
                 advance,
                 *(None if claimed is None else days[claimed], False, days[day], actors.disburse, stamps[day]),
                 f"{key}{n + 1}",
