@@ -279,8 +279,11 @@ class DepositForm(KeyedForm):
         initial=True,
         help_text=_("Then the deadline is the next day; otherwise the fifth day (지방회계법 시행령 §21)."),
     )
-    small_office_exception = forms.BooleanField(
-        label=_("Small office exception: five or fewer staff (지방회계법 시행령 §25)"), required=False
+    office_code = forms.CharField(
+        label=_("Your office, if its 정원 is five or fewer (지방회계법 시행령 §25)"),
+        max_length=20,
+        required=False,
+        help_text=_("Code of the office: there the collector may also carry the cash."),
     )
 
 

@@ -463,11 +463,12 @@ def test_a_receipt_is_booked_to_its_year_while_its_window_is_open_then_to_the_ye
 
 def test_the_collector_does_not_handle_the_cash_unless_the_office_is_small():
     """R-RV-3 (지방회계법 §23, 시행령 §25)."""
-    revenue.check_cashier_not_collector(cashier=2, decided_by=1, small_office_exception=False)
-    revenue.check_cashier_not_collector(cashier=1, decided_by=1, small_office_exception=True)
+    revenue.check_cashier_not_collector(cashier=2, decided_by=1, office_staff=None)
+    revenue.check_cashier_not_collector(cashier=1, decided_by=1, office_staff=5)
     for taking in (True, False):
-        with pytest.raises(SeparationOfDuties):
-            revenue.check_cashier_not_collector(cashier=1, decided_by=1, small_office_exception=False, taking=taking)
+        for staff in (None, 6):
+            with pytest.raises(SeparationOfDuties):
+                revenue.check_cashier_not_collector(cashier=1, decided_by=1, office_staff=staff, taking=taking)
 
 
 @pytest.mark.django_db  # the business days come from the calendar of holidays (core.workdays)
