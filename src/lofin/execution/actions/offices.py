@@ -35,8 +35,7 @@ def do_create_office(
         raise InvalidInput(_("Unknown kind of office."), field="kind")
     if not (code or "").strip() or not (name or "").strip():
         raise InvalidInput(_("An office needs a code and a name."))
-    if staff_count is not None and not 0 < staff_count <= 32767:
-        raise InvalidInput(_("The authorised staff (정원) of an office is a positive number."), field="staff_count")
+    _check_staff(staff_count)
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -55,6 +54,31 @@ def do_create_office(
             "execution.office.create",
             office,
             data={"code": code, "kind": kind, "staff_count": staff_count},
+        )
+    return office
+
+
+def _check_staff(staff_count: int | None) -> None:
+    if staff_count is not None and not 0 < staff_count <= 32767:
+        raise InvalidInput(_("The authorised staff (정원) of an office is a positive number."), field="staff_count")
+
+
+def do_set_office_staff(office: Office, *, staff_count: int | None, actor: User) -> Office:
+    """The 정원 of an office changed (a reorganisation): the small-office exceptions of R-EX-3 and R-RV-3 read it
+    from the next document on. Audited with the figure it replaces."""
+    _check_staff(staff_count)
+    government = LocalGovernment.objects.get(pk=office.government_id)
+    require(actor, CASH, government)
+    with transaction.atomic():
+        before = Office.objects.select_for_update().get(pk=office.pk).staff_count
+        Office.objects.filter(pk=office.pk).update(staff_count=staff_count)
+        office.refresh_from_db()
+        audit.record(
+            actor,
+            "execution.office.staff",
+            office,
+            government=government,
+            data={"staff_count": staff_count, "before": before},
         )
     return office
 

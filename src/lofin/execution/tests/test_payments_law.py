@@ -827,3 +827,21 @@ def test_R_EX_8_the_api_charges_a_past_year_obligation(closed):
         path, {**body, "amount": 40_000_001}, content_type="application/json", HTTP_IDEMPOTENCY_KEY="py-2"
     )
     assert (over.status_code, over.json()["code"]) == (409, "execution_rule")
+
+
+def test_R_EX_3_the_api_sets_up_an_office_with_its_staff_count_and_changes_it(ex):
+    body = {"government": "1100000", "year": YEAR, "code": "S777", "name": "섬 면사무소", "kind": "sub_finance"}
+    created = bearer(ex.s.officer).post(
+        "/api/v1/execution/offices", {**body, "staff_count": 3}, content_type="application/json"
+    )
+    assert created.status_code == 201, created.json()
+    assert (created.json()["staff_count"], created.json()["kind"]) == (3, "sub_finance")
+    office_id = created.json()["id"]
+    path = f"/api/v1/execution/offices/{office_id}/staff"
+    assert bearer(ex.disburser).put(path, {"staff_count": 4}, content_type="application/json").status_code == 403
+    bad = bearer(ex.s.officer).put(path, {"staff_count": True}, content_type="application/json")
+    assert bad.status_code == 422
+    changed = bearer(ex.s.officer).put(path, {"staff_count": 4}, content_type="application/json")
+    assert changed.json()["staff_count"] == 4
+    event = AuditEvent.objects.get(action="execution.office.staff")
+    assert (event.data["before"], event.data["staff_count"]) == (3, 4)
