@@ -150,6 +150,14 @@ class CancelForm(KeyedForm):
     reason = forms.CharField(label=_("Reason for the cancellation"), max_length=200)
 
 
+class AssignmentForm(KeyedForm):
+    """채권양도 (민법 §450): the assignee named in the notice of assignment the government received (R-EX-4)."""
+
+    assignee = forms.CharField(label=_("Assignee"), max_length=100)
+    assignee_number = BusinessNumberField(label=_("Assignee's business registration number"), required=False)
+    notified_on = DateField(label=_("Date the notice of assignment arrived"), initial=clock.today)
+
+
 class CashForm(KeyedForm):
     amount = WonField(label=_("Cash to allocate (won)"))
 

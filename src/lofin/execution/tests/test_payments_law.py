@@ -20,6 +20,9 @@ from lofin.execution.rules import commitments as commitment_rules
 from lofin.execution.rules import imprest as imprest_rules
 from lofin.execution.rules import payments as payment_rules
 from lofin.execution.testing import YEAR
+from lofin.execution.tests.screens import base as screen_base
+from lofin.execution.tests.screens import client as screen_client
+from lofin.execution.tests.screens import form_key
 
 pytestmark = pytest.mark.django_db
 
@@ -845,3 +848,29 @@ def test_R_EX_3_the_api_sets_up_an_office_with_its_staff_count_and_changes_it(ex
     assert changed.json()["staff_count"] == 4
     event = AuditEvent.objects.get(action="execution.office.staff")
     assert (event.data["before"], event.data["staff_count"]) == (3, 4)
+
+
+def test_R_EX_4_the_screen_registers_an_assignee_once_and_refuses_a_bad_number_at_its_field(ex):
+    funded(ex)
+    commitment = commitments.do_commit(
+        ex.senior,
+        amount=1_000_000,
+        creditor="(주)한빛",
+        purpose="x",
+        actor=ex.finance,
+        idempotency_key="k",
+        committed_on=DAY,
+    )
+    c = screen_client(ex.finance)
+    path = f"{screen_base(ex)}/commitments/{commitment.pk}/assign/"
+    data = {"assignee": "(주)새봄", "assignee_number": "301-81-23453", "notified_on": str(DAY)}
+    data["idempotency_key"] = form_key(c.get(path))
+    before = counts()
+    bad = c.post(path, {**data, "assignee_number": "1234567890"})
+    assert bad.status_code == 200 and "assignee_number" in bad.context["form"].errors
+    assert counts() == before
+    assert c.post(path, data).status_code == 302
+    assert c.post(path, data).status_code == 302  # the same assignee again answers with the first
+    assert list(commitment.assignments.values_list("assignee_number", flat=True)) == [SAEBOM]
+    line_page = c.get(f"{screen_base(ex)}/lines/{ex.senior.pk}/").content.decode()
+    assert f"/commitments/{commitment.pk}/assign/" in line_page
