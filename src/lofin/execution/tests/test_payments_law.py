@@ -4,6 +4,8 @@ checks (R-EX-3, R-EX-4, R-EX-5, R-EX-8, R-FY-3, R-FY-4, R-FY-5) and asserts that
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from django.test import Client
 
 from lofin.accounting.models import JournalEntry
@@ -874,3 +876,32 @@ def test_R_EX_4_the_screen_registers_an_assignee_once_and_refuses_a_bad_number_a
     assert list(commitment.assignments.values_list("assignee_number", flat=True)) == [SAEBOM]
     line_page = c.get(f"{screen_base(ex)}/lines/{ex.senior.pk}/").content.decode()
     assert f"/commitments/{commitment.pk}/assign/" in line_page
+
+
+# --- properties of the rules --------------------------------------------------------------------------------------
+
+
+@given(st.integers(1, 10**13))
+def test_R_FY_5_dropping_odd_won_keeps_the_tens_and_loses_less_than_ten(amount):
+    if amount < 10:
+        with pytest.raises(InvalidInput):
+            payment_rules.odd_won_dropped(amount)
+        return
+    dropped = payment_rules.odd_won_dropped(amount)
+    assert dropped % 10 == 0 and 0 <= amount - dropped < 10
+
+
+@given(st.dates(dt.date(2001, 1, 1), dt.date(2099, 12, 31)), st.sampled_from(sorted(imprest_rules.IMPREST_CAPS)))
+def test_R_EX_5_the_period_of_an_advance_is_one_month_or_three(on, kind):
+    start = imprest_rules.period_start(kind, on)
+    months = 3 if kind in imprest_rules.THREE_MONTH_KINDS else 1
+    assert (on.year * 12 + on.month) - (start.year * 12 + start.month) == months
+    assert start.day == min(on.day, start.day) and 28 <= (on - start).days <= 92
+
+
+@given(st.text(min_size=1, max_size=12), st.sampled_from(["", "(주)", "㈜", "주식회사 ", "(유)", "유한회사 ", "(재)"]))
+def test_R_EX_4_a_name_is_its_own_payee_in_any_spelling_of_its_form(base, mark):
+    name = f"{mark}{base}"
+    if payment_rules.normalize_name(name):
+        payment_rules.check_payee(name, name)
+        payment_rules.check_payee(name, f"{base} ")
