@@ -4,9 +4,9 @@ checks (R-EX-3, R-EX-4, R-EX-5, R-EX-8, R-FY-3, R-FY-4, R-FY-5) and asserts that
 import datetime as dt
 
 import pytest
+from django.test import Client
 from hypothesis import given
 from hypothesis import strategies as st
-from django.test import Client
 
 from lofin.accounting.models import JournalEntry
 from lofin.core import testing
