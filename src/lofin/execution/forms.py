@@ -9,7 +9,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lofin.core import clock
-from lofin.core.fields import AccountNumberField, DateField, WonField
+from lofin.core.fields import AccountNumberField, BusinessNumberField, DateField, WonField
+from lofin.core.fiscal import CLOSING_EXCEPTION_LABELS, ClosingException
 from lofin.core.submit import KeyedForm
 
 from .models import AllocationKind, CarryOverKind, CommitmentKind, OfficeKind, ReceiptChannel, TransferKind
@@ -71,9 +72,19 @@ class PaymentForm(KeyedForm):
     payee_name = forms.CharField(
         label=_("Payee"), max_length=100, help_text=_("The creditor of the commitment (지방회계법 §33).")
     )
+    payee_number = BusinessNumberField(
+        label=_("Payee's business registration number"),
+        required=False,
+        help_text=_("When given, it must be the creditor's or a registered assignee's (지방회계법 §33)."),
+    )
     payee_bank = forms.CharField(label=_("Payee's bank"), max_length=20)
     payee_account = AccountNumberField(label=_("Payee's account number"))
     issued_on = DateField(label=_("Date of the payment order"), initial=clock.today)
+    drop_odd_won = forms.BooleanField(
+        label=_("Drop the odd won (끝수 처리, 지방회계법 §55)"),
+        required=False,
+        help_text=_("The won under 10 are not paid: 12,345,678 won become 12,345,670 won."),
+    )
 
     def __init__(
         self,
@@ -137,6 +148,14 @@ class PaymentForm(KeyedForm):
 
 class CancelForm(KeyedForm):
     reason = forms.CharField(label=_("Reason for the cancellation"), max_length=200)
+
+
+class AssignmentForm(KeyedForm):
+    """채권양도 (민법 §450): the assignee named in the notice of assignment the government received (R-EX-4)."""
+
+    assignee = forms.CharField(label=_("Assignee"), max_length=100)
+    assignee_number = BusinessNumberField(label=_("Assignee's business registration number"), required=False)
+    notified_on = DateField(label=_("Date the notice of assignment arrived"), initial=clock.today)
 
 
 class CashForm(KeyedForm):
@@ -213,12 +232,14 @@ class OfficeForm(KeyedForm):
     code = forms.CharField(label=_("Code of the office"), max_length=20)
     name = forms.CharField(label=_("Name of the office"), max_length=80)
     kind = forms.ChoiceField(label=_("Kind of office"), choices=OfficeKind.choices)
-    small_office_exception = forms.BooleanField(
-        label=_("Small office exception (지방회계법 시행령 §46)"),
+    staff_count = forms.IntegerField(
+        label=_("Authorised staff of the office (정원)"),
         required=False,
+        min_value=1,
+        max_value=32767,
         help_text=_(
-            "Only for an office of three or fewer staff, where one person may hold duties the law otherwise "
-            "separates. It is recorded in the audit trail."
+            "In an office of three or fewer staff one person may be both the sub-delegated finance officer and "
+            "the imprest cashier (지방회계법 시행령 §46); no other duties may be combined."
         ),
     )
 
@@ -235,6 +256,24 @@ class SubAllocateForm(KeyedForm):
 class PaymentRefundForm(KeyedForm):
     amount = WonField(label=_("Amount that came back (won)"))
     received_on = DateField(label=_("Date the money came back"), initial=clock.today)
+    # R-FY-4: after 31 December only these settlements (and 선금급·개산급, 일상경비, known from the payment) restore the
+    # line until 20 January.
+    exception = forms.ChoiceField(
+        label=_("Settlement refund (지방회계법 시행령 §3)"),
+        required=False,
+        choices=[
+            ("", _("none")),
+            *(
+                (kind.value, CLOSING_EXCEPTION_LABELS[kind])
+                for kind in (
+                    ClosingException.SUBSIDY_SETTLEMENT_REFUND,
+                    ClosingException.OPERATOR_SETTLEMENT_REFUND,
+                    ClosingException.ENTRUSTMENT_SETTLEMENT_REFUND,
+                )
+            ),
+        ],
+        help_text=_("After 31 December only these refunds restore the line, until 20 January."),
+    )
 
 
 # --- 세입: 납입고지, 입금, 과오납 환급 -----------------------------------------------------------------------------------
@@ -273,8 +312,11 @@ class DepositForm(KeyedForm):
         initial=True,
         help_text=_("Then the deadline is the next day; otherwise the fifth day (지방회계법 시행령 §21)."),
     )
-    small_office_exception = forms.BooleanField(
-        label=_("Small office exception: five or fewer staff (지방회계법 시행령 §25)"), required=False
+    office_code = forms.CharField(
+        label=_("Your office, if its 정원 is five or fewer (지방회계법 시행령 §25)"),
+        max_length=20,
+        required=False,
+        help_text=_("Code of the office: there the collector may also carry the cash."),
     )
 
 

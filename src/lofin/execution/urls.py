@@ -27,6 +27,7 @@ urlpatterns = [
     path("lines/<int:line_id>/carry-over/", views.carry_over, name="carry_over"),
     path("commitments/<int:commitment_id>/pay/", views.pay, name="pay"),
     path("commitments/<int:commitment_id>/cancel/", views.cancel, name="cancel"),
+    path("commitments/<int:commitment_id>/assign/", views.assign, name="assign"),
     path("commitments/<int:commitment_id>/resolve/", views.resolve, name="resolve"),
     path("commitments/<int:commitment_id>/imprest/", views.imprest_advance, name="imprest_advance"),
     path("payments/<int:payment_id>/refund/", views.refund_payment, name="refund_payment"),

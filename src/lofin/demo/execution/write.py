@@ -89,6 +89,7 @@ PAYMENT_COLUMNS = (
     "withholding_amount",
     "refunded_amount",
     "payee_name",
+    "payee_number",
     "payee_bank",
     "payee_account",
     "status",
@@ -223,10 +224,20 @@ class Actors:
 
 def _offices(government_id: int, year: int, place: str) -> tuple[Office, Office]:
     finance = Office.objects.create(
-        government_id=government_id, year=year, code="F01", name=f"{place} 재무관", kind=OfficeKind.FINANCE
+        government_id=government_id,
+        year=year,
+        code="F01",
+        name=f"{place} 재무관",
+        kind=OfficeKind.FINANCE,
+        staff_count=12,
     )
     disbursing = Office.objects.create(
-        government_id=government_id, year=year, code="D01", name=f"{place} 지출원", kind=OfficeKind.DISBURSING
+        government_id=government_id,
+        year=year,
+        code="D01",
+        name=f"{place} 지출원",
+        kind=OfficeKind.DISBURSING,
+        staff_count=6,
     )
     return finance, disbursing
 
@@ -369,7 +380,8 @@ def _expenditure(
         rows.append(
             (
                 *(payment_ids[n], government_id, commitment_ids[commitment], disbursing.pk, number, year, amount),
-                *(withheld_total, 0, who.name, who.bank, who.account, "issued" if days[day] == today else "paid"),
+                *(withheld_total, 0, who.name, who.number, who.bank, who.account),
+                "issued" if days[day] == today else "paid",
                 advance,
                 *(None if claimed is None else days[claimed], False, days[day], actors.disburse, stamps[day]),
                 f"{key}{n + 1}",

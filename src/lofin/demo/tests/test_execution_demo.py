@@ -162,6 +162,17 @@ def test_disbursing_offices_stay_within_their_ceiling(tiny):
     assert set(Commitment.objects.values_list("office__kind", flat=True)) == {OfficeKind.FINANCE}
 
 
+def test_offices_carry_their_staff_count_and_payments_the_creditors_number(tiny):
+    """R-EX-3: the 정원 is data of every office; R-EX-4: a payment carries its creditor's 사업자등록번호."""
+    assert not Office.objects.filter(staff_count__isnull=True).exists()
+    mismatched = rows(
+        """SELECT p.id FROM execution_paymentorder p JOIN execution_commitment c ON c.id = p.commitment_id
+           WHERE p.payee_number <> c.creditor_number"""
+    )
+    assert mismatched == []
+    assert PaymentOrder.objects.exclude(payee_number="").exists()
+
+
 def test_every_journal_entry_balances_and_every_document_has_its_entry(tiny):
     assert (
         scalar(

@@ -28,17 +28,28 @@ from django.utils.translation import gettext_lazy as _
 from psycopg import pq
 
 from lofin.accounting import chart, journal
-from lofin.core import audit, clock, idempotency
+from lofin.core import audit, clock, fiscal, idempotency
 from lofin.core.audit import SEPARATOR, canonical_json, timestamp
 from lofin.core.errors import Conflict, InvalidInput, NotFound
 from lofin.core.models import LocalGovernment, User
 from lofin.core.permissions import require
+from lofin.core.types import parse_business_number
 
 from ..access import COMMIT
-from ..errors import InsufficientAllocation
-from ..models import BudgetLine, Commitment, CommitmentKind, CommitmentStatus, Office, OfficeKind, SubAllocation
+from ..errors import ClosedPeriod, InsufficientAllocation
+from ..models import (
+    BudgetLine,
+    Commitment,
+    CommitmentKind,
+    CommitmentStatus,
+    CreditorAssignment,
+    Office,
+    OfficeKind,
+    SubAllocation,
+)
 from ..rules import commitments as rules
-from ..rules.values import check_positive
+from ..rules import yearend as yearend_rules
+from ..rules.values import check_not_future, check_positive, check_text
 from .common import lock_line, once_per_form, same_government
 
 SOURCE = "execution.commitment"
@@ -512,6 +523,21 @@ def execute_prepared(conn: psycopg.Connection[Any], params: list[bytes | None]) 
 # --- cancelling ----------------------------------------------------------------------------------------------------
 
 
+def release_refunded(commitment_id: int, amount: int) -> None:
+    """A 반납 of a cancelled commitment's payment, restored to its line, releases the amount (the 재무관 cancelled
+    what was not needed): the commitment shrinks by it — cancelled in full when nothing stays paid — and the line
+    no longer counts it as committed. Called under the line's lock."""
+    current = Commitment.objects.select_for_update(of=("self",)).get(pk=commitment_id)
+    release(current, amount)
+    if current.paid_amount == amount:
+        # Kept at its amount for the record, as an unpaid cancellation is; the line no longer counts it.
+        Commitment.objects.filter(pk=current.pk).update(paid_amount=0, status=CommitmentStatus.CANCELLED)
+    else:
+        Commitment.objects.filter(pk=current.pk).update(
+            amount=F("amount") - amount, paid_amount=F("paid_amount") - amount
+        )
+
+
 def release(commitment: Commitment, amount: int) -> None:
     """The line — and a 분임재무관's sub-allocation — stop counting `amount` of the commitment as committed: it is free
     to be committed again. The caller changes the commitment itself and posts the release of the encumbrance."""
@@ -544,18 +570,19 @@ def do_cancel_commitment(commitment_id: int, *, actor: User, reason: str) -> Com
         if commitment.status == CommitmentStatus.CANCELLED or released == 0:
             raise Conflict(_("Nothing of this commitment is left to cancel."))
         release(commitment, released)
+        today = clock.today()
         if commitment.paid_amount == 0:
             # Kept at its original amount for the record; the line no longer counts it.
-            Commitment.objects.filter(pk=commitment.pk).update(status=CommitmentStatus.CANCELLED)
+            Commitment.objects.filter(pk=commitment.pk).update(status=CommitmentStatus.CANCELLED, cancelled_on=today)
         else:
             # Partly paid: the commitment shrinks to what was paid and stays as its basis.
-            Commitment.objects.filter(pk=commitment.pk).update(amount=commitment.paid_amount)
+            Commitment.objects.filter(pk=commitment.pk).update(amount=commitment.paid_amount, cancelled_on=today)
         line = commitment.line
         journal.post(
             government_id=commitment.government_id,
             account_id=line.account_id,
             fiscal_year=line.year,
-            posted_on=clock.today(),
+            posted_on=today,
             source_type=SOURCE,
             source_id=commitment.pk,
             description=f"취소: {reason}",
@@ -587,3 +614,130 @@ def do_cancel_commitment_from_form(commitment: Commitment, *, reason: str, actor
         call=lambda: do_cancel_commitment(commitment.pk, actor=actor, reason=reason),
         load=lambda pk: Commitment.objects.get(pk=pk),
     )
+
+
+# --- 채권양도 ----------------------------------------------------------------------------------------------------------
+
+
+def do_register_assignment(
+    commitment: Commitment, *, assignee: str, notified_on: dt.date, actor: User, assignee_number: str = ""
+) -> CreditorAssignment:
+    """채권양도 (민법 §450): the creditor assigned the claim of an open commitment and the government was notified;
+    the 재무관 registers the assignee, whom the 지출원 may then pay (R-EX-4, 지방회계법 §33). Registering the same
+    assignee again answers with the first registration."""
+    assignee = check_text(assignee, "assignee", 100)
+    try:
+        number = parse_business_number(assignee_number) if assignee_number else ""
+    except ValueError as error:
+        raise InvalidInput(str(error), field="assignee_number") from None
+    government = LocalGovernment.objects.get(pk=commitment.government_id)
+    require(actor, COMMIT, government)
+    check_not_future(notified_on, "notified_on", today=clock.today())
+    with transaction.atomic():
+        # Line before commitment, the lock order of every money path.
+        lock_line(commitment.line_id)
+        current = Commitment.objects.select_for_update(of=("self",)).get(pk=commitment.pk)
+        if done := CreditorAssignment.objects.filter(
+            commitment=current, assignee=assignee, assignee_number=number
+        ).first():
+            return done
+        if current.status != CommitmentStatus.ACTIVE or current.paid_amount >= current.amount:
+            raise Conflict(_("Only the unpaid claim of an open commitment can be assigned."), field="commitment")
+        assignment = CreditorAssignment.objects.create(
+            government=government,
+            commitment=current,
+            assignee=assignee,
+            assignee_number=number,
+            notified_on=notified_on,
+            registered_by=actor,
+        )
+        audit.record(
+            actor,
+            "execution.commitment.assign",
+            assignment,
+            government=government,
+            data={
+                "commitment": current.pk,
+                "creditor": current.creditor,
+                "assignee": assignee,
+                "assignee_number": number,
+                "notified_on": notified_on,
+            },
+        )
+    return assignment
+
+
+# --- 과년도지출 -------------------------------------------------------------------------------------------------------
+
+
+def do_commit_past_year(
+    obligation: Commitment, *, line: BudgetLine, amount: int, actor: User, idempotency_key: str
+) -> Commitment:
+    """과년도지출 (R-EX-8, 지방회계법 §37): an obligation of a closed year, left unpaid and not carried, is committed
+    on the current year's line of the same item — to the same creditor, within the line's allocation (R-EX-1) —
+    and the 지출원 pays it as any commitment. The charges of the item stay within its 불용액 of the closed year. A
+    retry with the same key returns the first commitment."""
+    check_positive(amount)
+    government = LocalGovernment.objects.get(pk=line.government_id)
+    require(actor, COMMIT, government)
+    same_government(line.government_id, obligation)
+    key = idempotency.scoped_key(government.pk, actor, idempotency_key)
+    today = clock.today()
+
+    def charge() -> Commitment:
+        return do_commit(
+            line,
+            amount=amount,
+            creditor=obligation.creditor,
+            creditor_number=obligation.creditor_number,
+            purpose=f"과년도지출: {obligation.purpose}"[:200],
+            actor=actor,
+            idempotency_key=idempotency_key,
+            committed_on=today,
+        )
+
+    with transaction.atomic():
+        if Commitment.objects.filter(idempotency_key=key).exists():
+            return charge()
+        # The closed year's line first (then the current one, in do_commit): charges of one item are counted one
+        # after the other.
+        old = BudgetLine.objects.select_for_update().select_related("project").get(pk=obligation.line_id)
+        current = Commitment.objects.get(pk=obligation.pk)
+        charged = sum(
+            Commitment.objects.filter(past_year_of__line=old, status=CommitmentStatus.ACTIVE).values_list(
+                "amount", flat=True
+            )
+        )
+        of_obligation = sum(
+            Commitment.objects.filter(past_year_of=current, status=CommitmentStatus.ACTIVE).values_list(
+                "amount", flat=True
+            )
+        )
+        carried = sum(old.carried_out.values_list("amount", flat=True))
+        lapsed = yearend_rules.lapsed(old.appropriation, old.paid, carried)
+        if today <= fiscal.exception_deadline(old.year):
+            raise ClosedPeriod(
+                _("The year %(year)s is not closed yet: its own cash pays it until 20 January.") % {"year": old.year},
+                rule="R-EX-8",
+            )
+        unpaid = 0 if current.status != CommitmentStatus.ACTIVE else current.amount - current.paid_amount
+        rules.check_past_year_charge(
+            obligation_year=old.year,
+            line_year=line.year,
+            same_item=(old.project.code, old.object_code) == (line.project.code, line.object_code),
+            unpaid=unpaid - of_obligation,
+            amount=amount,
+            lapsed=lapsed,
+            charged=charged,
+        )
+        commitment = charge()
+        Commitment.objects.filter(pk=commitment.pk).update(past_year_of=current)
+        commitment.past_year_of_id = current.pk
+        audit.record(
+            actor,
+            "execution.commitment.past_year",
+            commitment,
+            government=government,
+            data={"obligation": current.pk, "amount": amount, "lapsed": lapsed, "charged": charged},
+        )
+    return commitment

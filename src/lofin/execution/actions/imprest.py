@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from lofin.core import audit, clock, idempotency
@@ -23,7 +24,7 @@ from ..errors import PayeeMismatch
 from ..models import Commitment, ImprestAdvance, ImprestStatus, Office, PaymentOrder
 from ..queries.offices import is_cashier
 from ..rules import imprest as rules
-from ..rules.payments import normalize_name
+from ..rules.payments import same_person
 from ..rules.values import check_not_negative, check_positive
 from . import payments
 from .common import lock_line
@@ -74,7 +75,7 @@ def do_advance_imprest(
     government = LocalGovernment.objects.get(pk=commitment.government_id)
     require(actor, PAY, government)
     _check_cashier(cashier, government)
-    if normalize_name(commitment.creditor) not in {normalize_name(str(cashier)), normalize_name(cashier.username)}:
+    if not any(same_person(commitment.creditor, name) for name in (str(cashier), cashier.username)):
         raise PayeeMismatch(
             _("An imprest is paid to the cashier the 재무관 committed it to (지방회계법 §33)."),
             creditor=commitment.creditor,
@@ -91,6 +92,22 @@ def do_advance_imprest(
             if advance is None:
                 raise idempotency.KeyReused()
             return idempotency.replay(advance, request)
+        # R-EX-5: the cashier's open advances of the kind count against its ceiling. The cashier's row, locked after
+        # the line, orders two advances to one cashier from different lines one after the other.
+        User.objects.select_for_update().filter(pk=cashier.pk).first()
+        day = on or clock.today()
+        open_amount = (
+            ImprestAdvance.objects.filter(
+                government=government,
+                cashier=cashier,
+                kind__in=rules.cap_group(kind),
+                status=ImprestStatus.OPEN,
+                payment__issued_on__gt=rules.period_start(kind, day),
+                payment__issued_on__lte=day,
+            ).aggregate(total=Sum("amount"))["total"]
+            or 0
+        )
+        rules.check_imprest(kind, amount, open_amount=open_amount)
         payment = payments.do_issue_payment(
             commitment,
             amount=amount,
@@ -100,7 +117,7 @@ def do_advance_imprest(
             office=office,
             actor=actor,
             idempotency_key=key,
-            issued_on=on or clock.today(),
+            issued_on=day,
         )
         advance = ImprestAdvance.objects.create(
             government=government,

@@ -27,13 +27,15 @@ def do_create_office(
     name: str,
     kind: str,
     actor: User,
-    small_office_exception: bool = False,
+    staff_count: int | None = None,
 ) -> Office:
+    """A 관서 of the year with its 정원 (`staff_count`), the data the small-office exception of R-EX-3 reads."""
     require(actor, CASH, government)
     if kind not in OfficeKind.values:
         raise InvalidInput(_("Unknown kind of office."), field="kind")
     if not (code or "").strip() or not (name or "").strip():
         raise InvalidInput(_("An office needs a code and a name."))
+    _check_staff(staff_count)
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -43,7 +45,7 @@ def do_create_office(
                     code=code.strip(),
                     name=name.strip(),
                     kind=kind,
-                    small_office_exception=small_office_exception,
+                    staff_count=staff_count,
                 )
         except IntegrityError:
             raise Conflict(_("An office with this code exists already."), field="code") from None
@@ -51,7 +53,32 @@ def do_create_office(
             actor,
             "execution.office.create",
             office,
-            data={"code": code, "kind": kind, "small_office_exception": small_office_exception},
+            data={"code": code, "kind": kind, "staff_count": staff_count},
+        )
+    return office
+
+
+def _check_staff(staff_count: int | None) -> None:
+    if staff_count is not None and not 0 < staff_count <= 32767:
+        raise InvalidInput(_("The authorised staff (정원) of an office is a positive number."), field="staff_count")
+
+
+def do_set_office_staff(office: Office, *, staff_count: int | None, actor: User) -> Office:
+    """The 정원 of an office changed (a reorganisation): the small-office exceptions of R-EX-3 and R-RV-3 read it
+    from the next document on. Audited with the figure it replaces."""
+    _check_staff(staff_count)
+    government = LocalGovernment.objects.get(pk=office.government_id)
+    require(actor, CASH, government)
+    with transaction.atomic():
+        before = Office.objects.select_for_update().get(pk=office.pk).staff_count
+        Office.objects.filter(pk=office.pk).update(staff_count=staff_count)
+        office.refresh_from_db()
+        audit.record(
+            actor,
+            "execution.office.staff",
+            office,
+            government=government,
+            data={"staff_count": staff_count, "before": before},
         )
     return office
 
@@ -63,7 +90,7 @@ def do_create_office_from_form(
     code: str,
     name: str,
     kind: str,
-    small_office_exception: bool,
+    staff_count: int | None,
     actor: User,
     form_key: str,
 ) -> Office:
@@ -74,7 +101,7 @@ def do_create_office_from_form(
         "code": code.strip(),
         "name": name.strip(),
         "kind": kind,
-        "small_office_exception": small_office_exception,
+        "staff_count": staff_count,
     }
 
     def once() -> Office:
@@ -91,7 +118,7 @@ def do_create_office_from_form(
                 code=code,
                 name=name,
                 kind=kind,
-                small_office_exception=small_office_exception,
+                staff_count=staff_count,
                 actor=actor,
             ),
             load=lambda pk: Office.objects.get(pk=pk),

@@ -19,7 +19,7 @@ from lofin.core import audit, clock, fiscal, idempotency
 from lofin.core.errors import Conflict, InvalidInput, NotFound
 from lofin.core.models import LocalGovernment, User
 from lofin.core.permissions import require
-from lofin.core.types import parse_account_number
+from lofin.core.types import parse_account_number, parse_business_number
 
 from ..access import PAY
 from ..errors import (
@@ -34,8 +34,10 @@ from ..errors import (
 from ..models import (
     BudgetLine,
     Commitment,
+    CommitmentKind,
     CommitmentStatus,
     ExpenditureResolution,
+    ImprestAdvance,
     Office,
     PaymentConfirmation,
     PaymentOrder,
@@ -49,6 +51,7 @@ from ..queries.offices import cashier_ids
 from ..rules import payments as rules
 from ..rules.resolutions import check_confirmation_date, check_order_follows
 from ..rules.values import check_positive, check_text
+from . import commitments
 from .common import lock_line, next_number, same_government
 
 SOURCE = "execution.payment"
@@ -64,7 +67,10 @@ def do_issue_payment(
     office: Office,
     actor: User,
     idempotency_key: str,
+    payee_number: str = "",
     issued_on: dt.date | None = None,
+    incurred_on: dt.date | None = None,
+    drop_odd_won: bool = False,
     withholdings: Sequence[tuple[str, int]] = (),
     exception: fiscal.ClosingException | None = None,
     is_advance: bool = False,
@@ -82,11 +88,14 @@ def do_issue_payment(
         "payment",
         commitment=commitment,
         amount=amount,
+        drop_odd_won=drop_odd_won,
         payee_name=payee_name,
         payee_bank=payee_bank,
         payee_account=payee_account,
+        payee_number=payee_number,
         office=office,
         issued_on=issued_on,
+        incurred_on=incurred_on,
         withholdings=[list(w) for w in withholdings],
         exception=exception,
         is_advance=is_advance,
@@ -94,6 +103,8 @@ def do_issue_payment(
         head_approval=head_approval,
         resolution=resolution,
     )
+    if drop_odd_won:
+        amount = rules.odd_won_dropped(amount)
     government = LocalGovernment.objects.get(pk=commitment.government_id)
     require(actor, PAY, government)
     same_government(commitment.government_id, office)
@@ -107,13 +118,28 @@ def do_issue_payment(
         payee_account = ""
     if not payee_bank or not payee_account:
         raise InvalidInput(_("Give the payee's bank and account number (6 to 20 digits)."), field="payee_account")
-    rules.check_payee(commitment.creditor, payee_name)
+    try:
+        payee_number = parse_business_number(payee_number) if payee_number else ""
+    except ValueError as error:
+        raise InvalidInput(str(error), field="payee_number") from None
+    rules.check_payee(
+        commitment.creditor,
+        payee_name,
+        creditor_number=commitment.creditor_number,
+        payee_number=payee_number,
+        assignees=list(commitment.assignments.values_list("assignee", "assignee_number")),
+    )
     cashiers = cashier_ids(government)
+    committing_office = (
+        Office.objects.filter(pk=commitment.office_id).values_list("kind", "staff_count").first()
+        if commitment.office_id is not None
+        else None
+    )
     rules.check_separation(
         committed_by=commitment.committed_by_id,
         issuer=actor.pk,
         cashiers=cashiers,
-        small_office_exception=office.small_office_exception,
+        committing_office=committing_office,
     )
     if resolution is not None:
         # 시행령 §33: the order follows the documents the 재무관 sent, and the 지출원 is not the 재무관 who resolved it.
@@ -128,11 +154,11 @@ def do_issue_payment(
             committed_by=resolution.resolved_by_id,
             issuer=actor.pk,
             cashiers=cashiers,
-            small_office_exception=office.small_office_exception,
+            committing_office=committing_office,
         )
     line = commitment.line
     on = issued_on or clock.today()
-    rules.check_payment_date(line.year, on, exception)
+    rules.check_payment_date(line.year, on, exception, incurred_on=incurred_on)
     withheld = rules.withheld_total(amount, withholdings)
     rules.check_advance_claim(
         commitment_kind=commitment.kind, is_advance=is_advance, claimed_on=claimed_on, issued_on=on
@@ -179,9 +205,11 @@ def do_issue_payment(
                     amount=amount,
                     withholding_amount=withheld,
                     payee_name=payee_name.strip()[:100],
+                    payee_number=payee_number,
                     payee_bank=payee_bank,
                     payee_account=payee_account,
                     issued_on=on,
+                    incurred_on=incurred_on,
                     issued_by=actor,
                     idempotency_key=key,
                     is_advance=is_advance,
@@ -234,6 +262,9 @@ def do_issue_payment(
                     "withheld": withheld,
                     "number": number,
                     "advance": is_advance,
+                    "incurred_on": incurred_on,
+                    "drop_odd_won": drop_odd_won,
+                    "exception": exception,
                     "resolution": resolution.pk if resolution is not None else None,
                     # R-EX-6: an advance paid more than 14 days after the claim is recorded as late.
                     "advance_late": bool(is_advance and claimed_on and rules.advance_is_late(claimed_on, on)),
@@ -263,16 +294,31 @@ def _take_resolution(resolution: ExpenditureResolution, amount: int) -> None:
 
 
 def do_record_refund(
-    payment: PaymentOrder, *, amount: int, received_on: dt.date, actor: User, idempotency_key: str
+    payment: PaymentOrder,
+    *,
+    amount: int,
+    received_on: dt.date,
+    actor: User,
+    idempotency_key: str,
+    exception: fiscal.ClosingException | None = None,
 ) -> Refund:
-    """반납: money paid comes back. By 20 Jan of the next year it restores the line (and the commitment, and the
-    office's ceiling); later it is revenue of the year it arrives in (R-FY-4)."""
+    """지출반납: money paid comes back (R-FY-4). By 31 Dec it restores the line (and the commitment, and the office's
+    ceiling); until 20 Jan of the next year only a refund of the listed kinds does — 선금급·개산급 and 일상경비, known
+    from the payment, or a subsidy or 민간위탁 settlement the official declares (`exception`); any other is revenue
+    of the year it arrives in (과년도수입). A restored refund of a cancelled commitment releases the amount."""
     check_positive(amount)
-    request = idempotency.fingerprint("refund", payment=payment, amount=amount, received_on=received_on)
+    request = idempotency.fingerprint(
+        "refund", payment=payment, amount=amount, received_on=received_on, exception=exception
+    )
     government = LocalGovernment.objects.get(pk=payment.government_id)
     require(actor, PAY, government)
     rules.check_refund_day(payment.issued_on, received_on, clock.today())
-    restores = rules.refund_restores_line(payment.fiscal_year, received_on)
+    kind = rules.refund_kind(
+        exception,
+        advance=payment.is_advance or payment.commitment.kind == CommitmentKind.ESTIMATED,
+        imprest=ImprestAdvance.objects.filter(payment=payment).exists(),
+    )
+    restores = rules.refund_restores_line(payment.fiscal_year, received_on, kind)
     key = idempotency.scoped_key(government.pk, actor, idempotency_key)
     with transaction.atomic():
         commitment = payment.commitment
@@ -287,9 +333,13 @@ def do_record_refund(
         )
         if taken != 1:
             raise Conflict(_("More cannot come back than was paid."))
+        cancelled = Commitment.objects.filter(pk=commitment.pk, cancelled_on__isnull=False).exists()
         if restores:
             BudgetLine.objects.filter(pk=line.pk).update(paid=F("paid") - amount)
-            Commitment.objects.filter(pk=commitment.pk).update(paid_amount=F("paid_amount") - amount)
+            if cancelled:
+                commitments.release_refunded(commitment.pk, amount)
+            else:
+                Commitment.objects.filter(pk=commitment.pk).update(paid_amount=F("paid_amount") - amount)
             Office.objects.filter(pk=payment.office_id).update(paid_amount=F("paid_amount") - amount)
         refund = Refund.objects.create(
             government_id=government.pk,
@@ -302,8 +352,8 @@ def do_record_refund(
         )
         ledger = chart.expense_rule(line.object_code, line.year).debit if restores else chart.OTHER_REVENUE
         lines = [(chart.CASH, amount, 0), (ledger, 0, amount)]
-        if restores:
-            # The commitment is open again for the amount that came back.
+        if restores and not cancelled:
+            # The commitment is open again for the amount that came back; a cancelled one stays released.
             lines += chart.encumbered(amount)
         journal.post(
             government_id=government.pk,
@@ -324,7 +374,14 @@ def do_record_refund(
             "execution.refund",
             refund,
             government=government,
-            data={"payment": payment.pk, "amount": amount, "restored_line": restores, "fingerprint": request},
+            data={
+                "payment": payment.pk,
+                "amount": amount,
+                "restored_line": restores,
+                "kind": kind,
+                "released": restores and cancelled,
+                "fingerprint": request,
+            },
         )
     return refund
 

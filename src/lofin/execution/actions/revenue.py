@@ -36,11 +36,11 @@ from ..errors import (
     OverRefund,
     UnknownRevenueCode,
 )
-from ..models import Assessment, AssessmentStatus, OverpaymentRefund, Receipt, ReceiptChannel
+from ..models import Assessment, AssessmentStatus, Office, OverpaymentRefund, Receipt, ReceiptChannel
 from ..queries.revenue import is_carried, is_revenue_code, ledgers_for, prescription_years, refund_rates
 from ..rules import revenue as rules
 from ..rules.values import check_not_future, check_positive, check_text
-from .common import once_per_form
+from .common import once_per_form, same_government
 
 
 def _government(government_id: int) -> LocalGovernment:
@@ -252,15 +252,15 @@ def do_record_receipt(
     idempotency_key: str,
     deposited_on: dt.date | None = None,
     same_locality: bool = True,
-    small_office_exception: bool = False,
+    office: Office | None = None,
     past_year_revenue: bool = False,
     exception: fiscal.ClosingException | None = None,
 ) -> Receipt:
     """수납 through the 금고 or an 출납원, within what is still to be collected (check-and-set on the assessment).
 
     - R-RV-2: an 출납원's cash must reach the 금고 in time (`deposit_deadline`); a late deposit is recorded, flagged.
-    - R-RV-3: the 징수관 who decided the assessment may not take its cash as 출납원, unless the office has five or
-      fewer staff — `small_office_exception`, an explicit flag written to the audit row.
+    - R-RV-3: the 징수관 who decided the assessment may not take its cash as 출납원, unless their `office` has a
+      정원 of five or fewer (the office's data, written to the audit row).
     - Fiscal year: the assessment's, while its cash window is open (R-FY-1, with the listed `exception`s); later
       only as 과년도 수입 of the year received (`past_year_revenue`, 지방회계법 §27), otherwise ClosedPeriod.
     Journal: Dr 1110 cash / Cr the receivable."""
@@ -273,7 +273,7 @@ def do_record_receipt(
         channel=channel,
         deposited_on=deposited_on,
         same_locality=same_locality,
-        small_office_exception=small_office_exception,
+        office=office,
         past_year_revenue=past_year_revenue,
         exception=exception,
     )
@@ -283,8 +283,9 @@ def do_record_receipt(
     government = _government(assessment.government_id)
     if channel == ReceiptChannel.CASHIER:
         require(actor, CASHIER, government)
+        same_government(assessment.government_id, office)
         rules.check_cashier_not_collector(
-            cashier=actor.pk, decided_by=assessment.decided_by_id, small_office_exception=small_office_exception
+            cashier=actor.pk, decided_by=assessment.decided_by_id, office_staff=_staff(office)
         )
     elif not has_permission(actor, CASHIER, government):
         # The 금고's own receipts are recorded from its 영수보고 by the 징수관 or an 출납원.
@@ -370,7 +371,8 @@ def do_record_receipt(
                     "deposit_late": late,
                     "same_locality": same_locality,
                     # R-RV-3: the small-office exception is recorded whenever it is claimed.
-                    "small_office_exception": small_office_exception,
+                    "office": office.pk if office is not None else None,
+                    "office_staff": _staff(office),
                     "fingerprint": request,
                 },
             )
@@ -385,17 +387,18 @@ def do_record_deposit(
     deposited_on: dt.date,
     actor: User,
     same_locality: bool = True,
-    small_office_exception: bool = False,
+    office: Office | None = None,
 ) -> Receipt:
     """The 출납원 pays cash received earlier into the 금고 (R-RV-2); a deposit after the deadline is recorded and
     flagged late. The cash ledger already holds it since the receipt (cash on hand is 현금및현금성자산 too), so no
     journal entry; the deposit and its lateness are audited. The 징수관 who decided the claim may not carry its cash
-    (R-RV-3) unless the small office flag is set. Repeating the same deposit returns the receipt unchanged."""
+    (R-RV-3) unless their office's 정원 is five or fewer. Repeating the same deposit returns the receipt unchanged."""
     government = _government(receipt.government_id)
     require(actor, CASHIER, government)
     decided_by = Assessment.objects.filter(pk=receipt.assessment_id).values_list("decided_by_id", flat=True).first()
+    same_government(receipt.government_id, office)
     rules.check_cashier_not_collector(
-        cashier=actor.pk, decided_by=decided_by, small_office_exception=small_office_exception, taking=False
+        cashier=actor.pk, decided_by=decided_by, office_staff=_staff(office), taking=False
     )
     late = rules.deposit_is_late(receipt.received_on, deposited_on, same_locality=same_locality)
     check_not_future(deposited_on, "deposited_on", today=clock.today())
@@ -417,7 +420,8 @@ def do_record_deposit(
                 "deposited_on": deposited_on,
                 "deposit_late": late,
                 "same_locality": same_locality,
-                "small_office_exception": small_office_exception,
+                "office": office.pk if office is not None else None,
+                "office_staff": _staff(office),
             },
         )
     return receipt
@@ -787,3 +791,8 @@ def _check_correction_keeps_receipts(current: Assessment, new: Assessment) -> No
             collected=current.collected_amount,
             amount=new.amount,
         )
+
+
+def _staff(office: Office | None) -> int | None:
+    """The 정원 of the office a 징수관 names for the small-office exception of R-RV-3 (None: no office named)."""
+    return office.staff_count if office is not None else None

@@ -2,9 +2,9 @@
 
 from ninja import Router
 
-from . import appropriations, commitments, imprest, payments, resolutions, revenue, transfers, yearend
+from . import appropriations, commitments, imprest, offices, payments, resolutions, revenue, transfers, yearend
 
 # No tags of its own: each topic router tags its operations "execution".
 router = Router()
-for topic in (appropriations, commitments, payments, revenue, transfers, yearend, imprest, resolutions):
+for topic in (appropriations, commitments, payments, revenue, transfers, yearend, imprest, resolutions, offices):
     router.add_router("", topic.router)

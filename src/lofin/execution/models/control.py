@@ -30,8 +30,9 @@ class Office(models.Model):
     # 지출한도 of a 지출원 office, raised by 자금배정; Σ payments may not exceed it.
     limit_amount = models.BigIntegerField(default=0)
     paid_amount = models.BigIntegerField(default=0)
-    # 지방회계법 시행령 §46: in an office of three or fewer staff one person may hold two duties; explicit, audited.
-    small_office_exception = models.BooleanField(default=False)
+    # 정원 (authorised staff) of the office: 지방회계법 시행령 §46 lets one person be both 분임재무관 and 일상경비 출납원
+    # in an office of three or fewer (R-EX-3). Unknown (null): no exception.
+    staff_count = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["government_id", "year", "code"]
@@ -168,6 +169,13 @@ class Commitment(models.Model):
     purpose = models.CharField(max_length=200)
     kind = models.CharField(max_length=10, choices=CommitmentKind.choices, default=CommitmentKind.NORMAL)
     status = models.CharField(max_length=10, choices=CommitmentStatus.choices, default=CommitmentStatus.ACTIVE)
+    # The day the 재무관 cancelled what was unpaid; a partly paid commitment stays active at its paid amount, and a
+    # 반납 of it later releases the amount instead of opening it for payment again.
+    cancelled_on = models.DateField(null=True, blank=True)
+    # 과년도지출 (R-EX-8): the closed year's obligation this commitment of the current year pays.
+    past_year_of = models.ForeignKey(
+        "self", on_delete=models.PROTECT, related_name="past_year_charges", null=True, blank=True
+    )
     committed_on = models.DateField()
     committed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
@@ -190,6 +198,24 @@ class Commitment(models.Model):
         return f"{self.creditor} {self.amount}"
 
 
+class CreditorAssignment(models.Model):
+    """채권양도 (민법 §450): the creditor of a commitment assigned its claim, and the government was notified; the
+    지출원 may then pay the assignee (R-EX-4, 지방회계법 §33). Registered by the 재무관, audited, never edited."""
+
+    government = models.ForeignKey("core.LocalGovernment", on_delete=models.PROTECT, related_name="+", db_index=False)
+    commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="assignments")
+    assignee = models.CharField(max_length=100)
+    assignee_number = models.CharField(max_length=10, blank=True)  # 사업자등록번호, when the assignee is a business
+    notified_on = models.DateField()  # the day the notice of assignment (양도통지) reached the government
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.commitment_id} → {self.assignee}"
+
+
 class PaymentStatus(models.TextChoices):
     ISSUED = "issued", _("issued to the treasury bank")
     PAID = "paid", _("paid")
@@ -208,6 +234,7 @@ class PaymentOrder(models.Model):
     withholding_amount = models.BigIntegerField(default=0)  # 원천징수 (income tax, local income tax …)
     refunded_amount = models.BigIntegerField(default=0)  # 반납 received back
     payee_name = models.CharField(max_length=100)
+    payee_number = models.CharField(max_length=10, blank=True)  # 사업자등록번호 of the payee, when given (R-EX-4)
     payee_bank = models.CharField(max_length=20)
     payee_account = models.CharField(max_length=30)
     status = models.CharField(max_length=10, choices=PaymentStatus.choices, default=PaymentStatus.ISSUED)
@@ -217,6 +244,8 @@ class PaymentOrder(models.Model):
     claimed_on = models.DateField(null=True, blank=True)
     head_approval = models.BooleanField(default=False)
     issued_on = models.DateField()
+    # 급여·여비·실비보상: the day the fact that makes it due occurred; the payment belongs to its year (R-FY-3).
+    incurred_on = models.DateField(null=True, blank=True)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False)
     created_at = models.DateTimeField(auto_now_add=True)
     idempotency_key = models.CharField(max_length=140, unique=True)

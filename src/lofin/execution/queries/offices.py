@@ -20,6 +20,11 @@ def default_office(government: LocalGovernment, year: int, kind: str, code: str 
     return offices[0] if len(offices) == 1 else None
 
 
+def office_by_code(government_id: int, year: int, code: str) -> Office | None:
+    """An office of the government and year by its code (None: no such office of this government)."""
+    return Office.objects.filter(government_id=government_id, year=year, code=code.strip()).first()
+
+
 def cashier_ids(government: LocalGovernment) -> set[int]:
     """The government's 출납원 today (separation of duties, 지방회계법 §36)."""
     return set(

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from lofin.core import fiscal
 from lofin.core.errors import InvalidInput
 
-from ..errors import ClosedPeriod
+from ..errors import ClosedPeriod, ExecutionRuleViolation
 from ..models import CommitmentKind, OfficeKind
 
 
@@ -43,3 +43,33 @@ def check_commitment_terms(*, creditor: str, purpose: str, kind: str) -> tuple[s
     if kind not in CommitmentKind.values:
         raise InvalidInput(_("Unknown kind of commitment."), field="kind")
     return creditor, purpose
+
+
+def check_past_year_charge(
+    *, obligation_year: int, line_year: int, same_item: bool, unpaid: int, amount: int, lapsed: int, charged: int
+) -> None:
+    """R-EX-8 (지방회계법 §37): 과년도지출 — an obligation fixed in a closed year and left unpaid is paid from the
+    current year's line of the same item, up to what is left unpaid of it, and the charges of the item together stay
+    within its 불용액 of the closed year (`lapsed`; `charged`: what was charged for it already)."""
+    if line_year <= obligation_year or not same_item:
+        raise ExecutionRuleViolation(
+            _("A past-year obligation is paid from the current year's line of the same item (지방회계법 §37)."),
+            rule="R-EX-8",
+        )
+    if amount > unpaid:
+        raise ExecutionRuleViolation(
+            _("Only %(unpaid)s won of this obligation are left unpaid (지방회계법 §37).") % {"unpaid": f"{unpaid:,}"},
+            rule="R-EX-8",
+            unpaid=unpaid,
+        )
+    if charged + amount > lapsed:
+        raise ExecutionRuleViolation(
+            _(
+                "Past-year payments of this item may reach its lapsed amount of the closed year, %(lapsed)s won; "
+                "%(charged)s won are charged already (지방회계법 §37)."
+            )
+            % {"lapsed": f"{lapsed:,}", "charged": f"{charged:,}"},
+            rule="R-EX-8",
+            lapsed=lapsed,
+            charged=charged,
+        )

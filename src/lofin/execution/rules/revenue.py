@@ -381,12 +381,16 @@ def receipt_fiscal_year(
     )
 
 
+# 지방회계법 시행령 §25: the 정원 up to which the 징수관 of an office may also handle its cash.
+COLLECTOR_SMALL_OFFICE_STAFF = 5
+
+
 def check_cashier_not_collector(
-    *, cashier: int, decided_by: int | None, small_office_exception: bool, taking: bool = True
+    *, cashier: int, decided_by: int | None, office_staff: int | None, taking: bool = True
 ) -> None:
     """R-RV-3 (지방회계법 §23, 시행령 §25): the 징수관 who decided a claim may not take or carry its cash as 출납원,
-    unless the office has five or fewer staff — an explicit flag, written to the audit row."""
-    if cashier != decided_by or small_office_exception:
+    unless their office's 정원 (`office_staff`, data of the office, written to the audit row) is five or fewer."""
+    if cashier != decided_by or (office_staff is not None and office_staff <= COLLECTOR_SMALL_OFFICE_STAFF):
         return
     if taking:
         raise SeparationOfDuties(

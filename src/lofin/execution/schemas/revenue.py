@@ -94,7 +94,10 @@ class ReceiptIn(Schema):
     channel: Literal["treasury", "cashier"]
     deposited_on: Day | None = None
     same_locality: bool = Field(True, description="received where the 금고 is (deposit the next day, else by day 5)")
-    small_office_exception: bool = Field(False, description="office of five or fewer staff (시행령 §25), audited")
+    office_code: Text(20) | None = Field(  # type: ignore[valid-type]
+        None,
+        description="the collector's office: with a 정원 of five or fewer, the 징수관 may handle the cash (시행령 §25)",
+    )
     past_year_revenue: bool = Field(False, description="book a receipt after the year's close as 과년도 수입")
     exception: fiscal.ClosingException | None = Field(None, description="a 출납폐쇄 exception (until 20 January)")
 
@@ -113,7 +116,10 @@ class ReceiptOut(Schema):
 class DepositIn(Schema):
     deposited_on: Day
     same_locality: bool = Field(True, description="received where the 금고 is (deposit the next day, else by day 5)")
-    small_office_exception: bool = Field(False, description="office of five or fewer staff (시행령 §25), audited")
+    office_code: Text(20) | None = Field(  # type: ignore[valid-type]
+        None,
+        description="the collector's office: with a 정원 of five or fewer, the 징수관 may handle the cash (시행령 §25)",
+    )
 
 
 class RefundIn(Schema):

@@ -313,37 +313,6 @@ def test_the_finance_officer_cannot_order_the_payment_of_their_own_commitment(ex
         )
 
 
-def test_a_small_office_may_be_exempted_explicitly(ex):
-    funded(ex)
-    small = offices.do_create_office(
-        ex.s.gov,
-        year=YEAR,
-        code="D900",
-        name="면사무소 지출원",
-        kind=OfficeKind.DISBURSING,
-        actor=ex.s.officer,
-        small_office_exception=True,
-    )
-    offices.do_allocate_cash(small, amount=1_000, actor=ex.s.officer)
-    both = testing.official(ex.s.gov, Role.FINANCE_OFFICER, Role.DISBURSING_OFFICER, username="both")
-    commitment = commitments.do_commit(
-        ex.senior, amount=1_000, creditor="한빛복지", purpose="x", actor=both, idempotency_key="k", committed_on=DAY
-    )
-    payment = payments.do_issue_payment(
-        commitment,
-        amount=1_000,
-        payee_name="한빛복지",
-        payee_bank="농협",
-        payee_account="3010123456",
-        office=small,
-        actor=both,
-        idempotency_key="p",
-        issued_on=DAY,
-    )
-    assert payment.amount == 1_000
-    assert AuditEvent.objects.filter(action="execution.office.create", data__small_office_exception=True).exists()
-
-
 def test_payments_after_the_closing_follow_the_exception_window(ex):
     funded(ex)
     commitment = commit(ex, 3_000)
@@ -368,19 +337,20 @@ def test_payments_after_the_closing_follow_the_exception_window(ex):
         )
 
 
-def test_a_refund_by_20_january_restores_the_line_and_later_becomes_revenue(ex, travel):
+def test_a_refund_by_31_december_restores_the_line_and_later_becomes_revenue(ex, travel):
+    """R-FY-4: an ordinary refund after 31 December is revenue (the listed kinds are in test_payments_law.py)."""
     funded(ex)
     commitment = commit(ex, 10_000_000)
     payment = pay(ex, commitment, 10_000_000)
     travel(dt.date(YEAR + 1, 3, 2))
     payments.do_record_refund(
-        payment, amount=2_000_000, received_on=dt.date(YEAR + 1, 1, 15), actor=ex.disburser, idempotency_key="r1"
+        payment, amount=2_000_000, received_on=dt.date(YEAR, 12, 31), actor=ex.disburser, idempotency_key="r1"
     )
     ex.senior.refresh_from_db()
     commitment.refresh_from_db()
     assert (ex.senior.paid, commitment.paid_amount) == (8_000_000, 8_000_000)
     late = payments.do_record_refund(
-        payment, amount=1_000_000, received_on=dt.date(YEAR + 1, 3, 1), actor=ex.disburser, idempotency_key="r2"
+        payment, amount=1_000_000, received_on=dt.date(YEAR + 1, 1, 2), actor=ex.disburser, idempotency_key="r2"
     )
     assert late.restored_line is False
     ex.senior.refresh_from_db()

@@ -21,6 +21,8 @@ from lofin.execution.errors import RefundRateMissing, UnknownRevenueCode
 from lofin.execution.models import (
     Assessment,
     AssessmentStatus,
+    Office,
+    OfficeKind,
     OverpaymentRefund,
     Receipt,
     RefundInterestRate,
@@ -366,25 +368,37 @@ def test_cash_deposited_after_the_receipt_is_flagged_and_audited_once(rv):
 # --- separation of duties (R-RV-3) ---------------------------------------------------------------------------------
 
 
-def test_the_collector_who_decided_cannot_take_its_cash_unless_the_small_office_flag_is_set(rv):
+def small_office(rv, staff_count, code="M01"):
+    """A 관서 of the government with its 정원 (R-EX-3/R-RV-3: the size is data, not a flag)."""
+    return Office.objects.create(
+        government=rv.gov, year=2026, code=code, name="면사무소", kind=OfficeKind.FINANCE, staff_count=staff_count
+    )
+
+
+def test_R_RV_3_the_collector_who_decided_takes_its_cash_only_in_an_office_of_five_or_fewer_staff(rv):
     a = assess(rv, actor=rv.both)
     before = counts()
     with pytest.raises(SeparationOfDuties) as err:
         receive(rv, a, 100_000, channel="cashier", actor=rv.both, on=D(2026, 6, 2))
     assert err.value.code == "separation_of_duties"
+    # An office of six is not small (시행령 §25), nor one whose 정원 is not known.
+    for office in (small_office(rv, 6, "M06"), small_office(rv, None, "M00")):
+        with pytest.raises(SeparationOfDuties):
+            receive(rv, a, 100_000, channel="cashier", actor=rv.both, on=D(2026, 6, 2), office=office)
     assert counts() == before
-    r = receive(rv, a, 100_000, channel="cashier", actor=rv.both, on=D(2026, 6, 2), small_office_exception=True)
-    assert audits("execution.revenue.receipt", r).get().data["small_office_exception"] is True
+    five = small_office(rv, 5)
+    r = receive(rv, a, 100_000, channel="cashier", actor=rv.both, on=D(2026, 6, 2), office=five)
+    assert audits("execution.revenue.receipt", r).get().data["office_staff"] == 5
     # The 금고's receipt is not cash in the collector's hands; another 출납원 may take the cash.
     receive(rv, a, 100_000, key="r2", actor=rv.both)
     by_cashier = receive(rv, a, 100_000, key="r3", channel="cashier", actor=rv.cashier, on=D(2026, 6, 2))
-    assert audits("execution.revenue.receipt", by_cashier).get().data["small_office_exception"] is False
+    assert audits("execution.revenue.receipt", by_cashier).get().data["office_staff"] is None
     # Carrying the cash to the 금고 is handling it too.
-    mine = receive(rv, a, 1_000, key="r4", channel="cashier", actor=rv.both, small_office_exception=True)
+    mine = receive(rv, a, 1_000, key="r4", channel="cashier", actor=rv.both, office=five)
     with pytest.raises(SeparationOfDuties):
         revenue.do_record_deposit(mine, deposited_on=D(2026, 3, 23), actor=rv.both)
-    done = revenue.do_record_deposit(mine, deposited_on=D(2026, 3, 23), actor=rv.both, small_office_exception=True)
-    assert audits("execution.revenue.deposit", done).get().data["small_office_exception"] is True
+    done = revenue.do_record_deposit(mine, deposited_on=D(2026, 3, 23), actor=rv.both, office=five)
+    assert audits("execution.revenue.deposit", done).get().data["office_staff"] == 5
 
 
 # --- the 출납폐쇄 window (R-FY-1, R-FY-2) ----------------------------------------------------------------------------

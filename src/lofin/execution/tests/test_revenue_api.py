@@ -10,7 +10,7 @@ from lofin.accounting.models import JournalEntry
 from lofin.core.actions import do_create_token
 from lofin.core.models import AuditEvent
 from lofin.execution.actions import revenue
-from lofin.execution.models import Assessment, OverpaymentRefund, Receipt
+from lofin.execution.models import Assessment, Office, OverpaymentRefund, Receipt
 
 pytestmark = pytest.mark.django_db
 
@@ -162,7 +162,9 @@ def test_receipts_201_and_refusals(rv, api):
     cash = {**body, "assessment_id": mine.pk, "amount": 10_000, "channel": "cashier"}
     refused(post(api.both, "receipts", cash, "r-7"), 409, "separation_of_duties")
     assert counts() == before
-    ok = post(api.both, "receipts", {**cash, "small_office_exception": True}, "r-8")
+    refused(post(api.both, "receipts", {**cash, "office_code": "NONE"}, "r-9"), 404, "not_found")
+    Office.objects.create(government=rv.gov, year=2026, code="M01", name="면사무소", kind="finance", staff_count=5)
+    ok = post(api.both, "receipts", {**cash, "office_code": "M01"}, "r-8")
     assert ok.status_code == 201
 
 

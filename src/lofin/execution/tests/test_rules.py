@@ -124,18 +124,17 @@ def test_a_commitment_names_its_creditor_and_purpose():
 def test_the_payee_is_the_creditor_whatever_company_marks_say():
     """R-EX-4 (지방회계법 §33)."""
     payments.check_payee("(주)한빛건설", "주식회사 한빛 건설")
-    payments.check_payee("(주)한빛건설", "새봄", assignees=("새봄",))
+    payments.check_payee("(주)한빛건설", "새봄", assignees=[("새봄", "")])
     with pytest.raises(errors.PayeeMismatch):
         payments.check_payee("(주)한빛건설", "새봄")
 
 
 def test_who_committed_neither_orders_nor_handles_the_cash():
-    """R-EX-3 (지방회계법 §36): unless the office of three or fewer staff is flagged."""
-    payments.check_separation(committed_by=1, issuer=2, cashiers={3}, small_office_exception=False)
+    """R-EX-3 (지방회계법 §36): the small-office pair is tested in test_payments_law.py."""
+    payments.check_separation(committed_by=1, issuer=2, cashiers={3}, committing_office=None)
     for issuer, cashiers in ((1, set()), (2, {2}), (2, {1})):
         with pytest.raises(SeparationOfDuties):
-            payments.check_separation(committed_by=1, issuer=issuer, cashiers=cashiers, small_office_exception=False)
-    payments.check_separation(committed_by=1, issuer=1, cashiers={1}, small_office_exception=True)
+            payments.check_separation(committed_by=1, issuer=issuer, cashiers=cashiers, committing_office=None)
 
 
 def test_a_disbursing_office_orders_payments():
@@ -199,10 +198,12 @@ def test_an_advance_paid_after_fourteen_days_is_late():
     assert payments.advance_is_late(D(YEAR, 7, 1), D(YEAR, 7, 16)) is True
 
 
-def test_a_refund_restores_its_line_until_20_january():
-    """R-FY-4 (지방회계법 §27)."""
-    assert payments.refund_restores_line(YEAR, D(YEAR + 1, 1, 20)) is True
-    assert payments.refund_restores_line(YEAR, D(YEAR + 1, 1, 21)) is False
+def test_a_refund_restores_its_line_until_31_december_and_a_listed_kind_until_20_january():
+    """R-FY-4 (지방회계법 §27②, 시행령 §3); the kinds in test_payments_law.py."""
+    assert payments.refund_restores_line(YEAR, D(YEAR, 12, 31), None) is True
+    assert payments.refund_restores_line(YEAR, D(YEAR + 1, 1, 20), None) is False
+    assert payments.refund_restores_line(YEAR, D(YEAR + 1, 1, 20), ClosingException.IMPREST_RETURN) is True
+    assert payments.refund_restores_line(YEAR, D(YEAR + 1, 1, 21), ClosingException.IMPREST_RETURN) is False
 
 
 def test_money_comes_back_after_it_was_paid_and_not_in_the_future():
@@ -562,11 +563,12 @@ def test_a_receipt_is_booked_to_its_year_while_its_window_is_open_then_to_the_ye
 
 def test_the_collector_does_not_handle_the_cash_unless_the_office_is_small():
     """R-RV-3 (지방회계법 §23, 시행령 §25)."""
-    revenue.check_cashier_not_collector(cashier=2, decided_by=1, small_office_exception=False)
-    revenue.check_cashier_not_collector(cashier=1, decided_by=1, small_office_exception=True)
+    revenue.check_cashier_not_collector(cashier=2, decided_by=1, office_staff=None)
+    revenue.check_cashier_not_collector(cashier=1, decided_by=1, office_staff=5)
     for taking in (True, False):
-        with pytest.raises(SeparationOfDuties):
-            revenue.check_cashier_not_collector(cashier=1, decided_by=1, small_office_exception=False, taking=taking)
+        for staff in (None, 6):
+            with pytest.raises(SeparationOfDuties):
+                revenue.check_cashier_not_collector(cashier=1, decided_by=1, office_staff=staff, taking=taking)
 
 
 @pytest.mark.django_db  # the business days come from the calendar of holidays (core.workdays)

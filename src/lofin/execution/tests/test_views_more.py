@@ -140,12 +140,14 @@ def test_an_office_is_set_up_once_per_form_and_a_taken_code_is_refused_at_the_co
         "code": "S210",
         "name": "복지국 분임재무관",
         "kind": "sub_finance",
+        "staff_count": "3",
         "idempotency_key": form_key(c.get(path)),
     }
     assert c.post(path, data).status_code == 302
     assert c.post(path, data).status_code == 302  # a double submit answers like the first
     office = Office.objects.get(government=ex.s.gov, year=YEAR, code="S210")
-    assert (office.name, office.kind, office.small_office_exception) == ("복지국 분임재무관", "sub_finance", False)
+    # R-EX-3: the office's 정원 is data from the form.
+    assert (office.name, office.kind, office.staff_count) == ("복지국 분임재무관", "sub_finance", 3)
     assert AuditEvent.objects.filter(action="execution.office.create", object_id=str(office.pk)).count() == 1
     before = counts()
     again = c.post(path, {**data, "idempotency_key": "n" * 32})
@@ -215,7 +217,7 @@ def test_money_coming_back_after_20_january_is_revenue_and_leaves_the_line(world
     data = {"amount": "1,000,000", "received_on": f"{YEAR + 1}-01-21", "idempotency_key": "late" + "x" * 28}
     response = c.post(path, data, follow=True)
     assert (
-        ko("%(amount)s won came back after 20 January and are recorded as revenue of the year.")
+        ko("%(amount)s won came back too late for the line and are recorded as revenue of the year.")
         % {"amount": "1,000,000"}
         in response.content.decode()
     )

@@ -516,12 +516,13 @@ def test_lapse_is_the_appropriation_neither_paid_nor_carried(year, travel):
     # Nothing on the lines changes.
     assert figures(year.pension) == (600_000_000, 0, 600_000_000, 600_000_000, 550_000_000, 500_000_000)
 
-    # A refund received on 15 January restores the 2026 line (R-FY-4), and the lapse grows by it.
+    # A refund received on 31 December and recorded on 15 January restores the 2026 line (R-FY-4), and the lapse
+    # grows by it.
     travel(dt.date(YEAR + 1, 1, 15))
     payments.do_record_refund(
         year.pension_payment,
         amount=10_000_000,
-        received_on=dt.date(YEAR + 1, 1, 15),
+        received_on=dt.date(YEAR, 12, 31),
         actor=year.disburser,
         idempotency_key="r1",
     )

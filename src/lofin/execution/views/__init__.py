@@ -15,7 +15,7 @@ from .offices import create_office, sub_allocate
 from .payments import refund_payment
 from .resolutions import resolve
 from .revenue import assess, receipt, revenue_page
-from .spending import allocate, cancel, commit, dashboard, download, home, line_detail, offices, pay
+from .spending import allocate, assign, cancel, commit, dashboard, download, home, line_detail, offices, pay
 from .transfers import request_transfer, transfers_page
 from .yearend import carry_over, lapse_download, provisional, year_end
 
@@ -23,6 +23,7 @@ __all__ = [
     "allocate",
     "assess",
     "assessment_detail",
+    "assign",
     "cancel",
     "cancel_assessment",
     "carry_over",

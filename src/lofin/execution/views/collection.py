@@ -14,13 +14,16 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from lofin.budget.models import CodeKind, NationalCode
 from lofin.core import clock
+from lofin.core.errors import InvalidInput
 from lofin.core.http import TenantRequest
+from lofin.core.models import LocalGovernment
 from lofin.core.permissions import require
 
 from ..access import CASHIER, REVENUE, VIEW
 from ..actions import revenue
 from ..forms import CancelAssessmentForm, CorrectAssessmentForm, DepositForm, NoticeForm, OverpaymentRefundForm
-from ..models import Assessment, OverpaymentRefund, Receipt, RefundInterestRate
+from ..models import Assessment, Office, OverpaymentRefund, Receipt, RefundInterestRate
+from ..queries.offices import office_by_code
 from ..rules.revenue import deposit_deadline, is_local_tax, notice_due_date
 from .common import abilities, assessment_or_404, receipt_or_404, submit
 
@@ -263,10 +266,10 @@ def deposit(request: TenantRequest, gov_code: str, receipt_id: int) -> HttpRespo
                 receipt,
                 deposited_on=d["deposited_on"],
                 same_locality=d["same_locality"],
-                small_office_exception=d["small_office_exception"],
+                office=office_named(request.government, receipt.received_on.year, d["office_code"]),
                 actor=request.user,
             ),
-            {"already_deposited": "deposited_on", "separation_of_duties": "small_office_exception"},
+            {"already_deposited": "deposited_on", "separation_of_duties": "office_code", "not_found": "office_code"},
         )
         if done is not None:
             if done.deposit_late:
@@ -364,3 +367,13 @@ def overpayment_refund(request: TenantRequest, gov_code: str, receipt_id: int) -
         unavailable=None if refundable > 0 else _("Everything received here has been refunded already."),
         rules=rules,
     )
+
+
+def office_named(government: LocalGovernment, year: int, code: str) -> Office | None:
+    """The office the 출납원 names for the small-office exception (R-RV-3), or refused at the field."""
+    if not code:
+        return None
+    office = office_by_code(government.pk, year, code)
+    if office is None:
+        raise InvalidInput(_("There is no office %(code)s.") % {"code": code}, field="office_code")
+    return office

@@ -37,7 +37,7 @@ def create_office(request: TenantRequest, gov_code: str, year: int) -> HttpRespo
                 code=d["code"],
                 name=d["name"],
                 kind=d["kind"],
-                small_office_exception=d["small_office_exception"],
+                staff_count=d["staff_count"],
                 actor=request.user,
                 form_key=form.key,
             ),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from lofin.core import fiscal
+from lofin.core.fiscal import ClosingException
 from lofin.core.http import TenantRequest
 from lofin.core.permissions import require
 
@@ -34,16 +35,17 @@ def refund_payment(request: TenantRequest, gov_code: str, payment_id: int) -> Ht
                 payment,
                 amount=d["amount"],
                 received_on=d["received_on"],
+                exception=ClosingException(d["exception"]) if d.get("exception") else None,
                 actor=request.user,
                 idempotency_key=form.key,
             ),
-            {"conflict": "amount"},
+            {"conflict": "amount", "invalid_input": "exception"},
         )
         if done is not None:
             if done.restored_line:
                 text = _("%(amount)s won came back and are available on the line again.")
             else:
-                text = _("%(amount)s won came back after 20 January and are recorded as revenue of the year.")
+                text = _("%(amount)s won came back too late for the line and are recorded as revenue of the year.")
             messages.success(request, text % {"amount": f"{done.amount:,}"})
             return redirect("execution:line", gov_code, line.pk)
     deadline = fiscal.exception_deadline(payment.fiscal_year)

@@ -25,7 +25,7 @@ from lofin.core.types import year_or_404
 from ..access import ALLOCATE, CASH, COMMIT, PAY, VIEW
 from ..actions import appropriations, commitments, payments
 from ..actions import offices as office_actions
-from ..forms import WITHHOLDING_KINDS, AllocateForm, CancelForm, CashForm, CommitForm, PaymentForm
+from ..forms import WITHHOLDING_KINDS, AllocateForm, AssignmentForm, CancelForm, CashForm, CommitForm, PaymentForm
 from ..models import BudgetLine, CommitmentStatus, ExpenditureResolution, Office, OfficeKind, PaymentOrder, Transfer
 from ..queries import dashboard as table
 from ..queries.appropriations import object_names
@@ -244,6 +244,8 @@ def pay(request: TenantRequest, gov_code: str, commitment_id: int) -> HttpRespon
                 commitment,
                 amount=d["amount"],
                 payee_name=d["payee_name"],
+                payee_number=d.get("payee_number") or "",
+                drop_odd_won=bool(d.get("drop_odd_won")),
                 payee_bank=d["payee_bank"],
                 payee_account=d["payee_account"],
                 office=office_or_404(request.government, line.year, d["office"], kinds),
@@ -313,6 +315,44 @@ def cancel(request: TenantRequest, gov_code: str, commitment_id: int) -> HttpRes
         row=table.row(line, object_names(line.year)),
         unpaid=commitment.amount - commitment.paid_amount,
         cancellable=commitment.status == CommitmentStatus.ACTIVE,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def assign(request: TenantRequest, gov_code: str, commitment_id: int) -> HttpResponse:
+    """채권양도: the 재무관 registers the assignee of a commitment's claim, whom the 지출원 may then pay (R-EX-4)."""
+    commitment = commitment_or_404(request, commitment_id)
+    require(request.user, COMMIT, request.government)
+    line = commitment.line
+    form = AssignmentForm(request.POST or None)
+    if request.method == "POST":
+        done = submit(
+            form,
+            lambda d: commitments.do_register_assignment(
+                commitment,
+                assignee=d["assignee"],
+                assignee_number=d["assignee_number"],
+                notified_on=d["notified_on"],
+                actor=request.user,
+            ),
+            {"conflict": "assignee"},
+        )
+        if done is not None:
+            messages.success(
+                request, _("%(assignee)s is registered as the assignee of the claim.") % {"assignee": done.assignee}
+            )
+            return redirect(_line_url(line))
+    return _form_page(
+        request,
+        "execution/form.html",
+        year=line.year,
+        line=line,
+        commitment=commitment,
+        form=form,
+        title=_("Register the assignee of a claim (채권양도)"),
+        submit_label=_("Register the assignee"),
+        row=table.row(line, object_names(line.year)),
+        unpaid=commitment.amount - commitment.paid_amount,
     )
 
 
