@@ -159,3 +159,32 @@ def test_missing_sections_and_points():
     with pytest.raises(PbFormatError, match="gives 2 points") as caught:
         parse_pb(cumulative)
     assert caught.value.line == 12
+
+
+@pytest.mark.parametrize("vote_type", ["approval", "ordinal"])
+@pytest.mark.parametrize(
+    ("row", "projects"),
+    [
+        ("a;2,1", ("2", "1")),
+        ("a; 2 , 1 ", ("2", "1")),
+        ("a;2,,1,", ("2", "1")),
+        ("a;2,1,2", ("2", "1")),
+        ("a;none", ()),
+        ("a;NONE", ()),
+        ("a;", ()),
+    ],
+)
+def test_every_spelling_of_a_list_vote_reads_the_same(vote_type, row, projects):
+    """The usual row is read without a call per row; the others (spaces, empty items, none) by the careful reader.
+    Both give what pabutools gives."""
+    election = parse_pb(GOOD.replace("approval", vote_type).replace("a;1,2", row))
+    ballot = election.ballot("a")
+    assert (ballot.ranking if vote_type == "ordinal" else ballot.approvals) == projects
+
+
+@translation.override("en")
+def test_a_project_called_none_does_not_make_none_a_vote_for_it():
+    election = parse_pb(GOOD.replace("1;600;Park", "none;600;Park").replace("a;1,2", "a;none"))
+    assert election.ballot("a").approvals == ()
+    with pytest.raises(PbFormatError, match="empty voter_id"):
+        parse_pb(GOOD.replace("a;1,2", ";1,2"))
