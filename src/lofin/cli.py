@@ -40,6 +40,9 @@ def main(argv: list[str] | None = None) -> None:
     if args[1] == "pb":
         # lazy: the voting engine loads only for `lofin pb`, which needs no database and no Django
         _quiet_on_closed_pipe()
+        # The counts use integer numpy arrays, never BLAS: OpenBLAS's thread pool, started when numpy loads, would only
+        # cost start-up (about 0.05 s of a 0.6 s count of 100,000 ballots on two cores). Set before numpy loads.
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
         from lofin.participation.voting.cli import main as pb_main  # noqa: PLC0415, RUF100
 
         sys.exit(pb_main(args[2:]))
