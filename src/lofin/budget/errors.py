@@ -27,3 +27,8 @@ class UnknownCode(InvalidInput):
 class BudgetRuleViolation(Conflict):
     code = "budget_rule"
     default_message = _("The budget breaks a rule of the law.")
+
+
+class YearNotEnded(Conflict):
+    code = "year_not_ended"
+    default_message = _("Results are recorded once the fiscal year has ended.")
