@@ -5,34 +5,58 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('budget', '0003_explicit_carry_bill_documents_provisional_basis'),
-        ('core', '0005_audit_head_prev_hash'),
+        ("budget", "0003_explicit_carry_bill_documents_provisional_basis"),
+        ("core", "0005_audit_head_prev_hash"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PerformanceTarget',
+            name="PerformanceTarget",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('indicator', models.CharField(max_length=120, verbose_name='indicator')),
-                ('unit', models.CharField(max_length=20, verbose_name='unit')),
-                ('target_value', models.CharField(max_length=24, verbose_name='target value')),
-                ('baseline_value', models.CharField(blank=True, max_length=24, verbose_name='baseline')),
-                ('method', models.CharField(max_length=300, verbose_name='measurement method')),
-                ('direction', models.CharField(choices=[('increase', 'higher is better'), ('decrease', 'lower is better')], default='increase', max_length=8, verbose_name='direction')),
-                ('achieved_value', models.CharField(blank=True, max_length=24, verbose_name='achieved value')),
-                ('shortfall_reason', models.CharField(blank=True, max_length=500, verbose_name='reason for not achieving')),
-                ('result_recorded_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('government', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.localgovernment')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='performance_targets', to='budget.project')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("indicator", models.CharField(max_length=120, verbose_name="indicator")),
+                ("unit", models.CharField(max_length=20, verbose_name="unit")),
+                ("target_value", models.CharField(max_length=24, verbose_name="target value")),
+                ("baseline_value", models.CharField(blank=True, max_length=24, verbose_name="baseline")),
+                ("method", models.CharField(max_length=300, verbose_name="measurement method")),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[("increase", "higher is better"), ("decrease", "lower is better")],
+                        default="increase",
+                        max_length=8,
+                        verbose_name="direction",
+                    ),
+                ),
+                ("achieved_value", models.CharField(blank=True, max_length=24, verbose_name="achieved value")),
+                (
+                    "shortfall_reason",
+                    models.CharField(blank=True, max_length=500, verbose_name="reason for not achieving"),
+                ),
+                ("result_recorded_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "government",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="core.localgovernment"
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="performance_targets",
+                        to="budget.project",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['project', 'pk'],
-                'indexes': [models.Index(fields=['government', 'project'], name='performance_target_gov')],
-                'constraints': [models.UniqueConstraint(fields=('project', 'indicator'), name='performance_target_unique_indicator')],
+                "ordering": ["project", "pk"],
+                "indexes": [models.Index(fields=["government", "project"], name="performance_target_gov")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("project", "indicator"), name="performance_target_unique_indicator")
+                ],
             },
         ),
     ]

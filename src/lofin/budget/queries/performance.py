@@ -3,11 +3,14 @@ a result (read by the 결산's 성과보고서 through here)."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import QuerySet, Sum
 
 from lofin.core.models import LocalGovernment
 
-from ..models import PerformanceTarget, Project
+from ..models import BudgetVersion, ExpenditureLine, PerformanceTarget, Project
 
 
 def targets(government: LocalGovernment, year: int) -> QuerySet[PerformanceTarget]:
@@ -44,4 +47,37 @@ def owners_above(government: LocalGovernment, year: int) -> dict[int, list[int]]
             node = parents.get(node)
         if found:
             out[pk] = found
+    return out
+
+
+def plan(version: BudgetVersion) -> list[dict[str, Any]]:
+    """The 성과계획서 of a version (지방재정법 §5, §44의2): every project with targets, its amount in this version (the
+    lines of every 세부사업 below it) and its targets, in code order."""
+    owners = owners_above(version.government, version.year)
+    amounts: dict[int, int] = defaultdict(int)
+    for project_id, total in (
+        ExpenditureLine.objects.filter(version=version)
+        .values("project_id")
+        .annotate(s=Sum("amount"))
+        .values_list("project_id", "s")
+    ):
+        for owner in owners.get(project_id, ()):
+            amounts[owner] += total or 0
+    out: list[dict[str, Any]] = []
+    by_project: dict[int, dict[str, Any]] = {}
+    for target in targets(version.government, version.year):
+        entry = by_project.get(target.project_id)
+        if entry is None:
+            project = target.project
+            entry = {
+                "code": project.code,
+                "name": project.name,
+                "level": project.get_level_display(),
+                "department": project.department.name if project.department else "",
+                "amount": amounts.get(project.pk, 0),
+                "targets": [],
+            }
+            by_project[target.project_id] = entry
+            out.append(entry)
+        entry["targets"].append(target)
     return out

@@ -100,7 +100,13 @@ def test_R_AC_6_a_target_without_its_result_keeps_the_package_from_the_council_n
     testing.record_package(gov, YEAR, actor=ex.finance, skip=("performance_report",))
     # A recorded document does not stand for a report the data can make.
     actions.do_record_document(
-        gov, YEAR, kind="performance_report", reference="성과-1", dated_on=AFTER_THE_YEAR, summary="본문", actor=ex.finance
+        gov,
+        YEAR,
+        kind="performance_report",
+        reference="성과-1",
+        dated_on=AFTER_THE_YEAR,
+        summary="본문",
+        actor=ex.finance,
     )
     assert [key for key, _label in package.missing(gov, YEAR, run)] == ["performance_report", "performance_report:U110"]
     before = written()
@@ -127,7 +133,9 @@ def test_R_AC_6_with_every_result_recorded_the_generated_report_completes_the_pa
 def test_R_AC_6_the_performance_report_page_and_api(books):
     gov, ex = books.ex.s.gov, books.ex
     users, _satisfaction, _wait = welfare_plan(books)
-    targets.do_record_performance_result(users, achieved_value="1900", reason="신규 신청 지연", actor=ex.s.welfare_staff)
+    targets.do_record_performance_result(
+        users, achieved_value="1900", reason="신규 신청 지연", actor=ex.s.welfare_staff
+    )
     client = Client()
     client.force_login(ex.finance)
     page = client.get(f"/g/{gov.code}/accounting/{YEAR}/performance-report/")
