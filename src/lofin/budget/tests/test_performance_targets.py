@@ -9,8 +9,9 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
-from lofin.budget.actions import adjustment, setup as budget_setup
+from lofin.budget.actions import adjustment
 from lofin.budget.actions import performance as actions
+from lofin.budget.actions import setup as budget_setup
 from lofin.budget.errors import WrongStage, YearNotEnded
 from lofin.budget.models import PerformanceTarget, Project
 from lofin.budget.rules import performance as rules
