@@ -151,3 +151,7 @@ def test_R_AC_6_the_performance_report_page_and_api(books):
     part = next(p for p in status["package"] if p["key"] == "performance_report")
     assert (part["present"], part["generated"]) == (False, True)
     assert "performance_report:U110" in status["missing"]
+    closing = client.get(f"/g/{gov.code}/accounting/{YEAR}/closing/").content.decode()
+    assert f'href="/g/{gov.code}/accounting/{YEAR}/performance-report/"' in closing
+    closing = client.get(f"/g/{gov.code}/accounting/{YEAR}/closing/").content.decode()
+    assert f'href="/g/{gov.code}/accounting/{YEAR}/performance-report/"' in closing
