@@ -29,6 +29,6 @@ class BudgetRuleViolation(Conflict):
     default_message = _("The budget breaks a rule of the law.")
 
 
-class YearNotEnded(Conflict):
-    code = "year_not_ended"
+class ResultsBeforeYearEnd(Conflict):
+    code = "performance_year_not_ended"
     default_message = _("Results are recorded once the fiscal year has ended.")

@@ -11,7 +11,7 @@ from lofin.core import audit, clock
 from lofin.core.errors import Conflict, InvalidInput, NotFound
 from lofin.core.models import User
 
-from ..errors import VersionLocked, WrongStage, YearNotEnded
+from ..errors import ResultsBeforeYearEnd, VersionLocked, WrongStage
 from ..models import BudgetVersion, IndicatorDirection, PerformanceTarget, Project, ProjectLevel, VersionStatus
 from ..rules import performance as rules
 from .common import require_department
@@ -92,7 +92,7 @@ def do_record_performance_result(
     project = target.project
     require_department(actor, project.government, project.department)
     if not rules.year_ended(project.year, clock.today()):
-        raise YearNotEnded(year=project.year)
+        raise ResultsBeforeYearEnd(year=project.year)
     value = rules.parse_value(achieved_value, "achieved_value")
     reason = _text(reason, "reason", 500, required=False)
     rules.check_result(target.target_value, value, target.direction, reason)

@@ -12,7 +12,7 @@ from django.utils import translation
 from lofin.budget.actions import adjustment
 from lofin.budget.actions import performance as actions
 from lofin.budget.actions import setup as budget_setup
-from lofin.budget.errors import WrongStage, YearNotEnded
+from lofin.budget.errors import ResultsBeforeYearEnd, WrongStage
 from lofin.budget.models import PerformanceTarget, Project
 from lofin.budget.rules import performance as rules
 from lofin.core.actions import do_create_token
@@ -146,7 +146,7 @@ def test_results_are_recorded_after_the_year_with_the_reason_when_short(setup, t
     s = setup
     target = set_users(s)
     before = written()
-    with pytest.raises(YearNotEnded):
+    with pytest.raises(ResultsBeforeYearEnd):
         actions.do_record_performance_result(target, achieved_value="2100", actor=s.welfare_staff)
     assert written() == before
     travel(AFTER_THE_YEAR)
@@ -230,7 +230,7 @@ def test_the_api_sets_lists_and_records_results(setup, travel):
         {"achieved_value": "85"},
         content_type="application/json",
     )
-    assert (early.status_code, early.json()["code"]) == (409, "year_not_ended")
+    assert (early.status_code, early.json()["code"]) == (409, "performance_year_not_ended")
     travel(AFTER_THE_YEAR)
     done = client.post(
         f"/api/v1/budget/performance-targets/{target_id}/result",
