@@ -32,3 +32,8 @@ class BudgetRuleViolation(Conflict):
 class ResultsBeforeYearEnd(Conflict):
     code = "performance_year_not_ended"
     default_message = _("Results are recorded once the fiscal year has ended.")
+
+
+class ResultsFinal(Conflict):
+    code = "performance_results_final"
+    default_message = _("The settlement with its performance report is with the council: the results are final.")

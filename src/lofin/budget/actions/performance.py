@@ -11,7 +11,8 @@ from lofin.core import audit, clock
 from lofin.core.errors import Conflict, InvalidInput, NotFound
 from lofin.core.models import User
 
-from ..errors import ResultsBeforeYearEnd, VersionLocked, WrongStage
+from .. import hooks
+from ..errors import ResultsBeforeYearEnd, ResultsFinal, VersionLocked, WrongStage
 from ..models import BudgetVersion, IndicatorDirection, PerformanceTarget, Project, ProjectLevel, VersionStatus
 from ..rules import performance as rules
 from .common import require_department
@@ -99,6 +100,8 @@ def do_record_performance_result(
     if rules.achieved(target.target_value, value, target.direction):
         reason = ""
     with transaction.atomic():
+        if hooks.results_final(project.government_id, project.year):
+            raise ResultsFinal()
         updated = PerformanceTarget.objects.filter(pk=target.pk).update(
             achieved_value=value, shortfall_reason=reason, result_recorded_at=clock.now()
         )

@@ -5,6 +5,7 @@ import pytest
 from django.test import Client
 
 from lofin.budget.actions import performance as targets
+from lofin.budget.errors import ResultsFinal
 from lofin.budget.models import PerformanceTarget, Project
 from lofin.closing import actions, package, performance, rules, testing
 from lofin.closing.errors import PackageIncomplete
@@ -128,6 +129,13 @@ def test_R_AC_6_with_every_result_recorded_the_generated_report_completes_the_pa
     assert not ClosingDocument.objects.filter(kind="performance_report").exists()
     assert package.missing(gov, YEAR, run) == []
     assert actions.do_submit_to_council(gov, YEAR, on=AFTER_THE_YEAR, actor=ex.finance).status == RunStatus.SUBMITTED
+    # With the council, the results the report was made from are final.
+    target = PerformanceTarget.objects.order_by("pk").first()
+    before = written(), target.achieved_value
+    with pytest.raises(ResultsFinal):
+        targets.do_record_performance_result(target, achieved_value="1", reason="정정", actor=ex.s.welfare_staff)
+    target.refresh_from_db()
+    assert (written(), target.achieved_value) == before
 
 
 def test_R_AC_6_the_performance_report_page_and_api(books):
