@@ -49,6 +49,9 @@ def test_an_accountant_reads_the_books_and_closes_the_year_in_korean(live_server
     ui.go(base + "/budget-result/", "accounting-budget-result")
     assert page.locator("#expenditure-totals").count() == 1
 
+    ui.go(base + "/performance-report/", "accounting-performance-report")
+    assert page.locator("#no-targets").count() == 1
+
     ui.go(base + "/closing/", "accounting-closing")
     assert page.get_attribute("#closing-status", "data-status") == "in_progress"
     page.click("#close-books-form button[type=submit]")

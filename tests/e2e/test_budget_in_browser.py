@@ -75,6 +75,17 @@ def test_a_year_of_budget_formulation_in_korean(live_server, page, axe):
     revenue_form.locator("button").click()
     ui.settle()
 
+    # The 성과계획서: a target on the 정책사업, shown in the budget book.
+    ui.go(f"{budget}/setup/{YEAR}/projects/P100/targets/", "budget-targets")
+    page.fill("#id_indicator", "기초연금 수급자 수")
+    page.fill("#id_unit", "명")
+    page.fill("#id_target_value", "2000")
+    page.fill("#id_method", "수급자 대장 연말 인원")
+    ui.submit("form:has(input[name=form][value=target]) button")
+    assert "기초연금 수급자 수" in page.inner_text("#targets")
+    ui.go(f"{budget}/{YEAR}/book/performance/?version=0", "budget-book-performance")
+    assert "수급자 대장 연말 인원" in page.inner_text("#performance-P100")
+
     # The bill goes with the medium-term plan it refers to and the residents' opinion (R-BS-5); the gender budget
     # statement is generated from the flagged 경로당 운영 지원.
     ui.go(f"{budget}/{YEAR}/v0/", "budget-version-adjusting")

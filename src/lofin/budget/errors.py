@@ -27,3 +27,13 @@ class UnknownCode(InvalidInput):
 class BudgetRuleViolation(Conflict):
     code = "budget_rule"
     default_message = _("The budget breaks a rule of the law.")
+
+
+class ResultsBeforeYearEnd(Conflict):
+    code = "performance_year_not_ended"
+    default_message = _("Results are recorded once the fiscal year has ended.")
+
+
+class ResultsFinal(Conflict):
+    code = "performance_results_final"
+    default_message = _("The settlement with its performance report is with the council: the results are final.")

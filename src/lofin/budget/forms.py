@@ -12,7 +12,7 @@ from lofin.core.fields import DateField
 from lofin.core.types import MAX_WON, MAX_YEAR, MIN_YEAR, is_ascii_digits
 
 from .actions.requests import BasisIn
-from .models import AccountKind, AttachmentKind, ProjectLevel, ProvisionalBasis
+from .models import AccountKind, AttachmentKind, IndicatorDirection, ProjectLevel, ProvisionalBasis
 
 BASIS_ROWS = 8
 
@@ -214,3 +214,22 @@ class AttachmentForm(forms.Form):
     kind = forms.ChoiceField(
         choices=AttachmentKind.choices, required=False, initial=AttachmentKind.SUPPORTING, widget=forms.HiddenInput
     )
+
+
+class TargetForm(forms.Form):
+    """A performance target of the 성과계획서 (the action checks the values: decimals of ASCII digits)."""
+
+    indicator = forms.CharField(label=_("Indicator (성과지표)"), max_length=120)
+    unit = forms.CharField(label=_("Unit (e.g. 명, 건, 점, %)"), max_length=20)
+    target_value = forms.CharField(label=_("Target value (목표치)"), max_length=24)
+    baseline_value = forms.CharField(label=_("Baseline (기준치), optional"), max_length=24, required=False)
+    method = forms.CharField(label=_("Measurement method (측정방법)"), max_length=300)
+    direction = forms.ChoiceField(label=_("Direction"), choices=IndicatorDirection.choices)
+
+
+class ResultForm(forms.Form):
+    """The achieved value of a target after the year, with the reason when it falls short."""
+
+    target = forms.IntegerField(widget=forms.HiddenInput)
+    achieved_value = forms.CharField(label=_("Achieved value (실적치)"), max_length=24)
+    reason = forms.CharField(label=_("Reason when not achieved (미달성 사유)"), max_length=500, required=False)

@@ -32,3 +32,21 @@ def version_confirmed(version: BudgetVersion, *, actor: User) -> None:
     """Run every registered callback, in registration order, inside the caller's transaction."""
     for callback in list(CONFIRMED_CALLBACKS):
         callback(version, actor=actor)
+
+
+# Whether the results of a government's year are final, asked by the action that records them. The closing registers
+# one: once the 결산서 is with the council, the 성과보고서 it carries (generated from these results) no longer changes.
+ResultsFinal = Callable[[int, int], bool]
+
+RESULTS_FINAL: list[ResultsFinal] = []
+
+
+def on_results_final(check: ResultsFinal) -> ResultsFinal:
+    """Register `check(government_id, year) -> bool`; registering the same check twice keeps one."""
+    if check not in RESULTS_FINAL:
+        RESULTS_FINAL.append(check)
+    return check
+
+
+def results_final(government_id: int, year: int) -> bool:
+    return any(check(government_id, year) for check in list(RESULTS_FINAL))

@@ -327,3 +327,48 @@ class DepartmentSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version_id}/{self.department_id}"
+
+
+class IndicatorDirection(models.TextChoices):
+    """Whether more is better (이용자 수, 정비 건수, 만족도) or less (처리 기간, 사고 건수)."""
+
+    INCREASE = "increase", _("higher is better")  # 상향
+    DECREASE = "decrease", _("lower is better")  # 하향
+
+
+class PerformanceTarget(models.Model):
+    """성과지표 of a 정책사업 or 단위사업 in the 성과계획서 of the budget bill (지방재정법 §5, §44의2; 지방자치단체
+    예산편성 운영기준): the indicator, its unit, the target value, how it is measured and the baseline, set by the
+    department in formulation; after the year, the achieved value and, when short of the target, the reason — the
+    성과보고서 of the 결산 (지방회계법 §16, R-AC-6) is generated from these rows.
+
+    Values are decimals kept as canonical text (`rules.performance.parse_value`): exact on every engine."""
+
+    government = models.ForeignKey("core.LocalGovernment", on_delete=models.PROTECT, related_name="+")
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="performance_targets")
+    indicator = models.CharField(_("indicator"), max_length=120)  # 성과지표명
+    unit = models.CharField(_("unit"), max_length=20)  # 단위: 명, 건, 점, %
+    target_value = models.CharField(_("target value"), max_length=24)  # 목표치
+    baseline_value = models.CharField(_("baseline"), max_length=24, blank=True)  # 기준치 (전년도 실적)
+    method = models.CharField(_("measurement method"), max_length=300)  # 측정방법 (산식·자료 출처)
+    direction = models.CharField(
+        _("direction"), max_length=8, choices=IndicatorDirection.choices, default=IndicatorDirection.INCREASE
+    )
+    achieved_value = models.CharField(_("achieved value"), max_length=24, blank=True)  # 실적치
+    shortfall_reason = models.CharField(_("reason for not achieving"), max_length=500, blank=True)  # 미달성 사유
+    result_recorded_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["project", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "indicator"], name="performance_target_unique_indicator")
+        ]
+        indexes = [models.Index(fields=["government", "project"], name="performance_target_gov")]
+
+    def __str__(self) -> str:
+        return f"{self.project_id}/{self.indicator}"
+
+    @property
+    def has_result(self) -> bool:
+        return self.result_recorded_at is not None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import adjustment, attachments, council, requests, revenue, setup, versions
+from .views import adjustment, attachments, council, performance, requests, revenue, setup, versions
 
 app_name = "budget"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", versions.home, name="home"),
     path("open/", versions.open_version, name="open"),
     path("setup/<int:year>/", setup.setup_page, name="setup"),
+    path("setup/<int:year>/projects/<str:code>/targets/", performance.targets_page, name="targets"),
     path("attachments/<int:attachment_id>/", attachments.attachment_download, name="attachment"),
     path("<int:year>/v<int:number>/attach/", attachments.attach, name="attach"),
     path("<int:year>/v<int:number>/", versions.version_page, name="version"),

@@ -24,7 +24,7 @@ from lofin.core.schemas import ApprovalLine
 from lofin.core.tenancy import access_government
 from lofin.core.types import Day, Text, Year
 
-from . import actions, calendar, package, queries
+from . import actions, calendar, package, performance, queries
 from . import budget_result as results
 from .models import ClosingDocument, ClosingRequest, ClosingRun, DocumentKind
 from .queries import document_for
@@ -112,6 +112,38 @@ class DocumentOut(Schema):
     recorded_at: dt.datetime
 
 
+class TargetResultOut(Schema):
+    indicator: str
+    unit: str
+    direction: str
+    method: str
+    baseline: str
+    target: str = Field(description="목표치, a decimal as text")
+    achieved: str | None = Field(description="실적치 (null until recorded)")
+    rate: str | None = Field(description="달성률 in percent, rounded half up to 0.1")
+    met: bool | None
+    reason: str = Field(description="미달성 사유")
+
+
+class ProjectPerformanceOut(Schema):
+    code: str
+    name: str
+    level: str
+    department: str
+    appropriation: int = Field(description="예산현액 of the project's lines (every 세부사업 below it)")
+    paid: int = Field(description="지출액")
+    reported: bool
+    targets: list[TargetResultOut]
+
+
+class PerformanceReportOut(Schema):
+    year: int
+    has_targets: bool
+    complete: bool = Field(description="R-AC-6: every target of the year has its result")
+    unreported: list[str] = Field(description="codes of the projects with a target still without a result")
+    projects: list[ProjectPerformanceOut]
+
+
 class SubmitIn(Schema):
     government: Text(7)  # type: ignore[valid-type]
     year: Year
@@ -148,13 +180,17 @@ class PartOut(Schema):
     key: str
     label: str
     present: bool
+    generated: bool = Field(False, description="made from Lofin's data (the 성과보고서 from the performance targets)")
 
 
 class CalendarOut(Schema):
     deadlines: list[DeadlineOut]
     standing: StandingOut
     package: list[PartOut] = Field(description="R-AC-6: the parts of the 결산서 and whether each is there")
-    missing: list[str] = Field(description="what the 결산서 still lacks before it may go to the council")
+    missing: list[str] = Field(
+        description="what the 결산서 still lacks before it may go to the council; `performance_report:<code>` names "
+        "each project whose performance target has no result"
+    )
 
 
 @router.get("/accounting/statements", response=StatementsOut, summary="Financial statements (재무제표)")
@@ -284,10 +320,21 @@ def closing_status(request: AuthedRequest, q: Query[YearQuery]) -> dict[str, Any
         "deadlines": [{**d, "label": str(d["label"])} for d in calendar.deadlines(q.year)],
         "standing": calendar.standing(government, q.year, today=clock.today()),
         "package": [
-            {"key": p.key, "label": str(p.label), "present": p.present} for p in package.parts(government, q.year, run)
+            {"key": p.key, "label": str(p.label), "present": p.present, "generated": p.generated}
+            for p in package.parts(government, q.year, run)
         ],
         "missing": [key for key, _label in package.missing(government, q.year, run)],
     }
+
+
+@router.get(
+    "/accounting/closing/performance-report",
+    response=PerformanceReportOut,
+    summary="성과보고서 of the 결산, generated from the performance targets and their results",
+)
+def performance_report(request: AuthedRequest, q: Query[YearQuery]) -> dict[str, Any]:
+    government = access_government(request.user, q.government, VIEW)
+    return performance.report(government, q.year)
 
 
 @router.get("/accounting/closing/overview", response=list[StandingOut], summary="결산 status of every government")

@@ -11,4 +11,9 @@ class ClosingConfig(AppConfig):
     verbose_name = _("Closing (결산)")
 
     def ready(self) -> None:
+        from lofin.budget import hooks  # noqa: PLC0415 - the budget's registry, filled once apps are loaded
+
         from . import approvals  # noqa: F401, PLC0415 - registers the closing's document kinds once apps are loaded
+        from .queries import submitted  # noqa: PLC0415 - models load after the app registry
+
+        hooks.on_results_final(submitted)

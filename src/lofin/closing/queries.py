@@ -78,3 +78,8 @@ def cash_reconciliation(government_id: int, year: int) -> list[dict[str, Any]]:
         for k in sorted(set(paid) | set(booked))
         if paid.get(k, 0) != booked.get(k, 0)
     ]
+
+
+def submitted(government_id: int, year: int) -> bool:
+    """Whether the year's 결산서 is with the council (its live run submitted): its 성과보고서 is then final."""
+    return ClosingRun.objects.filter(government_id=government_id, fiscal_year=year, status=RunStatus.SUBMITTED).exists()

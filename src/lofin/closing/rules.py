@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 
 from lofin.accounting.chart import GENERAL_NET_ASSETS
 from lofin.accounting.journal import Line
@@ -46,6 +47,17 @@ PACKAGE_PARTS = (
 )
 
 
-def missing_parts(present: set[str]) -> list[str]:
-    """R-AC-6: the parts of the package that are not there, in the package's order (empty when complete)."""
-    return [part for part in PACKAGE_PARTS if part not in present]
+def missing_parts(present: set[str], unreported: Sequence[str] = ()) -> list[str]:
+    """R-AC-6: the parts of the package that are not there, in the package's order (empty when complete).
+
+    The 성과보고서 (지방회계법 §16) is generated from the 성과계획서's targets and reports each against its result, so
+    it is missing while a project has a target without a result: it is named after the part, as
+    `performance_report:<project code>`, one per such project in the order given."""
+    out: list[str] = []
+    for part in PACKAGE_PARTS:
+        if part == "performance_report" and unreported:
+            out.append(part)
+            out += [f"{part}:{code}" for code in unreported]
+        elif part not in present:
+            out.append(part)
+    return out

@@ -7,6 +7,8 @@ import datetime as dt
 import itertools
 from collections.abc import Iterable
 
+from lofin.budget.actions import performance
+from lofin.budget.queries import performance as performance_queries
 from lofin.core.approvals import actions as approvals
 from lofin.core.models import LocalGovernment, User
 
@@ -47,12 +49,26 @@ def reopen_year(government: LocalGovernment, year: int, *, drafter: User, head: 
     return request
 
 
-def record_package(government: LocalGovernment, year: int, *, actor: User, skip: Iterable[str] = ()) -> None:
-    """Record every document of the 결산 package (R-AC-6) but those in `skip`: the 성과보고서, the opinions, the
-    이월명세서 as documents, the other 지방회계법 §17 attachments as not applicable."""
+def record_package(
+    government: LocalGovernment,
+    year: int,
+    *,
+    actor: User,
+    skip: Iterable[str] = (),
+    reporter: User | None = None,
+) -> None:
+    """Record every document of the 결산 package (R-AC-6) but those in `skip`: the 성과보고서 (the result of each
+    performance target of the year still without one, as its target, when the year has targets; else the recorded
+    document), the opinions, the 이월명세서 as documents, the other 지방회계법 §17 attachments as not applicable."""
     skipped = set(skip)
+    targets = list(performance_queries.targets(government, year))
+    for target in targets:
+        if "performance_report" not in skipped and not target.has_result:
+            performance.do_record_performance_result(
+                target, achieved_value=target.target_value, actor=reporter or actor
+            )
     for kind in DocumentKind:
-        if kind.value in skipped:
+        if kind.value in skipped or (kind == DocumentKind.PERFORMANCE_REPORT and targets):
             continue
         if kind.value.startswith("att_") and kind != DocumentKind.CARRY_OVER:
             actions.do_record_document(government, year, kind=kind.value, not_applicable=True, actor=actor)

@@ -11,5 +11,6 @@ urlpatterns = [
     path("<int:year>/ledger/<str:code>/", views.ledger, name="ledger"),
     path("<int:year>/statements/<str:entity>/", views.statements, name="statements"),
     path("<int:year>/budget-result/", views.budget_result, name="budget_result"),
+    path("<int:year>/performance-report/", views.performance_report, name="performance_report"),
     path("<int:year>/statements/<str:entity>/<str:statement>.<str:fmt>", views.download, name="download"),
 ]

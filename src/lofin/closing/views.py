@@ -26,7 +26,7 @@ from lofin.core.permissions import has_permission, require, require_operator
 from lofin.core.submit import KeyedForm, submit
 from lofin.core.types import is_ascii_digits, year_or_404
 
-from . import actions, calendar, documents, package
+from . import actions, calendar, documents, package, performance
 from . import queries as closing_queries
 from .budget_result import for_entity
 from .models import DocumentKind
@@ -137,6 +137,14 @@ def budget_result(request: TenantRequest, gov_code: str, year: int) -> HttpRespo
     kept = [(e, documents.ENTITY_KO[e]) for e in ENTITIES if e in document["statements"]]
     context.update(result=result, page=page, run=run, entity=entity, kept=kept)
     return render(request, "accounting/budget_result.html", context)
+
+
+@require_GET
+def performance_report(request: TenantRequest, gov_code: str, year: int) -> HttpResponse:
+    """성과보고서 (R-AC-6): generated from the performance targets of the year's projects and their results."""
+    context = _base(request, year)
+    context.update(report=performance.report(request.government, year))
+    return render(request, "accounting/performance_report.html", context)
 
 
 @require_GET

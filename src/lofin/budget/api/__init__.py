@@ -3,11 +3,12 @@ prepared are for the government's officials only."""
 
 from ninja import Router
 
-from . import adjustment, confirmation, council, requests, revenue, versions
+from . import adjustment, confirmation, council, performance, requests, revenue, versions
 
 router = Router(tags=["budget"])
 # Fixed addresses first: /budget/{code}/{year} (versions) would otherwise take /budget/departments/submit.
 router.add_router("", requests.router)
+router.add_router("", performance.router)
 router.add_router("", revenue.router)
 router.add_router("", adjustment.router)
 router.add_router("", council.router)

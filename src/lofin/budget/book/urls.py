@@ -14,6 +14,7 @@ urlpatterns = [
         name="book_department",
     ),
     path("<int:year>/book/gender/", book_views.gender_view, name="book_gender"),
+    path("<int:year>/book/performance/", book_views.performance_view, name="book_performance"),
     path("<int:year>/book.xlsx", book_views.xlsx_view, name="book_xlsx"),
     path("<int:year>/book.pdf", book_views.pdf_view, name="book_pdf"),
 ]

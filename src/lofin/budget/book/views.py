@@ -25,6 +25,7 @@ from lofin.core.permissions import has_permission
 from ..access import VIEW
 from ..models import BudgetVersion, VersionKind, VersionStatus
 from ..queries import confirmation as confirmation_queries
+from ..queries import performance as performance_queries
 from ..queries import versions as queries
 from . import pdf, tables, xlsx
 
@@ -123,6 +124,24 @@ def gender_view(request: TenantRequest, gov_code: str, year: int) -> HttpRespons
         "query": f"?version={version.number}",
     }
     return _private(render(request, "budget/book_gender.html", context))
+
+
+@require_GET
+def performance_view(request: TenantRequest, gov_code: str, year: int) -> HttpResponse:
+    """성과계획서 (지방재정법 §5, §44의2): the version's projects with performance targets, each with its budget (in
+    thousand won, the lines of every 세부사업 below it) and its indicators, units, targets and measurement methods."""
+    version = _version(request, year)
+    rows = performance_queries.plan(version)
+    for row in rows:
+        row["thousands"] = tables.thousand(row["amount"])
+    context = {
+        "government": request.government,
+        "year": year,
+        "version": version,
+        "rows": rows,
+        "query": f"?version={version.number}",
+    }
+    return _private(render(request, "budget/book_performance.html", context))
 
 
 def _download(version: BudgetVersion, body: bytes, content_type: str, extension: str) -> HttpResponse:

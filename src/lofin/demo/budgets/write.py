@@ -13,6 +13,7 @@ from lofin.budget.models import (
     BudgetVersion,
     CalcBasis,
     ExpenditureLine,
+    PerformanceTarget,
     Project,
     RevenueLine,
     VersionStatus,
@@ -20,6 +21,7 @@ from lofin.budget.models import (
 from lofin.core.models import Department, LocalGovernment
 
 from .specs import GovernmentPlan, VersionPlan
+from .targets import targets_for
 from .totals import YEARS
 
 PROJECT_COLUMNS = (
@@ -189,6 +191,13 @@ def write_plan(gov: LocalGovernment, plan: GovernmentPlan) -> dict[str, int]:
             ) in enumerate(plan.projects)
         ),
     )
+    targets = [
+        PerformanceTarget(government=gov, project_id=project_ids[i], **row)
+        for i, (year, level, code, _name, _parent, _account, _department, function, *_rest) in enumerate(plan.projects)
+        if level == "policy"
+        for row in targets_for(gov.code, year, code, function)
+    ]
+    PerformanceTarget.objects.bulk_create(targets, batch_size=500)
     version_ids = _create_versions(gov, plan.versions)
     line_ids = writer.reserve_ids(ExpenditureLine, len(plan.lines))
     writer.insert(
@@ -221,6 +230,7 @@ def write_plan(gov: LocalGovernment, plan: GovernmentPlan) -> dict[str, int]:
         "expenditure_lines": len(plan.lines),
         "calc_basis": len(plan.basis),
         "revenue_lines": len(plan.revenues),
+        "performance_targets": len(targets),
     }
 
 

@@ -19,6 +19,7 @@ from lofin.budget.models import (
     CodeKind,
     ExpenditureLine,
     NationalCode,
+    PerformanceTarget,
     Project,
     RevenueLine,
     VersionKind,
@@ -29,6 +30,7 @@ from lofin.budget.queries import supplementary as supplementary_queries
 from lofin.budget.queries import versions as versions_queries
 from lofin.budget.rules import confirmation as confirmation_rules
 from lofin.budget.rules import council as council_rules
+from lofin.budget.rules import performance as performance_rules
 from lofin.core import governments
 from lofin.core.models import AuditEvent, Department, LocalGovernment
 from lofin.demo import budgets, registry
@@ -241,10 +243,44 @@ def test_each_government_load_is_one_audit_record(tiny):
         assert data["calc_basis"] == CalcBasis.objects.filter(line__government=gov).count()
 
 
+def test_policy_programmes_have_performance_targets_with_results_for_the_ended_years(tiny):
+    for gov in tiny:
+        targets = PerformanceTarget.objects.filter(government=gov).select_related("project")
+        assert AuditEvent.objects.get(government=gov, action="demo.budget.load").data["performance_targets"] == (
+            targets.count()
+        )
+        assert targets.exists() and {t.project.level for t in targets} == {"policy"}
+        assert len({t.indicator for t in targets}) >= 5
+        for target in targets:
+            assert performance_rules.parse_value(target.target_value, "t") == target.target_value
+            if target.project.year < budgets.YEARS[-1]:
+                assert target.has_result
+                met = performance_rules.achieved(target.target_value, target.achieved_value, target.direction)
+                assert met == (target.shortfall_reason == "")
+            else:
+                assert not target.has_result and target.achieved_value == ""
+        assert targets.exclude(shortfall_reason="").exists(), "some targets are missed, with a reason"
+        assert (
+            not Project.objects.filter(government=gov, level="policy", function_code__startswith="16")
+            .filter(performance_targets__isnull=False)
+            .exists()
+        )
+
+
 def table_counts() -> dict[str, int]:
     return {
         model.__name__: model.objects.count()
-        for model in (Account, Project, BudgetVersion, ExpenditureLine, CalcBasis, RevenueLine, Department, AuditEvent)
+        for model in (
+            Account,
+            Project,
+            BudgetVersion,
+            ExpenditureLine,
+            CalcBasis,
+            RevenueLine,
+            PerformanceTarget,
+            Department,
+            AuditEvent,
+        )
     }
 
 

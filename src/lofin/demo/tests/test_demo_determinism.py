@@ -22,7 +22,7 @@ from lofin.execution.models import BudgetLine
 EXECUTION_LOADERS = ["core.people", "core.approvals", "budget.budgets", "execution.execution"]
 
 # The digests of `tiny` with registry.SEED (budget_digest and execution_digest below).
-BUDGETS = "f18bfb82945f509d857e307dbff59d3300ce58955de6bd429a619afc29564759"
+BUDGETS = "abf690711fbeb58b2d2b73482c607754885923a640da0db5c78cbc39da6626a2"
 EXECUTION = "9c56734655b5b376529e433d66bbad90dc4e15d62949073e951f13a7aa0610be"
 
 
@@ -55,6 +55,10 @@ def budget_digest() -> str:
            FROM budget_calcbasis c JOIN budget_expenditureline l ON l.id = c.line_id
            JOIN budget_budgetversion v ON v.id = l.version_id JOIN core_localgovernment g ON g.id = l.government_id
            JOIN budget_project p ON p.id = l.project_id""",
+        """SELECT g.code, p.year, p.code, t.indicator, t.unit, t.method, t.direction, t.baseline_value, t.target_value,
+                  t.achieved_value, t.shortfall_reason, t.result_recorded_at
+           FROM budget_performancetarget t JOIN budget_project p ON p.id = t.project_id
+           JOIN core_localgovernment g ON g.id = t.government_id""",
         """SELECT g.code, v.year, v.number, a.code, r.revenue_code, d.code, r.previous_amount, r.amount, r.basis_text
            FROM budget_revenueline r JOIN budget_budgetversion v ON v.id = r.version_id
            JOIN core_localgovernment g ON g.id = r.government_id JOIN budget_account a ON a.id = r.account_id
