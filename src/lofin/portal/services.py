@@ -48,6 +48,10 @@ SERVICES: tuple[Service, ...] = (
         available=(
             _("Budget formulation: 본예산 and supplementary budgets, from department requests to the council"),
             _("Execution: allocation, commitments, payment orders, revenue and transfers, per government and year"),
+            _(
+                "Accounting and closing: automatic journals, ledgers and trial balance, the 결산 on the head's approval "
+                "line with the 세입세출결산, financial statements and 성과보고서"
+            ),
         ),
     ),
     Service(
