@@ -1,4 +1,4 @@
-"""Template filters for money in the reader's language."""
+"""Template filters for money and counts in the reader's language."""
 
 from __future__ import annotations
 
@@ -30,6 +30,15 @@ def won(amount: Any, unit: str = "원") -> str:
     if english:
         return text.removesuffix(unit) + " " + ENGLISH_UNITS[unit]
     return text
+
+
+@register.filter
+def count(number: Any) -> str:
+    """A count grouped by thousands, as Korean and English both write it: 2059 → "2,059" (years are not counts: they
+    are printed as they are, which is why this is a filter and not Django's USE_THOUSAND_SEPARATOR)."""
+    if number is None or number == "":
+        return ""
+    return f"{int(number):,}"
 
 
 @register.filter

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from lofin.core import fiscal, money, workdays
 from lofin.core.fiscal import ClosingException
 from lofin.core.models import ExtraHoliday
-from lofin.core.templatetags.lofin import approx_won, won
+from lofin.core.templatetags.lofin import approx_won, count, won
 
 D = dt.date
 
@@ -158,3 +158,7 @@ def test_an_operator_declared_holiday_counts(db):
     ExtraHoliday.objects.create(date=D(2026, 11, 27), name="임시공휴일")
     assert not workdays.is_business_day(D(2026, 11, 27))
     assert workdays.holiday_name(D(2026, 11, 27)) == "임시공휴일"
+
+
+def test_counts_are_grouped_by_thousands_in_both_languages():
+    assert [count(2059), count(0), count(1_234_567), count(None), count("")] == ["2,059", "0", "1,234,567", "", ""]
