@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -121,6 +122,13 @@ class Allocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.line_id} {self.kind}{self.period} {self.amount}"
+
+    @property
+    def period_label(self) -> str:
+        """The period as people say it: 4분기 for a quarterly allocation, 4월 for the others (months 1–12)."""
+        if self.kind == AllocationKind.QUARTERLY:
+            return gettext("Q%(quarter)d") % {"quarter": self.period}
+        return gettext("month %(month)d") % {"month": self.period}
 
 
 class SubAllocation(models.Model):

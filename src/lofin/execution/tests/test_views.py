@@ -7,6 +7,7 @@ import threading
 import pytest
 from django.db import connections
 from django.test import Client
+from django.utils import translation
 from openpyxl import load_workbook
 
 from lofin.core import actions as core_actions
@@ -16,6 +17,7 @@ from lofin.core.roles import Role
 from lofin.execution.actions import appropriations, commitments, offices, payments, revenue
 from lofin.execution.models import (
     Allocation,
+    AllocationKind,
     Assessment,
     BudgetLine,
     Commitment,
@@ -214,6 +216,7 @@ def test_the_line_shows_its_allocations_commitments_payments_and_transfers(funde
     response = client(ex.disburser).get(f"{base(ex)}/lines/{ex.senior.pk}/")
     html = response.content.decode()
     assert [a.amount for a in response.context["allocations"]] == [100_000_000]
+    assert "<td>1월</td>" in html  # the period as people say it, not a bare "1"
     assert response.context["commitments"] == [(ex.commitment, 20_000_000)]
     assert [(p.net_amount, len(withheld)) for p, withheld in response.context["payments"]] == [(9_700_000, 1)]
     assert f"{YEAR}-0000001" in html
@@ -602,3 +605,11 @@ def test_the_same_allocation_form_sent_eight_times_at_once_allocates_once():
     assert ex.senior.allocated == 10_000_000
     assert Allocation.objects.filter(line=ex.senior).count() == 1
     assert AuditEvent.objects.filter(object_type=FORM_OBJECT).count() == 1
+
+
+def test_an_allocation_period_reads_as_a_quarter_or_a_month():
+    with translation.override("ko"):
+        assert Allocation(kind=AllocationKind.QUARTERLY, period=4).period_label == "4분기"
+        assert Allocation(kind=AllocationKind.MONTHLY, period=11).period_label == "11월"
+    with translation.override("en"):
+        assert Allocation(kind=AllocationKind.QUARTERLY, period=4).period_label == "Q4"
