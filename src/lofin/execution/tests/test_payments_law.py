@@ -70,6 +70,20 @@ def order(ex, commitment, amount, *, actor=None, key="p1", payee=None, office=No
 # --- R-EX-3: separation of duties -------------------------------------------------------------------------------------
 
 
+def commit(ex, *, amount, creditor, purpose="x", actor=None, key="k", office=None):
+    """A commitment on the 경로당 line, made on DAY (by the 재무관 unless `actor`)."""
+    return commitments.do_commit(
+        ex.senior,
+        amount=amount,
+        creditor=creditor,
+        purpose=purpose,
+        actor=actor or ex.finance,
+        idempotency_key=key,
+        committed_on=DAY,
+        office=office,
+    )
+
+
 def sub_office(ex, staff_count, code="S300"):
     """A 분임재무관 office (a 면사무소) with its 정원, handed 10,000,000 won of the senior line."""
     office = offices.do_create_office(
@@ -115,16 +129,7 @@ def test_R_EX_3_no_office_size_lets_the_finance_officer_order_the_payment_of_the
     offices.do_allocate_cash(small, amount=1_000, actor=ex.s.officer)
     office = sub_office(ex, staff_count=2)
     both = testing.official(ex.s.gov, Role.FINANCE_OFFICER, Role.DISBURSING_OFFICER, username="both")
-    commitment = commitments.do_commit(
-        ex.senior,
-        amount=1_000,
-        creditor="한빛복지",
-        purpose="x",
-        actor=both,
-        idempotency_key="k",
-        committed_on=DAY,
-        office=office,
-    )
+    commitment = commit(ex, amount=1_000, creditor="한빛복지", purpose="x", actor=both, office=office, key="k")
     before = counts()
     with pytest.raises(SeparationOfDuties) as refused:
         order(ex, commitment, 1_000, actor=both, office=small)
@@ -137,16 +142,7 @@ def test_R_EX_3_small_sub_finance_officer_may_be_the_imprest_cashier_of_their_of
     funded(ex)
     office = sub_office(ex, staff_count=3)
     clerk = testing.official(ex.s.gov, Role.FINANCE_OFFICER, Role.CASHIER, username="myeon")
-    commitment = commitments.do_commit(
-        ex.senior,
-        amount=5_000_000,
-        creditor="myeon",
-        purpose="일상경비",
-        actor=clerk,
-        idempotency_key="k",
-        committed_on=DAY,
-        office=office,
-    )
+    commitment = commit(ex, amount=5_000_000, creditor="myeon", purpose="일상경비", actor=clerk, office=office, key="k")
     advance = imprest.do_advance_imprest(
         commitment,
         cashier=clerk,
@@ -165,16 +161,7 @@ def test_R_EX_3_the_pair_is_refused_in_an_office_of_four(ex):
     funded(ex)
     office = sub_office(ex, staff_count=4)
     clerk = testing.official(ex.s.gov, Role.FINANCE_OFFICER, Role.CASHIER, username="myeon")
-    commitment = commitments.do_commit(
-        ex.senior,
-        amount=5_000_000,
-        creditor="myeon",
-        purpose="일상경비",
-        actor=clerk,
-        idempotency_key="k",
-        committed_on=DAY,
-        office=office,
-    )
+    commitment = commit(ex, amount=5_000_000, creditor="myeon", purpose="일상경비", actor=clerk, office=office, key="k")
     before = counts()
     with pytest.raises(SeparationOfDuties) as refused:
         imprest.do_advance_imprest(
@@ -197,15 +184,14 @@ def test_R_EX_3_a_finance_officer_of_the_main_office_is_never_the_cashier(ex):
     funded(ex)
     Office.objects.filter(pk=ex.finance_office.pk).update(staff_count=2)
     clerk = testing.official(ex.s.gov, Role.FINANCE_OFFICER, Role.CASHIER, username="myeon")
-    commitment = commitments.do_commit(
-        ex.senior,
+    commitment = commit(
+        ex,
         amount=5_000_000,
         creditor="myeon",
         purpose="일상경비",
         actor=clerk,
-        idempotency_key="k",
-        committed_on=DAY,
         office=Office.objects.get(pk=ex.finance_office.pk),
+        key="k",
     )
     before = counts()
     with pytest.raises(SeparationOfDuties):
@@ -312,15 +298,7 @@ def test_R_EX_4_a_registered_assignee_is_paid_and_the_assignment_is_kept_and_aud
 
 def test_R_EX_4_an_assignment_needs_a_valid_number_and_an_open_commitment_and_a_refusal_writes_nothing(ex):
     funded(ex)
-    commitment = commitments.do_commit(
-        ex.senior,
-        amount=1_000_000,
-        creditor="(주)한빛",
-        purpose="x",
-        actor=ex.finance,
-        idempotency_key="k",
-        committed_on=DAY,
-    )
+    commitment = commit(ex, amount=1_000_000, creditor="(주)한빛", purpose="x", actor=ex.finance, key="k")
     before = counts()
     with pytest.raises(InvalidInput):
         commitments.do_register_assignment(
@@ -560,15 +538,7 @@ def test_R_FY_4_the_rule():
 
 def test_a_refund_on_a_cancelled_commitment_releases_the_committed_amount(ex):
     funded(ex)
-    commitment = commitments.do_commit(
-        ex.senior,
-        amount=1_000_000,
-        creditor="(주)한빛복지",
-        purpose="x",
-        actor=ex.finance,
-        idempotency_key="k",
-        committed_on=DAY,
-    )
+    commitment = commit(ex, amount=1_000_000, creditor="(주)한빛복지", purpose="x", actor=ex.finance, key="k")
     payment = order(ex, commitment, 600_000)
     commitments.do_cancel_commitment(commitment.pk, actor=ex.finance, reason="사업 종료")
     line = BudgetLine.objects.get(pk=ex.senior.pk)
@@ -595,15 +565,7 @@ JAN_5 = dt.date(YEAR + 1, 1, 5)
 
 def test_R_FY_3_a_january_payment_of_the_year_needs_an_expenditure_exception_kind(ex, travel):
     funded(ex)
-    commitment = commitments.do_commit(
-        ex.senior,
-        amount=1_000_000,
-        creditor="(주)한빛복지",
-        purpose="x",
-        actor=ex.finance,
-        idempotency_key="k",
-        committed_on=DAY,
-    )
+    commitment = commit(ex, amount=1_000_000, creditor="(주)한빛복지", purpose="x", actor=ex.finance, key="k")
     travel(JAN_5)
     before = counts()
     with pytest.raises(errors.ClosedPeriod):
@@ -620,15 +582,7 @@ def test_R_FY_3_a_january_payment_of_the_year_needs_an_expenditure_exception_kin
 
 def test_R_FY_3_december_salary_paid_on_5_january_belongs_to_the_year_of_the_work(ex, travel):
     funded(ex)
-    commitment = commitments.do_commit(
-        ex.senior,
-        amount=3_000_000,
-        creditor="홍길동",
-        purpose="12월 급여",
-        actor=ex.finance,
-        idempotency_key="k",
-        committed_on=DAY,
-    )
+    commitment = commit(ex, amount=3_000_000, creditor="홍길동", purpose="12월 급여", actor=ex.finance, key="k")
     travel(JAN_5)
     payment = order(ex, commitment, 1_000_000, issued_on=JAN_5, incurred_on=dt.date(YEAR, 12, 31))
     assert (payment.fiscal_year, payment.incurred_on) == (YEAR, dt.date(YEAR, 12, 31))
@@ -668,15 +622,7 @@ def test_R_FY_3_the_rule():
 
 def test_R_FY_5_with_the_option_a_payment_drops_the_odd_won(ex):
     funded(ex)
-    commitment = commitments.do_commit(
-        ex.senior,
-        amount=20_000_000,
-        creditor="(주)한빛복지",
-        purpose="x",
-        actor=ex.finance,
-        idempotency_key="k",
-        committed_on=DAY,
-    )
+    commitment = commit(ex, amount=20_000_000, creditor="(주)한빛복지", purpose="x", actor=ex.finance, key="k")
     payment = order(ex, commitment, 12_345_678, drop_odd_won=True)
     commitment.refresh_from_db()
     assert (payment.amount, commitment.paid_amount, BudgetLine.objects.get(pk=ex.senior.pk).paid) == (
@@ -691,15 +637,7 @@ def test_R_FY_5_with_the_option_a_payment_drops_the_odd_won(ex):
 
 def test_R_FY_5_a_total_under_ten_won_is_nothing_to_pay_and_writes_nothing(ex):
     funded(ex)
-    commitment = commitments.do_commit(
-        ex.senior,
-        amount=1_000,
-        creditor="(주)한빛복지",
-        purpose="x",
-        actor=ex.finance,
-        idempotency_key="k",
-        committed_on=DAY,
-    )
+    commitment = commit(ex, amount=1_000, creditor="(주)한빛복지", purpose="x", actor=ex.finance, key="k")
     before = counts()
     with pytest.raises(InvalidInput) as refused:
         order(ex, commitment, 9, drop_odd_won=True)
@@ -719,14 +657,8 @@ def closed(ex, travel):
     appropriations.do_allocate(ex.senior, amount=300_000_000, actor=ex.s.officer)
     appropriations.do_allocate(ex.pension, amount=300_000_000, actor=ex.s.officer)
     offices.do_allocate_cash(ex.disbursing_office, amount=300_000_000, actor=ex.s.officer)
-    ex.works = commitments.do_commit(
-        ex.senior,
-        amount=100_000_000,
-        creditor="(주)한빛건설",
-        purpose="경로당 개보수",
-        actor=ex.finance,
-        idempotency_key="c-works",
-        committed_on=DAY,
+    ex.works = commit(
+        ex, amount=100_000_000, creditor="(주)한빛건설", purpose="경로당 개보수", actor=ex.finance, key="c-works"
     )
     order(ex, ex.works, 40_000_000, key="p-works")
     ex.pensions = commitments.do_commit(
@@ -854,15 +786,7 @@ def test_R_EX_3_the_api_sets_up_an_office_with_its_staff_count_and_changes_it(ex
 
 def test_R_EX_4_the_screen_registers_an_assignee_once_and_refuses_a_bad_number_at_its_field(ex):
     funded(ex)
-    commitment = commitments.do_commit(
-        ex.senior,
-        amount=1_000_000,
-        creditor="(주)한빛",
-        purpose="x",
-        actor=ex.finance,
-        idempotency_key="k",
-        committed_on=DAY,
-    )
+    commitment = commit(ex, amount=1_000_000, creditor="(주)한빛", purpose="x", actor=ex.finance, key="k")
     c = screen_client(ex.finance)
     path = f"{screen_base(ex)}/commitments/{commitment.pk}/assign/"
     data = {"assignee": "(주)새봄", "assignee_number": "301-81-23453", "notified_on": str(DAY)}
